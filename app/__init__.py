@@ -1,0 +1,79 @@
+"""Séances: meetings and minutes of French health-democracy bodies."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import load_config
+from app.extensions import csrf, db, login_manager, migrate
+from app.formatting import JINJA_FILTERS
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides everything else (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+
+    from app import models  # noqa: F401  (register the models with the metadata)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+    app.jinja_env.filters.update(JINJA_FILTERS)
+    register_blueprints(app)
+    register_error_pages(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth import bp as auth_bp
+    from app.bodies import bp as bodies_bp
+    from app.main import bp as main_bp
+    from app.meetings import bp as meetings_bp
+
+    for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("Requête invalide", "La requête n'a pas pu être traitée. Rechargez la page et réessayez."),
+        403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
+        404: ("Page introuvable", "Cette page n'existe pas ou a été supprimée."),
+        500: ("Erreur interne", "Une erreur est survenue. Réessayez ; si elle persiste, prévenez l'administrateur."),
+    }
+
+    def make_handler(code: int):
+        def handler(error):
+            if code == 500:
+                db.session.rollback()
+            title, message = messages[code]
+            return render_template("errors/error.html", code=code, title=title, message=message), code
+
+        return handler
+
+    for code in messages:
+        app.register_error_handler(code, make_handler(code))
+
+
+@event.listens_for(Engine, "connect")
+def _enable_sqlite_foreign_keys(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys only when asked, per connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,64 @@
+"""``flask`` commands: demo data, accounts, listings."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.formatting import to_paris
+from app.models import Meeting, Role, User
+
+
+def register_commands(app: Flask) -> None:
+    for command in (demo_command, create_user_command, meetings_command):
+        app.cli.add_command(command)
+
+
+@click.command("demo")
+def demo_command():
+    """Load the demo data (seed 004 and a few upcoming meetings) into an empty database."""
+    from app.demo import DEMO_PASSWORD, load_demo
+
+    if load_demo():
+        click.echo("Données de démonstration chargées.")
+        click.echo(f"Comptes : admin@demo.example.fr, secretariat@demo.example.fr, membre@demo.example.fr "
+                   f"(mot de passe : {DEMO_PASSWORD})")
+    else:
+        click.echo("La base contient déjà des données : rien n'a été modifié.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.MEMBER.value,
+              show_default=True, help="Rôle du compte.")
+@click.option("--password", prompt="Mot de passe", hide_input=True, confirmation_prompt=True,
+              help="Mot de passe (demandé s'il n'est pas donné).")
+def create_user_command(email: str, role: str, password: str):
+    """Create a user account."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.ClickException(f"Adresse électronique invalide : {email}")
+    if len(password) < 8:
+        raise click.ClickException("Le mot de passe doit comporter au moins 8 caractères.")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise click.ClickException(f"Un compte existe déjà pour {email}.")
+    user = User(email=email, role=Role(role))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Compte créé : {email} ({user.role.label}).")
+
+
+@click.command("meetings")
+def meetings_command():
+    """Print one line per meeting: id, date, start time, body, title (tab-separated, oldest first)."""
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.deleted_at.is_(None)).options(selectinload(Meeting.body))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    for meeting in meetings:
+        start = to_paris(meeting.starts_at)
+        click.echo("\t".join([str(meeting.id), start.strftime("%Y-%m-%d"), start.strftime("%H:%M"),
+                              meeting.body.label, meeting.title]))

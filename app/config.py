@@ -1,0 +1,64 @@
+"""Configuration: defaults here, then the environment, then ``instance/config.py``."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    """Defaults for a local run on the embedded SQLite database."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # a long round-table entry must not expire its form
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    DISPLAY_TIMEZONE = "Europe/Paris"
+    BABEL_DEFAULT_LOCALE = "fr_FR"
+    # Public address of the app, used in calendar URLs and e-mails outside a request.
+    BASE_URL = "http://127.0.0.1:5000"
+    SECRETARIAT_EMAIL = "democratie-sanitaire@ars.example.fr"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    ICS_ALARM_MINUTES = 60 * 24
+
+
+def load_config(app, overrides: dict | None) -> None:
+    """Fill ``app.config``: class defaults, environment, instance file, explicit overrides."""
+    app.config.from_object(Config)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{instance / 'seances.sqlite'}"
+    )
+    for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT"):
+        if name in os.environ:
+            app.config[name] = os.environ[name]
+    app.config.from_pyfile("config.py", silent=True)
+    if overrides:
+        app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _local_secret_key(instance)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs (the usual form of DATABASE_URL)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _local_secret_key(instance: Path) -> str:
+    """A key generated once per machine; production sets SECRET_KEY in the environment."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

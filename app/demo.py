@@ -1,0 +1,294 @@
+"""Demo data: an ARS with its CRSA, commissions, two CTS and the working group of seed 004,
+whose 28 May 2020 meeting is recorded exactly as that compte rendu records it.
+
+People's names are fictional; qualités and structure are those of the seed.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.formatting import paris_datetime
+from app.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Body,
+    BodyKind,
+    Capacity,
+    Civility,
+    Deadline,
+    DeadlineKind,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+    RoundTablePoint,
+    RoundTableSection,
+    Seat,
+    Theme,
+    User,
+    ensure_default_themes,
+)
+
+ORGANISATION_NAME = "Agence Régionale de Santé Occitanie"
+WORKING_GROUP_NAME = "Groupe de travail CRSA COVID Déconfinement"
+DEMO_PASSWORD = "demo-seances-2020"  # demo accounts only; documented in the README
+
+SEED_CONTEXT = """Le 25 mai le Premier ministre et le Ministre des Solidarités et de la Santé ont donné le coup d'envoi du Ségur de la Santé auprès de 300 acteurs du monde de la santé.
+Le Ségur de la Santé ouvre un mois de concertation avec les acteurs du système de santé :
+- Des concertations nationales à travers un Comité Ségur national et un groupe Ségur national spécifique autour des carrières et des rémunérations, dès le 26 mai
+- Des partages d'expérience dans les territoires à partir du 29 mai
+- Une consultation en ligne via un espace d'expression dématérialisé ouvert début juin.
+Les concertations du Ségur de la Santé reposent sur 4 piliers :
+- Pilier n°1 : Transformer les métiers et revaloriser ceux qui soignent
+- Pilier n°2 : Définir une nouvelle politique d'investissement et de financement au service des soins
+- Pilier n°3 : Simplifier radicalement les organisations et le quotidien des équipes
+- Pilier n°4 : Fédérer les acteurs de la santé dans les territoires au service des usagers.
+Le « groupe de travail CRSA COVID Déconfinement » travaille depuis plusieurs semaines à identifier les enjeux de la gestion de crise et proposer des actions concrètes pour accompagner le processus complexe de déconfinement.
+La séance de ce jour vise – aux regard des enjeux du Ségur de la santé - à élargir la réflexion du groupe de travail pour répondre à l'ambition de la concertation lancée qui vise à tirer collectivement les leçons de l'épreuve traversée pour bâtir les fondations d'un système de santé encore plus moderne, plus innovant et plus souple à l'écoute de ses professionnels, des usagers et des territoires.
+Dans ce cadre, il est prévu que soient mis en œuvre des partages d'expériences territoriaux qui ont pour objectifs de recueillir largement l'avis des professionnels de santé et des usagers pour capitaliser sur les initiatives et coopérations de la crise du COVID 19. Dans la mesure du possible ces retours d'expérience devront s'appuyer sur des exemples précis et signifiants d'expériences ou d'initiatives mises en place durant la crise.
+Il est proposé que la CRSA organise et anime ces partages d'expérience.
+Les synthèses des retours d'expérience sont attendues pour le 20 juin afin de pouvoir être pris en compte dans le PLFSS."""
+
+SEED_WORKING_METHOD = """Elargissement du périmètre du groupe de travail pour répondre à la demande formulée dans le cadre du Ségur de la Santé.
+Animation par la CRSA en lien avec les CTS et implication des commissions spécialisées : recensement des difficultés rencontrées, des expériences réussies et des propositions concrètes et opérationnelles des territoires.
+Demande de contribution de 9 CTS via leur bureau à minima et réalisation d'une concertation élargie dans 4 autres CTS autour d'un des 4 piliers.
+Importance de recueillir le point de vue des collectivités locales.
+Ces travaux seront poursuivis pour contribuer à revisiter le PRS à l'aune des retours d'expériences recensées."""
+
+SEED_CONCLUSION = (
+    "A l'issue du tour de table, il est convenu que chaque participant adressera à l'ARS, "
+    "les principaux points qu'il a relevé au regard des enjeux du Ségur de la Santé."
+)
+
+# (text, sub-points, pillar codes)
+SEED_STRONG_POINTS = [
+    ("Implication remarquable des professionnels de santé et de l'ensemble des personnels d'accompagnement", [], ["pilier-1"]),
+    ("Avancée considérable de la télémédecine", [], []),
+    (
+        "Emergence de nouvelles modalités de collaboration :",
+        [
+            "Des exemples de coopérations territoriales entre les acteurs, l'ARS et association des collectivités locales",
+            "collaboration exemplaire entre secteur/public et privé et dispositif de régulation",
+        ],
+        ["pilier-4"],
+    ),
+    ("Impulsion de l'« Aller vers » (exemple de la télémédecine)", [], []),
+    ("Prise de décision et mise en œuvre très rapide dans les hôpitaux à l'opposé du fonctionnement quotidien", [], ["pilier-3"]),
+]
+
+SEED_THEMATICS = [
+    ("Articulation ville hôpital et rôle du médecin généraliste", ["pilier-4"]),
+    ("Si l'association des usagers à la gouvernance régionale en Occitanie dans la phase de déconfinement est relevée, la question demeure de leur association au niveau des établissements de santé au travers des CDU. Aller au-delà du réglementaire en associant les usagers dès la construction des projets puis les impliquer dans la mise en œuvre et l'évaluation. Plus largement, importance de la démocratie sanitaire : il faut accompagner les acteurs afin qu'ils soient force de proposition", ["pilier-4"]),
+    ("Métiers de la santé : prendre en compte la souffrance au travail des soignants : la perte de la relation au patient crée une perte de sens, lourdeur des tâches administratives. Redonner du sens au travail des soignants. Question rejoignant celle de la problématique de l'attractivité des métiers. La revalorisation des métiers doit se faire en harmonisations entre les différents secteurs", ["pilier-1"]),
+    ("Importance de la formation. Attente d'une plus forte implication des régions dans la définition des quotas paramédicaux et médicaux", ["pilier-1"]),
+    ("Faire apparaître la prévention dans l'expression des retours d'expériences", []),
+    ("Coopération entre les acteurs et périmètre des GHT : vers une coopération de l'ensemble des acteurs", ["pilier-4"]),
+    ("Renforcer les orientations de MA SANTE 2022", []),
+    ("Réflexion sur les EHPAD et leur faible médicalisation ; structurer les appuis qui peuvent leur être apportés, développer des méthodes de résolution des problèmes.", ["pilier-2"]),
+    ("Evolution de la gouvernance hospitalière : cultiver la reconnaissance, décloisonner l'hôpital avec fluidité médico-social et ville (parcours handicap).", ["pilier-3"]),
+    ("Difficultés de l'accompagnement des personnes en situation de précarité, des mineurs accompagnés", []),
+]
+
+# (civility, last name, first name, qualité): fictional names, the seed's qualités.
+SEED_PRESENT = [
+    (Civility.MR, "Marchand", "Laurent", "Président de la CRSA"),
+    (Civility.MR, "Bertrand", "Maurice", "Président URPS Médecins"),
+    (Civility.MR, "Delmas", "Jean-Michel", "Président de France Assos Santé Occitanie"),
+    (Civility.MRS, "De Sousa-Laffitte", "Elvire", "Présidente du CTS Haute Garonne"),
+    (Civility.MRS, "Grandclément", "Hélène", "Président de la CSP"),
+    (Civility.MRS, "Durand Goudin", "", "Directrice ERE OCCITANIE"),
+    (Civility.MR, "Serres", "Simon", "Président de la CSDU"),
+    (Civility.MR, "Bousquet", "Michel", "Conseil Régional"),
+    (Civility.MRS, "Guiral-Chambon", "Stéphanie", "Présidente de la Communauté d'Agglomération de l'Albigeois"),
+    (Civility.MR, "Jouve", "Olivier", "Président de la CSOS"),
+    (Civility.MR, "Jourdan", "Philippe", "Président de la CSMS"),
+    (Civility.MRS, "Nougaret", "Dominique", "CD 34"),
+]
+SEED_EXCUSED = [
+    (Civility.MR, "Bouscat", "Jean-François", "URPS Infirmiers"),
+    (Civility.MR, "Brunel", "Jacques", "Président ERE Occitanie"),
+]
+SEED_ARS_STAFF = [
+    (Civility.MR, "Ricard", "Pierre", "Directeur Général Adjoint"),
+    (Civility.MR, "Mercier", "Philippe", "Directeur des Droits des Usagers et des Affaires Juridiques (DUAJ)"),
+    (Civility.MRS, "Battisti", "Marie-Pierre", "Directrice Déléguée des Droits des Usagers et des Affaires Juridiques"),
+    (Civility.MRS, "Le Roux", "Céline", "Assistante Démocratie Sanitaire (DUAJ)"),
+]
+
+SPECIALISED_COMMISSIONS = [
+    ("Commission spécialisée de prévention", "CSP"),
+    ("Commission spécialisée de l'organisation des soins", "CSOS"),
+    ("Commission spécialisée pour les prises en charge et accompagnements médico-sociaux", "CSMS"),
+    ("Commission spécialisée dans le domaine des droits des usagers", "CSDU"),
+]
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(Organisation.id).limit(1)) is None
+
+
+def load_demo(today: date | None = None) -> bool:
+    """Load the demo data into an empty database. Returns False (and changes nothing) otherwise."""
+    if not database_is_empty():
+        return False
+    today = today or date.today()
+    ensure_default_themes()
+    pillars = {theme.code: theme for theme in db.session.scalars(select(Theme))}
+
+    ars = Organisation(name=ORGANISATION_NAME, short_name="ARS Occitanie",
+                       secretariat_email="ars-oc-democratie-sanitaire@ars.example.fr")
+    crsa = Body(organisation=ars, kind=BodyKind.CRSA_PLENARY, name="Conférence Régionale de la Santé et de l'Autonomie",
+                short_name="CRSA", territory="Occitanie")
+    permanent = Body(organisation=ars, kind=BodyKind.PERMANENT_COMMISSION, name="Commission permanente de la CRSA",
+                     short_name="CP", parent=crsa, territory="Occitanie")
+    commissions = {
+        short: Body(organisation=ars, kind=BodyKind.SPECIALISED_COMMISSION, name=name, short_name=short, parent=crsa,
+                    territory="Occitanie")
+        for name, short in SPECIALISED_COMMISSIONS
+    }
+    cts_31 = Body(organisation=ars, kind=BodyKind.CTS, name="Conseil territorial de santé de Haute-Garonne",
+                  short_name="CTS 31", territory="Haute-Garonne")
+    cts_34 = Body(organisation=ars, kind=BodyKind.CTS, name="Conseil territorial de santé de l'Hérault",
+                  short_name="CTS 34", territory="Hérault")
+    group = Body(organisation=ars, kind=BodyKind.WORKING_GROUP, name=WORKING_GROUP_NAME,
+                 short_name="GT COVID Déconfinement", parent=crsa, territory="Occitanie", convocation_days=5)
+    db.session.add_all([crsa, permanent, cts_31, cts_34, group, *commissions.values()])
+
+    def person(civility, last_name, first_name, affiliation=""):
+        new_person = Person(organisation=ars, civility=civility, last_name=last_name, first_name=first_name,
+                            affiliation=affiliation,
+                            email=f"{first_name or 'contact'}.{last_name}".lower().replace(" ", "-") + "@demo.example.fr")
+        db.session.add(new_person)
+        return new_person
+
+    mandate_start = date(2019, 1, 1)
+    members = []
+    for civility, last_name, first_name, title in SEED_PRESENT + SEED_EXCUSED:
+        member = person(civility, last_name, first_name)
+        db.session.add(Membership(person=member, body=group, title=title, seat=Seat.TITULAIRE, voting=True,
+                                  start_date=mandate_start, college=""))
+        members.append((member, title))
+    # The CRSA president and the commission presidents also sit in the plenary.
+    for member, title in members[:1] + [m for m in members if m[1].startswith("Président de la CS")]:
+        db.session.add(Membership(person=member, body=crsa, title=title, seat=Seat.TITULAIRE, voting=True,
+                                  start_date=mandate_start))
+    for member, title in members:
+        for short, commission in commissions.items():
+            if title.endswith(short):
+                db.session.add(Membership(person=member, body=commission, title=title, seat=Seat.TITULAIRE,
+                                          voting=True, start_date=mandate_start))
+    cts_president = members[3][0]
+    db.session.add(Membership(person=cts_president, body=cts_31, title="Présidente du CTS Haute Garonne",
+                              start_date=mandate_start))
+    substitute = person(Civility.MRS, "Fabre", "Claire")
+    db.session.add(Membership(person=substitute, body=group, title="URPS Médecins", seat=Seat.SUPPLEANT,
+                              voting=True, start_date=mandate_start,
+                              substitute_for=next(m for m in group.memberships if m.person is members[1][0])))
+    staff = [(person(civility, last_name, first_name, "ARS Occitanie"), title)
+             for civility, last_name, first_name, title in SEED_ARS_STAFF]
+
+    meeting = Meeting(
+        body=group,
+        title="Réunion du groupe de travail CRSA COVID Déconfinement — Ségur de la Santé",
+        starts_at=paris_datetime(date(2020, 5, 28), 10, 0),
+        ends_at=paris_datetime(date(2020, 5, 28), 12, 0),
+        place="Visioconférence",
+        status=MeetingStatus.HELD,
+        context=SEED_CONTEXT,
+        working_method=SEED_WORKING_METHOD,
+        round_table_conclusion=SEED_CONCLUSION,
+    )
+    db.session.add(meeting)
+    meeting.agenda_items = [
+        AgendaItem(position=1, title="Ségur de la Santé : élargissement de la réflexion du groupe de travail"),
+        AgendaItem(position=2, title="Tour de table des participants"),
+        AgendaItem(position=3, title="Prochaines échéances"),
+    ]
+    position = 0
+    for member, title in members:
+        meeting.invitations.append(Invitation(person=member, title=title, capacity=Capacity.MEMBER))
+    for status, rows in ((AttendanceStatus.PRESENT, members[:12]), (AttendanceStatus.EXCUSED, members[12:])):
+        for member, title in rows:
+            position += 1
+            meeting.attendances.append(Attendance(person=member, title=title, status=status, capacity=Capacity.MEMBER,
+                                                  voting=True, position=position))
+    for staff_person, title in staff:
+        position += 1
+        meeting.attendances.append(Attendance(person=staff_person, title=title, status=AttendanceStatus.PRESENT,
+                                              capacity=Capacity.ARS_STAFF, position=position))
+
+    strong = RoundTableSection(position=1, title="Points forts relevés")
+    thematics = RoundTableSection(position=2, title="Des thématiques mises en exergue durant la gestion de crise")
+    meeting.sections = [strong, thematics]
+    for index, (text, sub_points, codes) in enumerate(SEED_STRONG_POINTS, start=1):
+        point = RoundTablePoint(position=index, text=text, themes=[pillars[c] for c in codes])
+        strong.points.append(point)
+        for sub_index, sub_text in enumerate(sub_points, start=1):
+            strong.points.append(RoundTablePoint(parent=point, position=sub_index, text=sub_text))
+    for index, (text, codes) in enumerate(SEED_THEMATICS, start=1):
+        thematics.points.append(RoundTablePoint(position=index, text=text, themes=[pillars[c] for c in codes]))
+
+    group_meetings = []
+    for day, hour, minute in ((9, 10, 30), (16, 14, 30), (23, 11, 0)):
+        start = paris_datetime(date(2020, 6, day), hour, minute)
+        group_meetings.append(Meeting(body=group, title="Réunion du groupe de travail CRSA COVID Déconfinement",
+                                      starts_at=start, ends_at=start + timedelta(hours=2), place="Visioconférence",
+                                      status=MeetingStatus.HELD))
+    db.session.add_all(group_meetings)
+    meeting.deadlines = [
+        Deadline(position=1, kind=DeadlineKind.NEXT_MEETING, title="Réunion de la CRSA", body=crsa,
+                 due_date=date(2020, 6, 3)),
+        *[
+            Deadline(position=index, kind=DeadlineKind.NEXT_MEETING, title="Réunions du groupe de travail CRSA COVID",
+                     body=group, due_date=announced.starts_at.date(), due_at=announced.starts_at,
+                     announced_meeting=announced)
+            for index, announced in enumerate(group_meetings, start=2)
+        ],
+        Deadline(position=5, kind=DeadlineKind.DUE_DATE, title="Synthèses des retours d'expérience attendues",
+                 due_date=date(2020, 6, 20)),
+    ]
+
+    _add_upcoming_meetings(today, crsa, commissions["CSDU"], cts_31, group)
+    _add_demo_users(members[0][0], staff[3][0])
+    db.session.commit()
+    return True
+
+
+def _add_upcoming_meetings(today: date, crsa: Body, csdu: Body, cts: Body, group: Body) -> None:
+    """A few meetings ahead of the load date, so that agendas are never empty."""
+    for days_ahead, body, hour, title in (
+        (7, group, 10, "Suivi des retours d'expérience"),
+        (14, crsa, 14, "Séance plénière"),
+        (21, csdu, 10, "Rapport sur les droits des usagers"),
+        (35, cts, 14, "Séance du conseil territorial"),
+    ):
+        start = paris_datetime(today + timedelta(days=days_ahead), hour)
+        meeting = Meeting(body=body, title=title, starts_at=start, ends_at=start + timedelta(hours=2),
+                          place="ARS Occitanie, 26-28 Parc-Club du Millénaire, Montpellier")
+        meeting.agenda_items = [
+            AgendaItem(position=1, title="Approbation du compte rendu de la séance précédente"),
+            AgendaItem(position=2, title=title),
+        ]
+        meeting.invitations = [
+            Invitation(person=membership.person, title=membership.title, capacity=Capacity.MEMBER)
+            for membership in body.current_memberships(today)
+        ]
+        db.session.add(meeting)
+
+
+def _add_demo_users(member: Person, assistant: Person) -> None:
+    for email, role, linked in (
+        ("admin@demo.example.fr", Role.ADMIN, None),
+        ("secretariat@demo.example.fr", Role.SECRETARIAT, assistant),
+        ("membre@demo.example.fr", Role.MEMBER, member),
+    ):
+        user = User(email=email, role=role, person=linked)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)

@@ -1,0 +1,64 @@
+"""The one place that turns dates and times into French text (Europe/Paris)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+PARIS = ZoneInfo("Europe/Paris")
+LOCALE = "fr_FR"
+
+
+def to_paris(moment: datetime) -> datetime:
+    """An aware datetime in Paris local time."""
+    return moment.astimezone(PARIS)
+
+
+def paris_datetime(day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware datetime for a Paris wall-clock time (daylight saving handled by zoneinfo)."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
+
+
+def _as_date(value: date | datetime) -> date:
+    return to_paris(value).date() if isinstance(value, datetime) else value
+
+
+def long_date(value: date | datetime) -> str:
+    """« jeudi 28 mai 2020 »."""
+    return format_date(_as_date(value), "full", locale=LOCALE)
+
+
+def plain_date(value: date | datetime) -> str:
+    """« 28 mai 2020 »."""
+    return format_date(_as_date(value), "d MMMM y", locale=LOCALE)
+
+
+def short_date(value: date | datetime) -> str:
+    """« 28/05/2020 »."""
+    return format_date(_as_date(value), "dd/MM/y", locale=LOCALE)
+
+
+def clock_time(value: datetime) -> str:
+    """« 10h30 », « 14h00 » — the way French minutes write hours."""
+    return format_time(to_paris(value), "HH'h'mm", locale=LOCALE)
+
+
+def time_range(start: datetime, end: datetime) -> str:
+    """« de 10h30 à 12h00 »."""
+    return f"de {clock_time(start)} à {clock_time(end)}"
+
+
+def long_datetime(value: datetime) -> str:
+    """« mardi 9 juin 2020 à 10h30 »."""
+    return f"{long_date(value)} à {clock_time(value)}"
+
+
+JINJA_FILTERS = {
+    "long_date": long_date,
+    "plain_date": plain_date,
+    "short_date": short_date,
+    "clock_time": clock_time,
+    "long_datetime": long_datetime,
+    "paris": to_paris,
+}

@@ -1,0 +1,30 @@
+"""All models, importable from one place: ``from app.models import Meeting``."""
+from app.models.accounts import Role, User
+from app.models.bodies import Body, BodyKind, Membership, Seat
+from app.models.meetings import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Capacity,
+    Deadline,
+    DeadlineKind,
+    Invitation,
+    InvitationResponse,
+    Meeting,
+    MeetingStatus,
+    RoundTablePoint,
+    RoundTableSection,
+    point_themes,
+)
+from app.models.minutes import Minutes, MinutesAction, MinutesEvent, MinutesStatus
+from app.models.organisations import SEGUR_PILLARS, Organisation, Theme, ensure_default_themes
+from app.models.people import Civility, Person
+from app.models.types import utc_now
+
+__all__ = [
+    "AgendaItem", "Attendance", "AttendanceStatus", "Body", "BodyKind", "Capacity", "Civility",
+    "Deadline", "DeadlineKind", "Invitation", "InvitationResponse", "Meeting", "MeetingStatus",
+    "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
+    "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
+    "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
+]

@@ -1,0 +1,67 @@
+"""The compte rendu of a meeting and its workflow draft → validated → published."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import LabelledEnum, UTCDateTime, enum_column, utc_now
+
+if TYPE_CHECKING:
+    from app.models.accounts import User
+    from app.models.meetings import Meeting
+
+
+class MinutesStatus(LabelledEnum):
+    DRAFT = ("draft", "Projet")
+    VALIDATED = ("validated", "Validé")
+    PUBLISHED = ("published", "Publié")
+
+
+class MinutesAction(LabelledEnum):
+    VALIDATED = ("validated", "Validé")
+    PUBLISHED = ("published", "Publié")
+    REOPENED = ("reopened", "Rouvert")
+
+
+class Minutes(db.Model):
+    """One per meeting. Once validated, ``document`` holds the frozen .docx served from then on."""
+
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[MinutesStatus] = mapped_column(
+        enum_column(MinutesStatus, "minutes_status"), default=MinutesStatus.DRAFT
+    )
+    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
+    validated_by: Mapped[User | None] = relationship(foreign_keys=[validated_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    events: Mapped[list[MinutesEvent]] = relationship(
+        back_populates="minutes", order_by="MinutesEvent.at", cascade="all, delete-orphan"
+    )
+
+
+class MinutesEvent(db.Model):
+    """Who validated, published or reopened the minutes, and when."""
+
+    __tablename__ = "minutes_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    action: Mapped[MinutesAction] = mapped_column(enum_column(MinutesAction, "minutes_action"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+
+    minutes: Mapped[Minutes] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,57 @@
+"""People: members, ARS staff and guests."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import LabelledEnum, UTCDateTime, enum_column
+
+if TYPE_CHECKING:
+    from app.models.bodies import Membership
+    from app.models.organisations import Organisation
+
+
+class Civility(LabelledEnum):
+    MR = ("M.", "Monsieur")
+    MRS = ("Mme", "Madame")
+
+
+class Person(db.Model):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    civility: Mapped[Civility] = mapped_column(enum_column(Civility, "civility"))
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    # Where the person comes from (« Conseil Régional », « CD 34 »): free text, not an account.
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="person", foreign_keys="Membership.person_id", order_by="Membership.start_date"
+    )
+
+    @property
+    def formal_name(self) -> str:
+        """« M. NOM Prénom », as in attendance tables."""
+        return " ".join(part for part in (self.civility.value, self.last_name.upper(), self.first_name) if part)
+
+    @property
+    def display_name(self) -> str:
+        """« M. Prénom NOM », as in running text."""
+        return " ".join(part for part in (self.civility.value, self.first_name, self.last_name.upper()) if part)
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.last_name.casefold(), self.first_name.casefold())
+
+    def __repr__(self) -> str:
+        return f"<Person {self.formal_name}>"

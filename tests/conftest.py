@@ -1,0 +1,154 @@
+"""Test fixtures: one app and schema per test run, emptied after each test.
+
+The database is SQLite (a temporary file) unless DATABASE_URL names another one; on PostgreSQL
+each test process works in its own schema, so that runs never see each other's rows.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db
+from app.models import Person, Role, User, ensure_default_themes
+
+PASSWORD = "mot-de-passe-de-test"
+
+
+def is_postgresql(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+def database_config(url: str, schema: str | None) -> dict:
+    """App config for ``url``; on PostgreSQL, every connection works in ``schema``."""
+    config = {"SQLALCHEMY_DATABASE_URI": url}
+    if schema:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path={schema}"},
+        }
+    return config
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """Yields a function giving a fresh, empty database config (a new file or a new schema)."""
+    base_url = os.environ.get("DATABASE_URL")
+    created_schemas = []
+
+    def new_database(name: str) -> dict:
+        if base_url and is_postgresql(normalise_database_url(base_url)):
+            url = normalise_database_url(base_url)
+            schema = f"t_{name}_{uuid.uuid4().hex[:10]}"
+            engine = create_engine(url)
+            with engine.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            engine.dispose()
+            created_schemas.append((url, schema))
+            return database_config(url, schema)
+        path = tmp_path_factory.mktemp(name) / "test.sqlite"
+        return database_config(f"sqlite:///{path}", None)
+
+    yield new_database
+
+    for url, schema in created_schemas:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def make_app(database_settings: dict, **overrides):
+    config = {
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret-key",
+        "SERVER_NAME": "seances.test",
+        "BASE_URL": "http://seances.test",
+        **database_settings,
+        **overrides,
+    }
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database):
+    app = make_app(database("main"))
+    with app.app_context():
+        db.create_all()
+        ensure_default_themes()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Each test starts with empty tables (but the default themes)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        ensure_default_themes()
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app_context):
+    """The demo data loaded; returns the seed-004 meeting."""
+    from sqlalchemy import select
+
+    from app.demo import load_demo
+    from app.models import Meeting
+
+    load_demo()
+    return db.session.scalar(select(Meeting).order_by(Meeting.starts_at).limit(1))
+
+
+def create_user(role: Role, email: str | None = None, person: Person | None = None) -> User:
+    user = User(email=email or f"{role.value}-{uuid.uuid4().hex[:6]}@test.example.fr", role=role, person=person)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def log_in(client, user: User, password: str = PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, "login failed"
+    return client
+
+
+@pytest.fixture
+def secretariat_client(app, app_context):
+    return log_in(app.test_client(), create_user(Role.SECRETARIAT))
+
+
+@pytest.fixture
+def admin_client(app, app_context):
+    return log_in(app.test_client(), create_user(Role.ADMIN))

@@ -1,0 +1,34 @@
+"""The minimal pages show the seed-004 meeting as the compte rendu records it."""
+from app.demo import SEED_THEMATICS
+
+
+def test_home_lists_upcoming_meetings(secretariat_client, demo):
+    page = secretariat_client.get("/").text
+    assert "Prochaines séances" in page
+    assert "Séance plénière" in page
+    assert "Réunion du groupe de travail CRSA COVID Déconfinement — Ségur" not in page  # 2020: past
+
+
+def test_body_page_lists_its_meetings_and_members(secretariat_client, demo):
+    page = secretariat_client.get(f"/bodies/{demo.body_id}").text
+    assert "jeudi 28 mai 2020" in page
+    assert "Président URPS Médecins" in page
+    assert "Suppléant de M. BERTRAND Maurice" in page
+
+
+def test_meeting_page_shows_every_part_of_the_seed(secretariat_client, demo):
+    page = secretariat_client.get(f"/meetings/{demo.id}").text
+    assert "jeudi 28 mai 2020" in page
+    for heading in ("Contexte", "Méthode de travail retenue", "Tour de table des participants", "Points forts relevés",
+                    "Prochaines échéances", "Étaient présents", "Étaient excusés",
+                    "Personnes présentes au titre de l'Agence Régionale de Santé"):
+        assert heading in page, heading
+    assert "collaboration exemplaire entre secteur/public et privé" in page
+    assert "Renforcer les orientations de MA SANTE 2022" in page
+    assert len(SEED_THEMATICS) == 10
+    assert "Réunion de la CRSA le mercredi 3 juin 2020" in page
+    assert "Le mardi 9 juin 2020 à 10h30" in page
+    assert "Le mardi 16 juin 2020 à 14h30" in page
+    assert "Le mardi 23 juin 2020 à 11h00" in page
+    assert "M. MARCHAND Laurent" in page and "Président de la CRSA" in page
+    assert "Mme Céline LE ROUX" in page
