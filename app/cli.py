@@ -12,7 +12,10 @@ from app.models import Meeting, Role, User
 
 
 def register_commands(app: Flask) -> None:
-    for command in (demo_command, create_user_command, meetings_command):
+    from app.calendar.cli import commands as calendar_commands
+    from app.documents.cli import commands as document_commands
+
+    for command in (demo_command, create_user_command, meetings_command, *document_commands, *calendar_commands):
         app.cli.add_command(command)
 
 

@@ -1,0 +1,2 @@
+"""Routes of the calendar area."""
+from app.calendar import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""flask commands of the documents area, registered by app.cli."""
+
+commands: list = []
