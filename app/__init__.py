@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         return db.session.get(models.User, int(user_id))
 
     app.jinja_env.filters.update(JINJA_FILTERS)
+    app.jinja_env.globals["nav_links"] = navigation_links
     register_blueprints(app)
     register_error_pages(app)
 
@@ -49,6 +50,29 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp):
         app.register_blueprint(blueprint)
+
+
+# Main menu: (endpoint, label, staff only). Entries whose area is not installed are left out.
+NAVIGATION = [
+    ("main.home", "Accueil", False),
+    ("agenda.my_meetings", "Mes séances", False),
+    ("bodies.index", "Instances", False),
+    ("people.index", "Personnes", True),
+    ("deadlines.index", "Échéances", False),
+    ("agenda.search", "Rechercher", False),
+    ("documents.synthesis", "Synthèse", True),
+]
+
+
+def navigation_links() -> list[tuple[str, str]]:
+    from flask import current_app
+    from flask_login import current_user
+
+    return [
+        (endpoint, label)
+        for endpoint, label, staff_only in NAVIGATION
+        if endpoint in current_app.view_functions and (current_user.is_staff or not staff_only)
+    ]
 
 
 def register_error_pages(app: Flask) -> None:
