@@ -6,7 +6,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.config import load_config
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.formatting import JINJA_FILTERS
 
 
@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
@@ -29,6 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     def load_user(user_id: str):
         return db.session.get(models.User, int(user_id))
 
+    from app.security import init_security
+
+    init_security(app)
     app.jinja_env.filters.update(JINJA_FILTERS)
     app.jinja_env.globals["nav_links"] = navigation_links
     register_blueprints(app)
@@ -78,6 +82,7 @@ def navigation_links() -> list[tuple[str, str]]:
 def register_error_pages(app: Flask) -> None:
     messages = {
         400: ("Requête invalide", "La requête n'a pas pu être traitée. Rechargez la page et réessayez."),
+        429: ("Trop de tentatives", "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer."),
         403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
         404: ("Page introuvable", "Cette page n'existe pas ou a été supprimée."),
         500: ("Erreur interne", "Une erreur est survenue. Réessayez ; si elle persiste, prévenez l'administrateur."),

@@ -26,6 +26,9 @@ class Config:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     ICS_ALARM_MINUTES = 60 * 24
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
 
 
 def load_config(app, overrides: dict | None) -> None:
@@ -36,7 +39,7 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
         "DATABASE_URL", f"sqlite:///{instance / 'seances.sqlite'}"
     )
-    for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT"):
+    for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)
@@ -45,6 +48,9 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(instance)
+    # Cookies travel only over HTTPS when the app is served over HTTPS.
+    secure = str(app.config["BASE_URL"]).startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,4 +1,6 @@
 """Flask extensions, created once and bound to the app in ``create_app``."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +26,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Only routes that ask for it are limited (login, password reset). Storage: memory by default,
+# Redis when RATELIMIT_STORAGE_URI is set, so that several app servers share the counters.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

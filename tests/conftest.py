@@ -66,6 +66,7 @@ def make_app(database_settings: dict, **overrides):
     config = {
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
         "SECRET_KEY": "test-secret-key",
         "SERVER_NAME": "seances.test",
         "BASE_URL": "http://seances.test",
@@ -73,6 +74,29 @@ def make_app(database_settings: dict, **overrides):
         **overrides,
     }
     return create_app(config)
+
+
+@pytest.fixture
+def isolated_app(database):
+    """Factory of apps with their own config and their own empty database (dropped afterwards)."""
+    apps = []
+
+    def build(name: str = "isolated", **overrides):
+        new_app = make_app(database(name), **overrides)
+        with new_app.app_context():
+            db.create_all()
+            ensure_default_themes()
+            db.session.commit()
+            db.session.remove()
+        apps.append(new_app)
+        return new_app
+
+    yield build
+    for built in apps:
+        with built.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,12 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from app.auth import bp
 from app.auth.forms import LoginForm, LogoutForm
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import User, utc_now
 
 
@@ -17,7 +17,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
