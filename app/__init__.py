@@ -102,9 +102,12 @@ def register_error_pages(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _enable_sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys only when asked, per connection."""
+def _configure_sqlite_connection(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys only when asked, per connection; WAL lets readers and one writer
+    (several gunicorn workers) work at once, and a busy timeout makes writers wait instead of failing."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from pathlib import Path
+
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +17,8 @@ def register_commands(app: Flask) -> None:
     from app.calendar.cli import commands as calendar_commands
     from app.documents.cli import commands as document_commands
 
-    for command in (demo_command, create_user_command, meetings_command, *document_commands, *calendar_commands):
+    for command in (demo_command, create_user_command, meetings_command, backup_command, restore_command,
+                    *document_commands, *calendar_commands):
         app.cli.add_command(command)
 
 
@@ -65,3 +68,34 @@ def meetings_command():
         start = to_paris(meeting.starts_at)
         click.echo("\t".join([str(meeting.id), start.strftime("%Y-%m-%d"), start.strftime("%H:%M"),
                               meeting.body.label, meeting.title]))
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path):
+    """Write a consistent copy of the SQLite database to TARGET, even while the app runs."""
+    from app.backup import BackupError, backup_database
+
+    try:
+        backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Sauvegarde écrite : {target}")
+
+
+@click.command("restore")
+@click.argument("backup", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+def restore_command(backup: Path, yes: bool):
+    """Replace the SQLite database by the BACKUP file (checked first). Stop the app servers before."""
+    from app.backup import BackupError, restore_database
+
+    if not yes:
+        click.confirm("La base actuelle sera remplacée par cette sauvegarde. Continuer ?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], backup)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Base restaurée depuis {backup}")
