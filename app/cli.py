@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     from app.documents.cli import commands as document_commands
 
     for command in (demo_command, create_user_command, meetings_command, backup_command, restore_command,
+                    generate_load_command,
                     *document_commands, *calendar_commands):
         app.cli.add_command(command)
 
@@ -99,3 +100,23 @@ def restore_command(backup: Path, yes: bool):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Base restaurée depuis {backup}")
+
+
+@click.command("generate-load")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="Taille relative : 1 = 25 000 séances, 1 500 000 présences, 600 000 points.")
+@click.option("--seed", type=int, default=2020, show_default=True, help="Graine du hasard (jeu reproductible).")
+def generate_load_command(scale: float, seed: int):
+    """Generate a realistic national dataset for benchmarks (bulk inserts)."""
+    import time
+
+    from app.loadgen import LoadSize, generate_load
+
+    if scale <= 0:
+        raise click.ClickException("--scale doit être positif.")
+    started = time.perf_counter()
+    counts = generate_load(LoadSize.scaled(scale), seed=seed,
+                           progress=lambda message: click.echo(f"  {time.perf_counter() - started:7.1f} s  {message}"))
+    for table, count in counts.items():
+        click.echo(f"{table:22} {count:>10,}".replace(",", " "))
+    click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")

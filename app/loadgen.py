@@ -1,0 +1,291 @@
+"""A realistic national dataset for benchmarks: bulk inserts, not one ORM object at a time.
+
+Default size: 18 ARS, about 25 bodies each, 25,000 meetings over 10 years, 1,500,000 attendance rows,
+600,000 tour-de-table points, 50,000 deadlines. ``scale`` shrinks or grows every count together.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable, Iterable
+
+from sqlalchemy import func, insert, select, text
+
+from app.extensions import db
+from app.formatting import paris_datetime
+from app.meetings.defaults import DEFAULT_SECTION_TITLES
+from app.models import (
+    Attendance,
+    AttendanceStatus,
+    Body,
+    BodyKind,
+    Capacity,
+    Civility,
+    Deadline,
+    DeadlineKind,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Organisation,
+    Person,
+    RoundTablePoint,
+    RoundTableSection,
+    Seat,
+)
+
+REGIONS = [
+    "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse", "Grand Est",
+    "Guadeloupe", "Guyane", "Hauts-de-France", "Île-de-France", "La Réunion", "Martinique", "Mayotte",
+    "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire", "Provence-Alpes-Côte d'Azur",
+]
+LAST_NAMES = [
+    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent", "Simon",
+    "Michel", "Lefèvre", "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont",
+    "Lambert", "Fontaine", "Rousseau", "Vincent", "Müller", "Lefebvre", "Faure", "André", "Mercier", "Blanc",
+    "Guérin", "Boyer", "Garnier", "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin",
+    "Clément", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval",
+]
+FIRST_NAMES = [
+    (Civility.MR, "Jean"), (Civility.MRS, "Marie"), (Civility.MR, "Pierre"), (Civility.MRS, "Nathalie"),
+    (Civility.MR, "Michel"), (Civility.MRS, "Isabelle"), (Civility.MR, "Philippe"), (Civility.MRS, "Sylvie"),
+    (Civility.MR, "Alain"), (Civility.MRS, "Catherine"), (Civility.MR, "Laurent"), (Civility.MRS, "Françoise"),
+    (Civility.MR, "Éric"), (Civility.MRS, "Hélène"), (Civility.MR, "François"), (Civility.MRS, "Céline"),
+]
+TITLES = [
+    "Président URPS Médecins", "Représentant de France Assos Santé", "Directeur de centre hospitalier",
+    "Conseil départemental", "Représentante des usagers", "Président de la CSOS", "Fédération hospitalière",
+    "Représentant des EHPAD", "Ordre des infirmiers", "Union régionale des professionnels de santé",
+    "Mutualité française", "Conseil régional", "Association de patients", "Représentant des salariés",
+]
+POINT_WORDS = [
+    "coordination", "parcours", "télémédecine", "prévention", "attractivité des métiers", "démocratie sanitaire",
+    "articulation ville-hôpital", "soins non programmés", "santé mentale", "EHPAD", "handicap", "précarité",
+    "formation", "financement", "gouvernance", "territoires", "usagers", "numérique en santé", "urgences",
+    "coopération entre acteurs", "accès aux soins", "médecine de ville", "crise sanitaire", "vaccination",
+]
+
+
+@dataclass
+class LoadSize:
+    organisations: int = 18
+    bodies_per_organisation: int = 25
+    meetings: int = 25_000
+    attendances: int = 1_500_000
+    points: int = 600_000
+    deadlines: int = 50_000
+    years: int = 10
+
+    @classmethod
+    def scaled(cls, scale: float) -> "LoadSize":
+        base = cls()
+        return cls(
+            organisations=max(1, min(18, round(base.organisations * min(1.0, scale * 10)))),
+            bodies_per_organisation=base.bodies_per_organisation,
+            meetings=max(1, round(base.meetings * scale)),
+            attendances=max(1, round(base.attendances * scale)),
+            points=max(1, round(base.points * scale)),
+            deadlines=max(1, round(base.deadlines * scale)),
+            years=base.years,
+        )
+
+
+class IdAllocator:
+    """Hands out primary keys above the current maximum, so rows can be inserted in bulk with their ids."""
+
+    def __init__(self):
+        self.next_ids: dict[str, int] = {}
+
+    def take(self, model, count: int = 1) -> int:
+        table = model.__tablename__
+        if table not in self.next_ids:
+            self.next_ids[table] = (db.session.scalar(select(func.max(model.id))) or 0) + 1
+        first = self.next_ids[table]
+        self.next_ids[table] += count
+        return first
+
+
+def bulk_insert(model, rows: Iterable[dict], batch_size: int = 10_000) -> int:
+    """Insert ``rows`` (dicts with the same keys) in batches; returns the number inserted."""
+    batch, total = [], 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            db.session.execute(insert(model), batch)
+            total += len(batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(model), batch)
+        total += len(batch)
+    return total
+
+
+def reset_postgresql_sequences(models) -> None:
+    """After inserting explicit ids, move PostgreSQL's sequences past them."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
+        ))
+
+
+def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
+                  progress: Callable[[str], None] = lambda message: None) -> dict[str, int]:
+    """Generate the dataset and commit it; returns the number of rows per table."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    ids = IdAllocator()
+    counts: dict[str, int] = {}
+    now = datetime.now(timezone.utc)
+
+    # Organisations and bodies.
+    first_org = ids.take(Organisation, size.organisations)
+    existing_names = set(db.session.scalars(select(Organisation.name)))
+    org_rows = []
+    for index in range(size.organisations):
+        name = f"Agence Régionale de Santé {REGIONS[index % len(REGIONS)]}"
+        if name in existing_names:
+            name += f" (charge {uuid.uuid4().hex[:6]})"
+        org_rows.append({"id": first_org + index, "name": name, "short_name": f"ARS {index + 1}",
+                         "secretariat_email": f"ds-{index + 1}@ars.example.fr", "logo": None, "logo_mimetype": None})
+    counts["organisation"] = bulk_insert(Organisation, org_rows)
+
+    body_rows, body_sizes = [], []
+    first_body = ids.take(Body, size.organisations * size.bodies_per_organisation)
+    for org_index in range(size.organisations):
+        org_id = first_org + org_index
+        base = first_body + org_index * size.bodies_per_organisation
+        for offset in range(size.bodies_per_organisation):
+            if offset == 0:
+                kind, name, members, parent = BodyKind.CRSA_PLENARY, "Conférence Régionale de la Santé et de l'Autonomie", 110, None
+            elif offset == 1:
+                kind, name, members, parent = BodyKind.PERMANENT_COMMISSION, "Commission permanente", 30, base
+            elif offset <= 5:
+                kind, name, members, parent = BodyKind.SPECIALISED_COMMISSION, f"Commission spécialisée n°{offset - 1}", 40, base
+            elif offset <= 18:
+                kind, name, members, parent = BodyKind.CTS, f"Conseil territorial de santé n°{offset - 5}", 50, None
+            else:
+                kind, name, members, parent = BodyKind.WORKING_GROUP, f"Groupe de travail n°{offset - 18}", 20, base
+            body_rows.append({"id": base + offset, "organisation_id": org_id, "parent_id": parent, "kind": kind,
+                              "name": name, "short_name": f"{kind.label[:4]}-{offset}", "territory": "",
+                              "quorum_fraction": 0.5, "quorum_strict": True, "quorum_minimum": 0,
+                              "quorum_counts_represented": True, "convocation_days": 15, "reminder_days": 3,
+                              "proxies_allowed": True, "max_proxies_per_holder": 1, "feed_token": None})
+            body_sizes.append((base + offset, org_id, members))
+    counts["body"] = bulk_insert(Body, body_rows)
+    progress(f"{counts['body']} instances")
+
+    # People and memberships: each body gets its own members (some people sit in two bodies).
+    total_seats = sum(members for _, _, members in body_sizes)
+    first_person = ids.take(Person, total_seats)
+    first_membership = ids.take(Membership, total_seats)
+    person_rows, membership_rows, body_members = [], [], {}
+    seat = 0
+    for body_id, org_id, members in body_sizes:
+        body_members[body_id] = []
+        for _ in range(members):
+            civility, first_name = rng.choice(FIRST_NAMES)
+            person_id = first_person + seat
+            person_rows.append({"id": person_id, "organisation_id": org_id, "civility": civility,
+                                "first_name": first_name, "last_name": rng.choice(LAST_NAMES),
+                                "email": f"membre{person_id}@exemple.fr", "affiliation": "", "feed_token": None,
+                                "deleted_at": None})
+            title = rng.choice(TITLES)
+            membership_rows.append({"id": first_membership + seat, "person_id": person_id, "body_id": body_id,
+                                    "title": title, "college": f"Collège {rng.randint(1, 8)}",
+                                    "seat": Seat.TITULAIRE, "substitute_for_id": None, "voting": True,
+                                    "start_date": today - timedelta(days=365 * size.years), "end_date": None})
+            body_members[body_id].append((person_id, title))
+            seat += 1
+    counts["person"] = bulk_insert(Person, person_rows)
+    counts["membership"] = bulk_insert(Membership, membership_rows)
+    progress(f"{counts['person']} personnes")
+
+    # Meetings spread over the years, more for plenaries and CTS; attendance sized to the body.
+    body_ids = [body_id for body_id, _, _ in body_sizes]
+    first_meeting = ids.take(Meeting, size.meetings)
+    start_day = today - timedelta(days=365 * size.years - 60)
+    span = 365 * size.years
+    meeting_rows, meeting_bodies = [], []
+    for index in range(size.meetings):
+        body_id = body_ids[index % len(body_ids)]
+        day = start_day + timedelta(days=rng.randrange(span))
+        starts_at = paris_datetime(day, rng.choice([9, 10, 14, 15]), rng.choice([0, 30]))
+        status = MeetingStatus.HELD if day < today else MeetingStatus.PLANNED
+        if rng.random() < 0.03:
+            status = MeetingStatus.CANCELLED
+        meeting_rows.append({
+            "id": first_meeting + index, "body_id": body_id, "title": f"Séance n°{index + 1}",
+            "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=2), "place": "Siège de l'ARS",
+            "visio_url": "", "status": status, "context": "Contexte de la séance : " + " ; ".join(rng.sample(POINT_WORDS, 4)),
+            "working_method": "", "round_table_conclusion": "", "ical_uid": f"{uuid.uuid4()}@seances",
+            "ical_sequence": 0, "version": 1, "created_at": now, "updated_at": now, "deleted_at": None,
+        })
+        meeting_bodies.append(body_id)
+    counts["meeting"] = bulk_insert(Meeting, meeting_rows)
+    del meeting_rows
+    progress(f"{counts['meeting']} séances")
+
+    first_attendance = ids.take(Attendance, size.attendances)
+
+    def attendance_rows():
+        # Spread what remains over the meetings that remain: small bodies give what they can, the
+        # plenaries take the rest, and the total is exact whenever the bodies are big enough.
+        produced = 0
+        statuses = [AttendanceStatus.PRESENT] * 7 + [AttendanceStatus.EXCUSED] * 2 + [AttendanceStatus.ABSENT]
+        order = sorted(range(size.meetings), key=lambda index: len(body_members[meeting_bodies[index]]))
+        for rank, index in enumerate(order):
+            members = body_members[meeting_bodies[index]]
+            remaining_meetings = size.meetings - rank
+            wanted = min(len(members), -(-(size.attendances - produced) // remaining_meetings))
+            for position, (person_id, title) in enumerate(members[:wanted]):
+                yield {"id": first_attendance + produced, "meeting_id": first_meeting + index, "person_id": person_id,
+                       "status": rng.choice(statuses), "represented_by_id": None, "capacity": Capacity.MEMBER,
+                       "title": title, "voting": True, "position": position}
+                produced += 1
+
+    counts["attendance"] = bulk_insert(Attendance, attendance_rows())
+    progress(f"{counts['attendance']} présences")
+
+    sections_per_meeting = len(DEFAULT_SECTION_TITLES)
+    first_section = ids.take(RoundTableSection, size.meetings * sections_per_meeting)
+    counts["round_table_section"] = bulk_insert(RoundTableSection, (
+        {"id": first_section + index * sections_per_meeting + position, "meeting_id": first_meeting + index,
+         "position": position + 1, "title": title}
+        for index in range(size.meetings) for position, title in enumerate(DEFAULT_SECTION_TITLES)
+    ))
+    first_point = ids.take(RoundTablePoint, size.points)
+
+    def point_rows():
+        for number in range(size.points):
+            meeting_index = number % size.meetings
+            section_id = first_section + meeting_index * sections_per_meeting + rng.randrange(sections_per_meeting)
+            words = rng.sample(POINT_WORDS, 3)
+            yield {"id": first_point + number, "section_id": section_id, "parent_id": None,
+                   "position": number // size.meetings + 1, "is_proposal": section_id % sections_per_meeting == 0,
+                   "speaker_id": None,
+                   "text": f"Renforcer {words[0]} en lien avec {words[1]} : {words[2]}, retour d'expérience n°{number + 1}."}
+
+    counts["round_table_point"] = bulk_insert(RoundTablePoint, point_rows())
+    progress(f"{counts['round_table_point']} points")
+
+    first_deadline = ids.take(Deadline, size.deadlines)
+
+    def deadline_rows():
+        for number in range(size.deadlines):
+            meeting_index = number % size.meetings
+            due = today - timedelta(days=365 * size.years - 90) + timedelta(days=rng.randrange(span))
+            yield {"id": first_deadline + number, "meeting_id": first_meeting + meeting_index, "position": number,
+                   "kind": DeadlineKind.DUE_DATE, "title": f"Contributions attendues ({rng.choice(POINT_WORDS)})",
+                   "due_date": due, "due_at": None, "body_id": meeting_bodies[meeting_index],
+                   "announced_meeting_id": None, "ical_uid": f"{uuid.uuid4()}@seances"}
+
+    counts["deadline"] = bulk_insert(Deadline, deadline_rows())
+    reset_postgresql_sequences([Organisation, Body, Person, Membership, Meeting, Attendance, RoundTableSection,
+                                RoundTablePoint, Deadline])
+    db.session.commit()
+    progress("terminé")
+    return counts

@@ -1,0 +1,37 @@
+"""The load generator writes consistent data in bulk, on SQLite and PostgreSQL."""
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.loadgen import LoadSize, generate_load
+from app.models import Attendance, Body, Meeting, Organisation, Person, RoundTablePoint
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_generate_load_at_a_small_scale(app_context):
+    size = LoadSize(organisations=2, bodies_per_organisation=25, meetings=120, attendances=3_000, points=900,
+                    deadlines=200)
+    counts = generate_load(size, seed=1)
+    assert counts["attendance"] == count(Attendance) == 3_000
+    assert count(Meeting) == 120 and count(RoundTablePoint) == 900
+    assert count(Organisation) == 2 and count(Body) == 50
+    # every attendance points at a person of the same organisation as its meeting's body
+    mismatched = db.session.scalar(
+        select(func.count()).select_from(Attendance).join(Meeting).join(Body).join(Person, Attendance.person_id == Person.id)
+        .where(Person.organisation_id != Body.organisation_id)
+    )
+    assert mismatched == 0
+    # ids were handed out explicitly: new rows still get fresh ids afterwards (sequences moved on PostgreSQL)
+    organisation = Organisation(name="ARS après le chargement")
+    db.session.add(organisation)
+    db.session.commit()
+    assert organisation.id > counts["organisation"]
+
+
+def test_generate_load_command_prints_the_counts(app, app_context):
+    result = app.test_cli_runner().invoke(args=["generate-load", "--scale", "0.002"])
+    assert result.exit_code == 0, result.output
+    assert "attendance" in result.output and "Terminé" in result.output
+    assert count(Meeting) == 50
