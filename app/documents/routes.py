@@ -103,7 +103,7 @@ def reopen_minutes(meeting_id: int):
             db.session.commit()
             flash("Compte rendu rouvert : il redevient un projet.", "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting_id))
-    return render_template("documents/reopen.html", meeting=meeting, form=form)
+    return render_template("documents/reopen.html", meeting=meeting, form=form), 422 if form.errors else 200
 
 
 @bp.route("/synthesis", methods=["GET", "POST"])
