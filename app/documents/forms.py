@@ -52,4 +52,4 @@ class SynthesisForm(FlaskForm):
 
     def validate_date_to(self, field):
         if self.date_from.data and field.data and field.data < self.date_from.data:
-            raise ValueError("La date de fin doit être postérieure ou égale à la date de début.")
+            raise ValidationError("La date de fin doit être postérieure ou égale à la date de début.")
