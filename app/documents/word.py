@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 import docx
+from lxml.etree import SubElement
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -20,7 +21,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from app.documents.text_blocks import text_blocks
@@ -31,6 +32,10 @@ TABLE_STYLE = "Table Grid"
 BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")
 DRAFT_MARK = "PROJET"
 LOGO_HEIGHT = Cm(1.6)
+
+W_PPR, W_PSTYLE, W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+W_R, W_RPR, W_B, W_I, W_T = qn("w:r"), qn("w:rPr"), qn("w:b"), qn("w:i"), qn("w:t")
+XML_SPACE = qn("xml:space")
 
 # Characters XML 1.0 forbids (python-docx refuses them): control characters pasted from elsewhere.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -48,7 +53,7 @@ class WordWriter:
                  draft: bool = False):
         self.document: Document = docx.Document()
         self._style_ids = self._paragraph_style_ids()
-        self._body = self.document.element.body
+        self._section_properties = self.document.element.body.sectPr
         self._set_up_page()
         self._set_up_properties(title, organisation)
         self._add_page_header(organisation, header_lines, draft)
@@ -111,17 +116,20 @@ class WordWriter:
     # -- content -------------------------------------------------------------------------------
     def paragraph(self, text: str = "", style: str | None = None, *, bold: bool = False,
                   italic_suffix: str = "") -> Paragraph:
-        """Append a paragraph; ``style`` is a style name, resolved once per document."""
-        paragraph = self.document.add_paragraph()
+        """Append a paragraph; ``style`` is a style name, resolved once per document.
+
+        Built element by element before the final ``w:sectPr``: python-docx's ``add_paragraph``
+        looks for that place among all the body's children, which grows quadratic with length.
+        """
+        p = OxmlElement("w:p")
         if style is not None:
-            paragraph._p.style = self._style_ids[style]
+            SubElement(SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, self._style_ids[style])
         if text:
-            run = paragraph.add_run(clean(text))
-            if bold:
-                run.bold = True
+            append_run(p, text, bold=bold)
         if italic_suffix:
-            paragraph.add_run(clean(italic_suffix)).italic = True
-        return paragraph
+            append_run(p, italic_suffix, italic=True)
+        self._section_properties.addprevious(p)
+        return Paragraph(p, self.document._body)
 
     def title(self, text: str) -> Paragraph:
         return self.paragraph(text, "Title")
@@ -159,7 +167,7 @@ class WordWriter:
         repeat_as_header(header_tr)
         for tc, text, width in zip(header_tr.tc_lst, header, widths):
             tc.width = width
-            _Cell(tc, table).paragraphs[0].add_run(clean(text)).bold = True
+            append_run(tc.p_lst[0], text, bold=True)
         for tr, values in zip(tr_elements[1:], rows):
             if row_height is not None:
                 tr.trHeight_val = row_height
@@ -167,8 +175,24 @@ class WordWriter:
             for tc, value, width in zip(tr.tc_lst, values, widths):
                 tc.width = width
                 if value:
-                    tc.p_lst[0].add_r().text = clean(value)
+                    append_run(tc.p_lst[0], value)
         return table
+
+
+def append_run(p, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    """Append ``<w:r>`` holding ``text`` to the paragraph element ``p``, in one piece (python-docx's
+    ``run.text`` walks the text character by character to turn tabs and line breaks into elements;
+    ours are single lines)."""
+    run = SubElement(p, W_R)
+    if bold or italic:
+        properties = SubElement(run, W_RPR)
+        if bold:
+            SubElement(properties, W_B)
+        if italic:
+            SubElement(properties, W_I)
+    text_element = SubElement(run, W_T)
+    text_element.set(XML_SPACE, "preserve")
+    text_element.text = clean(text).replace("\t", " ").replace("\n", " ")
 
 
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
