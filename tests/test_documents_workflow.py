@@ -153,3 +153,13 @@ def test_anonymous_visitors_are_sent_to_the_login_page(demo, client):
 def test_unknown_meeting_gives_404(app_context, secretariat_client):
     assert secretariat_client.get("/meetings/999999/minutes.docx").status_code == 404
     assert secretariat_client.post("/meetings/999999/minutes/validate").status_code == 404
+
+
+def test_meeting_page_offers_the_documents_to_staff(demo, secretariat_client):
+    page = secretariat_client.get(f"/meetings/{demo.id}").get_data(as_text=True)
+    assert "Projet de compte rendu (.docx)" in page and "Valider le compte rendu" in page
+    assert f"/meetings/{demo.id}/sign-in-sheet.docx" in page
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/validate")
+    page = secretariat_client.get(f"/meetings/{demo.id}").get_data(as_text=True)
+    assert "Publier le compte rendu" in page and "Le compte rendu est figé" in page
+    assert "Valider le compte rendu" not in page

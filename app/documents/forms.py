@@ -19,6 +19,10 @@ class FrenchDateField(DateField):
 class BodiesField(SelectMultipleField):
     """A multiple select whose errors (values not offered) are French."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "SelectMultipleField"  # rendered as a select by the ``field`` macro
+
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
