@@ -1,9 +1,9 @@
 """The house layout of every Word document (A4, page header, « Page X / Y » footer) and the
 building blocks the builders share: headings, paragraphs, list levels, tables.
 
-Builders produce thousands of paragraphs and rows, so style ids are looked up once per document
-and rows are filled through their XML elements (python-docx's ``row.cells`` rebuilds the grid on
-every call).
+Builders produce thousands of paragraphs and rows, so style ids are looked up once per document,
+paragraphs and runs are built as XML elements, and table rows are filled through their ``w:tc``
+elements (python-docx's ``row.cells`` rebuilds the grid on every call): see bench/bench_documents.py.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Sequence
 
 import docx
-from lxml.etree import SubElement
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -23,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 
 from app.documents.text_blocks import text_blocks
 from app.models import Organisation
