@@ -1,0 +1,56 @@
+"""What the document builders read, loaded up front in a fixed number of queries."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.formatting import paris_datetime
+from app.models import Body, Invitation, Meeting, Person, RoundTablePoint, RoundTableSection, Theme
+
+
+def load_meeting_for_sign_in_sheet(meeting_id: int) -> Meeting | None:
+    """A meeting with its convened people and their memberships (for titulaire / suppléant)."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
+        .options(
+            selectinload(Meeting.body).selectinload(Body.organisation),
+            selectinload(Meeting.invitations).selectinload(Invitation.person).selectinload(Person.memberships),
+        )
+    )
+
+
+def meetings_for_synthesis(body_ids: Sequence[int], date_from: date, date_to: date) -> list[Meeting]:
+    """Meetings of ``body_ids`` held between the two Paris dates (inclusive), oldest first,
+    with their round-table points and themes."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.body_id.in_(list(body_ids)),
+                Meeting.deleted_at.is_(None),
+                Meeting.starts_at >= paris_datetime(date_from, 0),
+                Meeting.starts_at < paris_datetime(date_to + timedelta(days=1), 0),
+            )
+            .options(
+                selectinload(Meeting.body).selectinload(Body.organisation),
+                selectinload(Meeting.sections)
+                .selectinload(RoundTableSection.points)
+                .selectinload(RoundTablePoint.themes),
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def synthesis_themes() -> list[Theme]:
+    """Every theme, in order: each one gets its line in the synthesis, even at zero."""
+    return list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.name)))
+
+
+def bodies_by_id(body_ids: Sequence[int]) -> dict[int, Body]:
+    return {body.id: body for body in db.session.scalars(select(Body).where(Body.id.in_(list(body_ids))))}

@@ -1,0 +1,84 @@
+"""The feuille d'émargement read back: who signs, in which order, on an A4 page."""
+from __future__ import annotations
+
+from datetime import date
+
+from docx.shared import Cm
+from sqlalchemy import select
+
+from app.demo import SEED_EXCUSED, SEED_PRESENT, WORKING_GROUP_NAME
+from app.documents.queries import load_meeting_for_sign_in_sheet
+from app.documents.sign_in_sheet import build_sign_in_sheet
+from app.extensions import db
+from app.models import Capacity, Civility, Invitation, Membership, Person
+from docx_reading import header_text, repeated_header_flags, reopen, styled_paragraphs, table_rows
+
+HEADER = ["NOMS", "QUALITÉ", "TITULAIRE / SUPPLÉANT", "SIGNATURE"]
+
+
+def sheet_of(meeting):
+    return reopen(build_sign_in_sheet(load_meeting_for_sign_in_sheet(meeting.id)))
+
+
+def test_sign_in_sheet_lists_every_convened_member_sorted_by_name_with_an_empty_signature(demo):
+    document = sheet_of(demo)
+    assert [text for _style, text in styled_paragraphs(document)] == [
+        "Feuille d'émargement",
+        WORKING_GROUP_NAME,
+        demo.title,
+        "Date : jeudi 28 mai 2020, de 10h00 à 12h00",
+        "Lieu : Visioconférence",
+    ]
+    convened = sorted(SEED_PRESENT + SEED_EXCUSED, key=lambda row: (row[1].casefold(), row[2].casefold()))
+    expected = [[f"{civility.value} {last.upper()} {first}".strip(), title, "Titulaire", ""]
+                for civility, last, first, title in convened]
+    (table,) = document.tables
+    rows = table_rows(table)
+    assert rows == [HEADER] + expected
+    assert rows[1][0] == "M. BERTRAND Maurice" and rows[-1][0] == "M. SERRES Simon"
+    assert repeated_header_flags(table) == [True] + [False] * len(expected)
+
+
+def test_sign_in_sheet_fits_an_a4_portrait_page(demo):
+    document = sheet_of(demo)
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    usable = section.page_width - section.left_margin - section.right_margin
+    widths = [column.width for column in document.tables[0].columns]
+    assert sum(widths) <= usable
+    assert all(row.height >= Cm(1) for row in document.tables[0].rows[1:])  # room to sign
+    assert WORKING_GROUP_NAME in header_text(document)
+
+
+def test_suppleant_and_non_members_are_told_apart(demo):
+    substitute = db.session.scalar(select(Person).where(Person.last_name == "Fabre"))
+    guest = Person(organisation=substitute.organisation, civility=Civility.MR, last_name="Auger", first_name="Luc")
+    former = Person(organisation=substitute.organisation, civility=Civility.MRS, last_name="Zeller", first_name="Ida")
+    db.session.add(Membership(person=former, body=demo.body, title="Ancienne membre", start_date=date(2010, 1, 1),
+                              end_date=date(2015, 1, 1)))
+    demo.invitations += [
+        Invitation(person=substitute, title="URPS Médecins (suppléante)"),
+        Invitation(person=guest, title="Expert", capacity=Capacity.GUEST),
+        Invitation(person=former, title="Ancienne membre"),
+    ]
+    db.session.commit()
+    rows = {row[0]: row for row in table_rows(sheet_of(demo).tables[0])}
+    assert rows["Mme FABRE Claire"][1:] == ["URPS Médecins (suppléante)", "Suppléant", ""]
+    assert rows["M. AUGER Luc"][2] == "Invité"
+    assert rows["Mme ZELLER Ida"][2] == ""
+    assert list(rows)[1] == "M. AUGER Luc"
+
+
+def test_meeting_without_convocations_says_so_instead_of_an_empty_table(demo):
+    demo.invitations = []
+    db.session.commit()
+    document = sheet_of(demo)
+    assert document.tables == []
+    assert styled_paragraphs(document)[-1][1] == "Aucune personne n'est convoquée à cette séance."
+
+
+def test_secretariat_downloads_the_sign_in_sheet(demo, secretariat_client):
+    response = secretariat_client.get(f"/meetings/{demo.id}/sign-in-sheet.docx")
+    assert response.status_code == 200
+    assert "emargement-2020-05-28-gt-covid-deconfinement.docx" in response.headers["Content-Disposition"]
+    assert table_rows(reopen(response.data).tables[0])[0] == HEADER
