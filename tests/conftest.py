@@ -9,6 +9,9 @@ import os
 import uuid
 
 import pytest
+from flask import g
+from flask.globals import app_ctx
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -62,6 +65,19 @@ def database(tmp_path_factory):
         engine.dispose()
 
 
+class OwnUserClient(FlaskClient):
+    """A test client that always runs as its own logged-in user.
+
+    Tests hold one app context, which every request reuses, so Flask-Login's user cached in ``g``
+    would leak from one client to the next: forget it before each request.
+    """
+
+    def open(self, *args, **kwargs):
+        if app_ctx:
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_settings: dict, **overrides):
     config = {
         "TESTING": True,
@@ -73,7 +89,9 @@ def make_app(database_settings: dict, **overrides):
         **database_settings,
         **overrides,
     }
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = OwnUserClient
+    return app
 
 
 @pytest.fixture

@@ -2,39 +2,19 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.demo import DEMO_PASSWORD, ORGANISATION_NAME
 from app.extensions import db
 from app.models import Meeting, Minutes, MinutesAction, MinutesStatus, Role, User
-from conftest import create_user, log_in
+from conftest import PASSWORD, create_user, log_in
 from docx_reading import body_text, header_text, reopen
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class OwnUserClient(FlaskClient):
-    """A test client that always runs as its own logged-in user.
-
-    The tests hold one app context, which every request reuses, so Flask-Login's user cached in
-    ``g`` would leak from one client to the next: forget it before each request.
-    """
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
 def client_of(app, user, password=None):
-    client = OwnUserClient(app, app.response_class, use_cookies=True)
-    return log_in(client, user, **({"password": password} if password else {}))
-
-
-@pytest.fixture
-def secretariat_client(app, app_context):
-    return client_of(app, create_user(Role.SECRETARIAT))
+    return log_in(app.test_client(), user, password or PASSWORD)
 
 
 def minutes_of(meeting: Meeting) -> Minutes:
