@@ -85,6 +85,8 @@ def register_error_pages(app: Flask) -> None:
         429: ("Trop de tentatives", "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer."),
         403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
         404: ("Page introuvable", "Cette page n'existe pas ou a été supprimée."),
+        409: ("Séance figée", "Le compte rendu de cette séance est validé : rouvrez-le depuis la page de la "
+                              "séance avant de la modifier."),
         500: ("Erreur interne", "Une erreur est survenue. Réessayez ; si elle persiste, prévenez l'administrateur."),
     }
 

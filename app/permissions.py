@@ -82,3 +82,16 @@ def get_meeting_or_404(meeting_id: int) -> Meeting:
     if not can_view_body(current_user, meeting.body):
         abort(403)
     return meeting
+
+
+def get_editable_meeting_or_404(meeting_id: int) -> Meeting:
+    """Load a meeting the current (staff) user may change: 409 while its compte rendu is validated,
+    which freezes the meeting until the minutes are explicitly reopened."""
+    from app.documents.workflow import minutes_are_frozen
+
+    meeting = get_meeting_or_404(meeting_id)
+    if not can_edit(current_user):
+        abort(403)
+    if minutes_are_frozen(meeting):
+        abort(409)
+    return meeting
