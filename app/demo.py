@@ -5,6 +5,7 @@ People's names are fictional; qualités and structure are those of the seed.
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -130,6 +131,12 @@ SPECIALISED_COMMISSIONS = [
 ]
 
 
+def demo_email(first_name: str, last_name: str) -> str:
+    """« hélène.grandclément » → « helene.grandclement@demo.example.fr » (plain ASCII addresses)."""
+    local = f"{first_name or 'contact'}.{last_name}".lower().replace(" ", "-")
+    return unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode() + "@demo.example.fr"
+
+
 def database_is_empty() -> bool:
     return db.session.scalar(select(Organisation.id).limit(1)) is None
 
@@ -163,8 +170,7 @@ def load_demo(today: date | None = None) -> bool:
 
     def person(civility, last_name, first_name, affiliation=""):
         new_person = Person(organisation=ars, civility=civility, last_name=last_name, first_name=first_name,
-                            affiliation=affiliation,
-                            email=f"{first_name or 'contact'}.{last_name}".lower().replace(" ", "-") + "@demo.example.fr")
+                            affiliation=affiliation, email=demo_email(first_name, last_name))
         db.session.add(new_person)
         return new_person
 

@@ -160,15 +160,15 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
         base = first_body + org_index * size.bodies_per_organisation
         for offset in range(size.bodies_per_organisation):
             if offset == 0:
-                kind, name, members, parent = BodyKind.CRSA_PLENARY, "Conférence Régionale de la Santé et de l'Autonomie", 110, None
+                kind, name, members, parent = BodyKind.CRSA_PLENARY, "Conférence Régionale de la Santé et de l'Autonomie", 120, None
             elif offset == 1:
-                kind, name, members, parent = BodyKind.PERMANENT_COMMISSION, "Commission permanente", 30, base
+                kind, name, members, parent = BodyKind.PERMANENT_COMMISSION, "Commission permanente", 40, base
             elif offset <= 5:
-                kind, name, members, parent = BodyKind.SPECIALISED_COMMISSION, f"Commission spécialisée n°{offset - 1}", 40, base
+                kind, name, members, parent = BodyKind.SPECIALISED_COMMISSION, f"Commission spécialisée n°{offset - 1}", 60, base
             elif offset <= 18:
-                kind, name, members, parent = BodyKind.CTS, f"Conseil territorial de santé n°{offset - 5}", 50, None
+                kind, name, members, parent = BodyKind.CTS, f"Conseil territorial de santé n°{offset - 5}", 75, None
             else:
-                kind, name, members, parent = BodyKind.WORKING_GROUP, f"Groupe de travail n°{offset - 18}", 20, base
+                kind, name, members, parent = BodyKind.WORKING_GROUP, f"Groupe de travail n°{offset - 18}", 30, base
             body_rows.append({"id": base + offset, "organisation_id": org_id, "parent_id": parent, "kind": kind,
                               "name": name, "short_name": f"{kind.label[:4]}-{offset}", "territory": "",
                               "quorum_fraction": 0.5, "quorum_strict": True, "quorum_minimum": 0,
