@@ -26,6 +26,9 @@ class Config:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     ICS_ALARM_MINUTES = 60 * 24
+    FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
+    ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
+    MAIL_TIMEOUT = 30  # seconds
 
 
 def load_config(app, overrides: dict | None) -> None:
