@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta
@@ -32,7 +33,7 @@ PARSE_SCRIPT = ROOT / "tests" / "js" / "parse_ics.mjs"
 
 def make_body(members: int = 3, email_prefix: str = "membre") -> Body:
     """An ARS, a commission and ``members`` voting titulaires with an address."""
-    organisation = Organisation(name=f"ARS {email_prefix}", short_name="ARS Test",
+    organisation = Organisation(name=f"ARS {email_prefix} {uuid.uuid4().hex[:8]}", short_name="ARS Test",
                                 secretariat_email="secretariat@ars.example.fr")
     body = Body(organisation=organisation, kind=BodyKind.SPECIALISED_COMMISSION,
                 name="Commission spécialisée dans le domaine des droits des usagers", short_name="CSDU")

@@ -12,11 +12,18 @@ from flask import current_app
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
+def mailbox(name: str, email: str) -> Address:
+    """An address header value; built from its parts so that non-ASCII local parts (RFC 6531)
+    are accepted — smtplib then sends them with SMTPUTF8."""
+    username, _, domain = email.rpartition("@")
+    return Address(display_name=name, username=username, domain=domain)
+
+
 def new_message(subject: str, sender: str, sender_name: str, recipient: str, recipient_name: str) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = Address(display_name=sender_name, addr_spec=sender)
-    message["To"] = Address(display_name=recipient_name, addr_spec=recipient)
+    message["From"] = mailbox(sender_name, sender)
+    message["To"] = mailbox(recipient_name, recipient)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     return message
