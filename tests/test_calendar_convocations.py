@@ -25,7 +25,7 @@ from app.models import (
     InvitationResponse,
     Person,
 )
-from ics_support import events, make_body, make_meeting, paris, parse_ics
+from ics_support import events, make_body, make_meeting, paris, parse_ics, parse_with_ical_js
 
 ANSWER_LINK = re.compile(r"http://seances\.test/reponse/[^\s\"<>?]+\?reponse=(\w+)")
 
@@ -157,7 +157,7 @@ def test_change_of_time_sends_an_update_with_higher_sequence(app, app_context, s
     assert event.decoded("DTSTART").hour == 15
 
 
-def test_cancelling_sends_a_cancellation_to_those_convened(app, app_context, secretariat_client, inbox):
+def test_cancelling_sends_a_cancellation_to_those_convened(app, app_context, secretariat_client, inbox, tmp_path):
     from app.models import MeetingStatus
 
     meeting = upcoming_meeting()
@@ -177,6 +177,9 @@ def test_cancelling_sends_a_cancellation_to_those_convened(app, app_context, sec
     assert str(calendar["METHOD"]) == "CANCEL"
     (event,) = events(calendar)
     assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
+    parsed = parse_with_ical_js(attachment.get_content().encode(), tmp_path)
+    assert parsed["method"] == "CANCEL" and parsed["events"][0]["status"] == "CANCELLED"
+    assert parsed["events"][0]["uid"] == meeting.ical_uid and parsed["events"][0]["sequence"] == 1
 
 
 def test_failed_send_is_reported_per_person_and_retried(app, app_context, secretariat_client, mail_settings):
@@ -260,6 +263,26 @@ def test_tampered_and_expired_links_answer_nothing(app, app_context, secretariat
     assert db.session.get(Invitation, meeting.invitations[0].id).response is None
 
 
+def test_links_of_a_cancelled_or_past_meeting_answer_nothing(app, app_context, secretariat_client, inbox):
+    from app.models import MeetingStatus
+
+    meeting = upcoming_meeting()
+    send(secretariat_client, meeting)
+    client = app.test_client()
+    meeting.status = MeetingStatus.CANCELLED
+    db.session.commit()
+    cancelled = client.post(links_of(inbox, "membre1@example.fr")["present"], data={"response": "present"})
+    assert cancelled.status_code == 410 and "Cette séance est annulée" in cancelled.get_data(as_text=True)
+    meeting.status = MeetingStatus.PLANNED
+    meeting.starts_at = paris(2020, 1, 6, 10)
+    meeting.ends_at = paris(2020, 1, 6, 12)
+    db.session.commit()
+    past = client.get(links_of(inbox, "membre2@example.fr")["present"])
+    assert past.status_code == 410 and "a eu lieu" in past.get_data(as_text=True)
+    db.session.expire_all()
+    assert {db.session.get(Invitation, i.id).response for i in meeting.invitations} == {None}
+
+
 def test_member_gives_proxy_to_another_voting_member(app, app_context, secretariat_client, inbox):
     meeting = upcoming_meeting(members=4)
     send(secretariat_client, meeting)
@@ -279,6 +302,8 @@ def test_member_gives_proxy_to_another_voting_member(app, app_context, secretari
     assert "Choisissez le membre qui recevra votre pouvoir." in wrong.get_data(as_text=True)
     garbage = client.post(url, data={"response": "proxy", "proxy_holder": "n'importe quoi"})
     assert garbage.status_code == 200
+    not_offered = client.post(url, data={"response": "substitute"})  # no suppléant in this body
+    assert "Choisissez une des réponses proposées." in not_offered.get_data(as_text=True)
     done = client.post(url, data={"response": "proxy", "proxy_holder": str(holder.id)}, follow_redirects=True)
     assert f"Donne pouvoir à {holder.display_name}" in done.get_data(as_text=True)
     db.session.expire_all()

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.formatting import paris_datetime
 from app.models import Deadline, DeadlineKind, MeetingStatus, Person, Role
 from conftest import create_user, log_in
-from ics_support import events, make_body, make_meeting, parse_ics
+from ics_support import events, make_body, make_meeting, parse_ics, parse_with_ical_js
 
 
 def in_days(days: int, hour: int = 10):
@@ -46,6 +46,16 @@ def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(ap
     assert "ATTENDEE" not in by_title["Séance à venir"], "a feed open to its link holders lists no addresses"
     assert by_title["Contributions attendues"].decoded("DTSTART") == date.today() + timedelta(days=5)
     assert parse_ics(response.data)["X-WR-CALNAME"] == "Séances — CSDU"
+
+
+def test_body_feed_parses_with_ical_js(app, app_context, tmp_path):
+    body = body_with_meetings()
+    content = app.test_client().get(f"/feeds/{body.feed_token}.ics").data
+    parsed = {event["summary"].split(" — ", 1)[1]: event for event in parse_with_ical_js(content, tmp_path)["events"]}
+    assert parsed["Séance annulée"]["status"] == "CANCELLED"
+    upcoming = parsed["Séance à venir"]["start"]
+    assert upcoming["tzid"] == "Europe/Paris" and upcoming["local"].endswith("T10:00:00")
+    assert parsed["Contributions attendues"]["start"]["is_date"] is True
 
 
 def test_feed_months_of_past_are_configurable(app, app_context):

@@ -88,6 +88,10 @@ def read_answer_token(token: str) -> AnswerLink:
     )
     if invitation is None or invitation.meeting.deleted_at is not None:
         raise AnswerLinkError("Cette convocation n'existe plus.", 404)
+    if invitation.meeting.is_cancelled:
+        raise AnswerLinkError("Cette séance est annulée : aucune réponse n'est attendue.", 410)
+    if invitation.meeting.starts_at <= utc_now():
+        raise AnswerLinkError("Cette séance a déjà commencé ou a eu lieu : il n'est plus possible de répondre en ligne.", 410)
     if db.session.get(UsedAnswerLink, payload["nonce"]) is not None:
         raise AnswerLinkError("Ce lien de réponse a déjà été utilisé. Pour changer votre réponse, "
                               "utilisez le dernier courriel reçu ou contactez le secrétariat.", 410)

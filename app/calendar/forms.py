@@ -19,9 +19,14 @@ def _int_or_zero(value) -> int:
 class AnswerForm(FlaskForm):
     """The answer to a convocation, reached from an e-mail link without logging in."""
 
-    response = RadioField("Votre réponse", validators=[InputRequired("Choisissez une réponse.")])
+    response = RadioField("Votre réponse", validators=[InputRequired("Choisissez une réponse.")],
+                          validate_choice=False)
     proxy_holder = SelectField("Je donne pouvoir à", coerce=_int_or_zero, default=0, validate_choice=False)
     submit = SubmitField("Enregistrer ma réponse")
+
+    def validate_response(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choisissez une des réponses proposées.")
 
     def validate_proxy_holder(self, field):
         if self.response.data == InvitationResponse.PROXY.value:
