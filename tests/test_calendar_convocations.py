@@ -207,6 +207,22 @@ def test_failed_send_is_reported_per_person_and_retried(app, app_context, secret
     assert [(d.status, d.attempts, d.error) for d in deliveries(meeting)] == [(DeliveryStatus.SENT, 2, "")] * 3
 
 
+def test_unreachable_server_is_tried_once_per_batch(app, app_context, secretariat_client, monkeypatch):
+    import smtplib
+
+    meeting = upcoming_meeting(members=4)
+    attempts = []
+
+    def unreachable(*args, **kwargs):
+        attempts.append(args)
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(smtplib, "SMTP", unreachable)
+    send(secretariat_client, meeting)
+    assert len(attempts) == 1
+    assert [(d.status, d.error) for d in deliveries(meeting)] == [(DeliveryStatus.FAILED, "TimeoutError: timed out")] * 4
+
+
 def test_member_cannot_send_convocations(app, app_context):
     from app.models import Role
     from conftest import create_user, log_in

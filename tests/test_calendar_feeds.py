@@ -153,3 +153,31 @@ def test_account_without_person_has_no_personal_feed(app, app_context):
     page = client.get("/mon-agenda").get_data(as_text=True)
     assert "rattaché à aucun membre" in page
     assert client.post("/mon-agenda/nouveau-lien").status_code == 404
+
+
+def count_queries(app, action) -> int:
+    from sqlalchemy import event
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_feed_costs_the_same_number_of_queries_for_many_meetings(app, app_context):
+    body = body_with_meetings()
+    client = app.test_client()
+    url = f"/feeds/{body.feed_token}.ics"
+    few = count_queries(app, lambda: client.get(url))
+    for days in range(30, 40):
+        make_meeting(body, in_days(days), title=f"Séance {days}")
+    db.session.expire_all()
+    many = count_queries(app, lambda: client.get(url))
+    assert many == few

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.calendar.mail import SEND_ERRORS, send_email
+from app.calendar.mail import SEND_ERRORS, send_email, server_unavailable
 from app.extensions import db
 from app.models import ConvocationDelivery, DeadlineReminderDelivery, DeliveryStatus, utc_now
 
@@ -48,13 +48,13 @@ def _claim(model: type[Delivery], key: dict) -> Delivery | None:
     return existing if claimed else None
 
 
-def deliver_once(model: type[Delivery], key: dict, message: EmailMessage) -> Delivery | None:
+def deliver_once(model: type[Delivery], key: dict, message: EmailMessage, send=send_email) -> Delivery | None:
     """Send ``message`` unless the delivery ``key`` is already sent; None when nothing was tried."""
     delivery = _claim(model, key)
     if delivery is None:
         return None
     try:
-        send_email(message)
+        send(message)
     except SEND_ERRORS as error:
         delivery.status = DeliveryStatus.FAILED
         delivery.error = f"{type(error).__name__}: {error}"[:1000]
@@ -87,9 +87,23 @@ class SendReport:
 
 def deliver_all(model: type[Delivery], outgoing: list[Outgoing], report: SendReport) -> SendReport:
     """Deliver each message once. Messages are built beforehand: the commits made per delivery
-    expire the loaded models, which must not be read again one by one."""
+    expire the loaded models, which must not be read again one by one.
+    Once the server is found unavailable, the other deliveries are recorded failed with the same
+    error without waiting for a timeout each (the next send retries them)."""
+    unavailable: list[Exception] = []
+
+    def send(message: EmailMessage) -> None:
+        if unavailable:
+            raise unavailable[0]
+        try:
+            send_email(message)
+        except SEND_ERRORS as error:
+            if server_unavailable(error):
+                unavailable.append(error)
+            raise
+
     for item in outgoing:
-        delivery = deliver_once(model, item.key, item.message)
+        delivery = deliver_once(model, item.key, item.message, send)
         if delivery is None:
             report.already_sent += 1
         elif delivery.status is DeliveryStatus.SENT:

@@ -12,6 +12,15 @@ from flask import current_app
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
+def server_unavailable(error: Exception) -> bool:
+    """True when no message can get through (no server, timeout, refused login), as opposed to
+    one message refused (a bad recipient): the rest of a batch need not wait for it."""
+    if isinstance(error, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
+                          smtplib.SMTPAuthenticationError)):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
 def mailbox(name: str, email: str) -> Address:
     """An address header value; built from its parts so that non-ASCII local parts (RFC 6531)
     are accepted — smtplib then sends them with SMTPUTF8."""
