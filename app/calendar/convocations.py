@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.calendar.answers import answer_links
 from app.calendar.builders import meeting_calendar, meeting_location, organiser_email
-from app.calendar.deliveries import Outgoing, SendReport, deliver_all
+from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all
 from app.calendar.mail import new_message
 from app.calendar.urls import public_url
 from app.extensions import db
@@ -80,8 +80,7 @@ def prepare_meeting_emails(meeting: Meeting, invitations: list[Invitation], kind
     outgoing = []
     for invitation in invitations:
         person = invitation.person
-        if not person.email or person.deleted_at is not None:
-            report.without_email.append(person.display_name)
+        if not can_email(person, report):
             continue
         key = {"invitation_id": invitation.id, "sequence": meeting.ical_sequence, "kind": kind}
         outgoing.append(Outgoing(person.display_name, key, meeting_message(invitation, wording_for(invitation))))

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.calendar.mail import SEND_ERRORS, send_email, server_unavailable
 from app.extensions import db
-from app.models import ConvocationDelivery, DeadlineReminderDelivery, DeliveryStatus, utc_now
+from app.models import ConvocationDelivery, DeadlineReminderDelivery, DeliveryStatus, Person, utc_now
 
 # A delivery left « sending » this long (the process died mid-send) may be tried again.
 STALE_SENDING = timedelta(minutes=15)
@@ -83,6 +83,14 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     already_sent: int = 0
     without_email: list[str] = field(default_factory=list)
+
+
+def can_email(person: Person, report: SendReport) -> bool:
+    """People without an address (or deleted) are listed in ``report`` instead of e-mailed."""
+    if person.email and person.deleted_at is None:
+        return True
+    report.without_email.append(person.display_name)
+    return False
 
 
 def deliver_all(model: type[Delivery], outgoing: list[Outgoing], report: SendReport) -> SendReport:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.calendar.builders import organiser_email
 from app.calendar.convocations import prepare_meeting_emails
-from app.calendar.deliveries import Outgoing, SendReport, deliver_all
+from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all
 from app.calendar.mail import new_message
 from app.calendar.queries import deadline_options, meeting_options
 from app.calendar.urls import public_url
@@ -90,8 +90,7 @@ def prepare_deadline_emails(deadline: Deadline, report: SendReport) -> list[Outg
     outgoing = []
     for invitation in deadline.meeting.invitations:
         person = invitation.person
-        if not person.email or person.deleted_at is not None:
-            report.without_email.append(person.display_name)
+        if not can_email(person, report):
             continue
         key = {"deadline_id": deadline.id, "person_id": person.id}
         outgoing.append(Outgoing(person.display_name, key, deadline_message(deadline, person)))
