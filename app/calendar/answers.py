@@ -98,6 +98,25 @@ def read_answer_token(token: str) -> AnswerLink:
     return AnswerLink(invitation, payload["nonce"])
 
 
+@dataclass
+class AnswerOptions:
+    """What a convened person may answer: the answers offered and who may receive a pouvoir."""
+
+    responses: list[InvitationResponse]
+    proxy_candidates: list[Person]
+
+
+def answer_options(invitation: Invitation, today: date) -> AnswerOptions:
+    """The suppléant answer only with a current suppléant, the proxy only with someone to give it to."""
+    candidates = proxy_candidates(invitation, today)
+    responses = [
+        response for response in ANSWER_LABELS
+        if (response is not InvitationResponse.SUBSTITUTE or has_substitute(invitation, today))
+        and (response is not InvitationResponse.PROXY or candidates)
+    ]
+    return AnswerOptions(responses, candidates)
+
+
 def proxy_candidates(invitation: Invitation, today: date) -> list[Person]:
     """The other current voting members of the body, who may receive the pouvoir."""
     meeting = invitation.meeting

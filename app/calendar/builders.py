@@ -15,7 +15,7 @@ from app.calendar.urls import public_url
 from app.formatting import long_date, to_paris
 from app.models import Deadline, Invitation, InvitationResponse, Meeting
 
-PRODID = "-//Séances//Démocratie sanitaire//FR"
+PRODID = "-//Seances//Democratie sanitaire//FR"
 
 PARTSTAT = {
     None: "NEEDS-ACTION",

@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
-from app.models import InvitationResponse
+from app.calendar.answers import ANSWER_LABELS, AnswerOptions, proxy_limit_reached
+from app.models import Invitation, InvitationResponse, Person
 
 
 def _int_or_zero(value) -> int:
@@ -24,14 +25,38 @@ class AnswerForm(FlaskForm):
     proxy_holder = SelectField("Je donne pouvoir à", coerce=_int_or_zero, default=0, validate_choice=False)
     submit = SubmitField("Enregistrer ma réponse")
 
+    def __init__(self, invitation: Invitation, options: AnswerOptions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.candidates = {person.id: person for person in options.proxy_candidates}
+        self.response.choices = [(response.value, ANSWER_LABELS[response]) for response in options.responses]
+        self.proxy_holder.choices = [(0, "— Choisir un membre —")] + [
+            (person.id, person.formal_name) for person in options.proxy_candidates
+        ]
+
+    @property
+    def chosen_response(self) -> InvitationResponse:
+        return InvitationResponse(self.response.data)
+
+    @property
+    def chosen_holder(self) -> Person | None:
+        if self.chosen_response is not InvitationResponse.PROXY:
+            return None
+        return self.candidates[self.proxy_holder.data]
+
     def validate_response(self, field):
         if field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choisissez une des réponses proposées.")
 
     def validate_proxy_holder(self, field):
-        if self.response.data == InvitationResponse.PROXY.value:
-            if not field.data or field.data not in {value for value, _ in field.choices if value}:
-                raise ValidationError("Choisissez le membre qui recevra votre pouvoir.")
+        if self.response.data != InvitationResponse.PROXY.value:
+            return
+        holder = self.candidates.get(field.data)
+        if holder is None:
+            raise ValidationError("Choisissez le membre qui recevra votre pouvoir.")
+        if proxy_limit_reached(self.invitation, holder):
+            raise ValidationError(f"{holder.display_name} a déjà reçu le nombre maximal de pouvoirs pour cette "
+                                  "séance. Choisissez un autre membre.")
 
 
 class ConfirmForm(FlaskForm):

@@ -5,15 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.calendar import bp
-from app.calendar.answers import (
-    ANSWER_LABELS,
-    AnswerLinkError,
-    has_substitute,
-    proxy_candidates,
-    proxy_limit_reached,
-    read_answer_token,
-    record_answer,
-)
+from app.calendar.answers import AnswerLinkError, answer_options, read_answer_token, record_answer
 from app.calendar.builders import deadlines_calendar, meeting_calendar
 from app.calendar.convocations import delivery_summary, send_convocations
 from app.calendar.feeds import feed_calendar, ics_response, paris_today, regenerate_feed_token
@@ -21,7 +13,7 @@ from app.calendar.forms import AnswerForm, ConfirmForm
 from app.calendar.queries import find_feed_owner, load_deadline, load_meeting_for_calendar, meeting_deadlines
 from app.calendar.urls import webcal_url
 from app.extensions import db
-from app.models import Body, InvitationResponse, Person
+from app.models import Body, Person
 from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
 
@@ -137,34 +129,19 @@ def answer(token: str):
     except AnswerLinkError as error:
         return render_template("calendar/answer_invalid.html", message=error.message), error.status
     invitation = link.invitation
-    today = paris_today()
-    responses = [r for r in ANSWER_LABELS if r is not InvitationResponse.SUBSTITUTE or has_substitute(invitation, today)]
-    candidates = proxy_candidates(invitation, today)
-    if not candidates:
-        responses.remove(InvitationResponse.PROXY)
-    form = AnswerForm()
-    form.response.choices = [(response.value, ANSWER_LABELS[response]) for response in responses]
-    form.proxy_holder.choices = [(0, "— Choisir un membre —")] + [(p.id, p.formal_name) for p in candidates]
-    if request.method == "GET" and request.args.get("reponse") in {r.value for r in responses}:
+    options = answer_options(invitation, paris_today())
+    form = AnswerForm(invitation, options)
+    if request.method == "GET" and request.args.get("reponse") in {r.value for r in options.responses}:
         form.response.data = request.args["reponse"]
     if form.validate_on_submit():
-        response = InvitationResponse(form.response.data)
-        holder = None
-        if response is InvitationResponse.PROXY:
-            holder = next(p for p in candidates if p.id == form.proxy_holder.data)
-            if proxy_limit_reached(invitation, holder):
-                form.proxy_holder.errors.append(
-                    f"{holder.display_name} a déjà reçu le nombre maximal de pouvoirs pour cette séance. "
-                    "Choisissez un autre membre.")
-        if not form.proxy_holder.errors:
-            if not record_answer(link, response, holder):
-                return render_template("calendar/answer_invalid.html",
-                                       message="Ce lien de réponse a déjà été utilisé."), 410
-            confirmation = f"Votre réponse est enregistrée : {response.label}"
-            if holder is not None:
-                confirmation += f" à {holder.display_name}"
-            flash(confirmation + ". Merci.", "success")
-            return redirect(url_for("calendar.answer_recorded"))
+        response, holder = form.chosen_response, form.chosen_holder
+        if not record_answer(link, response, holder):
+            return render_template("calendar/answer_invalid.html", message="Ce lien de réponse a déjà été utilisé."), 410
+        confirmation = f"Votre réponse est enregistrée : {response.label}"
+        if holder is not None:
+            confirmation += f" à {holder.display_name}"
+        flash(confirmation + ". Merci.", "success")
+        return redirect(url_for("calendar.answer_recorded"))
     return render_template("calendar/answer.html", form=form, invitation=invitation, meeting=invitation.meeting)
 
 
