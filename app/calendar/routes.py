@@ -13,6 +13,7 @@ from app.calendar.forms import AnswerForm, ConfirmForm
 from app.calendar.queries import find_feed_owner, load_deadline, load_meeting_for_calendar, meeting_deadlines
 from app.calendar.urls import webcal_url
 from app.extensions import db
+from app.formatting import to_paris
 from app.models import Body, Person
 from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
@@ -25,7 +26,7 @@ def calendar_helpers():
 
 
 def meeting_filename(meeting, suffix: str = "") -> str:
-    return f"seance-{meeting.starts_at.strftime('%Y%m%d')}-{meeting.id}{suffix}.ics"
+    return f"seance-{to_paris(meeting.starts_at):%Y%m%d}-{meeting.id}{suffix}.ics"
 
 
 @bp.route("/meetings/<int:meeting_id>.ics")
