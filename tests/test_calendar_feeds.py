@@ -138,6 +138,7 @@ def test_person_feed_holds_their_bodies_and_invitations_only(app, app_context):
 def test_member_regenerates_own_feed(app, app_context):
     person = make_body().memberships[0].person
     old_token = person.feed_token
+    assert old_token, "every new person gets a feed token"
     client = log_in(app.test_client(), create_user(Role.MEMBER, person=person))
     response = client.post("/mon-agenda/nouveau-lien", follow_redirects=True)
     assert response.status_code == 200

@@ -96,6 +96,19 @@ def test_sequence_rises_once_per_change_of_date_place_or_status(app, app_context
     assert db.session.get(Meeting, meeting.id).ical_sequence == 4
 
 
+def test_sequence_compares_with_the_stored_row_when_old_value_was_not_loaded(app, app_context):
+    meeting = make_meeting(make_body(), paris(2026, 6, 4, 14), place="Salle A")
+    db.session.expire(meeting)
+    meeting.place = "Salle A"  # written again without reading it first
+    meeting.starts_at = paris(2026, 6, 4, 14)
+    db.session.commit()
+    assert meeting.ical_sequence == 0
+    db.session.expire(meeting)
+    meeting.place = "Salle B"
+    db.session.commit()
+    assert meeting.ical_sequence == 1
+
+
 def test_seed_deadlines_file_has_the_announced_dates_at_their_paris_hours(app, demo, tmp_path):
     response = log_in(app.test_client(), create_user(Role.SECRETARIAT)).get(f"/meetings/{demo.id}/deadlines.ics")
     assert response.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.models import Body, Meeting, Person
@@ -18,20 +18,31 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def appointment_changed(meeting: Meeting) -> bool:
-    """True when a loaded meeting has a pending change of date, time, place or status."""
+def appointment_changed(session: Session, meeting: Meeting) -> bool:
+    """True when a meeting has a pending change of date, time, place or status. An attribute set
+    while not loaded (after a commit) has no old value in its history: the row tells."""
     state = inspect(meeting)
+    not_loaded = []
     for name in SEQUENCE_ATTRIBUTES:
         history = state.attrs[name].history
-        # Nothing deleted means the old value was not loaded: count it as a change.
-        if history.added and (not history.deleted or history.deleted[0] != history.added[0]):
+        if not history.added:
+            continue
+        if not history.deleted:
+            not_loaded.append(name)
+        elif history.deleted[0] != history.added[0]:
             return True
-    return False
+    if not not_loaded:
+        return False
+    with session.no_autoflush:
+        stored = session.execute(
+            select(*[getattr(Meeting, name) for name in not_loaded]).where(Meeting.id == meeting.id)
+        ).one()
+    return any(getattr(meeting, name) != value for name, value in zip(not_loaded, stored))
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
     for instance in session.dirty:
-        if isinstance(instance, Meeting) and appointment_changed(instance):
+        if isinstance(instance, Meeting) and appointment_changed(session, instance):
             if not inspect(instance).attrs.ical_sequence.history.has_changes():
                 instance.ical_sequence = (instance.ical_sequence or 0) + 1
     for instance in session.new:
