@@ -182,3 +182,12 @@ def test_feed_costs_the_same_number_of_queries_for_many_meetings(app, app_contex
     db.session.expire_all()
     many = count_queries(app, lambda: client.get(url))
     assert many == few
+
+
+def test_months_before_keeps_the_day_or_the_end_of_a_shorter_month():
+    from app.calendar.queries import months_before
+
+    assert months_before(date(2026, 11, 26), 6) == date(2026, 5, 26)
+    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
+    assert months_before(date(2026, 2, 15), 14) == date(2024, 12, 15)
