@@ -406,3 +406,29 @@ def test_failed_reminders_exit_non_zero_and_are_retried(app, app_context, mail_s
     result = run_reminders(app)
     assert result.exit_code == 1 and "Échec pour" in result.output
     assert [d.status for d in deliveries(soon, DeliveryKind.REMINDER)] == [DeliveryStatus.FAILED] * 3
+
+
+def test_answer_link_works_with_csrf_protection_on(database):
+    """The real configuration: the form's CSRF token comes with the page the link opens."""
+    from app.calendar.answers import make_answer_token
+    from conftest import make_app
+
+    csrf_app = make_app(database("csrf"), WTF_CSRF_ENABLED=True)
+    with csrf_app.app_context():
+        db.create_all()
+        try:
+            meeting = upcoming_meeting()
+            invitation_id = meeting.invitations[0].id
+            token = make_answer_token(meeting.invitations[0])
+            client = csrf_app.test_client()
+            assert client.post(f"/reponse/{token}", data={"response": "excused"}).status_code == 400
+            page = client.get(f"/reponse/{token}?reponse=excused").get_data(as_text=True)
+            csrf_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+            done = client.post(f"/reponse/{token}", data={"response": "excused", "csrf_token": csrf_token})
+            assert done.status_code == 302
+            db.session.expire_all()
+            assert db.session.get(Invitation, invitation_id).response is InvitationResponse.EXCUSED
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
