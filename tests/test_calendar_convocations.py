@@ -142,6 +142,7 @@ def test_sending_twice_by_mistake_sends_nothing_twice(app, app_context, secretar
 def test_change_of_time_sends_an_update_with_higher_sequence(app, app_context, secretariat_client, inbox):
     meeting = upcoming_meeting()
     send(secretariat_client, meeting)
+    meeting.invitations[1].response = InvitationResponse.EXCUSED
     meeting.starts_at += timedelta(hours=1)
     meeting.ends_at += timedelta(hours=1)
     db.session.commit()
@@ -150,6 +151,8 @@ def test_change_of_time_sends_an_update_with_higher_sequence(app, app_context, s
     assert update["Subject"].startswith("Modification : CSDU — Séance de printemps")
     text, _, attachment = parts(update)
     assert "a été modifiée" in text and "de 15h00 à 17h00" in text
+    assert "Votre réponse enregistrée : Sera excusé(e). Vous pouvez la modifier" in text
+    assert "Merci d'indiquer votre réponse" in parts(first)[0]
     (event,) = events(parse_ics(attachment.get_content().encode()))
     (first_event,) = events(parse_ics(parts(first)[2].get_content().encode()))
     assert str(event["UID"]) == str(first_event["UID"]) == meeting.ical_uid
