@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
 NAVIGATION = [
     ("main.home", "Accueil", False),
     ("agenda.my_meetings", "Mes séances", False),
+    ("calendar.my_feed", "Mon agenda", False),
     ("bodies.index", "Instances", False),
     ("people.index", "Personnes", True),
     ("deadlines.index", "Échéances", False),

@@ -29,6 +29,9 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
+    ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
+    MAIL_TIMEOUT = 30  # seconds
 
 
 def load_config(app, overrides: dict | None) -> None:

@@ -1,3 +1,44 @@
 """flask commands of the calendar area, registered by app.cli."""
+from __future__ import annotations
 
-commands: list = []
+from pathlib import Path
+
+import click
+
+from app.calendar.builders import deadlines_calendar, meeting_calendar
+from app.calendar.queries import load_meeting_for_calendar, meeting_deadlines
+from app.calendar.reminders import send_reminders
+
+
+@click.command("calendar")
+@click.argument("meeting_id", type=int)
+@click.option("--deadlines", is_flag=True, help="Les prochaines échéances de la séance au lieu de la séance.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier .ics à écrire.")
+def calendar_command(meeting_id: int, deadlines: bool, output: Path):
+    """Write a meeting (or its prochaines échéances) as an .ics file."""
+    meeting = load_meeting_for_calendar(meeting_id)
+    if meeting is None or meeting.deleted_at is not None:
+        raise click.ClickException(f"Aucune séance n'a l'identifiant {meeting_id}.")
+    if deadlines:
+        calendar = deadlines_calendar(meeting_deadlines(meeting), name=f"Prochaines échéances — {meeting.body.label}")
+    else:
+        calendar = meeting_calendar(meeting)
+    output.write_bytes(calendar.to_ical())
+    click.echo(f"Fichier écrit : {output}")
+
+
+@click.command("send-reminders")
+def send_reminders_command():
+    """E-mail the reminders that are due (meant for cron; running it twice sends nothing twice)."""
+    meeting_report, deadline_report = send_reminders()
+    click.echo(f"Rappels de séance envoyés : {len(meeting_report.sent)} ; "
+               f"rappels d'échéance envoyés : {len(deadline_report.sent)}.")
+    failures = meeting_report.failed + deadline_report.failed
+    for name, error in failures:
+        click.echo(f"Échec pour {name} : {error}", err=True)
+    if failures:
+        raise SystemExit(1)
+
+
+commands: list = [calendar_command, send_reminders_command]

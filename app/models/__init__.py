@@ -1,6 +1,13 @@
 """All models, importable from one place: ``from app.models import Meeting``."""
 from app.models.accounts import Role, User
 from app.models.bodies import Body, BodyKind, Membership, Seat
+from app.models.calendar import (
+    ConvocationDelivery,
+    DeadlineReminderDelivery,
+    DeliveryKind,
+    DeliveryStatus,
+    UsedAnswerLink,
+)
 from app.models.meetings import (
     AgendaItem,
     Attendance,
@@ -27,4 +34,5 @@ __all__ = [
     "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
+    "ConvocationDelivery", "DeadlineReminderDelivery", "DeliveryKind", "DeliveryStatus", "UsedAnswerLink",
 ]

@@ -1,0 +1,65 @@
+"""Forms of the calendar area."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+from app.calendar.answers import ANSWER_LABELS, AnswerOptions, proxy_limit_reached
+from app.models import Invitation, InvitationResponse, Person
+
+
+def _int_or_zero(value) -> int:
+    """A person id from the form; anything else is « nobody chosen »."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+class AnswerForm(FlaskForm):
+    """The answer to a convocation, reached from an e-mail link without logging in."""
+
+    response = RadioField("Votre réponse", validators=[InputRequired("Choisissez une réponse.")],
+                          validate_choice=False)
+    proxy_holder = SelectField("Je donne pouvoir à", coerce=_int_or_zero, default=0, validate_choice=False)
+    submit = SubmitField("Enregistrer ma réponse")
+
+    def __init__(self, invitation: Invitation, options: AnswerOptions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.candidates = {person.id: person for person in options.proxy_candidates}
+        self.response.choices = [(response.value, ANSWER_LABELS[response]) for response in options.responses]
+        self.proxy_holder.choices = [(0, "— Choisir un membre —")] + [
+            (person.id, person.formal_name) for person in options.proxy_candidates
+        ]
+
+    @property
+    def chosen_response(self) -> InvitationResponse:
+        return InvitationResponse(self.response.data)
+
+    @property
+    def chosen_holder(self) -> Person | None:
+        if self.chosen_response is not InvitationResponse.PROXY:
+            return None
+        return self.candidates[self.proxy_holder.data]
+
+    def validate_response(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choisissez une des réponses proposées.")
+
+    def validate_proxy_holder(self, field):
+        if self.response.data != InvitationResponse.PROXY.value:
+            return
+        holder = self.candidates.get(field.data)
+        if holder is None:
+            raise ValidationError("Choisissez le membre qui recevra votre pouvoir.")
+        if proxy_limit_reached(self.invitation, holder):
+            raise ValidationError(f"{holder.display_name} a déjà reçu le nombre maximal de pouvoirs pour cette "
+                                  "séance. Choisissez un autre membre.")
+
+
+class ConfirmForm(FlaskForm):
+    """A button whose only content is its CSRF token (send, regenerate)."""
+
+    submit = SubmitField("Confirmer")

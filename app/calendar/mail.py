@@ -1,0 +1,49 @@
+"""Sending e-mail over SMTP with the standard library (settings MAIL_* of the config)."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.headerregistry import Address
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+# What a failed delivery raises: refused by the server, or no server at all.
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def server_unavailable(error: Exception) -> bool:
+    """True when no message can get through (no server, timeout, refused login), as opposed to
+    one message refused (a bad recipient): the rest of a batch need not wait for it."""
+    if isinstance(error, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
+                          smtplib.SMTPAuthenticationError)):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def mailbox(name: str, email: str) -> Address:
+    """An address header value; built from its parts so that non-ASCII local parts (RFC 6531)
+    are accepted — smtplib then sends them with SMTPUTF8."""
+    username, _, domain = email.rpartition("@")
+    return Address(display_name=name, username=username, domain=domain)
+
+
+def new_message(subject: str, sender: str, sender_name: str, recipient: str, recipient_name: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = mailbox(sender_name, sender)
+    message["To"] = mailbox(recipient_name, recipient)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    return message
+
+
+def send_email(message: EmailMessage) -> None:
+    """Hand one message to the SMTP server; raises one of SEND_ERRORS on failure."""
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)

@@ -1,0 +1,99 @@
+"""What the calendar builders need, loaded up front (no query per row)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.formatting import PARIS
+from app.models import Body, Deadline, Invitation, Meeting, Membership, Person
+
+
+def meeting_options():
+    """Loader options for everything ``meeting_event`` reads."""
+    return (
+        selectinload(Meeting.body).selectinload(Body.organisation),
+        selectinload(Meeting.agenda_items),
+        selectinload(Meeting.invitations).selectinload(Invitation.person),
+    )
+
+
+def deadline_options():
+    """Loader options for everything ``deadline_event`` reads."""
+    return (
+        selectinload(Deadline.body),
+        selectinload(Deadline.announced_meeting),
+        selectinload(Deadline.meeting).selectinload(Meeting.body),
+    )
+
+
+def load_meeting_for_calendar(meeting_id: int) -> Meeting | None:
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*meeting_options()))
+
+
+def load_deadline(deadline_id: int) -> Deadline | None:
+    return db.session.scalar(select(Deadline).where(Deadline.id == deadline_id).options(*deadline_options()))
+
+
+def meeting_deadlines(meeting: Meeting) -> list[Deadline]:
+    return list(db.session.scalars(
+        select(Deadline).where(Deadline.meeting_id == meeting.id).options(*deadline_options())
+        .order_by(Deadline.position, Deadline.id)
+    ))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` months earlier (the last day of a shorter month)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def find_feed_owner(token: str) -> Body | Person | None:
+    """The body or the person whose secret feed token this is."""
+    if not token:
+        return None
+    body = db.session.scalar(select(Body).where(Body.feed_token == token))
+    if body is not None:
+        return body
+    return db.session.scalar(select(Person).where(Person.feed_token == token, Person.deleted_at.is_(None)))
+
+
+def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[Meeting], list[Deadline]]:
+    """Meetings and deadlines of a feed: those of the body, or of the person's bodies and
+    invitations, from ``since`` on (upcoming ones and the recent past)."""
+    since_moment = datetime.combine(since, time(0), tzinfo=PARIS)
+    meetings_query = select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment)
+    if isinstance(owner, Body):
+        meetings_query = meetings_query.where(Meeting.body_id == owner.id)
+    else:
+        current_bodies = select(Membership.body_id).where(
+            Membership.person_id == owner.id, Membership.start_date <= today,
+            or_(Membership.end_date.is_(None), Membership.end_date >= today),
+        )
+        invited = select(Invitation.meeting_id).where(Invitation.person_id == owner.id)
+        meetings_query = meetings_query.where(or_(Meeting.body_id.in_(current_bodies), Meeting.id.in_(invited)))
+    meetings = list(db.session.scalars(meetings_query.options(*meeting_options()).order_by(Meeting.starts_at)))
+    meeting_ids = {meeting.id for meeting in meetings}
+    if isinstance(owner, Body):
+        recorded_at = select(Meeting.id).where(Meeting.body_id == owner.id, Meeting.deleted_at.is_(None))
+    else:
+        recorded_at = list(meeting_ids)
+    deadlines = [
+        deadline
+        for deadline in db.session.scalars(
+            select(Deadline).where(Deadline.meeting_id.in_(recorded_at), Deadline.due_date >= since)
+            .options(*deadline_options()).order_by(Deadline.due_date, Deadline.id)
+        )
+        # A next meeting already in the feed is not repeated as a deadline.
+        if deadline.announced_meeting_id not in meeting_ids
+    ]
+    return meetings, deadlines
