@@ -1,0 +1,1 @@
+from app.agenda import bp  # noqa: F401

@@ -1,0 +1,1 @@
+from app.roundtable import bp  # noqa: F401
