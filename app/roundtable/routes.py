@@ -178,7 +178,7 @@ def add_point(meeting_id: int, section_id: int):
     valid = form.validate_on_submit()
     if not (form.validate_choices() and valid):
         return render_editor(meeting, failed_form=form, failed_section_id=section.id, status=422)
-    point = RoundTablePoint(section=section, text=form.text.data.strip())
+    point = RoundTablePoint()
     apply_point_form(form, point, section)
     db.session.commit()
     flash("Point ajouté.", "success")
@@ -188,18 +188,20 @@ def add_point(meeting_id: int, section_id: int):
 
 def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
     """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
+    chosen = set(form.themes.data or [])
+    themes = [theme for theme in db.session.scalars(select(Theme).order_by(Theme.position)) if theme.id in chosen]
     new_parent_id = form.parent.data
     if point.id is None or new_parent_id != point.parent_id:
-        siblings = [candidate for candidate in section.points if candidate.parent_id == new_parent_id
-                    and candidate is not point]
+        siblings = [candidate for candidate in section.points
+                    if candidate.parent_id == new_parent_id and candidate is not point]
         point.position = next_position(siblings)
     point.parent_id = new_parent_id
     point.text = form.text.data.strip()
     point.speaker_id = form.speaker.data
     point.is_proposal = form.is_proposal.data
-    chosen = set(form.themes.data or [])
-    point.themes = [theme for theme in db.session.scalars(select(Theme).order_by(Theme.position))
-                    if theme.id in chosen]
+    point.themes = themes
+    if point not in section.points:
+        section.points.append(point)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/edit", methods=["GET", "POST"])
