@@ -1,4 +1,6 @@
 from flask import Blueprint, current_app, url_for
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 bp = Blueprint("agenda", __name__)
 
@@ -13,6 +15,15 @@ def minutes_link():
         return f"/meetings/{meeting.id}/minutes.docx"
 
     return {"minutes_url": minutes_url}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_unicode_lower(dbapi_connection, connection_record):
+    """SQLite's lower() only folds ASCII: give it Python's, so that a search for « télémédecine »
+    finds « TÉLÉMÉDECINE » as it does on PostgreSQL."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_function("lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
+                                         deterministic=True)
 
 
 from app.agenda import routes  # noqa: E402,F401

@@ -33,6 +33,10 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     page.keyboard.press("p")
     expect(page.get_by_label("Présent : M. DELMAS Jean-Michel", exact=True)).to_be_checked()
     expect(quorum).to_have_text("Quorum non atteint : 3 membres sur 14 (8 requis)")
+    # Choosing who represents a member marks them « représenté »; represented members count here.
+    page.get_by_label("Représenté(e) par — M. JOUVE Olivier").select_option(label="M. MARCHAND Laurent")
+    expect(page.get_by_label("Représenté : M. JOUVE Olivier", exact=True)).to_be_checked()
+    expect(quorum).to_have_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
     save_attendance(page)
     expect(page.get_by_label("Excusé : M. BOUSCAT Jean-François", exact=True)).to_be_checked()
 
@@ -54,7 +58,8 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     main = page.locator("main")
     expect(main).to_contain_text("Mobilisation remarquable des équipes de terrain")
     expect(main).to_contain_text("Pérenniser les téléconsultations en EHPAD")
-    expect(main).to_contain_text("Quorum non atteint : 3 membres sur 14 (8 requis)")
+    expect(main).to_contain_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
+    expect(main).to_contain_text("M. JOUVE Olivier, Président de la CSOS, représenté(e) par M. MARCHAND Laurent")
     present = page.locator("table", has=page.get_by_text("M. MARCHAND Laurent"))
     expect(present).to_contain_text("M. BERTRAND Maurice")
     expect(main).to_contain_text("Étaient excusés")

@@ -44,7 +44,13 @@
   }
 
   form.addEventListener("change", function (event) {
-    if (event.target.type === "radio") { updateQuorum(); }
+    var target = event.target;
+    if (target.type === "radio") { updateQuorum(); }
+    // Choosing a representative means the member is represented.
+    if (target.tagName === "SELECT" && target.value && target.closest("tr[data-capacity]")) {
+      var represented = target.closest("tr").querySelector("input[type=radio][value=represented]");
+      if (represented) { represented.checked = true; updateQuorum(); }
+    }
   });
 
   form.addEventListener("keydown", function (event) {
