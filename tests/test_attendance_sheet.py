@@ -204,6 +204,17 @@ def test_new_person_without_a_name_is_refused_and_the_typing_kept(secretariat_cl
     assert recorded(meeting) == {}
 
 
+def test_a_missing_or_unknown_status_is_refused_in_french(secretariat_client, group):
+    meeting, (martin, bernard, petit, durand), substitute, observer = group
+    values = sheet(secretariat_client, meeting)
+    values[f"{row_of(values, martin)}-status"] = "parti"
+    del values[f"{row_of(values, bernard)}-status"]
+    response = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values)
+    assert response.status_code == 422
+    assert response.text.count("Choisissez présent, excusé, absent ou représenté.") == 2
+    assert recorded(meeting) == {}
+
+
 def test_a_sheet_posted_for_another_roster_is_not_saved(secretariat_client, group):
     meeting, people, substitute, observer = group
     values = sheet(secretariat_client, meeting)

@@ -1,17 +1,20 @@
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from app.form_fields import optional_int
 from app.models import AttendanceStatus, Capacity, Civility
+
+
+STATUS_MESSAGE = "Choisissez présent, excusé, absent ou représenté."
 
 
 class AttendanceRowForm(Form):
     """One person of the sheet (nested form: the sheet carries the CSRF token)."""
 
     person_id = HiddenField()
-    status = RadioField("Statut", choices=AttendanceStatus.choices(),
-                        validators=[InputRequired("Choisissez présent, excusé, absent ou représenté.")])
+    status = RadioField("Statut", choices=AttendanceStatus.choices(), validate_choice=False, validators=[
+        InputRequired(STATUS_MESSAGE), AnyOf([status.value for status in AttendanceStatus], message=STATUS_MESSAGE)])
     represented_by = SelectField("Représenté(e) par", coerce=optional_int, validate_choice=False)
     title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])
 

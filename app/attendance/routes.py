@@ -134,7 +134,7 @@ def edit(meeting_id: int):
     sheet = [(row, entries[row.person_id.data]) for row in form.rows]
     # The quorum shown first is the one of the sheet as displayed (recorded, forecast or just posted).
     for row, entry in sheet:
-        entry.status = AttendanceStatus(row.status.data) if row.status.data else None
+        entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
     quorum = count_quorum(meeting.body, [entry for _, entry in sheet])
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
                            has_errors=status_code != 200), status_code
