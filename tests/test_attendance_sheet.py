@@ -271,6 +271,9 @@ def count_queries(client, url: str) -> int:
         assert client.get(url).status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+    import os
+    if os.environ.get("SHOW_QUERIES"):
+        print("\n---\n".join(statement[:300] for statement in statements))
     return len(statements)
 
 

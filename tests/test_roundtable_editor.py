@@ -192,6 +192,34 @@ def test_a_post_after_logout_goes_to_login_without_error(app, meeting):
                            data={f"section-{section.id}-text": "Tapé pendant que la session expirait"})
     assert response.status_code == 302 and "/login" in response.location
     assert db.session.scalar(select(RoundTablePoint.id)) is None
+    # Logging in again leads (by GET) to the page of the form, i.e. the editor, where the draft waits.
+    next_url = response.location.split("next=")[1].replace("%2F", "/")
+    forget_current_user()
+    log_in(client, staff)
+    back = client.get(next_url)
+    assert back.status_code == 302 and back.location.endswith(editor(meeting))
+
+
+def test_editor_queries_do_not_grow_with_points(secretariat_client, meeting):
+    from tests.test_attendance_sheet import count_queries, fresh_session
+
+    section = add_defaults(secretariat_client, meeting)[0]
+    add_point(secretariat_client, meeting, section, "Premier", speaker=str(meeting.invitations[0].person.id))
+    meeting_id = meeting.id
+    fresh_session()
+    few = count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table")
+    fresh_session()
+    section = db.session.get(RoundTableSection, section.id)
+    pillars = db.session.scalars(select(Theme)).all()
+    speaker = db.session.get(type(meeting), meeting_id).invitations[0].person
+    parent = None
+    for index in range(20):
+        parent = RoundTablePoint(text=f"Point {index}", position=index, parent=parent if index % 3 else None,
+                                 themes=pillars[:2], speaker=speaker)
+        section.points.append(parent)
+    db.session.commit()
+    fresh_session()
+    assert count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table") == few
 
 
 def test_members_cannot_edit_the_round_table(app, client, meeting):

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -11,6 +13,19 @@ from app.roundtable.forms import ActionForm, PointForm, SectionForm
 from app.roundtable.outline import flatten_points, move, next_position, siblings_of, subtree_ids
 
 DIRECTIONS = ("up", "down")
+
+
+def editor_on_get(view):
+    """A GET on a form's target goes to the editor: after a session timeout, logging in again sends the
+    browser to the ``next`` address with GET, and the editor then restores the unsaved text (drafts.js)."""
+
+    @wraps(view)
+    def wrapped(meeting_id: int, **kwargs):
+        if request.method == "GET":
+            return redirect(url_for("roundtable.edit", meeting_id=meeting_id))
+        return view(meeting_id, **kwargs)
+
+    return wrapped
 
 
 def load_meeting(meeting_id: int) -> Meeting:
@@ -103,8 +118,9 @@ def edit(meeting_id: int):
     return render_editor(load_meeting(meeting_id))
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/default-sections", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/default-sections", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def add_default_sections(meeting_id: int):
     meeting = load_meeting(meeting_id)
     if ActionForm().validate_on_submit():
@@ -118,8 +134,9 @@ def add_default_sections(meeting_id: int):
     return redirect(editor_url(meeting))
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def add_section(meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = SectionForm(prefix="new-section")
@@ -131,8 +148,9 @@ def add_section(meeting_id: int):
     return redirect(editor_url(meeting, saved=draft_key(meeting, "new-section")))
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/rename", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/rename", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def rename_section(meeting_id: int, section_id: int):
     meeting = load_meeting(meeting_id)
     section = find_section(meeting, section_id)
@@ -145,8 +163,9 @@ def rename_section(meeting_id: int, section_id: int):
     return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/move/<direction>", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/move/<direction>", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def move_section(meeting_id: int, section_id: int, direction: str):
     meeting = load_meeting(meeting_id)
     section = find_section(meeting, section_id)
@@ -157,8 +176,9 @@ def move_section(meeting_id: int, section_id: int, direction: str):
     return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def delete_section(meeting_id: int, section_id: int):
     meeting = load_meeting(meeting_id)
     section = find_section(meeting, section_id)
@@ -169,8 +189,9 @@ def delete_section(meeting_id: int, section_id: int):
     return redirect(editor_url(meeting))
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/points", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/points", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def add_point(meeting_id: int, section_id: int):
     meeting = load_meeting(meeting_id)
     section = find_section(meeting, section_id)
@@ -227,8 +248,9 @@ def edit_point(meeting_id: int, point_id: int):
                            draft=draft_key(meeting, f"point-{point.id}")), 422 if request.method == "POST" else 200
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/move/<direction>", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/move/<direction>", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def move_point(meeting_id: int, point_id: int, direction: str):
     meeting = load_meeting(meeting_id)
     point = find_point(meeting, point_id)
@@ -239,8 +261,9 @@ def move_point(meeting_id: int, point_id: int, direction: str):
     return redirect(editor_url(meeting, anchor=f"point-{point.id}"))
 
 
-@bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/delete", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/delete", methods=["GET", "POST"])
 @staff_required
+@editor_on_get
 def delete_point(meeting_id: int, point_id: int):
     meeting = load_meeting(meeting_id)
     point = find_point(meeting, point_id)

@@ -10,11 +10,16 @@
 
   function fieldKey(form, field) { return prefix + form.dataset.draft + ":" + field.name; }
 
-  var saved = new URLSearchParams(window.location.search).get("saved");
+  var params = new URLSearchParams(window.location.search);
+  var saved = params.get("saved");
   if (saved) {
     Object.keys(storage).forEach(function (key) {
       if (key.indexOf(prefix + saved + ":") === 0) { storage.removeItem(key); }
     });
+    // Forget the marker too, so that reloading later does not throw away a new draft.
+    params.delete("saved");
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
