@@ -79,7 +79,7 @@ def test_user_without_person_has_an_explained_empty_agenda(app, app_context):
 
 
 def test_agenda_queries_do_not_grow_with_meetings(world):
-    from tests.test_attendance_sheet import count_queries, fresh_session
+    from tests.query_count import count_queries, fresh_session
 
     member, w = world
     cts_id = w["cts"].id

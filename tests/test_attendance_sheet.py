@@ -1,10 +1,8 @@
 """The secretariat marks attendance on one screen; the body's proxy rules are enforced."""
 from __future__ import annotations
 
-import re
-
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -20,6 +18,7 @@ from app.models import (
 from tests.conftest import create_user, log_in
 from tests.html_forms import form_values
 from tests.meeting_factories import add_member, forget_current_user, make_body, make_meeting, plenary
+from tests.query_count import count_queries, fresh_session
 
 
 def sheet(client, meeting) -> dict:
@@ -252,29 +251,6 @@ def test_a_100_person_plenary_is_recorded_with_its_quorum(secretariat_client, ap
     assert "Quorum atteint : 51 membres sur 100 (51 requis)" in page
     assert 'data-required="51"' in page and 'data-voting-members="100"' in page
     assert "Quorum atteint : 51 membres sur 100 (51 requis)" in secretariat_client.get(f"/meetings/{meeting.id}").text
-
-
-def fresh_session() -> None:
-    """Requests share the test's session: start each page from an empty identity map, as in production."""
-    db.session.expunge_all()
-    forget_current_user()
-
-
-def count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    import os
-    if os.environ.get("SHOW_QUERIES"):
-        print("\n---\n".join(statement[:300] for statement in statements))
-    return len(statements)
 
 
 def test_sheet_queries_do_not_grow_with_attendees(secretariat_client, app_context):

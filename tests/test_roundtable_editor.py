@@ -201,7 +201,7 @@ def test_a_post_after_logout_goes_to_login_without_error(app, meeting):
 
 
 def test_editor_queries_do_not_grow_with_points(secretariat_client, meeting):
-    from tests.test_attendance_sheet import count_queries, fresh_session
+    from tests.query_count import count_queries, fresh_session
 
     section = add_defaults(secretariat_client, meeting)[0]
     add_point(secretariat_client, meeting, section, "Premier", speaker=str(meeting.invitations[0].person.id))

@@ -50,3 +50,9 @@ def add_point(page: Page, section_title: str, text: str, *, proposal: bool = Fal
         section.get_by_label("C'est une proposition").check()
     section.get_by_role("button", name="Ajouter le point").click()
     expect(page.get_by_text("Point ajouté.")).to_be_visible()
+
+
+def open_round_table(page: Page, base_url: str, meeting_title: str) -> None:
+    open_meeting_from_home(page, base_url, meeting_title)
+    page.get_by_role("link", name="Tour de table").click()
+    expect(page.get_by_role("heading", level=1, name="Tour de table")).to_be_visible()

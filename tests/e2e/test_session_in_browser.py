@@ -11,6 +11,7 @@ from tests.e2e.steps import (
     logout,
     mark_attendance,
     open_meeting_from_home,
+    open_round_table,
     round_table_section,
     save_attendance,
 )
@@ -69,3 +70,30 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     page.get_by_role("link", name="Mes séances").click()
     expect(page.get_by_role("link", name=MEETING)).to_be_visible()
     expect(page.get_by_role("link", name="Présences")).to_have_count(0)
+
+
+def test_text_typed_when_the_session_expires_is_not_lost(demo_site, page):
+    login(page, demo_site, SECRETARIAT)
+    open_round_table(page, demo_site, MEETING)
+    page.get_by_role("button", name="Ajouter les sections par défaut").click()
+    editor_url = page.url.split("?")[0]
+    text = "Un long point tapé pendant que la session expirait. " * 5
+    round_table_section(page, "Difficultés").get_by_label("Texte du point").fill(text)
+
+    # The session ends elsewhere (another tab logs out), then the point is submitted.
+    other_tab = page.context.new_page()
+    other_tab.goto(f"{demo_site}/")
+    logout(other_tab)
+    other_tab.close()
+    round_table_section(page, "Difficultés").get_by_role("button", name="Ajouter le point").click()
+    expect(page.locator("main")).not_to_contain_text("Point ajouté.")
+
+    login(page, demo_site, SECRETARIAT)
+    page.goto(editor_url)
+    expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value(text)
+    expect(page.get_by_text("Texte non enregistré restauré")).to_be_visible()
+    round_table_section(page, "Difficultés").get_by_role("button", name="Ajouter le point").click()
+    expect(page.get_by_text("Point ajouté.")).to_be_visible()
+    page.reload()
+    expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value("")
+    expect(round_table_section(page, "Difficultés")).to_contain_text(text.strip())
