@@ -78,6 +78,8 @@ def test_sheet_lists_convened_people_with_their_answer_and_prefills_it(secretari
         assert values[f"{row}-represented_by"] == (str(representative.id) if representative else ""), person
     assert values[f"{row_of(values, martin)}-title"] == "Qualité de Martin"
     assert recorded(meeting) == {}  # a forecast, not yet a record
+    assert '<script src="/static/js/attendance.js" defer></script>' in page
+    assert "<script>" not in page  # no inline script: a strict CSP comes later
 
 
 def test_secretariat_records_the_whole_sheet_in_one_post(secretariat_client, group):

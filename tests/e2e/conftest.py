@@ -5,6 +5,7 @@ here: it launches /usr/bin/chromium (apt package « chromium », installed by sc
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 
@@ -37,6 +38,7 @@ def live_app(database):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """Base URL of the app served by werkzeug on a free port."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would bury failures
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
