@@ -93,6 +93,8 @@ def test_validation_error_gives_back_what_was_typed(secretariat_client, meeting)
         f"section-{section.id}-text": long_text, f"section-{section.id}-speaker": "999999"})
     assert response.status_code == 422
     assert "Choisissez l&#39;intervenant(e) parmi les participants de la séance." in response.text
+    assert f'aria-describedby="section-{section.id}-speaker-erreurs"' in response.text
+    assert '="None"' not in response.text  # fields without error carry no empty ARIA attribute
     values = form_values(response.text)
     assert values[f"section-{section.id}-text"] == long_text
     assert db.session.scalar(select(RoundTablePoint.id)) is None
