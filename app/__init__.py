@@ -45,14 +45,18 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.agenda import bp as agenda_bp
+    from app.attendance import bp as attendance_bp
     from app.auth import bp as auth_bp
     from app.bodies import bp as bodies_bp
     from app.calendar import bp as calendar_bp
     from app.documents import bp as documents_bp
     from app.main import bp as main_bp
     from app.meetings import bp as meetings_bp
+    from app.roundtable import bp as roundtable_bp
 
-    for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp):
+    for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp,
+                      attendance_bp, roundtable_bp, agenda_bp):
         app.register_blueprint(blueprint)
 
 

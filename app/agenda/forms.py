@@ -1,0 +1,28 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, SearchField, SelectField
+from wtforms.validators import Length, Optional, ValidationError
+
+from app.form_fields import optional_int
+
+INVALID_DATE = "Date invalide : saisissez une date au format jj/mm/aaaa."
+
+
+class SearchForm(FlaskForm):
+    """Filters of the search page, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    texte = SearchField("Texte (titre, contexte ou points du tour de table)",
+                        validators=[Optional(), Length(max=200, message="200 caractères au plus.")])
+    instance = SelectField("Instance", coerce=optional_int, validate_choice=False)
+    du = DateField("Du", validators=[Optional()], invalid_value_message=INVALID_DATE)
+    au = DateField("Au", validators=[Optional()], invalid_value_message=INVALID_DATE)
+
+    def validate_instance(self, field):
+        if field.data is not None and str(field.data) not in {value for value, _ in field.choices}:
+            raise ValidationError("Choisissez une instance dans la liste.")
+
+    def validate_au(self, field):
+        if field.data and self.du.data and field.data < self.du.data:
+            raise ValidationError("La date « au » doit être le même jour que la date « du » ou après.")

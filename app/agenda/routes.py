@@ -1,0 +1,40 @@
+from flask import render_template, request
+from flask_login import current_user, login_required
+
+from app.agenda import bp
+from app.agenda.forms import SearchForm
+from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, past, search_meetings, upcoming
+from app.extensions import db
+from app.permissions import visible_bodies
+
+PER_PAGE = 10
+
+
+@bp.route("/mes-seances")
+@login_required
+def my_meetings():
+    query = my_meetings_query(current_user)
+    past_page = db.paginate(past(query), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                            error_out=False)
+    return render_template("agenda/my_meetings.html", upcoming=upcoming(query), past_page=past_page,
+                           linked=current_user.person_id is not None)
+
+
+@bp.route("/recherche")
+@login_required
+def search():
+    form = SearchForm(formdata=request.args)
+    form.instance.choices = [("", "Toutes les instances")] + [
+        (str(body.id), body.name) for body in db.session.scalars(visible_bodies(current_user))
+    ]
+    searched = any(request.args.get(name) for name in ("texte", "instance", "du", "au"))
+    results, excerpts = None, {}
+    if searched and form.validate():
+        text = (form.texte.data or "").strip()
+        results = db.paginate(
+            search_meetings(current_user, text=text, body_id=form.instance.data, start=form.du.data, end=form.au.data),
+            page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
+        )
+        excerpts = excerpts_for(results.items, text)
+    status = 422 if searched and form.errors else 200
+    return render_template("agenda/search.html", form=form, results=results, excerpts=excerpts), status

@@ -1,0 +1,39 @@
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
+
+from app.form_fields import optional_int
+from app.models import AttendanceStatus, Capacity, Civility
+
+
+STATUS_MESSAGE = "Choisissez présent, excusé, absent ou représenté."
+
+
+class AttendanceRowForm(Form):
+    """One person of the sheet (nested form: the sheet carries the CSRF token)."""
+
+    person_id = HiddenField()
+    status = RadioField("Statut", choices=AttendanceStatus.choices(), validate_choice=False, validators=[
+        InputRequired(STATUS_MESSAGE), AnyOf([status.value for status in AttendanceStatus], message=STATUS_MESSAGE)])
+    represented_by = SelectField("Représenté(e) par", coerce=optional_int, validate_choice=False)
+    title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])
+
+
+class AttendanceSheetForm(FlaskForm):
+    """The whole sheet, saved in one transaction, with an optional person to add."""
+
+    rows = FieldList(FormField(AttendanceRowForm))
+    new_capacity = SelectField(
+        "Présent(e) au titre de",
+        choices=[(Capacity.ARS_STAFF.value, Capacity.ARS_STAFF.label), (Capacity.GUEST.value, "Invité(e)")],
+        validate_choice=False,
+    )
+    new_person = SelectField("Personne déjà enregistrée", coerce=optional_int, validate_choice=False)
+    new_civility = SelectField("Civilité", choices=[("", "—"), *Civility.choices()])
+    new_last_name = StringField("Nom", validators=[Length(max=100, message="100 caractères au plus.")])
+    new_first_name = StringField("Prénom", validators=[Length(max=100, message="100 caractères au plus.")])
+    new_title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])
+
+    def validate_new_capacity(self, field):
+        if field.data not in (Capacity.ARS_STAFF.value, Capacity.GUEST.value):
+            raise ValidationError("Choisissez « au titre de l'ARS » ou « invité(e) ».")

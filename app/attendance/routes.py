@@ -1,0 +1,140 @@
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.attendance import bp
+from app.attendance.forms import AttendanceSheetForm
+from app.attendance.sheet import NewAttendee, SheetRow, representation_errors, save_sheet
+from app.extensions import db
+from app.meetings.quorum import count_quorum
+from app.meetings.roster import RosterEntry, build_roster
+from app.models import Attendance, AttendanceStatus, Capacity, Civility, Invitation, Meeting, Person
+from app.permissions import get_meeting_or_404, staff_required
+
+
+def load_meeting_with_roster(meeting_id: int) -> Meeting:
+    """The meeting (permission checked) with its convocations and attendances, people loaded."""
+    meeting = get_meeting_or_404(meeting_id)
+    return db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting.id)
+        .options(
+            selectinload(Meeting.invitations).options(
+                selectinload(Invitation.person), selectinload(Invitation.proxy_holder)
+            ),
+            selectinload(Meeting.attendances).selectinload(Attendance.person),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+def representative_choices(entry: RosterEntry, roster: list[RosterEntry]) -> list[tuple[str, str]]:
+    """Who may represent ``entry``: their suppléants first, then the other members of the sheet."""
+    choices = [("", "—")]
+    substitute_ids = set()
+    for substitute in entry.substitutes:
+        substitute_ids.add(substitute.id)
+        choices.append((str(substitute.id), f"{substitute.formal_name} (suppléant)"))
+    for other in roster:
+        if other.capacity is Capacity.MEMBER and other.person.id != entry.person.id and other.person.id not in substitute_ids:
+            choices.append((str(other.person.id), other.person.formal_name))
+    return choices
+
+
+def addable_people(meeting: Meeting, roster: list[RosterEntry]) -> list[Person]:
+    on_roster = {entry.person.id for entry in roster}
+    people = db.session.scalars(
+        select(Person)
+        .where(Person.organisation_id == meeting.body.organisation_id, Person.deleted_at.is_(None))
+        .order_by(Person.last_name, Person.first_name)
+    ).all()
+    return [person for person in people if person.id not in on_roster]
+
+
+def initial_rows(roster: list[RosterEntry]) -> list[dict]:
+    """The sheet as recorded, or forecast from the convocation answers; « absent » when nothing is known."""
+    return [
+        {
+            "person_id": str(entry.person.id),
+            "status": (entry.status or AttendanceStatus.ABSENT).value,
+            "represented_by": entry.represented_by_id,
+            "title": entry.title,
+        }
+        for entry in roster
+    ]
+
+
+def new_attendee_from(form: AttendanceSheetForm, people: dict[int, Person]) -> NewAttendee | None:
+    """The person to add, or None; puts French errors on the form's fields when incomplete."""
+    capacity = Capacity(form.new_capacity.data)
+    if form.new_person.data is not None:
+        person = people.get(form.new_person.data)
+        if person is None:
+            form.new_person.errors.append("Cette personne figure déjà sur la feuille ou n'existe pas.")
+            return None
+        return NewAttendee(capacity=capacity, person=person, title=form.new_title.data or "")
+    typed = [form.new_civility.data, form.new_last_name.data, form.new_first_name.data, form.new_title.data]
+    if not any(value and value.strip() for value in typed):
+        return None
+    if not form.new_civility.data:
+        form.new_civility.errors.append("Choisissez la civilité de la personne à ajouter.")
+    if not (form.new_last_name.data or "").strip():
+        form.new_last_name.errors.append("Saisissez le nom de la personne à ajouter.")
+    if form.new_civility.errors or form.new_last_name.errors:
+        return None
+    return NewAttendee(capacity=capacity, civility=Civility(form.new_civility.data),
+                       last_name=form.new_last_name.data, first_name=form.new_first_name.data or "",
+                       title=form.new_title.data or "")
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@staff_required
+def edit(meeting_id: int):
+    meeting = load_meeting_with_roster(meeting_id)
+    roster = build_roster(meeting)
+    entries = {str(entry.person.id): entry for entry in roster}
+    people = addable_people(meeting, roster)
+    if request.method == "POST":
+        form = AttendanceSheetForm()
+    else:
+        form = AttendanceSheetForm(data={"rows": initial_rows(roster)})
+    form.new_person.choices = [("", "—")] + [(str(person.id), person.formal_name) for person in people]
+
+    posted_ids = [row.person_id.data for row in form.rows]
+    if request.method == "POST" and (sorted(posted_ids) != sorted(entries) or len(set(posted_ids)) != len(posted_ids)):
+        flash("La liste des personnes a changé pendant votre saisie : vérifiez la feuille et enregistrez à nouveau.",
+              "error")
+        return redirect(url_for("attendance.edit", meeting_id=meeting.id))
+    for row in form.rows:
+        row.represented_by.choices = representative_choices(entries[row.person_id.data], roster)
+
+    status_code = 200
+    if form.validate_on_submit():
+        rows = [
+            SheetRow(entry=entries[row.person_id.data], status=AttendanceStatus(row.status.data),
+                     represented_by_id=row.represented_by.data, title=row.title.data or "")
+            for row in form.rows
+        ]
+        for row in form.rows:
+            if row.status.data != AttendanceStatus.REPRESENTED.value:
+                row.represented_by.data = None
+        errors = representation_errors(meeting.body, rows)
+        for row in form.rows:
+            if int(row.person_id.data) in errors:
+                row.represented_by.errors = [errors[int(row.person_id.data)]]
+        new_attendee = new_attendee_from(form, {person.id: person for person in people})
+        if not errors and not any(field.errors for field in form if field.name.startswith("new_")):
+            save_sheet(meeting, rows, new_attendee)
+            flash("Feuille de présence enregistrée.", "success")
+            return redirect(url_for("attendance.edit", meeting_id=meeting.id))
+        status_code = 422
+    elif request.method == "POST":
+        status_code = 422
+
+    sheet = [(row, entries[row.person_id.data]) for row in form.rows]
+    # The quorum shown first is the one of the sheet as displayed (recorded, forecast or just posted).
+    for row, entry in sheet:
+        entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
+    quorum = count_quorum(meeting.body, [entry for _, entry in sheet])
+    return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
+                           has_errors=status_code != 200), status_code

@@ -1,0 +1,37 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.form_fields import MultiCheckboxField, optional_int
+
+
+class SectionForm(FlaskForm):
+    title = StringField("Titre de la section", validators=[
+        DataRequired("Saisissez le titre de la section."), Length(max=300, message="300 caractères au plus.")])
+
+
+class PointForm(FlaskForm):
+    """A point of the round; choices are set by the view from the meeting (validated there too)."""
+
+    text = TextAreaField("Texte du point", validators=[DataRequired("Saisissez le texte du point.")])
+    parent = SelectField("Sous-point de", coerce=optional_int, validate_choice=False)
+    speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False)
+    themes = MultiCheckboxField("Thèmes", coerce=int, validate_choice=False)
+    is_proposal = BooleanField("C'est une proposition")
+
+    def validate_choices(self) -> bool:
+        """French errors for values outside the offered choices (a stale page or a forged request)."""
+        for field, message in (
+            (self.parent, "Ce point parent n'existe plus dans cette section : choisissez-en un autre."),
+            (self.speaker, "Choisissez l'intervenant(e) parmi les participants de la séance."),
+        ):
+            if field.data is not None and str(field.data) not in {value for value, _ in field.choices}:
+                field.errors.append(message)
+        allowed_themes = {value for value, _ in self.themes.choices}
+        if any(str(theme) not in allowed_themes for theme in self.themes.data or []):
+            self.themes.errors.append("Choisissez des thèmes parmi ceux proposés.")
+        return not (self.parent.errors or self.speaker.errors or self.themes.errors)
+
+
+class ActionForm(FlaskForm):
+    """Empty form: the buttons that move or delete carry only the CSRF token."""

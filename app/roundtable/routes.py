@@ -1,0 +1,277 @@
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from app.extensions import db
+from app.meetings.defaults import DEFAULT_SECTION_TITLES
+from app.meetings.queries import load_meeting_for_display
+from app.models import Meeting, RoundTablePoint, RoundTableSection, Theme
+from app.permissions import get_meeting_or_404, staff_required
+from app.roundtable import bp
+from app.roundtable.forms import ActionForm, PointForm, SectionForm
+from app.roundtable.outline import flatten_points, move, next_position, siblings_of, subtree_ids
+
+DIRECTIONS = ("up", "down")
+
+
+def editor_on_get(view):
+    """A GET on a form's target goes to the editor: after a session timeout, logging in again sends the
+    browser to the ``next`` address with GET, and the editor then restores the unsaved text (drafts.js)."""
+
+    @wraps(view)
+    def wrapped(meeting_id: int, **kwargs):
+        if request.method == "GET":
+            return redirect(url_for("roundtable.edit", meeting_id=meeting_id))
+        return view(meeting_id, **kwargs)
+
+    return wrapped
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """The meeting (permission checked) with its sections, points, speakers and people loaded."""
+    get_meeting_or_404(meeting_id)
+    return load_meeting_for_display(meeting_id)
+
+
+def find_section(meeting: Meeting, section_id: int) -> RoundTableSection:
+    section = next((section for section in meeting.sections if section.id == section_id), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+def find_point(meeting: Meeting, point_id: int) -> RoundTablePoint:
+    point = next((point for section in meeting.sections for point in section.points if point.id == point_id), None)
+    if point is None:
+        abort(404)
+    return point
+
+
+def draft_key(meeting: Meeting, form_name: str) -> str:
+    """Key under which the browser keeps what is typed in a form until it is saved (drafts.js)."""
+    return f"meeting-{meeting.id}-{form_name}"
+
+
+def editor_url(meeting: Meeting, saved: str | None = None, anchor: str | None = None) -> str:
+    """The editor; ``saved`` names the form whose draft the browser may now forget."""
+    return url_for("roundtable.edit", meeting_id=meeting.id, saved=saved, _anchor=anchor)
+
+
+def speaker_choices(meeting: Meeting) -> list[tuple[str, str]]:
+    people = {attendance.person.id: attendance.person for attendance in meeting.attendances}
+    people.update({invitation.person.id: invitation.person for invitation in meeting.invitations})
+    ordered = sorted(people.values(), key=lambda person: person.sort_key)
+    return [("", "—")] + [(str(person.id), person.formal_name) for person in ordered]
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    return [(str(theme.id), theme.name) for theme in db.session.scalars(select(Theme).order_by(Theme.position))]
+
+
+def shortened(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
+               **kwargs) -> PointForm:
+    """A point form with the choices of its section; editing a point excludes it and its sub-points as parents."""
+    form = PointForm(**kwargs)
+    excluded = subtree_ids(point, section.points) if point else set()
+    form.parent.choices = [("", "— (point principal)")] + [
+        (str(candidate.id), "— " * depth + shortened(candidate.text))
+        for candidate, depth in flatten_points(section.points)
+        if candidate.id not in excluded
+    ]
+    form.speaker.choices = speakers
+    form.themes.choices = themes
+    return form
+
+
+def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
+                  failed_rename: SectionForm | None = None, new_section_form: SectionForm | None = None,
+                  status: int = 200):
+    themes, speakers = theme_choices(), speaker_choices(meeting)
+    forms = {}
+    for section in meeting.sections:
+        if failed_form is not None and section.id == failed_section_id:
+            forms[section.id] = failed_form
+        else:
+            forms[section.id] = point_form(meeting, section, themes, speakers, prefix=f"section-{section.id}",
+                                           formdata=None)
+    rename_forms = {
+        section.id: failed_rename if failed_rename is not None and section.id == failed_section_id
+        else SectionForm(prefix=f"rename-{section.id}", formdata=None, title=section.title)
+        for section in meeting.sections
+    }
+    return render_template(
+        "roundtable/edit.html", meeting=meeting, point_forms=forms, rename_forms=rename_forms,
+        outlines={section.id: flatten_points(section.points) for section in meeting.sections},
+        new_section_form=new_section_form or SectionForm(prefix="new-section", formdata=None),
+        action_form=ActionForm(), draft_key=lambda name: draft_key(meeting, name),
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table")
+@staff_required
+def edit(meeting_id: int):
+    return render_editor(load_meeting(meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/default-sections", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def add_default_sections(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    if ActionForm().validate_on_submit():
+        if meeting.sections:
+            flash("Cette séance a déjà des sections.", "info")
+        else:
+            for position, title in enumerate(DEFAULT_SECTION_TITLES, start=1):
+                meeting.sections.append(RoundTableSection(position=position, title=title))
+            db.session.commit()
+            flash("Sections par défaut ajoutées.", "success")
+    return redirect(editor_url(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def add_section(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = SectionForm(prefix="new-section")
+    if not form.validate_on_submit():
+        return render_editor(meeting, new_section_form=form, status=422)
+    meeting.sections.append(RoundTableSection(position=next_position(meeting.sections), title=form.title.data.strip()))
+    db.session.commit()
+    flash(f"Section « {form.title.data.strip()} » ajoutée.", "success")
+    return redirect(editor_url(meeting, saved=draft_key(meeting, "new-section")))
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/rename", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def rename_section(meeting_id: int, section_id: int):
+    meeting = load_meeting(meeting_id)
+    section = find_section(meeting, section_id)
+    form = SectionForm(prefix=f"rename-{section.id}")
+    if not form.validate_on_submit():
+        return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=422)
+    section.title = form.title.data.strip()
+    db.session.commit()
+    flash("Section renommée.", "success")
+    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/move/<direction>", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def move_section(meeting_id: int, section_id: int, direction: str):
+    meeting = load_meeting(meeting_id)
+    section = find_section(meeting, section_id)
+    if direction not in DIRECTIONS:
+        abort(404)
+    if ActionForm().validate_on_submit() and move(section, meeting.sections, direction):
+        db.session.commit()
+    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def delete_section(meeting_id: int, section_id: int):
+    meeting = load_meeting(meeting_id)
+    section = find_section(meeting, section_id)
+    if ActionForm().validate_on_submit():
+        meeting.sections.remove(section)
+        db.session.commit()
+        flash(f"Section « {section.title} » supprimée, avec ses points.", "success")
+    return redirect(editor_url(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/points", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def add_point(meeting_id: int, section_id: int):
+    meeting = load_meeting(meeting_id)
+    section = find_section(meeting, section_id)
+    form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), prefix=f"section-{section.id}")
+    valid = form.validate_on_submit()
+    if not (form.validate_choices() and valid):
+        return render_editor(meeting, failed_form=form, failed_section_id=section.id, status=422)
+    point = RoundTablePoint()
+    apply_point_form(form, point, section)
+    db.session.commit()
+    flash("Point ajouté.", "success")
+    return redirect(editor_url(meeting, saved=draft_key(meeting, f"section-{section.id}"),
+                               anchor=f"section-{section.id}"))
+
+
+def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
+    """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
+    chosen = set(form.themes.data or [])
+    themes = [theme for theme in db.session.scalars(select(Theme).order_by(Theme.position)) if theme.id in chosen]
+    new_parent_id = form.parent.data
+    if point.id is None or new_parent_id != point.parent_id:
+        siblings = [candidate for candidate in section.points
+                    if candidate.parent_id == new_parent_id and candidate is not point]
+        point.position = next_position(siblings)
+    point.parent_id = new_parent_id
+    point.text = form.text.data.strip()
+    point.speaker_id = form.speaker.data
+    point.is_proposal = form.is_proposal.data
+    point.themes = themes
+    if point not in section.points:
+        section.points.append(point)
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_point(meeting_id: int, point_id: int):
+    meeting = load_meeting(meeting_id)
+    point = find_point(meeting, point_id)
+    section = point.section
+    if request.method == "POST":
+        form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), point=point)
+    else:
+        form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), point=point, data={
+            "text": point.text, "parent": point.parent_id, "speaker": point.speaker_id,
+            "themes": [theme.id for theme in point.themes], "is_proposal": point.is_proposal,
+        })
+    valid = form.validate_on_submit()
+    if request.method == "POST" and form.validate_choices() and valid:
+        apply_point_form(form, point, section)
+        db.session.commit()
+        flash("Point modifié.", "success")
+        return redirect(editor_url(meeting, saved=draft_key(meeting, f"point-{point.id}"), anchor=f"point-{point.id}"))
+    return render_template("roundtable/edit_point.html", meeting=meeting, section=section, point=point, form=form,
+                           draft=draft_key(meeting, f"point-{point.id}")), 422 if request.method == "POST" else 200
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/move/<direction>", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def move_point(meeting_id: int, point_id: int, direction: str):
+    meeting = load_meeting(meeting_id)
+    point = find_point(meeting, point_id)
+    if direction not in DIRECTIONS:
+        abort(404)
+    if ActionForm().validate_on_submit() and move(point, siblings_of(point, point.section.points), direction):
+        db.session.commit()
+    return redirect(editor_url(meeting, anchor=f"point-{point.id}"))
+
+
+@bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/delete", methods=["GET", "POST"])
+@staff_required
+@editor_on_get
+def delete_point(meeting_id: int, point_id: int):
+    meeting = load_meeting(meeting_id)
+    point = find_point(meeting, point_id)
+    section = point.section
+    if ActionForm().validate_on_submit():
+        doomed = subtree_ids(point, section.points)
+        for candidate in [candidate for candidate in section.points if candidate.id in doomed]:
+            section.points.remove(candidate)
+        db.session.commit()
+        flash("Point supprimé" + (" avec ses sous-points." if len(doomed) > 1 else "."), "success")
+    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))

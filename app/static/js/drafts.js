@@ -1,0 +1,47 @@
+// Keeps what is typed in forms marked data-draft="<key>" in localStorage until the server saves it,
+// so that a session timeout or a closed tab never loses a long tour de table.
+// After a successful save the server redirects with ?saved=<key>, and the draft is forgotten.
+(function () {
+  "use strict";
+  var storage;
+  try { storage = window.localStorage; } catch (error) { return; }
+  if (!storage) { return; }
+  var prefix = "seances-draft:";
+
+  function fieldKey(form, field) { return prefix + form.dataset.draft + ":" + field.name; }
+
+  var params = new URLSearchParams(window.location.search);
+  var saved = params.get("saved");
+  if (saved) {
+    Object.keys(storage).forEach(function (key) {
+      if (key.indexOf(prefix + saved + ":") === 0) { storage.removeItem(key); }
+    });
+    // Forget the marker too, so that reloading later does not throw away a new draft.
+    params.delete("saved");
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
+    var fields = form.querySelectorAll("textarea, input[type=text]");
+    var restored = false;
+    Array.prototype.forEach.call(fields, function (field) {
+      var draft = storage.getItem(fieldKey(form, field));
+      if (draft !== null && draft !== "" && draft !== field.value) {
+        field.value = draft;
+        restored = true;
+      }
+      field.addEventListener("input", function () {
+        if (field.value === field.defaultValue) { storage.removeItem(fieldKey(form, field)); }
+        else { storage.setItem(fieldKey(form, field), field.value); }
+      });
+    });
+    if (restored) {
+      var note = document.createElement("p");
+      note.className = "fr-alert fr-alert--info fr-alert--sm draft-restored";
+      note.setAttribute("role", "status");
+      note.textContent = "Texte non enregistré restauré depuis votre navigateur : vérifiez-le puis enregistrez.";
+      form.insertBefore(note, form.firstChild);
+    }
+  });
+}());

@@ -1,0 +1,58 @@
+"""Reusable steps of the browser tests, written as a user would describe them."""
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from app.demo import DEMO_PASSWORD
+
+SECRETARIAT = "secretariat@demo.example.fr"
+MEMBER = "membre@demo.example.fr"
+
+
+def login(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text(email)).to_be_visible()
+
+
+def logout(page: Page) -> None:
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_text("Vous êtes déconnecté(e).")).to_be_visible()
+
+
+def open_meeting_from_home(page: Page, base_url: str, title: str) -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_role("link", name=title).first.click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+
+
+def mark_attendance(page: Page, statuses: dict[str, str]) -> None:
+    """On the attendance sheet: ``statuses`` maps « M. NOM Prénom » to Présent / Excusé / Absent / Représenté."""
+    for name, status in statuses.items():
+        page.get_by_label(f"{status} : {name}", exact=True).check()
+
+
+def save_attendance(page: Page) -> None:
+    page.get_by_role("button", name="Enregistrer la feuille de présence").click()
+    expect(page.get_by_text("Feuille de présence enregistrée.")).to_be_visible()
+
+
+def round_table_section(page: Page, title: str):
+    return page.locator("section.roundtable-section", has=page.get_by_role("heading", level=2, name=title))
+
+
+def add_point(page: Page, section_title: str, text: str, *, proposal: bool = False) -> None:
+    section = round_table_section(page, section_title)
+    section.get_by_label("Texte du point").fill(text)
+    if proposal:
+        section.get_by_label("C'est une proposition").check()
+    section.get_by_role("button", name="Ajouter le point").click()
+    expect(page.get_by_text("Point ajouté.")).to_be_visible()
+
+
+def open_round_table(page: Page, base_url: str, meeting_title: str) -> None:
+    open_meeting_from_home(page, base_url, meeting_title)
+    page.get_by_role("link", name="Tour de table").click()
+    expect(page.get_by_role("heading", level=1, name="Tour de table")).to_be_visible()

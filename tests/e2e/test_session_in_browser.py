@@ -1,0 +1,99 @@
+"""In a real browser: the secretariat holds a session, then a member finds it under « Mes séances »."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.steps import (
+    MEMBER,
+    SECRETARIAT,
+    add_point,
+    login,
+    logout,
+    mark_attendance,
+    open_meeting_from_home,
+    open_round_table,
+    round_table_section,
+    save_attendance,
+)
+
+MEETING = "Suivi des retours d'expérience"
+
+
+def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
+    login(page, demo_site, SECRETARIAT)
+    open_meeting_from_home(page, demo_site, MEETING)
+
+    page.get_by_role("link", name="Présences").click()
+    quorum = page.locator("#quorum-status")
+    expect(quorum).to_have_text("Quorum non atteint : 0 membre sur 14 (8 requis)")
+    mark_attendance(page, {"M. MARCHAND Laurent": "Présent", "M. BERTRAND Maurice": "Présent",
+                           "M. BOUSCAT Jean-François": "Excusé"})
+    expect(quorum).to_have_text("Quorum non atteint : 2 membres sur 14 (8 requis)")
+    # Keyboard: « p » on a focused row marks it present and moves to the next row.
+    page.get_by_label("Absent : M. DELMAS Jean-Michel", exact=True).focus()
+    page.keyboard.press("p")
+    expect(page.get_by_label("Présent : M. DELMAS Jean-Michel", exact=True)).to_be_checked()
+    expect(quorum).to_have_text("Quorum non atteint : 3 membres sur 14 (8 requis)")
+    # Choosing who represents a member marks them « représenté »; represented members count here.
+    page.get_by_label("Représenté(e) par — M. JOUVE Olivier").select_option(label="M. MARCHAND Laurent")
+    expect(page.get_by_label("Représenté : M. JOUVE Olivier", exact=True)).to_be_checked()
+    expect(quorum).to_have_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
+    save_attendance(page)
+    expect(page.get_by_label("Excusé : M. BOUSCAT Jean-François", exact=True)).to_be_checked()
+
+    page.get_by_role("link", name=MEETING).click()
+    page.get_by_role("link", name="Tour de table").click()
+    page.get_by_role("button", name="Ajouter les sections par défaut").click()
+    add_point(page, "Points forts relevés", "Mobilisation remarquable des équipes de terrain")
+    add_point(page, "Propositions", "Pérenniser les téléconsultations en EHPAD", proposal=True)
+
+    # A text typed but not saved survives a reload (and so a session timeout); saved ones are forgotten.
+    difficulties = round_table_section(page, "Difficultés").get_by_label("Texte du point")
+    difficulties.fill("Brouillon en cours de saisie")
+    page.reload()
+    expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value(
+        "Brouillon en cours de saisie")
+    expect(round_table_section(page, "Propositions").get_by_label("Texte du point")).to_have_value("")
+
+    page.get_by_role("link", name=MEETING).click()
+    main = page.locator("main")
+    expect(main).to_contain_text("Mobilisation remarquable des équipes de terrain")
+    expect(main).to_contain_text("Pérenniser les téléconsultations en EHPAD")
+    expect(main).to_contain_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
+    expect(main).to_contain_text("M. JOUVE Olivier, Président de la CSOS, représenté(e) par M. MARCHAND Laurent")
+    present = page.locator("table", has=page.get_by_text("M. MARCHAND Laurent"))
+    expect(present).to_contain_text("M. BERTRAND Maurice")
+    expect(main).to_contain_text("Étaient excusés")
+    logout(page)
+
+    login(page, demo_site, MEMBER)
+    page.get_by_role("link", name="Mes séances").click()
+    expect(page.get_by_role("link", name=MEETING)).to_be_visible()
+    expect(page.get_by_role("link", name="Présences")).to_have_count(0)
+
+
+def test_text_typed_when_the_session_expires_is_not_lost(demo_site, page):
+    login(page, demo_site, SECRETARIAT)
+    open_round_table(page, demo_site, MEETING)
+    page.get_by_role("button", name="Ajouter les sections par défaut").click()
+    editor_url = page.url.split("?")[0]
+    text = "Un long point tapé pendant que la session expirait. " * 5
+    round_table_section(page, "Difficultés").get_by_label("Texte du point").fill(text)
+
+    # The session ends elsewhere (another tab logs out), then the point is submitted.
+    other_tab = page.context.new_page()
+    other_tab.goto(f"{demo_site}/")
+    logout(other_tab)
+    other_tab.close()
+    round_table_section(page, "Difficultés").get_by_role("button", name="Ajouter le point").click()
+    expect(page.locator("main")).not_to_contain_text("Point ajouté.")
+
+    login(page, demo_site, SECRETARIAT)
+    page.goto(editor_url)
+    expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value(text)
+    expect(page.get_by_text("Texte non enregistré restauré")).to_be_visible()
+    round_table_section(page, "Difficultés").get_by_role("button", name="Ajouter le point").click()
+    expect(page.get_by_text("Point ajouté.")).to_be_visible()
+    page.reload()
+    expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value("")
+    expect(round_table_section(page, "Difficultés")).to_contain_text(text.strip())

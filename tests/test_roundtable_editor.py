@@ -1,0 +1,243 @@
+"""The secretariat captures the tour de table: sections, nested points, order, and no text lost."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.meetings.defaults import DEFAULT_SECTION_TITLES
+from app.models import Role, RoundTablePoint, RoundTableSection, Theme
+from app.roundtable.outline import flatten_points
+from tests.conftest import create_user, log_in
+from tests.html_forms import form_values
+from tests.meeting_factories import add_member, make_body, make_meeting
+
+
+@pytest.fixture
+def meeting(app_context):
+    body = make_body("Commission de test")
+    add_member(body, "Martin")
+    add_member(body, "Bernard")
+    return make_meeting(body)
+
+
+def editor(meeting) -> str:
+    return f"/meetings/{meeting.id}/round-table"
+
+
+def add_defaults(client, meeting):
+    assert client.post(f"{editor(meeting)}/default-sections").status_code == 302
+    db.session.expire_all()
+    return list(db.session.scalars(select(RoundTableSection).where(RoundTableSection.meeting_id == meeting.id)
+                                   .order_by(RoundTableSection.position)))
+
+
+def add_point(client, meeting, section, text, parent=None, **fields):
+    prefix = f"section-{section.id}"
+    data = {f"{prefix}-text": text, f"{prefix}-parent": str(parent.id) if parent else ""}
+    data.update({f"{prefix}-{name}": value for name, value in fields.items()})
+    response = client.post(f"{editor(meeting)}/sections/{section.id}/points", data=data)
+    assert response.status_code == 302, response.text
+    return db.session.scalar(select(RoundTablePoint).where(RoundTablePoint.text == text))
+
+
+def texts_in_order(section) -> list[tuple[str, int]]:
+    db.session.expire_all()
+    return [(point.text, depth) for point, depth in flatten_points(db.session.get(RoundTableSection, section.id).points)]
+
+
+def test_default_sections_are_added_once(secretariat_client, meeting):
+    page = secretariat_client.get(editor(meeting)).text
+    assert "Ajouter les sections par défaut" in page
+    sections = add_defaults(secretariat_client, meeting)
+    assert [section.title for section in sections] == DEFAULT_SECTION_TITLES
+    assert add_defaults(secretariat_client, meeting) == sections
+    assert "Ajouter les sections par défaut" not in secretariat_client.get(editor(meeting)).text
+
+
+def test_points_nest_at_any_depth_and_read_in_order(secretariat_client, meeting):
+    strong = add_defaults(secretariat_client, meeting)[0]
+    first = add_point(secretariat_client, meeting, strong, "Nouvelles collaborations")
+    child = add_point(secretariat_client, meeting, strong, "Entre public et privé", parent=first)
+    add_point(secretariat_client, meeting, strong, "Avec les collectivités", parent=child)
+    add_point(secretariat_client, meeting, strong, "Avec l'ARS", parent=first)
+    add_point(secretariat_client, meeting, strong, "Télémédecine")
+    assert texts_in_order(strong) == [("Nouvelles collaborations", 0), ("Entre public et privé", 1),
+                                      ("Avec les collectivités", 2), ("Avec l'ARS", 1), ("Télémédecine", 0)]
+    page = secretariat_client.get(f"/meetings/{meeting.id}").text
+    positions = [page.index(text) for text in ("Nouvelles collaborations", "Entre public et privé",
+                                               "Avec les collectivités", "Avec l&#39;ARS", "Télémédecine")]
+    assert positions == sorted(positions)
+    nested = re.search(r"Entre public et privé.*?<ul>\s*<li>Avec les collectivités", page, re.S)
+    assert nested, "the sub-sub-point is nested under its parent on the meeting page"
+
+
+def test_point_with_speaker_themes_and_proposal(secretariat_client, meeting):
+    proposals = add_defaults(secretariat_client, meeting)[3]
+    speaker = meeting.invitations[1].person
+    pillar = db.session.scalar(select(Theme).where(Theme.code == "pilier-1"))
+    point = add_point(secretariat_client, meeting, proposals, "Revaloriser les métiers du soin",
+                      speaker=str(speaker.id), themes=str(pillar.id), is_proposal="y")
+    assert point.is_proposal and point.speaker_id == speaker.id and [t.code for t in point.themes] == ["pilier-1"]
+    page = secretariat_client.get(f"/meetings/{meeting.id}").text
+    assert "Revaloriser les métiers du soin" in page and speaker.display_name in page
+    assert pillar.name in page
+
+
+def test_validation_error_gives_back_what_was_typed(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    long_text = "Un long point du tour de table, tapé pendant dix minutes. " * 20
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/points", data={
+        f"section-{section.id}-text": long_text, f"section-{section.id}-speaker": "999999"})
+    assert response.status_code == 422
+    assert "Choisissez l&#39;intervenant(e) parmi les participants de la séance." in response.text
+    assert f'aria-describedby="section-{section.id}-speaker-erreurs"' in response.text
+    assert '="None"' not in response.text  # fields without error carry no empty ARIA attribute
+    values = form_values(response.text)
+    assert values[f"section-{section.id}-text"] == long_text
+    assert db.session.scalar(select(RoundTablePoint.id)) is None
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/points",
+                                       data={f"section-{section.id}-text": "  "})
+    assert response.status_code == 422 and "Saisissez le texte du point." in response.text
+
+
+def test_point_is_edited_on_its_own_page(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    parent = add_point(secretariat_client, meeting, section, "Parent")
+    point = add_point(secretariat_client, meeting, section, "Texte initial", parent=parent)
+    url = f"{editor(meeting)}/points/{point.id}/edit"
+    values = form_values(secretariat_client.get(url).text)
+    assert values["text"] == "Texte initial" and values["parent"] == str(parent.id)
+    values.update(text="Texte corrigé", parent="")
+    response = secretariat_client.post(url, data=values)
+    assert response.status_code == 302
+    assert f"saved=meeting-{meeting.id}-point-{point.id}" in response.location
+    assert texts_in_order(section) == [("Parent", 0), ("Texte corrigé", 0)]
+    # A point cannot become its own sub-point (the parent list leaves it and its sub-points out).
+    response = secretariat_client.post(f"{editor(meeting)}/points/{parent.id}/edit",
+                                       data={"text": "Parent", "parent": str(parent.id)})
+    assert response.status_code == 422
+    assert "Ce point parent n&#39;existe plus dans cette section" in response.text
+    response = secretariat_client.post(url, data={"text": ""})
+    assert response.status_code == 422 and "Saisissez le texte du point." in response.text
+
+
+def test_points_and_sections_are_reordered(secretariat_client, meeting):
+    sections = add_defaults(secretariat_client, meeting)
+    first, second = sections[0], sections[1]
+    for text in ("Un", "Deux", "Trois"):
+        add_point(secretariat_client, meeting, first, text)
+    three = db.session.scalar(select(RoundTablePoint).where(RoundTablePoint.text == "Trois"))
+    assert secretariat_client.post(f"{editor(meeting)}/points/{three.id}/move/up").status_code == 302
+    assert [text for text, _ in texts_in_order(first)] == ["Un", "Trois", "Deux"]
+    secretariat_client.post(f"{editor(meeting)}/points/{three.id}/move/up")
+    secretariat_client.post(f"{editor(meeting)}/points/{three.id}/move/up")  # already first: no change
+    assert [text for text, _ in texts_in_order(first)] == ["Trois", "Un", "Deux"]
+    assert secretariat_client.post(f"{editor(meeting)}/sections/{second.id}/move/up").status_code == 302
+    db.session.expire_all()
+    titles = db.session.scalars(select(RoundTableSection.title).where(RoundTableSection.meeting_id == meeting.id)
+                                .order_by(RoundTableSection.position)).all()
+    assert titles[:2] == [DEFAULT_SECTION_TITLES[1], DEFAULT_SECTION_TITLES[0]]
+    assert secretariat_client.post(f"{editor(meeting)}/points/{three.id}/move/sideways").status_code == 404
+
+
+def test_deleting_a_point_deletes_its_sub_points(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    parent = add_point(secretariat_client, meeting, section, "Parent")
+    child = add_point(secretariat_client, meeting, section, "Enfant", parent=parent)
+    add_point(secretariat_client, meeting, section, "Petit-enfant", parent=child)
+    add_point(secretariat_client, meeting, section, "Voisin")
+    assert secretariat_client.post(f"{editor(meeting)}/points/{parent.id}/delete").status_code == 302
+    assert texts_in_order(section) == [("Voisin", 0)]
+
+
+def test_sections_are_added_renamed_and_deleted(secretariat_client, meeting):
+    response = secretariat_client.post(f"{editor(meeting)}/sections", data={"new-section-title": ""})
+    assert response.status_code == 422 and "Saisissez le titre de la section." in response.text
+    response = secretariat_client.post(f"{editor(meeting)}/sections", data={"new-section-title": "Divers"})
+    assert response.status_code == 302
+    section = db.session.scalar(select(RoundTableSection).where(RoundTableSection.title == "Divers"))
+    add_point(secretariat_client, meeting, section, "Un point divers")
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/rename",
+                                       data={f"rename-{section.id}-title": ""})
+    assert response.status_code == 422
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/rename",
+                                       data={f"rename-{section.id}-title": "Questions diverses"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(RoundTableSection, section.id).title == "Questions diverses"
+    assert secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(RoundTableSection.id)) is None
+    assert db.session.scalar(select(RoundTablePoint.id)) is None
+
+
+def test_editor_keeps_drafts_in_the_browser(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    page = secretariat_client.get(editor(meeting)).text
+    assert f'data-draft="meeting-{meeting.id}-section-{section.id}"' in page
+    assert "/static/js/drafts.js" in page and "<script>" not in page
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/points",
+                                       data={f"section-{section.id}-text": "Gardé"})
+    assert f"saved=meeting-{meeting.id}-section-{section.id}" in response.location
+
+
+def test_a_post_after_logout_goes_to_login_without_error(app, meeting):
+    staff = create_user(Role.SECRETARIAT)
+    client = log_in(app.test_client(), staff)
+    section = add_defaults(client, meeting)[0]
+    client.post("/logout")
+    response = client.post(f"{editor(meeting)}/sections/{section.id}/points",
+                           data={f"section-{section.id}-text": "Tapé pendant que la session expirait"})
+    assert response.status_code == 302 and "/login" in response.location
+    assert db.session.scalar(select(RoundTablePoint.id)) is None
+    # Logging in again leads (by GET) to the page of the form, i.e. the editor, where the draft waits.
+    next_url = response.location.split("next=")[1].replace("%2F", "/")
+    log_in(client, staff)
+    back = client.get(next_url)
+    assert back.status_code == 302 and back.location.endswith(editor(meeting))
+
+
+def test_editor_queries_do_not_grow_with_points(secretariat_client, meeting):
+    from tests.query_count import count_queries, fresh_session
+
+    section = add_defaults(secretariat_client, meeting)[0]
+    add_point(secretariat_client, meeting, section, "Premier", speaker=str(meeting.invitations[0].person.id))
+    meeting_id = meeting.id
+    fresh_session()
+    few = count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table")
+    fresh_session()
+    section = db.session.get(RoundTableSection, section.id)
+    pillars = db.session.scalars(select(Theme)).all()
+    speaker = db.session.get(type(meeting), meeting_id).invitations[0].person
+    parent = None
+    for index in range(20):
+        parent = RoundTablePoint(text=f"Point {index}", position=index, parent=parent if index % 3 else None,
+                                 themes=pillars[:2], speaker=speaker)
+        section.points.append(parent)
+    db.session.commit()
+    fresh_session()
+    assert count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table") == few
+
+
+def test_members_cannot_edit_the_round_table(app, client, meeting):
+    staff = log_in(app.test_client(), create_user(Role.SECRETARIAT))
+    section = add_defaults(staff, meeting)[0]
+    point = add_point(staff, meeting, section, "Un point")
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=meeting.invitations[0].person))
+    base = editor(meeting)
+    routes = [("get", base), ("post", f"{base}/default-sections"), ("post", f"{base}/sections"),
+              ("post", f"{base}/sections/{section.id}/rename"), ("post", f"{base}/sections/{section.id}/move/up"),
+              ("post", f"{base}/sections/{section.id}/delete"), ("post", f"{base}/sections/{section.id}/points"),
+              ("get", f"{base}/points/{point.id}/edit"), ("post", f"{base}/points/{point.id}/edit"),
+              ("post", f"{base}/points/{point.id}/move/down"), ("post", f"{base}/points/{point.id}/delete")]
+    for method, url in routes:
+        assert getattr(member, method)(url).status_code == 403, url
+    for method, url in routes:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and "/login" in response.location, url
+    assert "Tour de table</a>" not in member.get(f"/meetings/{meeting.id}").text
+    db.session.expire_all()
+    assert db.session.get(RoundTablePoint, point.id).text == "Un point"
