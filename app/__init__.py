@@ -44,11 +44,13 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.bodies import bp as bodies_bp
     from app.calendar import bp as calendar_bp
+    from app.deadlines import bp as deadlines_bp
     from app.documents import bp as documents_bp
     from app.main import bp as main_bp
     from app.meetings import bp as meetings_bp
+    from app.people import bp as people_bp
 
-    for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp):
+    for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp, people_bp, deadlines_bp):
         app.register_blueprint(blueprint)
 
 
