@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 
 _FRENCH = get_translations(["fr"])
@@ -34,3 +35,8 @@ def date_field(label: str, validators=(), **kwargs) -> DateField:
 def time_field(label: str, validators=(), **kwargs) -> TimeField:
     return TimeField(label, validators=list(validators), format=["%H:%M", "%Hh%M", "%H:%M:%S"],
                      invalid_value_message="Heure invalide : saisissez-la au format HH:MM.", **kwargs)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants select options."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import FrenchFloatField, FrenchForm, date_field
+from app.forms import FrenchFloatField, FrenchForm, choices, date_field
 from app.models import BodyKind, Seat
 
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -14,7 +14,7 @@ MAX_IMPORT_BYTES = 1024 * 1024
 class BodyForm(FrenchForm):
     name = StringField("Nom", validators=[DataRequired("Saisissez le nom de l'instance."), Length(max=200)])
     short_name = StringField("Nom court", validators=[Length(max=50)])
-    kind = SelectField("Type d'instance", choices=BodyKind.choices())
+    kind = SelectField("Type d'instance", choices=choices(BodyKind.choices()))
     parent_id = SelectField("Instance de rattachement", coerce=int, choices=[])
     territory = StringField("Territoire", validators=[Length(max=100)])
     quorum_fraction = FrenchFloatField(
@@ -55,7 +55,7 @@ class MembershipForm(FrenchForm):
     title = StringField("Qualité", validators=[Length(max=300)],
                         description="Imprimée à côté du nom dans les comptes rendus.")
     college = StringField("Collège", validators=[Length(max=200)])
-    seat = SelectField("Siège", choices=Seat.choices())
+    seat = SelectField("Siège", choices=choices(Seat.choices()))
     substitute_for_id = SelectField("Suppléant de", coerce=int, choices=[])
     voting = BooleanField("Voix délibérative", default=True)
     start_date = date_field("Début du mandat", [InputRequired("Saisissez la date de début du mandat.")])

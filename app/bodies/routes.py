@@ -17,6 +17,7 @@ from app.bodies.domain import (
 from app.bodies.forms import BodyForm, ConfirmImportForm, EndMembershipForm, MemberImportForm, MembershipForm
 from app.extensions import db
 from app.formatting import short_date
+from app.forms import choices
 from app.models import Body, BodyKind, Meeting, Membership, Person, Seat
 from app.permissions import get_body_or_404, staff_required, visible_bodies
 
@@ -53,9 +54,9 @@ def detail(body_id: int):
 def _body_form(body: Body | None) -> BodyForm:
     form = BodyForm(obj=body)
     excluded = body_and_descendant_ids(body) if body is not None else set()
-    form.parent_id.choices = [(0, "— aucune —")] + [
+    form.parent_id.choices = choices([(0, "— aucune —")] + [
         (other.id, other.name) for other in db.session.scalars(select(Body).order_by(Body.name)) if other.id not in excluded
-    ]
+    ])
     if body is not None and not form.is_submitted():
         form.parent_id.data = body.parent_id or 0
         form.kind.data = body.kind.value
@@ -106,16 +107,16 @@ def _membership_form(body: Body, membership: Membership | None) -> MembershipFor
     titulaires = [m for m in current_titulaires(body) if membership is None or m.id != membership.id]
     if membership is not None and membership.substitute_for and membership.substitute_for not in titulaires:
         titulaires.append(membership.substitute_for)
-    form.substitute_for_id.choices = [(0, "— (titulaire) —")] + [
+    form.substitute_for_id.choices = choices([(0, "— (titulaire) —")] + [
         (m.id, f"{m.person.formal_name} — {m.title}" if m.title else m.person.formal_name) for m in titulaires
-    ]
+    ])
     if membership is None:
         people = db.session.scalars(
             select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
         ).all()
-        form.person_id.choices = [(0, "— choisir —")] + [
+        form.person_id.choices = choices([(0, "— choisir —")] + [
             (person.id, f"{person.formal_name}{' — ' + person.email if person.email else ''}") for person in people
-        ]
+        ])
     elif not form.is_submitted():
         form.seat.data = membership.seat.value
         form.substitute_for_id.data = membership.substitute_for_id or 0

@@ -7,6 +7,7 @@ from app.deadlines import bp
 from app.deadlines.forms import DueDateDeadlineForm, NextMeetingDeadlineForm
 from app.extensions import db
 from app.formatting import paris_datetime, to_paris
+from app.forms import choices
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
@@ -44,7 +45,8 @@ def index():
 
 def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineForm]:
     next_form = NextMeetingDeadlineForm(prefix="prochaine")
-    next_form.body_id.choices = [(body.id, body.name) for body in db.session.scalars(select(Body).order_by(Body.name))]
+    bodies = db.session.scalars(select(Body).order_by(Body.name))
+    next_form.body_id.choices = choices((body.id, body.name) for body in bodies)
     if not next_form.is_submitted():
         next_form.body_id.data = meeting.body_id
         next_form.place.data = meeting.place

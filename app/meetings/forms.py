@@ -4,7 +4,7 @@ from __future__ import annotations
 from wtforms import HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, URL, ValidationError
 
-from app.forms import FrenchForm, date_field, time_field
+from app.forms import FrenchForm, choices, date_field, time_field
 from app.meetings.scheduling import parse_occurrences
 from app.models import Capacity
 
@@ -51,7 +51,7 @@ class ConfirmForm(FrenchForm):
 
 class InvitationForm(FrenchForm):
     person_id = SelectField("Personne", coerce=int, choices=[])
-    capacity = SelectField("À quel titre", choices=Capacity.choices())
+    capacity = SelectField("À quel titre", choices=choices(Capacity.choices()))
     title = StringField("Qualité", validators=[Length(max=300)],
                         description="« Directeur Général Adjoint », « Expert invité »…")
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.formatting import long_date, short_date
+from app.forms import choices
 from app.meetings import bp
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm, InvitationForm, MeetingForm, SeriesForm
@@ -142,10 +143,10 @@ def _invitation_form(meeting: Meeting) -> InvitationForm:
     people = db.session.scalars(
         select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
     ).all()
-    form.person_id.choices = [(0, "— choisir —")] + [
+    form.person_id.choices = choices([(0, "— choisir —")] + [
         (person.id, f"{person.formal_name}{' — ' + person.affiliation if person.affiliation else ''}")
         for person in people if person.id not in convened
-    ]
+    ])
     return form
 
 
