@@ -59,6 +59,7 @@ def members_to_convene(body: Body, on: date) -> list[Membership]:
 def schedule_meeting(body: Body, occurrence: Occurrence, details: MeetingDetails) -> Meeting:
     """A planned meeting, convening the body's members of that day, with the default round-table sections.
     Added to the session; the caller commits."""
+    convened = members_to_convene(body, occurrence.day)
     meeting = Meeting(
         body=body, title=details.title, starts_at=occurrence.starts_at, ends_at=occurrence.ends_at,
         place=details.place, visio_url=details.visio_url, context=details.context,
@@ -67,7 +68,7 @@ def schedule_meeting(body: Body, occurrence: Occurrence, details: MeetingDetails
     meeting.agenda_items = [AgendaItem(position=position, title=title)
                             for position, title in enumerate(details.agenda_titles, start=1)]
     seen = set()
-    for membership in members_to_convene(body, occurrence.day):
+    for membership in convened:
         if membership.person_id not in seen:  # a person with two seats is convened once
             seen.add(membership.person_id)
             meeting.invitations.append(
