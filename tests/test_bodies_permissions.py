@@ -60,3 +60,12 @@ def test_the_menu_lists_the_new_areas_to_the_secretariat(secretariat_client, pat
     page = secretariat_client.get("/").text
     assert f'href="{path}"' in page
     assert secretariat_client.get(path).status_code == 200
+
+
+def test_secretariat_opens_every_editing_page_with_accessible_fields(secretariat_client, demo):
+    for method, path in editing_routes(demo):
+        if method == "GET":
+            response = secretariat_client.get(path)
+            assert response.status_code == 200, path
+            assert '="None"' not in response.text, path  # no attribute rendered from a missing value
+            assert "<h1>" in response.text and 'class="fr-breadcrumb"' in response.text, path

@@ -58,6 +58,7 @@ def test_meeting_ending_before_it_starts_is_refused_with_the_input_kept(secretar
     assert response.status_code == 200
     assert "L&#39;heure de fin doit être après l&#39;heure de début." in response.text
     assert 'id="ends-erreurs"' in response.text and 'value="Salle Ségur"' in response.text
+    assert 'aria-describedby="ends-aide ends-erreurs"' in response.text and '="None"' not in response.text
     response = secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=meeting_form(day="31/02/2020"))
     assert "Date invalide : saisissez-la au format JJ/MM/AAAA." in response.text
     assert db.session.scalar(select(func.count(Meeting.id))) == 0

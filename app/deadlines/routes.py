@@ -54,8 +54,12 @@ def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineFo
 
 
 def _render(meeting: Meeting, next_form, due_form):
-    return render_template("deadlines/new.html", meeting=meeting, next_form=next_form, due_form=due_form,
-                           deadline_when=deadline_when)
+    deadlines = db.session.scalars(
+        select(Deadline).where(Deadline.meeting_id == meeting.id)
+        .options(selectinload(Deadline.announced_meeting)).order_by(Deadline.position, Deadline.id)
+    ).all()
+    return render_template("deadlines/new.html", meeting=meeting, deadlines=deadlines, next_form=next_form,
+                           due_form=due_form, deadline_when=deadline_when)
 
 
 def _next_position(meeting: Meeting) -> int:

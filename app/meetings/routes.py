@@ -137,9 +137,10 @@ def cancel(meeting_id: int):
     return render_template("meetings/cancel.html", form=form, meeting=meeting)
 
 
-def _invitation_form(meeting: Meeting) -> InvitationForm:
+def _invitation_form(invitations: list[Invitation]) -> InvitationForm:
+    """The form to convene one more person: everyone not convened yet is offered."""
     form = InvitationForm()
-    convened = {invitation.person_id for invitation in meeting.invitations}
+    convened = {invitation.person_id for invitation in invitations}
     people = db.session.scalars(
         select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
     ).all()
@@ -150,31 +151,32 @@ def _invitation_form(meeting: Meeting) -> InvitationForm:
     return form
 
 
-def _load_convened(meeting_id: int) -> Meeting:
-    meeting = get_meeting_or_404(meeting_id)
-    db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id)
-                       .options(selectinload(Invitation.person))).all()
-    return meeting
+def _convened_people(meeting: Meeting) -> list[Invitation]:
+    """Members first, then ARS staff, then guests; by name in each group."""
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == meeting.id).options(selectinload(Invitation.person))
+    ).all()
+    order = list(Capacity)
+    return sorted(invitations, key=lambda invitation: (order.index(invitation.capacity), invitation.person.sort_key))
 
 
 @bp.route("/meetings/<int:meeting_id>/convened", methods=["GET", "POST"])
 @staff_required
 def convened(meeting_id: int):
     """The convened list: members by default, plus guests and ARS staff added by hand."""
-    meeting = _load_convened(meeting_id)
-    form = _invitation_form(meeting)
+    meeting = get_meeting_or_404(meeting_id)
+    invitations = _convened_people(meeting)
+    form = _invitation_form(invitations)
     if form.validate_on_submit():
         person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
         if person is None or person.deleted_at is not None:
             form.person_id.errors.append("Choisissez une personne qui n'est pas encore convoquée.")
         else:
-            meeting.invitations.append(Invitation(person=person, capacity=Capacity(form.capacity.data),
-                                                  title=form.title.data.strip()))
+            db.session.add(Invitation(meeting=meeting, person=person, capacity=Capacity(form.capacity.data),
+                                      title=form.title.data.strip()))
             db.session.commit()
             flash(f"{person.display_name} est convoqué(e).", "success")
             return redirect(url_for("meetings.convened", meeting_id=meeting.id))
-    invitations = sorted(meeting.invitations, key=lambda invitation: (
-        list(Capacity).index(invitation.capacity), invitation.person.sort_key))
     return render_template("meetings/convened.html", meeting=meeting, form=form, invitations=invitations)
 
 
