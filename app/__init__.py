@@ -82,6 +82,7 @@ def register_error_pages(app: Flask) -> None:
         400: ("Requête invalide", "La requête n'a pas pu être traitée. Rechargez la page et réessayez."),
         403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
         404: ("Page introuvable", "Cette page n'existe pas ou a été supprimée."),
+        413: ("Envoi trop volumineux", "Le fichier ou le texte envoyé dépasse la taille autorisée."),
         500: ("Erreur interne", "Une erreur est survenue. Réessayez ; si elle persiste, prévenez l'administrateur."),
     }
 

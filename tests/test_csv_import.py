@@ -151,7 +151,31 @@ def test_upload_checks_type_size_and_encoding(secretariat_client, body):
     assert "Le fichier doit être un fichier CSV (.csv ou .txt)." in response.text
     response = upload(secretariat_client, body, b"a" * (1024 * 1024 + 1))
     assert "Le fichier dépasse 1 Mo." in response.text
+    response = upload(secretariat_client, body, b"a" * (3 * 1024 * 1024))
+    assert response.status_code == 413 and "Envoi trop volumineux" in response.text
     response = upload(secretariat_client, body, b"")
     assert response.status_code == 200 and membership_count() == 0
     page = secretariat_client.get(f"/bodies/{body.id}/members/import").text
     assert "suppléant de" in page and "JJ/MM/AAAA" in page
+
+
+def test_a_confirmation_larger_than_flask_default_form_limit_is_read(secretariat_client, body):
+    """Flask refuses form fields over 500 kB by default; a 1 MB file must still come back for confirmation."""
+    long_text = "é" * 100_000
+    content = csv_text([["M.", long_text, long_text, "long@test.example.fr", long_text, "", "titulaire", "", "",
+                         "01/01/2021"]])
+    assert len(content.encode()) > 600_000
+    response = secretariat_client.post(f"/bodies/{body.id}/members/import/confirm", data={"content": content},
+                                       content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "Ligne 2 : nom trop long (100 caractères au plus)" in response.text
+    assert membership_count() == 0
+
+
+def test_an_unreadable_csv_is_reported_not_crashed(secretariat_client, body):
+    content = csv_text([["M.", "x" * 200_000, "", "a@test.example.fr", "", "", "titulaire", "", "", "01/01/2021"]])
+    response = secretariat_client.post(f"/bodies/{body.id}/members/import/confirm", data={"content": content},
+                                       content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "Ligne 2 : le fichier n&#39;est pas un CSV lisible" in response.text
+    assert membership_count() == 0

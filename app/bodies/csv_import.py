@@ -108,14 +108,17 @@ def read_members_csv(text: str, body: Body) -> ImportPreview:
         return ImportPreview([], ["Colonne manquante : " + ", ".join(f"« {header} »" for header in missing) + "."])
 
     rows = []
-    for values in reader:
-        if not any(value.strip() for value in values):
-            continue
-        row_values = {key: "" for _, key, _ in COLUMNS}
-        for key, value in zip(column_keys, values):
-            if key:
-                row_values[key] = value.strip()
-        rows.append(ImportRow(line=reader.line_num, values=row_values))
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            row_values = {key: "" for _, key, _ in COLUMNS}
+            for key, value in zip(column_keys, values):
+                if key:
+                    row_values[key] = value.strip()
+            rows.append(ImportRow(line=reader.line_num, values=row_values))
+    except csv.Error as error:  # a stray quote, a cell of several hundred kilobytes
+        return ImportPreview([], [f"Ligne {reader.line_num} : le fichier n'est pas un CSV lisible ({error})."])
     if not rows:
         return ImportPreview([], ["Le fichier ne contient aucune ligne de membre."])
     _check_rows(rows, body)
