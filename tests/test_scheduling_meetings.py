@@ -142,3 +142,22 @@ def test_secretariat_edits_the_convened_list(secretariat_client, body):
     assert response.status_code == 302
     remaining = set(db.session.scalars(select(Invitation.person_id)))
     assert invitations["Bertrand"].person_id not in remaining and len(remaining) == 4
+
+
+def test_a_guest_seen_for_the_first_time_is_convened_in_one_step(secretariat_client, body):
+    secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=meeting_form())
+    meeting = db.session.scalar(select(Meeting))
+    new_guest = {"person_id": "0", "new_civility": "Mme", "new_first_name": "Marie-Pierre",
+                 "new_last_name": "Battisti", "new_email": "", "new_affiliation": "ARS Occitanie",
+                 "capacity": "ars_staff", "title": "Directrice déléguée"}
+    response = secretariat_client.post(f"/meetings/{meeting.id}/convened", data={**new_guest, "new_last_name": ""})
+    assert response.status_code == 200
+    assert "Choisissez une personne ou saisissez le nom d&#39;une nouvelle personne." in response.text
+    response = secretariat_client.post(f"/meetings/{meeting.id}/convened",
+                                       data={**new_guest, "new_email": "laurent.marchand@test.example.fr"})
+    assert "Une personne a déjà cette adresse : choisissez-la dans la liste." in response.text
+    assert 'value="Marie-Pierre"' in response.text
+    assert secretariat_client.post(f"/meetings/{meeting.id}/convened", data=new_guest).status_code == 302
+    invitation = db.session.scalar(select(Invitation).where(Invitation.capacity == Capacity.ARS_STAFF))
+    assert invitation.person.formal_name == "Mme BATTISTI Marie-Pierre"
+    assert invitation.person.affiliation == "ARS Occitanie" and invitation.title == "Directrice déléguée"

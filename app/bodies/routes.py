@@ -3,6 +3,7 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.bodies import bp
@@ -171,9 +172,15 @@ def add_membership(body_id: int):
         membership = Membership()
         if _save_membership(form, body, membership):
             db.session.add(membership)
-            db.session.commit()
-            flash(f"{membership.person.display_name} a été ajouté(e) aux membres.", "success")
-            return redirect(url_for("bodies.detail", body_id=body.id))
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same seat saved meanwhile by someone else
+                db.session.rollback()
+                form.start_date.errors.append("Cette personne a déjà un mandat dans cette instance commençant à "
+                                              "cette date.")
+            else:
+                flash(f"{membership.person.display_name} a été ajouté(e) aux membres.", "success")
+                return redirect(url_for("bodies.detail", body_id=body.id))
     return render_template("bodies/membership_form.html", form=form, body=body, membership=None)
 
 

@@ -1,12 +1,13 @@
 """Forms of the scheduling pages: a meeting, a series, the convened list, cancelling."""
 from __future__ import annotations
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, URL, ValidationError
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
 
 from app.forms import FrenchForm, choices, date_field, time_field
 from app.meetings.scheduling import parse_occurrences
-from app.models import Capacity
+from app.models import Capacity, Civility
+from app.people.domain import email_taken
 
 
 def check_ends_after_start(form, field) -> None:
@@ -50,8 +51,24 @@ class ConfirmForm(FrenchForm):
 
 
 class InvitationForm(FrenchForm):
-    person_id = SelectField("Personne", coerce=int, choices=[])
-    capacity = SelectField("À quel titre", choices=choices(Capacity.choices()))
+    """Convene someone already known (``person_id``) or a new person typed in (``new_*``)."""
+
+    person_id = SelectField("Personne déjà enregistrée", coerce=int, choices=[])
+    new_civility = SelectField("Civilité", choices=choices(Civility.choices()), default=Civility.MRS.value)
+    new_first_name = StringField("Prénom", validators=[Length(max=100)])
+    new_last_name = StringField("Nom", validators=[Length(max=100)])
+    new_email = EmailField("Adresse électronique", validators=[
+        Optional(), Email("Adresse électronique invalide."), Length(max=254)])
+    new_affiliation = StringField("Structure", validators=[Length(max=200)])
+    capacity = SelectField("À quel titre", choices=choices(Capacity.choices()), default=Capacity.GUEST.value)
     title = StringField("Qualité", validators=[Length(max=300)],
                         description="« Directeur Général Adjoint », « Expert invité »…")
+
+    def validate_person_id(self, field) -> None:
+        if not field.data and not (self.new_last_name.data or "").strip():
+            raise ValidationError("Choisissez une personne ou saisissez le nom d'une nouvelle personne.")
+
+    def validate_new_email(self, field) -> None:
+        if not self.person_id.data and field.data and email_taken(field.data):
+            raise ValidationError("Une personne a déjà cette adresse : choisissez-la dans la liste.")
 

@@ -20,7 +20,7 @@ from app.meetings.scheduling import (
     replace_agenda,
     schedule_meeting,
 )
-from app.models import Capacity, Invitation, Meeting, MeetingStatus, Person
+from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person
 from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
 
@@ -168,15 +168,19 @@ def convened(meeting_id: int):
     invitations = _convened_people(meeting)
     form = _invitation_form(invitations)
     if form.validate_on_submit():
-        person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
-        if person is None or person.deleted_at is not None:
-            form.person_id.errors.append("Choisissez une personne qui n'est pas encore convoquée.")
-        else:
-            db.session.add(Invitation(meeting=meeting, person=person, capacity=Capacity(form.capacity.data),
-                                      title=form.title.data.strip()))
-            db.session.commit()
-            flash(f"{person.display_name} est convoqué(e).", "success")
-            return redirect(url_for("meetings.convened", meeting_id=meeting.id))
+        if form.person_id.data:
+            person = db.session.get(Person, form.person_id.data)
+        else:  # a guest or an ARS colleague seen for the first time
+            person = Person(
+                organisation_id=meeting.body.organisation_id, civility=Civility(form.new_civility.data),
+                first_name=form.new_first_name.data.strip(), last_name=form.new_last_name.data.strip(),
+                email=(form.new_email.data or "").strip() or None, affiliation=form.new_affiliation.data.strip(),
+            )
+        db.session.add(Invitation(meeting=meeting, person=person, capacity=Capacity(form.capacity.data),
+                                  title=form.title.data.strip()))
+        db.session.commit()
+        flash(f"{person.display_name} est convoqué(e).", "success")
+        return redirect(url_for("meetings.convened", meeting_id=meeting.id))
     return render_template("meetings/convened.html", meeting=meeting, form=form, invitations=invitations)
 
 

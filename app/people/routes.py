@@ -5,6 +5,7 @@ from app.bodies.domain import default_organisation
 from app.extensions import db
 from app.models import Civility, Person
 from app.people import bp
+from app.people.domain import email_taken
 from app.people.forms import PersonForm
 from app.permissions import staff_required
 
@@ -24,17 +25,9 @@ def index():
     return render_template("people/index.html", page=page, search=search)
 
 
-def _email_taken(email: str, except_person_id: int | None) -> bool:
-    """The CSV import recognises people by e-mail: two people may not share one."""
-    query = select(Person.id).where(func.lower(Person.email) == email.lower(), Person.deleted_at.is_(None))
-    if except_person_id is not None:
-        query = query.where(Person.id != except_person_id)
-    return db.session.scalar(query) is not None
-
-
 def _save_person(form: PersonForm, person: Person) -> bool:
     email = (form.email.data or "").strip()
-    if email and _email_taken(email, person.id):
+    if email and email_taken(email, person.id):
         form.email.errors.append("Une autre personne a déjà cette adresse électronique.")
         return False
     person.civility = Civility(form.civility.data)
