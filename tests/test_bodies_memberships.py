@@ -104,3 +104,16 @@ def test_ending_a_membership_keeps_it_in_the_history(secretariat_client):
     page = secretariat_client.get(f"/bodies/{body.id}").text
     assert "NOUGARET Dominique" in page and "jusqu'au 30/06/2021" in page
     assert body.current_memberships(date(2022, 1, 1)) == []
+
+
+def test_a_seat_saved_meanwhile_by_someone_else_is_an_error_not_a_500(secretariat_client, monkeypatch):
+    """The form's check ran before the other save: the database's unique constraint has the last word."""
+    organisation = make_organisation()
+    body = make_body(organisation)
+    person = make_person(organisation, "Jouve", "Olivier")
+    seat(person, body, start=date(2021, 1, 15))
+    monkeypatch.setattr("app.bodies.routes.membership_errors", lambda **_: {})
+    response = secretariat_client.post(f"/bodies/{body.id}/members/new", data=membership_form(person.id))
+    assert response.status_code == 200
+    assert "Cette personne a déjà un mandat dans cette instance commençant à cette date." in response.text
+    assert db.session.scalar(select(func.count(Membership.id))) == 1
