@@ -62,8 +62,15 @@ def _render(meeting: Meeting, next_form, due_form):
                            due_form=due_form, deadline_when=deadline_when)
 
 
-def _next_position(meeting: Meeting) -> int:
-    return (db.session.scalar(select(func.max(Deadline.position)).where(Deadline.meeting_id == meeting.id)) or 0) + 1
+def _record(meeting: Meeting, deadline: Deadline, message: str):
+    """Append ``deadline`` after the meeting's others, commit, and come back to the deadlines page."""
+    last = db.session.scalar(select(func.max(Deadline.position)).where(Deadline.meeting_id == meeting.id))
+    deadline.position = (last or 0) + 1
+    deadline.meeting = meeting
+    db.session.add(deadline)
+    db.session.commit()
+    flash(f"Échéance ajoutée : {deadline.title} {deadline_when(deadline)}{message}.", "success")
+    return redirect(url_for("deadlines.new", meeting_id=meeting.id))
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines")
@@ -86,14 +93,9 @@ def add_next_meeting(meeting_id: int):
     occurrence = Occurrence(next_form.day.data, next_form.starts.data, next_form.ends.data)
     announced = schedule_meeting(body, occurrence, MeetingDetails(
         title=title, place=next_form.place.data.strip(), agenda_titles=(DEFAULT_AGENDA_ITEM,)))
-    deadline = Deadline(
-        meeting=meeting, position=_next_position(meeting), kind=DeadlineKind.NEXT_MEETING, title=title, body=body,
-        due_date=occurrence.day, due_at=occurrence.starts_at, announced_meeting=announced,
-    )
-    db.session.add(deadline)
-    db.session.commit()
-    flash(f"Échéance ajoutée : {title} {deadline_when(deadline)} ; la réunion a été planifiée.", "success")
-    return redirect(url_for("deadlines.new", meeting_id=meeting.id))
+    deadline = Deadline(kind=DeadlineKind.NEXT_MEETING, title=title, body=body, due_date=occurrence.day,
+                        due_at=occurrence.starts_at, announced_meeting=announced)
+    return _record(meeting, deadline, " ; la réunion a été planifiée")
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines/due-date", methods=["POST"])
@@ -104,15 +106,9 @@ def add_due_date(meeting_id: int):
     if not due_form.validate_on_submit():
         return _render(meeting, next_form, due_form), 422
     day, at = due_form.day.data, due_form.at.data
-    deadline = Deadline(
-        meeting=meeting, position=_next_position(meeting), kind=DeadlineKind.DUE_DATE,
-        title=due_form.title.data.strip(), due_date=day,
-        due_at=paris_datetime(day, at.hour, at.minute) if at else None,
-    )
-    db.session.add(deadline)
-    db.session.commit()
-    flash(f"Échéance ajoutée : {deadline.title} {deadline_when(deadline)}.", "success")
-    return redirect(url_for("deadlines.new", meeting_id=meeting.id))
+    deadline = Deadline(kind=DeadlineKind.DUE_DATE, title=due_form.title.data.strip(), due_date=day,
+                        due_at=paris_datetime(day, at.hour, at.minute) if at else None)
+    return _record(meeting, deadline, "")
 
 
 @bp.route("/deadlines/<int:deadline_id>/delete", methods=["POST"])
