@@ -82,3 +82,12 @@ def test_member_sees_the_body_but_neither_emails_nor_editing_links(app, app_cont
     assert "CTS 31" in page
     assert "paul.secret@test.example.fr" not in page and "AUTRE Paul" not in page
     assert "Modifier l&#39;instance" not in page and "Importer des membres" not in page
+
+
+def test_layout_loads_the_dsfr_as_a_module_without_inline_script_and_keeps_a_fallback(secretariat_client):
+    body = make_body(make_organisation(), "CRSA")
+    page = secretariat_client.get(f"/bodies/{body.id}/edit").text
+    assert '<script type="module" src="/static/dsfr/dsfr.module.min.js"></script>' in page
+    assert page.count("<script") == 1 and " style=" not in page and "onclick" not in page
+    assert 'href="/static/seances.css"' in page
+    assert secretariat_client.get("/static/seances.css").status_code == 200  # served even without `make assets`
