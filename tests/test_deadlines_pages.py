@@ -98,6 +98,8 @@ def test_upcoming_deadlines_across_bodies_filtered_and_paginated(secretariat_cli
     assert "Contribution 26" in secretariat_client.get("/deadlines?page=2").text
     filtered = secretariat_client.get(f"/deadlines?body={crsa.id}").text
     assert "1 échéance(s) à venir" in filtered and "Avis de la CRSA" in filtered and "Contribution" not in filtered
+    cts_page = secretariat_client.get(f"/deadlines?body={cts.id}").text
+    assert f"/deadlines?body={cts.id}&amp;page=2" in cts_page  # the next page keeps the filter
 
 
 def test_members_see_the_deadlines_of_their_bodies_only(app, app_context):

@@ -61,6 +61,9 @@ def test_meeting_ending_before_it_starts_is_refused_with_the_input_kept(secretar
     assert 'aria-describedby="ends-aide ends-erreurs"' in response.text and '="None"' not in response.text
     response = secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=meeting_form(day="31/02/2020"))
     assert "Date invalide : saisissez-la au format JJ/MM/AAAA." in response.text
+    response = secretariat_client.post(f"/bodies/{body.id}/meetings/new",
+                                       data=meeting_form(visio_url="javascript://visio.example.fr/%0Aalert(1)"))
+    assert "Saisissez une adresse complète, commençant par https://." in response.text
     assert db.session.scalar(select(func.count(Meeting.id))) == 0
 
 

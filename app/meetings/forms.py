@@ -25,6 +25,11 @@ class MeetingDetailsForm(FrenchForm):
     context = TextAreaField("Contexte", validators=[Length(max=50000)])
     working_method = TextAreaField("Méthode de travail", validators=[Length(max=50000)])
 
+    def validate_visio_url(self, field) -> None:
+        """The link becomes a clickable href on the meeting page: web addresses only (no javascript:)."""
+        if field.data and not field.data.strip().lower().startswith(("https://", "http://")):
+            raise ValidationError("Saisissez une adresse complète, commençant par https://.")
+
 
 class MeetingForm(MeetingDetailsForm):
     day = date_field("Date", [InputRequired("Saisissez la date de la séance.")])
