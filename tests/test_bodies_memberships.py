@@ -93,6 +93,7 @@ def test_ending_a_membership_keeps_it_in_the_history(secretariat_client):
     organisation = make_organisation()
     body = make_body(organisation)
     membership = seat(make_person(organisation, "Nougaret", "Dominique"), body, "CD 34")
+    seat(make_person(organisation, "Zola", "Émile"), body, "Conseil Régional")
     response = secretariat_client.post(f"/bodies/memberships/{membership.id}/end", data={"end_date": "2019-12-31"})
     assert response.status_code == 200
     assert "La fin du mandat ne peut pas précéder son début." in response.text
@@ -100,9 +101,10 @@ def test_ending_a_membership_keeps_it_in_the_history(secretariat_client):
     assert response.status_code == 302
     db.session.refresh(membership)
     assert membership.end_date == date(2021, 6, 30)
-    assert db.session.scalar(select(func.count(Membership.id))) == 1
+    assert db.session.scalar(select(func.count(Membership.id))) == 2
     page = secretariat_client.get(f"/bodies/{body.id}").text
     assert "NOUGARET Dominique" in page and "jusqu'au 30/06/2021" in page
+    assert page.index("ZOLA Émile") < page.index("NOUGARET Dominique")  # ended mandates come last
     assert body.current_memberships(date(2022, 1, 1)) == []
 
 

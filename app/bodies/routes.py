@@ -47,16 +47,19 @@ def detail(body_id: int):
         .order_by(Meeting.starts_at.desc())
     ).all()
     memberships = []
+    today = date.today()
     if current_user.is_staff:  # members do not see other members' details
         memberships = db.session.scalars(
             select(Membership)
             .where(Membership.body_id == body.id)
             .options(selectinload(Membership.person),
                      selectinload(Membership.substitute_for).selectinload(Membership.person))
-            .order_by(Membership.seat, Membership.id)
         ).all()
+        # Current seats first, titulaires before suppléants, by name; ended mandates last.
+        memberships = sorted(memberships, key=lambda m: (not m.is_current(today), m.seat is Seat.SUPPLEANT,
+                                                         m.person.sort_key))
     return render_template("bodies/detail.html", body=body, meetings=meetings, memberships=memberships,
-                           today=date.today())
+                           today=today)
 
 
 def _body_form(body: Body | None) -> BodyForm:
