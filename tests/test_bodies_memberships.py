@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Membership, Seat
-from tests.admin_factories import make_body, make_organisation, make_person, seat
+from tests.admin_factories import counted_queries, make_body, make_organisation, make_person, seat
 
 
 def membership_form(person_id, **overrides):
@@ -119,3 +119,22 @@ def test_a_seat_saved_meanwhile_by_someone_else_is_an_error_not_a_500(secretaria
     assert response.status_code == 200
     assert "Cette personne a déjà un mandat dans cette instance commençant à cette date." in response.text
     assert db.session.scalar(select(func.count(Membership.id))) == 1
+
+
+def test_the_body_page_runs_as_many_queries_for_many_members_as_for_few(secretariat_client):
+    organisation = make_organisation()
+    body = make_body(organisation)
+
+    def add_pairs(count):
+        for number in range(count):
+            titulaire = seat(make_person(organisation, f"Titulaire{len(body.memberships)}"), body, "Titulaire")
+            seat(make_person(organisation, f"Suppleant{len(body.memberships)}"), body, "Suppléant",
+                 seat_kind=Seat.SUPPLEANT, substitute_for=titulaire)
+
+    add_pairs(1)
+    with counted_queries() as few:
+        assert secretariat_client.get(f"/bodies/{body.id}").status_code == 200
+    add_pairs(8)
+    with counted_queries() as many:
+        assert secretariat_client.get(f"/bodies/{body.id}").text.count("Mettre fin<") == 18
+    assert few and len(many) == len(few)

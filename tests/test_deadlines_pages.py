@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.formatting import paris_datetime
 from app.models import Deadline, DeadlineKind, Meeting
-from tests.admin_factories import make_body, make_organisation, make_person, member_client, seat
+from tests.admin_factories import counted_queries, make_body, make_organisation, make_person, member_client, seat
 
 
 def make_meeting(body, day: date) -> Meeting:
@@ -119,3 +119,25 @@ def test_members_see_the_deadlines_of_their_bodies_only(app, app_context):
     page = member_client(app, member).get("/deadlines").text
     assert "Pour le CTS" in page and "Réservé à la CRSA" not in page
     assert f'value="{crsa.id}"' not in page  # the filter offers their bodies only
+
+
+def test_the_deadlines_page_runs_as_many_queries_for_many_rows_as_for_few(secretariat_client, app_context):
+    organisation = make_organisation()
+    today = date.today()
+
+    def add_deadlines(count):
+        for number in range(count):
+            body = make_body(organisation, f"Instance {len(organisation.bodies)}")
+            announced = make_meeting(body, today + timedelta(days=5))
+            db.session.add(Deadline(meeting=make_meeting(body, today), kind=DeadlineKind.NEXT_MEETING, body=body,
+                                    title=f"Réunion {number}", due_date=today + timedelta(days=5),
+                                    announced_meeting=announced))
+        db.session.commit()
+
+    add_deadlines(2)
+    with counted_queries() as few:
+        assert secretariat_client.get("/deadlines").status_code == 200
+    add_deadlines(10)
+    with counted_queries() as many:
+        assert "12 échéance(s) à venir" in secretariat_client.get("/deadlines").text
+    assert few and len(many) == len(few)
