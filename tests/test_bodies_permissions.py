@@ -21,6 +21,7 @@ def editing_routes(demo) -> list[tuple[str, str]]:
     ]
     posts_only = [
         f"/bodies/{body_id}/members/import/confirm", f"/meetings/{meeting_id}/convened/{invitation.id}/remove",
+        f"/meetings/{meeting_id}/convened/members",
         f"/meetings/{meeting_id}/deadlines/next-meeting", f"/meetings/{meeting_id}/deadlines/due-date",
         f"/deadlines/{deadline.id}/delete",
     ]

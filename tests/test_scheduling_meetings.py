@@ -164,3 +164,15 @@ def test_a_guest_seen_for_the_first_time_is_convened_in_one_step(secretariat_cli
     invitation = db.session.scalar(select(Invitation).where(Invitation.capacity == Capacity.ARS_STAFF))
     assert invitation.person.formal_name == "Mme BATTISTI Marie-Pierre"
     assert invitation.person.affiliation == "ARS Occitanie" and invitation.title == "Directrice déléguée"
+
+
+def test_members_who_joined_after_scheduling_are_convened_on_request(secretariat_client, body):
+    secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=meeting_form())
+    meeting = db.session.scalar(select(Meeting))
+    newcomer = seat(make_person(body.organisation, "Nouvelle", "Arrivée"), body, "Représentante des usagers")
+    assert secretariat_client.post(f"/meetings/{meeting.id}/convened/members").status_code == 302
+    invitation = db.session.scalar(select(Invitation).where(Invitation.person_id == newcomer.person_id))
+    assert invitation.title == "Représentante des usagers" and invitation.capacity is Capacity.MEMBER
+    secretariat_client.post(f"/meetings/{meeting.id}/convened/members")
+    assert db.session.scalar(select(func.count(Invitation.id))) == 4
+    assert "Tous les membres sont déjà convoqués." in secretariat_client.get(f"/meetings/{meeting.id}/convened").text

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.formatting import long_date, short_date
+from app.formatting import long_date, short_date, to_paris
 from app.forms import choices
 from app.meetings import bp
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
@@ -16,6 +16,8 @@ from app.meetings.scheduling import (
     MeetingDetails,
     Occurrence,
     agenda_lines,
+    convene,
+    members_to_convene,
     occurrence_of,
     replace_agenda,
     schedule_meeting,
@@ -182,6 +184,19 @@ def convened(meeting_id: int):
         flash(f"{person.display_name} est convoqué(e).", "success")
         return redirect(url_for("meetings.convened", meeting_id=meeting.id))
     return render_template("meetings/convened.html", meeting=meeting, form=form, invitations=invitations)
+
+
+@bp.route("/meetings/<int:meeting_id>/convened/members", methods=["POST"])
+@staff_required
+def convene_current_members(meeting_id: int):
+    """After members joined the body (an import, a new seat), convene those the list misses."""
+    meeting = get_meeting_or_404(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        added = convene(meeting, members_to_convene(meeting.body, to_paris(meeting.starts_at).date()))
+        db.session.commit()
+        flash(f"{added} membre(s) ajouté(s) à la liste." if added else "Tous les membres sont déjà convoqués.",
+              "success" if added else "info")
+    return redirect(url_for("meetings.convened", meeting_id=meeting.id))
 
 
 @bp.route("/meetings/<int:meeting_id>/convened/<int:invitation_id>/remove", methods=["POST"])

@@ -67,16 +67,24 @@ def schedule_meeting(body: Body, occurrence: Occurrence, details: MeetingDetails
     )
     meeting.agenda_items = [AgendaItem(position=position, title=title)
                             for position, title in enumerate(details.agenda_titles, start=1)]
-    seen = set()
-    for membership in convened:
-        if membership.person_id not in seen:  # a person with two seats is convened once
-            seen.add(membership.person_id)
-            meeting.invitations.append(
-                Invitation(person=membership.person, title=membership.title, capacity=Capacity.MEMBER))
+    convene(meeting, convened)
     meeting.sections = [RoundTableSection(position=position, title=title)
                         for position, title in enumerate(DEFAULT_SECTION_TITLES, start=1)]
     db.session.add(meeting)
     return meeting
+
+
+def convene(meeting: Meeting, memberships: list[Membership]) -> int:
+    """Invite the holders of ``memberships`` not invited yet, with their qualité. Returns how many."""
+    invited = {invitation.person_id for invitation in meeting.invitations}
+    added = 0
+    for membership in memberships:
+        if membership.person_id not in invited:  # a person with two seats is convened once
+            invited.add(membership.person_id)
+            meeting.invitations.append(
+                Invitation(person=membership.person, title=membership.title, capacity=Capacity.MEMBER))
+            added += 1
+    return added
 
 
 def replace_agenda(meeting: Meeting, titles: tuple[str, ...]) -> None:
