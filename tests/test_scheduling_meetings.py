@@ -176,3 +176,12 @@ def test_members_who_joined_after_scheduling_are_convened_on_request(secretariat
     secretariat_client.post(f"/meetings/{meeting.id}/convened/members")
     assert db.session.scalar(select(func.count(Invitation.id))) == 4
     assert "Tous les membres sont déjà convoqués." in secretariat_client.get(f"/meetings/{meeting.id}/convened").text
+
+
+def test_paris_wall_clock_times_follow_daylight_saving(secretariat_client, body):
+    series = {**meeting_form(), "occurrences": "12/01/2021 10:30-12:00\n13/07/2021 10:30-12:00"}
+    assert secretariat_client.post(f"/bodies/{body.id}/meetings/series", data=series).status_code == 302
+    winter, summer = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+    assert winter.starts_at == datetime(2021, 1, 12, 9, 30, tzinfo=timezone.utc)  # UTC+1
+    assert summer.starts_at == datetime(2021, 7, 13, 8, 30, tzinfo=timezone.utc)  # UTC+2
+    assert 'value="10:30"' in secretariat_client.get(f"/meetings/{winter.id}/edit").text
