@@ -65,9 +65,9 @@ def detail(body_id: int):
 def _body_form(body: Body | None) -> BodyForm:
     form = BodyForm(obj=body)
     excluded = body_and_descendant_ids(body) if body is not None else set()
-    form.parent_id.choices = choices([(0, "— aucune —")] + [
-        (other.id, other.name) for other in db.session.scalars(select(Body).order_by(Body.name)) if other.id not in excluded
-    ])
+    bodies = db.session.scalars(select(Body).order_by(Body.name))
+    form.parent_id.choices = choices(
+        [(0, "— aucune —")] + [(other.id, other.name) for other in bodies if other.id not in excluded])
     if body is not None and not form.is_submitted():
         form.parent_id.data = body.parent_id or 0
         form.kind.data = body.kind.value

@@ -61,7 +61,8 @@ def create(body_id: int):
     form = MeetingForm()
     _prefill_new(form, body)
     if form.validate_on_submit():
-        meeting = schedule_meeting(body, Occurrence(form.day.data, form.starts.data, form.ends.data), details_from(form))
+        occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
+        meeting = schedule_meeting(body, occurrence, details_from(form))
         db.session.commit()
         flash(f"La séance du {long_date(meeting.starts_at)} a été planifiée ; "
               f"{len(meeting.invitations)} personne(s) convoquée(s).", "success")
