@@ -109,6 +109,9 @@ def test_edit_form_shows_the_paris_times_and_refuses_a_stale_version(secretariat
     assert response.status_code == 200 and "modifiée par quelqu&#39;un d&#39;autre" in response.text
     db.session.refresh(meeting)
     assert meeting.title == "Réunion du groupe de travail"
+    # the typed text is kept, and saving again (knowingly) is now possible
+    assert 'value="Autre titre"' in response.text
+    assert f'name="version" type="hidden" value="{meeting.version}"' in response.text
 
 
 def test_secretariat_cancels_a_meeting_which_is_kept(secretariat_client, body):
