@@ -116,9 +116,16 @@ def test_members_see_the_deadlines_of_their_bodies_only(app, app_context):
                  due_date=today + timedelta(days=3)),
     ])
     db.session.commit()
+    announced_at_crsa = make_meeting(cts, today + timedelta(days=20))
+    db.session.add(Deadline(meeting=crsa_meeting, kind=DeadlineKind.NEXT_MEETING, title="Prochain CTS", body=cts,
+                            due_date=today + timedelta(days=20), announced_meeting=announced_at_crsa))
+    db.session.commit()
     page = member_client(app, member).get("/deadlines").text
     assert "Pour le CTS" in page and "Réservé à la CRSA" not in page
     assert f'value="{crsa.id}"' not in page  # the filter offers their bodies only
+    # a meeting of their body announced at another body's meeting: listed, without a link to that meeting
+    assert "Prochain CTS" in page and f'/meetings/{crsa_meeting.id}"' not in page
+    assert f'/meetings/{announced_at_crsa.id}"' in page
 
 
 def test_the_deadlines_page_runs_as_many_queries_for_many_rows_as_for_few(secretariat_client, app_context):

@@ -40,7 +40,7 @@ def index():
         query = query.where(or_(Meeting.body_id == body_id, Deadline.body_id == body_id))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     return render_template("deadlines/index.html", page=page, bodies=bodies, body_id=body_id,
-                           deadline_when=deadline_when)
+                           visible_body_ids={body.id for body in bodies})
 
 
 def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineForm]:
