@@ -50,12 +50,14 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.bodies import bp as bodies_bp
     from app.calendar import bp as calendar_bp
+    from app.deadlines import bp as deadlines_bp
     from app.documents import bp as documents_bp
     from app.main import bp as main_bp
     from app.meetings import bp as meetings_bp
+    from app.people import bp as people_bp
     from app.roundtable import bp as roundtable_bp
 
-    for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp,
+    for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp, people_bp, deadlines_bp,
                       attendance_bp, roundtable_bp, agenda_bp):
         app.register_blueprint(blueprint)
 
@@ -92,6 +94,7 @@ def register_error_pages(app: Flask) -> None:
         404: ("Page introuvable", "Cette page n'existe pas ou a été supprimée."),
         409: ("Séance figée", "Le compte rendu de cette séance est validé : rouvrez-le depuis la page de la "
                               "séance avant de la modifier."),
+        413: ("Envoi trop volumineux", "Le fichier ou le texte envoyé dépasse la taille autorisée."),
         500: ("Erreur interne", "Une erreur est survenue. Réessayez ; si elle persiste, prévenez l'administrateur."),
     }
 

@@ -1,12 +1,33 @@
-from flask import render_template
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.bodies import bp
+from app.bodies.csv_import import COLUMNS, UnreadableFile, decode_upload, import_members, read_members_csv
+from app.bodies.domain import (
+    body_and_descendant_ids,
+    body_name_taken,
+    current_titulaires,
+    default_organisation,
+    membership_errors,
+)
+from app.bodies.forms import (
+    MAX_IMPORT_BYTES,
+    BodyForm,
+    ConfirmImportForm,
+    EndMembershipForm,
+    MemberImportForm,
+    MembershipForm,
+)
 from app.extensions import db
-from app.models import Body, Meeting, Membership
-from app.permissions import get_body_or_404, visible_bodies
+from app.formatting import short_date
+from app.forms import choices
+from app.models import Body, BodyKind, Meeting, Membership, Person, Seat
+from app.permissions import get_body_or_404, staff_required, visible_bodies
 
 
 @bp.route("/")
@@ -26,11 +47,226 @@ def detail(body_id: int):
         .order_by(Meeting.starts_at.desc())
     ).all()
     memberships = []
+    today = date.today()
     if current_user.is_staff:  # members do not see other members' details
         memberships = db.session.scalars(
             select(Membership)
             .where(Membership.body_id == body.id)
-            .options(selectinload(Membership.person), selectinload(Membership.substitute_for))
-            .order_by(Membership.seat, Membership.id)
+            .options(selectinload(Membership.person),
+                     selectinload(Membership.substitute_for).selectinload(Membership.person))
         ).all()
-    return render_template("bodies/detail.html", body=body, meetings=meetings, memberships=memberships)
+        # Current seats first, titulaires before suppléants, by name; ended mandates last.
+        memberships = sorted(memberships, key=lambda m: (not m.is_current(today), m.seat is Seat.SUPPLEANT,
+                                                         m.person.sort_key))
+    return render_template("bodies/detail.html", body=body, meetings=meetings, memberships=memberships,
+                           today=today)
+
+
+def _body_form(body: Body | None) -> BodyForm:
+    form = BodyForm(obj=body)
+    excluded = body_and_descendant_ids(body) if body is not None else set()
+    bodies = db.session.scalars(select(Body).order_by(Body.name))
+    form.parent_id.choices = choices(
+        [(0, "— aucune —")] + [(other.id, other.name) for other in bodies if other.id not in excluded])
+    if body is not None and not form.is_submitted():
+        form.parent_id.data = body.parent_id or 0
+        form.kind.data = body.kind.value
+    return form
+
+
+def _save_body(form: BodyForm, body: Body) -> bool:
+    """Copy a valid form onto ``body``; False (with the error on the field) when the name is taken."""
+    if body_name_taken(form.name.data, body.organisation_id, body.id):
+        form.name.errors.append("Une instance porte déjà ce nom.")
+        return False
+    form.populate_obj(body)
+    body.name = body.name.strip()
+    body.kind = BodyKind(form.kind.data)
+    body.parent_id = form.parent_id.data or None
+    return True
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def create():
+    form = _body_form(None)
+    if form.validate_on_submit():
+        body = Body(organisation_id=default_organisation().id)
+        if _save_body(form, body):
+            db.session.add(body)
+            db.session.commit()
+            flash(f"L'instance « {body.name} » a été créée.", "success")
+            return redirect(url_for("bodies.detail", body_id=body.id))
+        db.session.rollback()
+    return render_template("bodies/form.html", form=form, body=None)
+
+
+@bp.route("/<int:body_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(body_id: int):
+    body = get_body_or_404(body_id)
+    form = _body_form(body)
+    if form.validate_on_submit() and _save_body(form, body):
+        db.session.commit()
+        flash(f"L'instance « {body.name} » a été modifiée.", "success")
+        return redirect(url_for("bodies.detail", body_id=body.id))
+    return render_template("bodies/form.html", form=form, body=body)
+
+
+def _membership_form(body: Body, membership: Membership | None) -> MembershipForm:
+    form = MembershipForm(obj=membership)
+    titulaires = [m for m in current_titulaires(body) if membership is None or m.id != membership.id]
+    if membership is not None and membership.substitute_for and membership.substitute_for not in titulaires:
+        titulaires.append(membership.substitute_for)
+    form.substitute_for_id.choices = choices([(0, "— (titulaire) —")] + [
+        (m.id, f"{m.person.formal_name} — {m.title}" if m.title else m.person.formal_name) for m in titulaires
+    ])
+    if membership is None:
+        people = db.session.scalars(
+            select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
+        ).all()
+        form.person_id.choices = choices([(0, "— choisir —")] + [
+            (person.id, f"{person.formal_name}{' — ' + person.email if person.email else ''}") for person in people
+        ])
+    elif not form.is_submitted():
+        form.seat.data = membership.seat.value
+        form.substitute_for_id.data = membership.substitute_for_id or 0
+    return form
+
+
+def _save_membership(form: MembershipForm, body: Body, membership: Membership) -> bool:
+    """Check the seat against the body's rules, then copy it onto ``membership``."""
+    if membership.id is None:
+        person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
+        if person is None or person.deleted_at is not None:
+            form.person_id.errors.append("Choisissez une personne.")
+            return False
+    else:
+        person = membership.person
+    seat = Seat(form.seat.data)
+    substitute_for = db.session.get(Membership, form.substitute_for_id.data) if form.substitute_for_id.data else None
+    errors = membership_errors(body=body, person=person, seat=seat, substitute_for=substitute_for,
+                               start_date=form.start_date.data, end_date=form.end_date.data,
+                               membership_id=membership.id)
+    for name, message in errors.items():
+        getattr(form, name).errors.append(message)
+    if errors:
+        return False
+    membership.person = person
+    membership.body = body
+    membership.title = form.title.data.strip()
+    membership.college = form.college.data.strip()
+    membership.seat = seat
+    membership.substitute_for = substitute_for if seat is Seat.SUPPLEANT else None
+    membership.voting = form.voting.data
+    membership.start_date = form.start_date.data
+    membership.end_date = form.end_date.data
+    return True
+
+
+@bp.route("/<int:body_id>/members/new", methods=["GET", "POST"])
+@staff_required
+def add_membership(body_id: int):
+    body = get_body_or_404(body_id)
+    form = _membership_form(body, None)
+    if not form.is_submitted():
+        form.start_date.data = date.today()
+    if form.validate_on_submit():
+        membership = Membership()
+        if _save_membership(form, body, membership):
+            db.session.add(membership)
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same seat saved meanwhile by someone else
+                db.session.rollback()
+                form.start_date.errors.append("Cette personne a déjà un mandat dans cette instance commençant à "
+                                              "cette date.")
+            else:
+                flash(f"{membership.person.display_name} a été ajouté(e) aux membres.", "success")
+                return redirect(url_for("bodies.detail", body_id=body.id))
+    return render_template("bodies/membership_form.html", form=form, body=body, membership=None)
+
+
+def _get_membership_or_404(membership_id: int) -> Membership:
+    membership = db.get_or_404(Membership, membership_id)
+    get_body_or_404(membership.body_id)
+    return membership
+
+
+@bp.route("/memberships/<int:membership_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_membership(membership_id: int):
+    membership = _get_membership_or_404(membership_id)
+    body = membership.body
+    form = _membership_form(body, membership)
+    del form.person_id
+    if form.validate_on_submit():
+        if _save_membership(form, body, membership):
+            db.session.commit()
+            flash(f"Le mandat de {membership.person.display_name} a été modifié.", "success")
+            return redirect(url_for("bodies.detail", body_id=body.id))
+        db.session.rollback()
+    return render_template("bodies/membership_form.html", form=form, body=body, membership=membership)
+
+
+@bp.route("/memberships/<int:membership_id>/end", methods=["GET", "POST"])
+@staff_required
+def end_membership(membership_id: int):
+    """Ending a seat sets its end date: the membership stays, for the minutes already written."""
+    membership = _get_membership_or_404(membership_id)
+    form = EndMembershipForm(obj=membership)
+    if not form.is_submitted() and form.end_date.data is None:
+        form.end_date.data = date.today()
+    if form.validate_on_submit():
+        if form.end_date.data < membership.start_date:
+            form.end_date.errors.append("La fin du mandat ne peut pas précéder son début.")
+        else:
+            membership.end_date = form.end_date.data
+            db.session.commit()
+            flash(f"Le mandat de {membership.person.display_name} prend fin le "
+                  f"{short_date(membership.end_date)}.", "success")
+            return redirect(url_for("bodies.detail", body_id=membership.body_id))
+    return render_template("bodies/end_membership.html", form=form, membership=membership, body=membership.body)
+
+
+@bp.route("/<int:body_id>/members/import", methods=["GET", "POST"])
+@staff_required
+def import_members_upload(body_id: int):
+    body = get_body_or_404(body_id)
+    # Refuse early what the form would refuse anyway; up to the limit, the form says why in French.
+    request.max_content_length = MAX_IMPORT_BYTES + 64 * 1024
+    form = MemberImportForm()
+    if form.validate_on_submit():
+        try:
+            text = decode_upload(form.csv_file.data.read())
+        except UnreadableFile as error:
+            form.csv_file.errors.append(str(error))
+        else:
+            return _render_preview(body, text)
+    return render_template("bodies/import.html", form=form, body=body, columns=COLUMNS)
+
+
+def _render_preview(body: Body, text: str):
+    preview = read_members_csv(text, body)
+    confirm_form = ConfirmImportForm(formdata=None, content=text) if preview.is_valid else None
+    return render_template("bodies/import_preview.html", body=body, preview=preview, confirm_form=confirm_form,
+                           columns=COLUMNS)
+
+
+@bp.route("/<int:body_id>/members/import/confirm", methods=["POST"])
+@staff_required
+def import_members_confirm(body_id: int):
+    body = get_body_or_404(body_id)
+    # The decoded file comes back as one form field: 1 MB of Windows-1252 is at most 3 MB of UTF-8.
+    request.max_form_memory_size = 3 * MAX_IMPORT_BYTES + 64 * 1024
+    form = ConfirmImportForm()
+    if not form.validate():
+        flash(" ".join(form.content.errors) or "Le formulaire a expiré : recommencez l'import.", "error")
+        return redirect(url_for("bodies.import_members_upload", body_id=body.id))
+    preview = read_members_csv(form.content.data, body)
+    if not preview.is_valid:  # the members changed since the preview: show why
+        return _render_preview(body, form.content.data)
+    count = import_members(preview, body)
+    db.session.commit()
+    flash(f"{count} membre(s) importé(s) dans « {body.name} ».", "success")
+    return redirect(url_for("bodies.detail", body_id=body.id))

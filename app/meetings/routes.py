@@ -1,13 +1,32 @@
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.extensions import db
+from app.formatting import long_date, short_date, to_paris
+from app.forms import choices
 from app.meetings import bp
+from app.meetings.defaults import DEFAULT_AGENDA_ITEM
+from app.meetings.forms import ConfirmForm, InvitationForm, MeetingForm, SeriesForm
 from app.meetings.outline import deadline_outline
 from app.meetings.queries import load_meeting_for_display
-from app.permissions import can_view_meeting
+from app.meetings.scheduling import (
+    MeetingDetails,
+    Occurrence,
+    agenda_lines,
+    convene,
+    members_to_convene,
+    occurrence_of,
+    replace_agenda,
+    schedule_meeting,
+)
+from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person
+from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
 
-@bp.route("/<int:meeting_id>")
+@bp.route("/meetings/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
     meeting = load_meeting_for_display(meeting_id)
@@ -18,3 +37,179 @@ def detail(meeting_id: int):
     return render_template(
         "meetings/detail.html", meeting=meeting, deadline_lines=deadline_outline(meeting.deadlines)
     )
+
+
+def details_from(form) -> MeetingDetails:
+    """The shared part of a meeting form or a series form."""
+    return MeetingDetails(
+        title=form.title.data.strip(), place=form.place.data.strip(), visio_url=(form.visio_url.data or "").strip(),
+        context=form.context.data.strip(), working_method=form.working_method.data.strip(),
+        agenda_titles=agenda_lines(form.agenda.data),
+    )
+
+
+def _prefill_new(form, body) -> None:
+    if not form.is_submitted():
+        form.title.data = f"Réunion — {body.name}"
+        form.agenda.data = DEFAULT_AGENDA_ITEM
+
+
+@bp.route("/bodies/<int:body_id>/meetings/new", methods=["GET", "POST"])
+@staff_required
+def create(body_id: int):
+    body = get_body_or_404(body_id)
+    form = MeetingForm()
+    _prefill_new(form, body)
+    if form.validate_on_submit():
+        occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
+        meeting = schedule_meeting(body, occurrence, details_from(form))
+        db.session.commit()
+        flash(f"La séance du {long_date(meeting.starts_at)} a été planifiée ; "
+              f"{len(meeting.invitations)} personne(s) convoquée(s).", "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, body=body, meeting=None)
+
+
+@bp.route("/bodies/<int:body_id>/meetings/series", methods=["GET", "POST"])
+@staff_required
+def create_series(body_id: int):
+    """Several meetings in one go (the working group on three Tuesdays), each editable alone afterwards."""
+    body = get_body_or_404(body_id)
+    form = SeriesForm()
+    _prefill_new(form, body)
+    if form.validate_on_submit():
+        details = details_from(form)
+        meetings = [schedule_meeting(body, occurrence, details) for occurrence in form.parsed_occurrences]
+        db.session.commit()
+        flash(f"{len(meetings)} séance(s) planifiée(s) : "
+              + ", ".join(short_date(meeting.starts_at) for meeting in meetings) + ".", "success")
+        return redirect(url_for("bodies.detail", body_id=body.id))
+    return render_template("meetings/series_form.html", form=form, body=body)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(meeting_id: int):
+    meeting = get_meeting_or_404(meeting_id)
+    form = MeetingForm(obj=meeting)
+    if not form.is_submitted():
+        occurrence = occurrence_of(meeting)
+        form.day.data, form.starts.data, form.ends.data = occurrence.day, occurrence.starts, occurrence.ends
+        form.agenda.data = "\n".join(item.title for item in meeting.agenda_items)
+        form.version.data = str(meeting.version)
+    if form.validate_on_submit():
+        if form.version.data and form.version.data != str(meeting.version):
+            flash("La séance a été modifiée par quelqu'un d'autre pendant votre saisie : vérifiez vos changements "
+                  "puis enregistrez à nouveau.", "error")
+            form.version.data = str(meeting.version)
+        else:
+            occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
+            details = details_from(form)
+            meeting.title, meeting.place, meeting.visio_url = details.title, details.place, details.visio_url
+            meeting.context, meeting.working_method = details.context, details.working_method
+            meeting.starts_at, meeting.ends_at = occurrence.starts_at, occurrence.ends_at
+            replace_agenda(meeting, details.agenda_titles)
+            meeting.ical_sequence += 1  # calendars replace the event they already hold
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                flash("La séance a été modifiée par quelqu'un d'autre pendant votre saisie : rechargez la page.",
+                      "error")
+                return redirect(url_for("meetings.edit", meeting_id=meeting_id))
+            flash("La séance a été modifiée.", "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, body=meeting.body, meeting=meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@staff_required
+def cancel(meeting_id: int):
+    """The meeting is kept, marked annulée, so that invitations can be withdrawn and history read."""
+    meeting = get_meeting_or_404(meeting_id)
+    form = ConfirmForm()
+    if meeting.is_cancelled:
+        flash("Cette séance est déjà annulée.", "info")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    if form.validate_on_submit():
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.ical_sequence += 1
+        db.session.commit()
+        flash(f"La séance du {long_date(meeting.starts_at)} est annulée.", "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/cancel.html", form=form, meeting=meeting)
+
+
+def _invitation_form(invitations: list[Invitation]) -> InvitationForm:
+    """The form to convene one more person: everyone not convened yet is offered."""
+    form = InvitationForm()
+    convened = {invitation.person_id for invitation in invitations}
+    people = db.session.scalars(
+        select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
+    ).all()
+    form.person_id.choices = choices([(0, "— choisir —")] + [
+        (person.id, f"{person.formal_name}{' — ' + person.affiliation if person.affiliation else ''}")
+        for person in people if person.id not in convened
+    ])
+    return form
+
+
+def _convened_people(meeting: Meeting) -> list[Invitation]:
+    """Members first, then ARS staff, then guests; by name in each group."""
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == meeting.id).options(selectinload(Invitation.person))
+    ).all()
+    order = list(Capacity)
+    return sorted(invitations, key=lambda invitation: (order.index(invitation.capacity), invitation.person.sort_key))
+
+
+@bp.route("/meetings/<int:meeting_id>/convened", methods=["GET", "POST"])
+@staff_required
+def convened(meeting_id: int):
+    """The convened list: members by default, plus guests and ARS staff added by hand."""
+    meeting = get_meeting_or_404(meeting_id)
+    invitations = _convened_people(meeting)
+    form = _invitation_form(invitations)
+    if form.validate_on_submit():
+        if form.person_id.data:
+            person = db.session.get(Person, form.person_id.data)
+        else:  # a guest or an ARS colleague seen for the first time
+            person = Person(
+                organisation_id=meeting.body.organisation_id, civility=Civility(form.new_civility.data),
+                first_name=form.new_first_name.data.strip(), last_name=form.new_last_name.data.strip(),
+                email=(form.new_email.data or "").strip() or None, affiliation=form.new_affiliation.data.strip(),
+            )
+        db.session.add(Invitation(meeting=meeting, person=person, capacity=Capacity(form.capacity.data),
+                                  title=form.title.data.strip()))
+        db.session.commit()
+        flash(f"{person.display_name} est convoqué(e).", "success")
+        return redirect(url_for("meetings.convened", meeting_id=meeting.id))
+    return render_template("meetings/convened.html", meeting=meeting, form=form, invitations=invitations)
+
+
+@bp.route("/meetings/<int:meeting_id>/convened/members", methods=["POST"])
+@staff_required
+def convene_current_members(meeting_id: int):
+    """After members joined the body (an import, a new seat), convene those the list misses."""
+    meeting = get_meeting_or_404(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        added = convene(meeting, members_to_convene(meeting.body, to_paris(meeting.starts_at).date()))
+        db.session.commit()
+        flash(f"{added} membre(s) ajouté(s) à la liste." if added else "Tous les membres sont déjà convoqués.",
+              "success" if added else "info")
+    return redirect(url_for("meetings.convened", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/convened/<int:invitation_id>/remove", methods=["POST"])
+@staff_required
+def remove_invitation(meeting_id: int, invitation_id: int):
+    meeting = get_meeting_or_404(meeting_id)
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if invitation.meeting_id != meeting.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        name = invitation.person.display_name
+        db.session.delete(invitation)
+        db.session.commit()
+        flash(f"{name} n'est plus convoqué(e).", "success")
+    return redirect(url_for("meetings.convened", meeting_id=meeting.id))

@@ -1,0 +1,88 @@
+"""Rules about bodies and memberships shared by the forms and the CSV import."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.formatting import short_date
+from app.models import Body, Membership, Organisation, Person, Seat
+
+
+def default_organisation() -> Organisation:
+    """The ARS that owns new bodies and people: one ARS per installation for now (the first one)."""
+    organisation = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
+    if organisation is None:
+        organisation = Organisation(name="Agence régionale de santé", short_name="ARS")
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+def body_and_descendant_ids(body: Body) -> set[int]:
+    """The body and every body below it: none of them may become its parent (no cycles)."""
+    parents = dict(db.session.execute(select(Body.id, Body.parent_id)).all())
+    found = {body.id}
+    changed = True
+    while changed:
+        changed = False
+        for body_id, parent_id in parents.items():
+            if parent_id in found and body_id not in found:
+                found.add(body_id)
+                changed = True
+    return found
+
+
+def body_name_taken(name: str, organisation_id: int, except_body_id: int | None = None) -> bool:
+    query = select(Body.id).where(Body.organisation_id == organisation_id, Body.name == name.strip())
+    if except_body_id is not None:
+        query = query.where(Body.id != except_body_id)
+    return db.session.scalar(query) is not None
+
+
+def current_titulaires(body: Body, on: date | None = None) -> list[Membership]:
+    """The body's titulaires on ``on`` (today by default): whom a suppléant may stand for."""
+    on = on or date.today()
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE)
+        .options(selectinload(Membership.person))
+    ).all()
+    current = [membership for membership in memberships if membership.is_current(on)]
+    return sorted(current, key=lambda membership: membership.person.sort_key)
+
+
+def membership_errors(
+    *,
+    body: Body,
+    person: Person | None,
+    seat: Seat,
+    substitute_for: Membership | None,
+    start_date: date | None,
+    end_date: date | None,
+    membership_id: int | None = None,
+) -> dict[str, str]:
+    """French messages by field name for a seat that cannot be recorded; empty when it can."""
+    errors = {}
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = "La fin du mandat ne peut pas précéder son début."
+    if seat is Seat.SUPPLEANT:
+        if substitute_for is None:
+            errors["substitute_for_id"] = "Indiquez le titulaire que ce suppléant remplace."
+        elif substitute_for.body_id != body.id or substitute_for.seat is not Seat.TITULAIRE:
+            errors["substitute_for_id"] = "Choisissez un titulaire de cette instance."
+        elif person is not None and substitute_for.person_id == person.id:
+            errors["substitute_for_id"] = "Une personne ne peut pas être sa propre suppléante."
+    if person is not None and person.id is not None and start_date is not None:
+        duplicate = select(Membership.id).where(
+            Membership.person_id == person.id, Membership.body_id == body.id, Membership.start_date == start_date
+        )
+        if membership_id is not None:
+            duplicate = duplicate.where(Membership.id != membership_id)
+        if db.session.scalar(duplicate) is not None:
+            errors["start_date"] = (
+                f"{person.display_name} a déjà un mandat dans cette instance commençant le {short_date(start_date)}."
+            )
+    return errors

@@ -1,0 +1,81 @@
+"""Forms of the bodies area: a body and its rules, a membership, the CSV import of members."""
+from __future__ import annotations
+
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.forms import FrenchFloatField, FrenchForm, choices, date_field
+from app.models import BodyKind, Seat
+
+MAX_IMPORT_BYTES = 1024 * 1024
+
+
+class BodyForm(FrenchForm):
+    name = StringField("Nom", validators=[DataRequired("Saisissez le nom de l'instance."), Length(max=200)])
+    short_name = StringField("Nom court", validators=[Length(max=50)])
+    kind = SelectField("Type d'instance", choices=choices(BodyKind.choices()))
+    parent_id = SelectField("Instance de rattachement", coerce=int, choices=[])
+    territory = StringField("Territoire", validators=[Length(max=100)])
+    quorum_fraction = FrenchFloatField(
+        "Quorum : part des membres avec voix délibérative",
+        validators=[InputRequired("Saisissez la part des membres qui fait le quorum."),
+                    NumberRange(min=0.01, max=1, message="Saisissez une part entre 0,01 et 1 (0,5 = la moitié).")],
+        default=0.5,
+    )
+    quorum_strict = BooleanField("Il faut strictement plus que cette part (« plus de la moitié »)", default=True)
+    quorum_minimum = IntegerField(
+        "Nombre minimum de membres présents", default=0,
+        validators=[InputRequired("Saisissez un nombre (0 s'il n'y a pas de minimum)."),
+                    NumberRange(min=0, message="Le minimum ne peut pas être négatif.")],
+    )
+    quorum_counts_represented = BooleanField("Les membres représentés comptent dans le quorum", default=True)
+    convocation_days = IntegerField(
+        "Délai de convocation (jours)", default=15,
+        validators=[InputRequired("Saisissez un nombre de jours."),
+                    NumberRange(min=0, max=365, message="Saisissez un nombre de jours entre 0 et 365.")],
+    )
+    reminder_days = IntegerField(
+        "Rappel avant la séance (jours)", default=3,
+        validators=[InputRequired("Saisissez un nombre de jours."),
+                    NumberRange(min=0, max=365, message="Saisissez un nombre de jours entre 0 et 365.")],
+    )
+    proxies_allowed = BooleanField("Les pouvoirs sont admis", default=True)
+    max_proxies_per_holder = IntegerField(
+        "Nombre maximum de pouvoirs par membre", default=1,
+        validators=[InputRequired("Saisissez un nombre."),
+                    NumberRange(min=0, max=50, message="Saisissez un nombre entre 0 et 50.")],
+    )
+
+
+class MembershipForm(FrenchForm):
+    """A seat in a body. ``person_id`` is only offered when adding; an existing seat keeps its person."""
+
+    person_id = SelectField("Personne", coerce=int, choices=[])
+    title = StringField("Qualité", validators=[Length(max=300)],
+                        description="Imprimée à côté du nom dans les comptes rendus.")
+    college = StringField("Collège", validators=[Length(max=200)])
+    seat = SelectField("Siège", choices=choices(Seat.choices()))
+    substitute_for_id = SelectField("Suppléant de", coerce=int, choices=[])
+    voting = BooleanField("Voix délibérative", default=True)
+    start_date = date_field("Début du mandat", [InputRequired("Saisissez la date de début du mandat.")])
+    end_date = date_field("Fin du mandat", [Optional()])
+
+
+class EndMembershipForm(FrenchForm):
+    end_date = date_field("Fin du mandat", [InputRequired("Saisissez la date de fin du mandat.")])
+
+
+class MemberImportForm(FrenchForm):
+    csv_file = FileField("Fichier CSV", validators=[
+        FileRequired("Choisissez un fichier."),
+        FileAllowed(["csv", "txt"], "Le fichier doit être un fichier CSV (.csv ou .txt)."),
+        FileSize(MAX_IMPORT_BYTES, message="Le fichier dépasse 1 Mo."),
+    ])
+
+
+class ConfirmImportForm(FrenchForm):
+    """Carries the decoded file from the preview to the confirmation, so nothing is kept on disk."""
+
+    content = HiddenField(validators=[DataRequired("Le contenu du fichier est manquant : recommencez l'import."),
+                                      Length(max=MAX_IMPORT_BYTES, message="Le fichier dépasse 1 Mo.")])

@@ -1,0 +1,125 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.deadlines import bp
+from app.deadlines.forms import DueDateDeadlineForm, NextMeetingDeadlineForm
+from app.extensions import db
+from app.formatting import paris_datetime, to_paris
+from app.forms import choices
+from app.meetings.defaults import DEFAULT_AGENDA_ITEM
+from app.meetings.forms import ConfirmForm
+from app.meetings.outline import deadline_when
+from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
+from app.models import Body, Deadline, DeadlineKind, Meeting, utc_now
+from app.permissions import get_meeting_or_404, member_body_ids, staff_required, visible_bodies
+
+PAGE_SIZE = 25
+
+
+@bp.route("/deadlines")
+@login_required
+def index():
+    """Upcoming deadlines of the bodies the user may see, by date; ``?body=<id>`` keeps one body."""
+    bodies = db.session.scalars(visible_bodies(current_user)).all()
+    body_id = request.args.get("body", type=int)
+    today = to_paris(utc_now()).date()
+    query = (
+        select(Deadline)
+        .join(Meeting, Deadline.meeting_id == Meeting.id)
+        .where(Deadline.due_date >= today, Meeting.deleted_at.is_(None))
+        .options(selectinload(Deadline.meeting).selectinload(Meeting.body), selectinload(Deadline.body),
+                 selectinload(Deadline.announced_meeting))
+        .order_by(Deadline.due_date, Deadline.due_at, Deadline.id)
+    )
+    if not current_user.is_staff:
+        mine = member_body_ids(current_user)
+        query = query.where(or_(Meeting.body_id.in_(mine), Deadline.body_id.in_(mine)))
+    if body_id:
+        query = query.where(or_(Meeting.body_id == body_id, Deadline.body_id == body_id))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("deadlines/index.html", page=page, bodies=bodies, body_id=body_id,
+                           visible_body_ids={body.id for body in bodies})
+
+
+def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineForm]:
+    next_form = NextMeetingDeadlineForm(prefix="prochaine")
+    bodies = db.session.scalars(select(Body).order_by(Body.name))
+    next_form.body_id.choices = choices((body.id, body.name) for body in bodies)
+    if not next_form.is_submitted():
+        next_form.body_id.data = meeting.body_id
+        next_form.place.data = meeting.place
+    return next_form, DueDateDeadlineForm(prefix="butoir")
+
+
+def _render(meeting: Meeting, next_form, due_form):
+    deadlines = db.session.scalars(
+        select(Deadline).where(Deadline.meeting_id == meeting.id)
+        .options(selectinload(Deadline.announced_meeting)).order_by(Deadline.position, Deadline.id)
+    ).all()
+    return render_template("deadlines/new.html", meeting=meeting, deadlines=deadlines, next_form=next_form,
+                           due_form=due_form, deadline_when=deadline_when)
+
+
+def _record(meeting: Meeting, deadline: Deadline, message: str):
+    """Append ``deadline`` after the meeting's others, commit, and come back to the deadlines page."""
+    last = db.session.scalar(select(func.max(Deadline.position)).where(Deadline.meeting_id == meeting.id))
+    deadline.position = (last or 0) + 1
+    deadline.meeting = meeting
+    db.session.add(deadline)
+    db.session.commit()
+    flash(f"Échéance ajoutée : {deadline.title} {deadline_when(deadline)}{message}.", "success")
+    return redirect(url_for("deadlines.new", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/deadlines")
+@staff_required
+def new(meeting_id: int):
+    meeting = get_meeting_or_404(meeting_id)
+    return _render(meeting, *_forms(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/deadlines/next-meeting", methods=["POST"])
+@staff_required
+def add_next_meeting(meeting_id: int):
+    """Announce the next meeting of a body and create that meeting in the same step."""
+    meeting = get_meeting_or_404(meeting_id)
+    next_form, due_form = _forms(meeting)
+    if not next_form.validate_on_submit():
+        return _render(meeting, next_form, due_form), 422
+    body = db.session.get(Body, next_form.body_id.data)
+    title = next_form.title.data.strip() or f"Réunion — {body.name}"
+    occurrence = Occurrence(next_form.day.data, next_form.starts.data, next_form.ends.data)
+    announced = schedule_meeting(body, occurrence, MeetingDetails(
+        title=title, place=next_form.place.data.strip(), agenda_titles=(DEFAULT_AGENDA_ITEM,)))
+    deadline = Deadline(kind=DeadlineKind.NEXT_MEETING, title=title, body=body, due_date=occurrence.day,
+                        due_at=occurrence.starts_at, announced_meeting=announced)
+    return _record(meeting, deadline, " ; la réunion a été planifiée")
+
+
+@bp.route("/meetings/<int:meeting_id>/deadlines/due-date", methods=["POST"])
+@staff_required
+def add_due_date(meeting_id: int):
+    meeting = get_meeting_or_404(meeting_id)
+    next_form, due_form = _forms(meeting)
+    if not due_form.validate_on_submit():
+        return _render(meeting, next_form, due_form), 422
+    day, at = due_form.day.data, due_form.at.data
+    deadline = Deadline(kind=DeadlineKind.DUE_DATE, title=due_form.title.data.strip(), due_date=day,
+                        due_at=paris_datetime(day, at.hour, at.minute) if at else None)
+    return _record(meeting, deadline, "")
+
+
+@bp.route("/deadlines/<int:deadline_id>/delete", methods=["POST"])
+@staff_required
+def delete(deadline_id: int):
+    """Removes the announcement only: a meeting it created stays planned (cancel it from its page)."""
+    deadline = db.get_or_404(Deadline, deadline_id)
+    meeting = get_meeting_or_404(deadline.meeting_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db.session.delete(deadline)
+    db.session.commit()
+    flash(f"L'échéance « {deadline.title} » a été supprimée.", "success")
+    return redirect(url_for("deadlines.new", meeting_id=meeting.id))

@@ -1,0 +1,79 @@
+"""Forms of the scheduling pages: a meeting, a series, the convened list, cancelling."""
+from __future__ import annotations
+
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
+
+from app.forms import FrenchForm, choices, date_field, time_field
+from app.meetings.scheduling import parse_occurrences
+from app.models import Capacity, Civility
+from app.people.domain import email_taken
+
+
+def check_ends_after_start(form, field) -> None:
+    """Shared by every form with ``starts`` and ``ends`` times on one day."""
+    if form.starts.data and field.data and field.data <= form.starts.data:
+        raise ValidationError("L'heure de fin doit être après l'heure de début.")
+
+
+class MeetingDetailsForm(FrenchForm):
+    title = StringField("Intitulé", validators=[DataRequired("Saisissez l'intitulé de la séance."), Length(max=300)])
+    place = StringField("Lieu", validators=[Length(max=300)])
+    visio_url = URLField("Lien de visioconférence", validators=[
+        Optional(), URL(message="Saisissez une adresse complète, commençant par https://."), Length(max=500)])
+    agenda = TextAreaField("Ordre du jour", validators=[Length(max=20000)])
+    context = TextAreaField("Contexte", validators=[Length(max=50000)])
+    working_method = TextAreaField("Méthode de travail", validators=[Length(max=50000)])
+
+    def validate_visio_url(self, field) -> None:
+        """The link becomes a clickable href on the meeting page: web addresses only (no javascript:)."""
+        if field.data and not field.data.strip().lower().startswith(("https://", "http://")):
+            raise ValidationError("Saisissez une adresse complète, commençant par https://.")
+
+
+class MeetingForm(MeetingDetailsForm):
+    day = date_field("Date", [InputRequired("Saisissez la date de la séance.")])
+    starts = time_field("Heure de début", [InputRequired("Saisissez l'heure de début.")])
+    ends = time_field("Heure de fin", [InputRequired("Saisissez l'heure de fin."), check_ends_after_start])
+    # The version read when the form was shown: saving over someone else's change is refused.
+    version = HiddenField()
+
+
+class SeriesForm(MeetingDetailsForm):
+    occurrences = TextAreaField("Dates et horaires", validators=[DataRequired("Saisissez au moins une séance.")])
+
+    def validate_occurrences(self, field) -> None:
+        occurrences, errors = parse_occurrences(field.data)
+        if errors:
+            raise ValidationError(" ".join(errors))
+        if len(occurrences) > 100:
+            raise ValidationError("Une série compte au plus 100 séances.")
+        self.parsed_occurrences = occurrences
+
+
+class ConfirmForm(FrenchForm):
+    """An empty form: the action (cancel, delete) is a POST protected by CSRF."""
+
+
+class InvitationForm(FrenchForm):
+    """Convene someone already known (``person_id``) or a new person typed in (``new_*``)."""
+
+    person_id = SelectField("Personne déjà enregistrée", coerce=int, choices=[])
+    new_civility = SelectField("Civilité", choices=choices(Civility.choices()), default=Civility.MRS.value)
+    new_first_name = StringField("Prénom", validators=[Length(max=100)])
+    new_last_name = StringField("Nom", validators=[Length(max=100)])
+    new_email = EmailField("Adresse électronique", validators=[
+        Optional(), Email("Adresse électronique invalide."), Length(max=254)])
+    new_affiliation = StringField("Structure", validators=[Length(max=200)])
+    capacity = SelectField("À quel titre", choices=choices(Capacity.choices()), default=Capacity.GUEST.value)
+    title = StringField("Qualité", validators=[Length(max=300)],
+                        description="« Directeur Général Adjoint », « Expert invité »…")
+
+    def validate_person_id(self, field) -> None:
+        if not field.data and not (self.new_last_name.data or "").strip():
+            raise ValidationError("Choisissez une personne ou saisissez le nom d'une nouvelle personne.")
+
+    def validate_new_email(self, field) -> None:
+        if not self.person_id.data and field.data and email_taken(field.data):
+            raise ValidationError("Une personne a déjà cette adresse : choisissez-la dans la liste.")
+

@@ -1,0 +1,66 @@
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+
+from app.bodies.domain import default_organisation
+from app.extensions import db
+from app.models import Civility, Person
+from app.people import bp
+from app.people.domain import email_taken
+from app.people.forms import PersonForm
+from app.permissions import staff_required
+
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+@staff_required
+def index():
+    search = request.args.get("q", "").strip()
+    query = select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(*(func.lower(column).like(pattern) for column in
+                                  (Person.last_name, Person.first_name, Person.email, Person.affiliation))))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("people/index.html", page=page, search=search)
+
+
+def _save_person(form: PersonForm, person: Person) -> bool:
+    email = (form.email.data or "").strip()
+    if email and email_taken(email, person.id):
+        form.email.errors.append("Une autre personne a déjà cette adresse électronique.")
+        return False
+    person.civility = Civility(form.civility.data)
+    person.first_name = form.first_name.data.strip()
+    person.last_name = form.last_name.data.strip()
+    person.email = email or None
+    person.affiliation = form.affiliation.data.strip()
+    return True
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def create():
+    form = PersonForm()
+    if form.validate_on_submit():
+        person = Person(organisation_id=default_organisation().id)
+        if _save_person(form, person):
+            db.session.add(person)
+            db.session.commit()
+            flash(f"{person.display_name} a été ajouté(e).", "success")
+            return redirect(url_for("people.index", q=person.last_name))
+    return render_template("people/form.html", form=form, person=None)
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    form = PersonForm(obj=person)
+    if not form.is_submitted():
+        form.civility.data = person.civility.value
+    if form.validate_on_submit() and _save_person(form, person):
+        db.session.commit()
+        flash(f"La fiche de {person.display_name} a été modifiée.", "success")
+        return redirect(url_for("people.index", q=person.last_name))
+    return render_template("people/form.html", form=form, person=person)
