@@ -44,10 +44,10 @@ def make_meeting(body: Body, *, day: date = date(2020, 6, 4), hour: int = 14, ti
     """A meeting of ``body``, convening ``convene`` (default: all its members)."""
     start = paris_datetime(day, hour)
     meeting = Meeting(body=body, title=title, starts_at=start, ends_at=start + timedelta(hours=2), **fields)
+    db.session.add(meeting)
     for membership in body.memberships if convene is None else convene:
         meeting.invitations.append(Invitation(person=membership.person, title=membership.title,
                                               capacity=Capacity.MEMBER))
-    db.session.add(meeting)
     db.session.commit()
     return meeting
 

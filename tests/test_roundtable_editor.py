@@ -52,7 +52,7 @@ def test_default_sections_are_added_once(secretariat_client, meeting):
     page = secretariat_client.get(editor(meeting)).text
     assert "Ajouter les sections par défaut" in page
     sections = add_defaults(secretariat_client, meeting)
-    assert [section.title for section in sections] == DEFAULT_SECTION_TITLES
+    assert [section.title for section in sections] == list(DEFAULT_SECTION_TITLES)
     assert add_defaults(secretariat_client, meeting) == sections
     assert "Ajouter les sections par défaut" not in secretariat_client.get(editor(meeting)).text
 

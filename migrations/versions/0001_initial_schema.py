@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:45:56.477309
+Create Date: 2026-11-26 10:23:43.649341
 
 """
 from alembic import op
@@ -253,6 +253,41 @@ def upgrade():
     with op.batch_alter_table('round_table_section', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_round_table_section_meeting_id'), ['meeting_id'], unique=False)
 
+    op.create_table('convocation_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('invitation_id', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('convocation', 'cancellation', 'reminder', name='delivery_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('status', sa.Enum('sending', 'sent', 'failed', name='delivery_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_convocation_delivery_invitation_id_invitation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_convocation_delivery')),
+    sa.UniqueConstraint('invitation_id', 'sequence', 'kind', name=op.f('uq_convocation_delivery_invitation_id_sequence_kind'))
+    )
+    with op.batch_alter_table('convocation_delivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_convocation_delivery_invitation_id'), ['invitation_id'], unique=False)
+
+    op.create_table('deadline_reminder_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('deadline_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('sending', 'sent', 'failed', name='delivery_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['deadline_id'], ['deadline.id'], name=op.f('fk_deadline_reminder_delivery_deadline_id_deadline'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_deadline_reminder_delivery_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deadline_reminder_delivery')),
+    sa.UniqueConstraint('deadline_id', 'person_id', name=op.f('uq_deadline_reminder_delivery_deadline_id_person_id'))
+    )
+    with op.batch_alter_table('deadline_reminder_delivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deadline_reminder_delivery_deadline_id'), ['deadline_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deadline_reminder_delivery_person_id'), ['person_id'], unique=False)
+
     op.create_table('minutes_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('minutes_id', sa.Integer(), nullable=False),
@@ -283,6 +318,16 @@ def upgrade():
     with op.batch_alter_table('round_table_point', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_round_table_point_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_round_table_point_section_id'), ['section_id'], unique=False)
+
+    op.create_table('used_answer_link',
+    sa.Column('nonce', sa.String(length=64), nullable=False),
+    sa.Column('invitation_id', sa.Integer(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_used_answer_link_invitation_id_invitation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('nonce', name=op.f('pk_used_answer_link'))
+    )
+    with op.batch_alter_table('used_answer_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_used_answer_link_invitation_id'), ['invitation_id'], unique=False)
 
     op.create_table('round_table_point_theme',
     sa.Column('point_id', sa.Integer(), nullable=False),
@@ -318,6 +363,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_round_table_point_theme_theme_id'))
 
     op.drop_table('round_table_point_theme')
+    with op.batch_alter_table('used_answer_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_used_answer_link_invitation_id'))
+
+    op.drop_table('used_answer_link')
     with op.batch_alter_table('round_table_point', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_round_table_point_section_id'))
         batch_op.drop_index(batch_op.f('ix_round_table_point_parent_id'))
@@ -327,6 +376,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_minutes_event_minutes_id'))
 
     op.drop_table('minutes_event')
+    with op.batch_alter_table('deadline_reminder_delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deadline_reminder_delivery_person_id'))
+        batch_op.drop_index(batch_op.f('ix_deadline_reminder_delivery_deadline_id'))
+
+    op.drop_table('deadline_reminder_delivery')
+    with op.batch_alter_table('convocation_delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_convocation_delivery_invitation_id'))
+
+    op.drop_table('convocation_delivery')
     with op.batch_alter_table('round_table_section', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_round_table_section_meeting_id'))
 
