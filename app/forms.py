@@ -1,10 +1,11 @@
-"""What every form of the app shares: French messages and French number input."""
+"""What every form of the app shares: French messages, French number, date and time input, checkboxes."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, TimeField
+from wtforms import DateField, FloatField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
+from wtforms.widgets import CheckboxInput, ListWidget
 
 _FRENCH = get_translations(["fr"])
 
@@ -40,3 +41,17 @@ def time_field(label: str, validators=(), **kwargs) -> TimeField:
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 wants select options."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_int(value) -> int | None:
+    """Coerce for selects whose first choice « — » means nothing chosen."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (easier with a keyboard than a multi-select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -1,13 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
-from app.form_fields import optional_int
+from app.forms import FrenchForm, optional_int
 
 INVALID_DATE = "Date invalide : saisissez une date au format jj/mm/aaaa."
 
 
-class SearchForm(FlaskForm):
+class SearchForm(FrenchForm):
     """Filters of the search page, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:

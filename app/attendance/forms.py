@@ -1,8 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
-from app.form_fields import optional_int
+from app.forms import FrenchForm, optional_int
 from app.models import AttendanceStatus, Capacity, Civility
 
 
@@ -19,7 +18,7 @@ class AttendanceRowForm(Form):
     title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])
 
 
-class AttendanceSheetForm(FlaskForm):
+class AttendanceSheetForm(FrenchForm):
     """The whole sheet, saved in one transaction, with an optional person to add."""
 
     rows = FieldList(FormField(AttendanceRowForm))

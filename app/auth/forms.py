@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
+from app.forms import FrenchForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(FrenchForm):
     email = EmailField(
         "Adresse électronique",
         validators=[DataRequired("Saisissez votre adresse électronique."), Email("Adresse électronique invalide."),
@@ -14,5 +15,5 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Rester connecté(e)")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(FrenchForm):
     """Empty form: logging out is a POST protected by CSRF."""

@@ -1,11 +1,11 @@
 """Forms of the calendar area."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.calendar.answers import ANSWER_LABELS, AnswerOptions, proxy_limit_reached
+from app.forms import FrenchForm
 from app.models import Invitation, InvitationResponse, Person
 
 
@@ -17,7 +17,7 @@ def _int_or_zero(value) -> int:
         return 0
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(FrenchForm):
     """The answer to a convocation, reached from an e-mail link without logging in."""
 
     response = RadioField("Votre réponse", validators=[InputRequired("Choisissez une réponse.")],
@@ -59,7 +59,7 @@ class AnswerForm(FlaskForm):
                                   "séance. Choisissez un autre membre.")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(FrenchForm):
     """A button whose only content is its CSRF token (send, regenerate)."""
 
     submit = SubmitField("Confirmer")

@@ -1,6 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from app.forms import FrenchForm
 
 
 class FrenchDateField(DateField):
@@ -35,11 +36,11 @@ class BodiesField(SelectMultipleField):
             raise ValidationError("Choix invalide : sélectionnez des instances de la liste.")
 
 
-class MinutesActionForm(FlaskForm):
+class MinutesActionForm(FrenchForm):
     """Empty form: validating or publishing minutes is a POST protected by CSRF."""
 
 
-class ReopenMinutesForm(FlaskForm):
+class ReopenMinutesForm(FrenchForm):
     confirm = BooleanField(
         "Je confirme rouvrir ce compte rendu : il redevient un projet et le document validé est abandonné.",
         validators=[DataRequired("Cochez la case pour confirmer la réouverture.")],
@@ -47,7 +48,7 @@ class ReopenMinutesForm(FlaskForm):
     reason = TextAreaField("Motif de la réouverture", validators=[Length(max=500, message="500 caractères au plus.")])
 
 
-class SynthesisForm(FlaskForm):
+class SynthesisForm(FrenchForm):
     bodies = BodiesField(
         "Instances", coerce=int, validators=[DataRequired("Choisissez au moins une instance.")]
     )

@@ -1,16 +1,15 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.form_fields import MultiCheckboxField, optional_int
+from app.forms import FrenchForm, MultiCheckboxField, optional_int
 
 
-class SectionForm(FlaskForm):
+class SectionForm(FrenchForm):
     title = StringField("Titre de la section", validators=[
         DataRequired("Saisissez le titre de la section."), Length(max=300, message="300 caractères au plus.")])
 
 
-class PointForm(FlaskForm):
+class PointForm(FrenchForm):
     """A point of the round; choices are set by the view from the meeting (validated there too)."""
 
     text = TextAreaField("Texte du point", validators=[DataRequired("Saisissez le texte du point.")])
@@ -33,5 +32,5 @@ class PointForm(FlaskForm):
         return not (self.parent.errors or self.speaker.errors or self.themes.errors)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(FrenchForm):
     """Empty form: the buttons that move or delete carry only the CSRF token."""

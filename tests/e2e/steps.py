@@ -47,7 +47,9 @@ def add_point(page: Page, section_title: str, text: str, *, proposal: bool = Fal
     section = round_table_section(page, section_title)
     section.get_by_label("Texte du point").fill(text)
     if proposal:
-        section.get_by_label("C'est une proposition").check()
+        # The DSFR draws the box on the label, over the input: click the label, as a user does.
+        section.locator("label", has_text="C'est une proposition").click()
+        expect(section.get_by_label("C'est une proposition")).to_be_checked()
     section.get_by_role("button", name="Ajouter le point").click()
     expect(page.get_by_text("Point ajouté.")).to_be_visible()
 
