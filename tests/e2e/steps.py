@@ -1,6 +1,8 @@
 """Reusable steps of the browser tests, written as a user would describe them."""
 from __future__ import annotations
 
+from datetime import date
+
 from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD
@@ -58,3 +60,32 @@ def open_round_table(page: Page, base_url: str, meeting_title: str) -> None:
     open_meeting_from_home(page, base_url, meeting_title)
     page.get_by_role("link", name="Tour de table").click()
     expect(page.get_by_role("heading", level=1, name="Tour de table")).to_be_visible()
+
+
+def create_meeting(page: Page, base_url: str, body_name: str, title: str, day: date, starts: str, ends: str,
+                   place: str) -> None:
+    """From « Instances », plan a meeting of ``body_name``; ends on the new meeting's page."""
+    page.goto(f"{base_url}/")
+    page.get_by_role("link", name="Instances").click()
+    page.get_by_role("link", name=body_name).click()
+    page.get_by_role("link", name="Planifier une séance").click()
+    page.get_by_label("Intitulé").fill(title)
+    page.get_by_label("Date").fill(day.isoformat())  # the browser's date picker takes AAAA-MM-JJ
+    page.get_by_label("Heure de début").fill(starts)
+    page.get_by_label("Heure de fin").fill(ends)
+    page.get_by_label("Lieu").fill(place)
+    page.get_by_label("Ordre du jour").fill("Approbation du compte rendu de la séance précédente\nRetours des CTS")
+    page.get_by_role("button", name="Planifier la séance").click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+
+
+def add_due_date(page: Page, title: str, day: date) -> None:
+    """From a meeting's page, add a « prochaine échéance » with a due date; ends back on the meeting page."""
+    meeting_url = page.url
+    page.get_by_role("link", name="Prochaines échéances").click()
+    due_form = page.locator("form", has=page.get_by_role("button", name="Ajouter l'échéance"))
+    due_form.get_by_label("Intitulé").fill(title)
+    due_form.get_by_label("Date").fill(day.isoformat())
+    due_form.get_by_role("button", name="Ajouter l'échéance").click()
+    expect(page.locator("main")).to_contain_text(title)
+    page.goto(meeting_url)

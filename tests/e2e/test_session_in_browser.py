@@ -1,27 +1,34 @@
 """In a real browser: the secretariat holds a session, then a member finds it under « Mes séances »."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from playwright.sync_api import expect
 
 from tests.e2e.steps import (
     MEMBER,
     SECRETARIAT,
+    add_due_date,
     add_point,
+    create_meeting,
     login,
     logout,
     mark_attendance,
-    open_meeting_from_home,
     open_round_table,
     round_table_section,
     save_attendance,
 )
 
 MEETING = "Suivi des retours d'expérience"
+NEW_MEETING = "Retours d'expérience des CTS"
 
 
 def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     login(page, demo_site, SECRETARIAT)
-    open_meeting_from_home(page, demo_site, MEETING)
+    day = date.today() + timedelta(days=10)
+    create_meeting(page, demo_site, "Groupe de travail CRSA COVID Déconfinement", NEW_MEETING, day, "10:00", "12:00",
+                   "ARS Occitanie, Montpellier")
+    expect(page.locator("main")).to_contain_text("Retours des CTS")
 
     page.get_by_role("link", name="Présences").click()
     quorum = page.locator("#quorum-status")
@@ -41,9 +48,8 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     save_attendance(page)
     expect(page.get_by_label("Excusé : M. BOUSCAT Jean-François", exact=True)).to_be_checked()
 
-    page.get_by_role("link", name=MEETING).click()
-    page.get_by_role("link", name="Tour de table").click()
-    page.get_by_role("button", name="Ajouter les sections par défaut").click()
+    page.get_by_role("link", name=NEW_MEETING).click()
+    page.get_by_role("link", name="Tour de table").click()  # the default sections come with a new meeting
     add_point(page, "Points forts relevés", "Mobilisation remarquable des équipes de terrain")
     add_point(page, "Propositions", "Pérenniser les téléconsultations en EHPAD", proposal=True)
 
@@ -55,8 +61,10 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
         "Brouillon en cours de saisie")
     expect(round_table_section(page, "Propositions").get_by_label("Texte du point")).to_have_value("")
 
-    page.get_by_role("link", name=MEETING).click()
+    page.get_by_role("link", name=NEW_MEETING).click()
+    add_due_date(page, "Synthèses des CTS attendues", day + timedelta(days=14))
     main = page.locator("main")
+    expect(main).to_contain_text("Synthèses des CTS attendues")
     expect(main).to_contain_text("Mobilisation remarquable des équipes de terrain")
     expect(main).to_contain_text("Pérenniser les téléconsultations en EHPAD")
     expect(main).to_contain_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
@@ -68,7 +76,7 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
 
     login(page, demo_site, MEMBER)
     page.get_by_role("link", name="Mes séances").click()
-    expect(page.get_by_role("link", name=MEETING)).to_be_visible()
+    expect(page.get_by_role("link", name=NEW_MEETING)).to_be_visible()
     expect(page.get_by_role("link", name="Présences")).to_have_count(0)
 
 
