@@ -6,12 +6,14 @@ People's names are fictional; qualités and structure are those of the seed.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.formatting import paris_datetime
+from app.meetings.defaults import DEFAULT_AGENDA_ITEM
+from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
 from app.models import (
     AgendaItem,
     Attendance,
@@ -268,25 +270,20 @@ def load_demo(today: date | None = None) -> bool:
 
 
 def _add_upcoming_meetings(today: date, crsa: Body, csdu: Body, cts: Body, group: Body) -> None:
-    """A few meetings ahead of the load date, so that agendas are never empty."""
+    """A few meetings ahead of the load date, so that agendas are never empty; planned as the
+    secretariat would plan them (members convened, default round-table sections)."""
+    db.session.flush()
     for days_ahead, body, hour, title in (
         (7, group, 10, "Suivi des retours d'expérience"),
         (14, crsa, 14, "Séance plénière"),
         (21, csdu, 10, "Rapport sur les droits des usagers"),
         (35, cts, 14, "Séance du conseil territorial"),
     ):
-        start = paris_datetime(today + timedelta(days=days_ahead), hour)
-        meeting = Meeting(body=body, title=title, starts_at=start, ends_at=start + timedelta(hours=2),
-                          place="ARS Occitanie, 26-28 Parc-Club du Millénaire, Montpellier")
-        meeting.agenda_items = [
-            AgendaItem(position=1, title="Approbation du compte rendu de la séance précédente"),
-            AgendaItem(position=2, title=title),
-        ]
-        meeting.invitations = [
-            Invitation(person=membership.person, title=membership.title, capacity=Capacity.MEMBER)
-            for membership in body.current_memberships(today)
-        ]
-        db.session.add(meeting)
+        occurrence = Occurrence(today + timedelta(days=days_ahead), time(hour), time(hour + 2))
+        schedule_meeting(body, occurrence, MeetingDetails(
+            title=title, place="ARS Occitanie, 26-28 Parc-Club du Millénaire, Montpellier",
+            agenda_titles=(DEFAULT_AGENDA_ITEM, title),
+        ))
 
 
 def _add_demo_users(member: Person, assistant: Person) -> None:

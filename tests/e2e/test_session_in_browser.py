@@ -83,7 +83,6 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
 def test_text_typed_when_the_session_expires_is_not_lost(demo_site, page):
     login(page, demo_site, SECRETARIAT)
     open_round_table(page, demo_site, MEETING)
-    page.get_by_role("button", name="Ajouter les sections par défaut").click()
     editor_url = page.url.split("?")[0]
     text = "Un long point tapé pendant que la session expirait. " * 5
     round_table_section(page, "Difficultés").get_by_label("Texte du point").fill(text)
