@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 from app.attendance import bp
 from app.attendance.forms import AttendanceSheetForm
 from app.attendance.sheet import NewAttendee, SheetRow, representation_errors, save_sheet
+from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import RosterEntry, build_roster
@@ -97,7 +98,7 @@ def edit(meeting_id: int):
     if request.method == "POST":
         form = AttendanceSheetForm()
     else:
-        form = AttendanceSheetForm(data={"rows": initial_rows(roster)})
+        form = AttendanceSheetForm(data={"rows": initial_rows(roster), "version": meeting.attendance_version})
     form.new_person.choices = [("", "—")] + [(str(person.id), person.formal_name) for person in people]
 
     posted_ids = [row.person_id.data for row in form.rows]
@@ -109,6 +110,7 @@ def edit(meeting_id: int):
         row.represented_by.choices = representative_choices(entries[row.person_id.data], roster)
 
     status_code = 200
+    stale_message = None
     if form.validate_on_submit():
         rows = [
             SheetRow(entry=entries[row.person_id.data], status=AttendanceStatus(row.status.data),
@@ -124,10 +126,16 @@ def edit(meeting_id: int):
                 row.represented_by.errors = [errors[int(row.person_id.data)]]
         new_attendee = new_attendee_from(form, {person.id: person for person in people})
         if not errors and not any(field.errors for field in form if field.name.startswith("new_")):
-            save_sheet(meeting, rows, new_attendee)
-            flash("Feuille de présence enregistrée.", "success")
-            return redirect(url_for("attendance.edit", meeting_id=meeting.id))
-        status_code = 422
+            try:
+                claim_sheet(meeting, form.version.data)
+                save_sheet(meeting, rows, new_attendee)
+                flash("Feuille de présence enregistrée.", "success")
+                return redirect(url_for("attendance.edit", meeting_id=meeting.id))
+            except StaleEditError as error:
+                db.session.rollback()
+                stale_message = error.message
+                form.version.data = str(meeting.attendance_version)  # saving again overwrites knowingly
+        status_code = 409 if stale_message else 422
     elif request.method == "POST":
         status_code = 422
 
@@ -137,4 +145,11 @@ def edit(meeting_id: int):
         entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
     quorum = count_quorum(meeting.body, [entry for _, entry in sheet])
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
-                           has_errors=status_code != 200), status_code
+                           has_errors=status_code == 422, stale_message=stale_message), status_code
+
+
+def claim_sheet(meeting: Meeting, posted_version: str | None) -> None:
+    """Refuse a sheet shown before someone else's save; raise its version in the same transaction."""
+    what = "la feuille de présence"
+    check_version(posted_version, meeting.attendance_version, what)
+    claim_version(Meeting.__table__, "attendance_version", meeting.id, meeting.attendance_version, what)
