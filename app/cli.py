@@ -45,11 +45,14 @@ def demo_command():
               help="Mot de passe (demandé s'il n'est pas donné).")
 def create_user_command(email: str, role: str, password: str):
     """Create a user account."""
+    from app.auth.passwords import password_problems
+
     email = email.strip().lower()
     if "@" not in email:
         raise click.ClickException(f"Adresse électronique invalide : {email}")
-    if len(password) < 8:
-        raise click.ClickException("Le mot de passe doit comporter au moins 8 caractères.")
+    problems = password_problems(password, email)
+    if problems:
+        raise click.ClickException(" ".join(problems))
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise click.ClickException(f"Un compte existe déjà pour {email}.")
     user = User(email=email, role=Role(role))
