@@ -137,6 +137,9 @@ def meeting_id_of(row, connection) -> int | None:
     if isinstance(row, Meeting):
         return row.id
     if isinstance(row, RoundTablePoint):
+        section = inspect(row).dict.get("section")  # usually loaded by the editor: no query then
+        if section is not None:
+            return section.meeting_id
         return connection.scalar(select(RoundTableSection.meeting_id).where(RoundTableSection.id == row.section_id))
     if isinstance(row, ConvocationDelivery):
         return connection.scalar(select(Invitation.meeting_id).where(Invitation.id == row.invitation_id))
