@@ -128,3 +128,18 @@ def test_a_sheet_posted_without_its_version_is_refused(secretariat_client, meeti
     response = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=set_all(values, "present"))
     assert response.status_code == 409
     assert db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all() == []
+
+
+def test_second_secretary_editing_the_meeting_is_refused(two_secretaries, meeting):
+    first, second = two_secretaries
+    url = f"/meetings/{meeting.id}/edit"
+    first_form, second_form = form_values(first.get(url).text), form_values(second.get(url).text)
+    first_form["place"] = "Salle du conseil"
+    assert first.post(url, data=first_form).status_code == 302
+    second_form["context"] = "Contexte rédigé par la seconde secrétaire"
+    refused = second.post(url, data=second_form)
+    assert refused.status_code == 409 and STALE in refused.text and f'href="{url}"' in refused.text
+    assert "Contexte rédigé par la seconde secrétaire" in refused.text
+    db.session.expire_all()
+    saved = db.session.get(Meeting, meeting.id)
+    assert saved.place == "Salle du conseil" and saved.context == ""
