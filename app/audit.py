@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,6 +18,8 @@ from flask import g, has_request_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import object_session
+
+from app.extensions import db
 
 from app.models import (
     AgendaItem,
@@ -50,7 +53,7 @@ ACTOR = "audit_actor"
 @dataclass(frozen=True)
 class Audited:
     label: str  # French, with its article: « la séance »
-    name: callable  # a short name from the row's own columns (no query during a flush)
+    name: Callable[[object], str]  # a short name from the row's own columns (no query during a flush)
 
 
 AUDITED: dict[type, Audited] = {
@@ -204,8 +207,6 @@ def forget_pending(session, *args) -> None:
 def log_event(action: str, row, summary: str, changes: dict | None = None) -> None:
     """An explicit event that no column change shows (an export of personal data, for instance);
     written with the next commit."""
-    from app.extensions import db
-
     user_id, email = current_actor()
     meeting_id = row.id if isinstance(row, Meeting) else getattr(row, "meeting_id", None)
     db.session.add(AuditEvent(user_id=user_id, user_email=email, action=action, entity_type=type(row).__name__,

@@ -152,3 +152,18 @@ def test_deleted_person_leaves_the_lists_and_an_admin_restores_them(app_context,
     assert json.loads(restored.changes)["deleted_at"][1] is None
     db.session.expire_all()
     assert db.session.get(Person, person.id).deleted_at is None
+
+
+def test_sent_convocations_are_recorded_once_each(app_context, secretariat_client, inbox):
+    from datetime import date, timedelta
+
+    from app.formatting import paris_datetime
+    from ics_support import make_body as make_body_with_emails, make_meeting as make_ics_meeting
+
+    meeting = make_ics_meeting(make_body_with_emails(2), paris_datetime(date.today() + timedelta(days=20), 14),
+                               title="Séance de printemps")
+    secretariat_client.post(f"/meetings/{meeting.id}/convocations")
+    secretariat_client.post(f"/meetings/{meeting.id}/convocations")  # nothing new to send
+    sent = events(entity_type="ConvocationDelivery", meeting_id=meeting.id)
+    assert len(inbox.messages) == 2
+    assert [event.action for event in sent] == ["sent", "sent"]
