@@ -54,27 +54,27 @@ ACTOR = "audit_actor"
 class Audited:
     label: str  # French, with its article: « la séance »
     name: Callable[[object], str]  # a short name from the row's own columns (no query during a flush)
+    feminine: bool = False  # « créée » or « créé »
 
 
 AUDITED: dict[type, Audited] = {
-    Meeting: Audited("la séance", lambda row: row.title),
+    Meeting: Audited("la séance", lambda row: row.title, feminine=True),
     AgendaItem: Audited("le point de l'ordre du jour", lambda row: row.title),
-    Attendance: Audited("la présence", lambda row: f"personne n°{row.person_id}"),
-    Invitation: Audited("la convocation", lambda row: f"personne n°{row.person_id}"),
-    RoundTableSection: Audited("la section du tour de table", lambda row: row.title),
+    Attendance: Audited("la présence", lambda row: f"personne n°{row.person_id}", feminine=True),
+    Invitation: Audited("la convocation", lambda row: f"personne n°{row.person_id}", feminine=True),
+    RoundTableSection: Audited("la section du tour de table", lambda row: row.title, feminine=True),
     RoundTablePoint: Audited("le point du tour de table", lambda row: shortened(row.text)),
-    Deadline: Audited("l'échéance", lambda row: row.title),
-    Person: Audited("la personne", lambda row: f"{row.last_name.upper()} {row.first_name}".strip()),
+    Deadline: Audited("l'échéance", lambda row: row.title, feminine=True),
+    Person: Audited("la personne", lambda row: f"{row.last_name.upper()} {row.first_name}".strip(), feminine=True),
     Membership: Audited("le mandat", lambda row: f"personne n°{row.person_id}, instance n°{row.body_id}"),
-    Body: Audited("l'instance", lambda row: row.name),
+    Body: Audited("l'instance", lambda row: row.name, feminine=True),
     Minutes: Audited("le compte rendu", lambda row: f"séance n°{row.meeting_id}"),
     User: Audited("le compte", lambda row: row.email),
     ConvocationDelivery: Audited("l'envoi de convocation", lambda row: f"convocation n°{row.invitation_id}"),
 }
 
-ACTION_VERBS = {"created": "créé(e)", "updated": "modifié(e)", "deleted": "supprimé(e)",
-                "restored": "restauré(e)", "validated": "validé", "published": "publié", "reopened": "rouvert",
-                "sent": "envoyé"}
+ACTION_VERBS = {"created": "créé", "updated": "modifié", "deleted": "supprimé", "restored": "restauré",
+                "validated": "validé", "published": "publié", "reopened": "rouvert", "sent": "envoyé"}
 
 
 def shortened(text: str | None, length: int = 60) -> str:
@@ -156,7 +156,7 @@ def record(row, action: str, changes: dict, connection) -> None:
         return
     audited = AUDITED[type(row)]
     user_id, email = session.info.get(ACTOR) or current_actor()
-    verb = ACTION_VERBS.get(action, action)
+    verb = ACTION_VERBS.get(action, action) + ("e" if audited.feminine and action in ACTION_VERBS else "")
     session.info.setdefault(PENDING, []).append({
         "at": utc_now(), "user_id": user_id, "user_email": email, "action": action,
         "entity_type": type(row).__name__, "entity_id": row.id, "meeting_id": meeting_id_of(row, connection),

@@ -52,7 +52,7 @@ def test_secretary_edit_is_recorded_with_author_and_changed_fields(app, app_cont
     [edit] = events(entity_type="RoundTablePoint", action="updated")
     assert (edit.user_id, edit.user_email, edit.meeting_id) == (secretary.id, "secretaire@ars.example.fr", meeting.id)
     assert edit.changed_fields == {"text": ["Texte initial", "Texte corrigé"]}
-    assert "Le point du tour de table « Texte corrigé » : modifié(e)" == edit.summary
+    assert "Le point du tour de table « Texte corrigé » : modifié" == edit.summary
 
 
 def test_passwords_and_tokens_never_reach_the_trail(app_context):
@@ -100,7 +100,7 @@ def test_meeting_history_is_paginated(admin_client, app_context):
 def test_global_audit_page_filters_by_entity(admin_client, app_context):
     meeting, _ = meeting_with_point()
     page = admin_client.get("/admin/audit?entity=Meeting").text
-    assert "La séance « Séance plénière » : créé(e)" in page
+    assert "La séance « Séance plénière » : créée" in page
     assert "Le point du tour de table" not in page
     assert "Le point du tour de table" in admin_client.get("/admin/audit").text
     assert "Aucun événement" in admin_client.get(f"/admin/audit?entity=Meeting&entity_id={meeting.id + 1000}").text
