@@ -31,7 +31,7 @@ def leaver(app_context):
     """Mme Anne DUPONTEL, member with an account, present at a 2010 and a 2024 meeting whose minutes are
     validated; she spoke a point in 2024."""
     body = make_body("Commission de test")
-    membership = add_member(body, "Dupontel")
+    membership = add_member(body, "Dupontel", title="Représentante des usagers")
     other = add_member(body, "Martin")
     person = membership.person
     person.email = "anne.dupontel@example.fr"
@@ -112,6 +112,9 @@ def test_admin_anonymises_a_person_following_the_retention_rule(app, leaver, adm
     assert "DUPONTEL" in minutes_text(recent)
     # Live pages show the anonymised record.
     assert "DUPONTEL" not in admin_client.get(f"/meetings/{recent.id}/attendance").text
+    trail = db.session.scalars(select(AuditEvent)).all()
+    assert not [event for event in trail
+                if "dupontel" in f"{event.summary} {event.changes} {event.user_email}".casefold()]
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "anonymised")).all()
     assert event.entity_id == person.id and event.changed_fields == {"rebuilt_meetings": [old.id]}
 

@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.audit import log_event, plain
@@ -123,7 +123,21 @@ def anonymise_person(person: Person, retention_years: int, now: datetime | None 
     db.session.flush()
     for meeting in old_minutes:
         meeting.minutes.document = document_bytes(build_minutes(meeting, draft=False))
+    db.session.flush()
+    scrub_audit_trail(person, account)
     return list(old_minutes)
+
+
+def scrub_audit_trail(person: Person, account: User | None) -> None:
+    """The trail keeps that the record and the account changed, not the names or addresses they held
+    (including the old names the anonymisation itself just recorded)."""
+    about = [and_(AuditEvent.entity_type == "Person", AuditEvent.entity_id == person.id)]
+    if account is not None:
+        about.append(and_(AuditEvent.entity_type == "User", AuditEvent.entity_id == account.id))
+        db.session.execute(update(AuditEvent).where(AuditEvent.user_id == account.id)
+                           .values(user_email=f"compte anonymisé n°{account.id}"))
+    db.session.execute(update(AuditEvent).where(or_(*about))
+                       .values(summary=f"{anonymised_name(person)} : donnée anonymisée", changes="{}"))
 
 
 def export_json(person: Person) -> str:
