@@ -129,3 +129,13 @@ def test_anonymise_command_honours_a_shorter_retention_setting(app, leaver):
     assert result.exit_code == 0, result.output
     assert "2 compte(s) rendu(s)" in result.output
     assert "DUPONTEL" not in minutes_text(old) and "DUPONTEL" not in minutes_text(recent)
+
+
+def test_a_person_in_the_bin_can_still_be_exported_and_anonymised(leaver, admin_client):
+    person, _, _ = leaver
+    assert admin_client.post(f"/people/{person.id}/delete").status_code == 302
+    assert "Données personnelles" in admin_client.get("/admin/corbeille").text
+    assert admin_client.post(f"/people/{person.id}/data.json").get_json()["person"]["last_name"] == "Dupontel"
+    assert admin_client.post(f"/people/{person.id}/anonymise").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Person, person.id).last_name == f"Personne anonymisée n°{person.id}"

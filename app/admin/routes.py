@@ -116,7 +116,7 @@ def restore_person(person_id: int):
 @bp.route("/people/<int:person_id>/data")
 @staff_required
 def person_data(person_id: int):
-    person = get_person_or_404(person_id)
+    person = db.get_or_404(Person, person_id)  # people in the bin too: they often left
     return render_template("admin/person_data.html", person=person, form=ConfirmForm(),
                            retention_years=current_app.config["ANONYMISE_MINUTES_AFTER_YEARS"])
 
@@ -125,7 +125,7 @@ def person_data(person_id: int):
 @staff_required
 def export_person_data(person_id: int):
     """A POST (CSRF): an export is an action on personal data, logged, not a page to prefetch."""
-    person = get_person_or_404(person_id)
+    person = db.get_or_404(Person, person_id)  # people in the bin too: they often left
     if not ConfirmForm().validate_on_submit():
         abort(400)
     body = export_json(person)
@@ -137,7 +137,7 @@ def export_person_data(person_id: int):
 @bp.route("/people/<int:person_id>/anonymise", methods=["POST"])
 @admin_required
 def anonymise(person_id: int):
-    person = get_person_or_404(person_id)
+    person = db.get_or_404(Person, person_id)  # people in the bin too: they often left
     if ConfirmForm().validate_on_submit():
         rebuilt = anonymise_and_log(person)
         db.session.commit()
