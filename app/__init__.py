@@ -38,6 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["nav_links"] = navigation_links
     register_blueprints(app)
     register_error_pages(app)
+    from app.concurrency import register_stale_data_page
+
+    register_stale_data_page(app)
 
     from app.cli import register_commands
 

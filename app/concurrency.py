@@ -37,3 +37,17 @@ def claim_version(table: Table, column: str, row_id: int, expected: int, what: s
     if result.rowcount != 1:
         raise StaleEditError(what)
     return expected + 1
+
+
+def register_stale_data_page(app) -> None:
+    """A versioned row changed by someone else between loading and saving in routes that do not check a
+    posted version (moving or deleting a point at the same instant): a 409 page in French, never a 500."""
+    from flask import render_template
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(error):
+        db.session.rollback()
+        return render_template("errors/error.html", code=409, title="Modification simultanée",
+                               message="Quelqu'un a modifié cet élément au même moment : rechargez la page "
+                                       "et recommencez."), 409

@@ -143,3 +143,25 @@ def test_second_secretary_editing_the_meeting_is_refused(two_secretaries, meetin
     db.session.expire_all()
     saved = db.session.get(Meeting, meeting.id)
     assert saved.place == "Salle du conseil" and saved.context == ""
+
+
+def test_a_point_changed_between_loading_and_deleting_gives_a_french_409(app, secretariat_client, meeting, point,
+                                                                         monkeypatch):
+    """The race no posted version covers: the row's version changes under the request."""
+    from app.roundtable import routes
+
+    real_find_point = routes.find_point
+
+    def find_then_concurrent_save(meeting, point_id):
+        found = real_find_point(meeting, point_id)
+        with db.engine.begin() as other_connection:  # another secretary's save, committed meanwhile
+            other_connection.execute(RoundTablePoint.__table__.update()
+                                     .where(RoundTablePoint.__table__.c.id == point_id)
+                                     .values(text="Changé ailleurs", version=found.version + 1))
+        return found
+
+    monkeypatch.setattr(routes, "find_point", find_then_concurrent_save)
+    response = secretariat_client.post(f"/meetings/{meeting.id}/round-table/points/{point.id}/delete")
+    assert response.status_code == 409 and "au même moment" in response.text
+    db.session.expire_all()
+    assert db.session.get(RoundTablePoint, point.id).text == "Changé ailleurs"
