@@ -152,7 +152,7 @@ def meeting_id_of(row, connection) -> int | None:
 def record(row, action: str, changes: dict, connection) -> None:
     """Queue one event; ``write_pending`` inserts the queue at the end of the flush."""
     session = object_session(row)
-    if session is None or session.info.get("audit_disabled"):
+    if session is None:
         return
     audited = AUDITED[type(row)]
     user_id, email = session.info.get(ACTOR) or current_actor()
