@@ -165,3 +165,24 @@ def test_a_point_changed_between_loading_and_deleting_gives_a_french_409(app, se
     assert response.status_code == 409 and "au même moment" in response.text
     db.session.expire_all()
     assert db.session.get(RoundTablePoint, point.id).text == "Changé ailleurs"
+
+
+def test_a_guest_added_meanwhile_keeps_what_the_second_secretary_typed(two_secretaries, meeting):
+    first, second = two_secretaries
+    url = f"/meetings/{meeting.id}/attendance"
+    first_sheet, second_sheet = attendance_sheet(first, meeting), attendance_sheet(second, meeting)
+    first_sheet.update(new_capacity="guest", new_civility="Mme", new_last_name="Invitée", new_first_name="Inès")
+    assert first.post(url, data=set_all(first_sheet, "present")).status_code == 302
+    title_field = next(name for name in second_sheet if name.endswith("-title"))
+    second_sheet[title_field] = "Qualité tapée par la seconde"
+    refused = second.post(url, data=set_all(second_sheet, "excused"))
+    assert refused.status_code == 409 and STALE in refused.text
+    shown = form_values(refused.text, "attendance-sheet")
+    assert "Qualité tapée par la seconde" in shown.values()
+    assert sorted(shown[name] for name in shown if name.endswith("-status")) == ["excused", "excused", "present"]
+    assert "Mme INVITÉE Inès" in refused.text  # the current sheet, with the guest
+    assert shown["version"] == "2"
+    db.session.expire_all()
+    statuses = {attendance.status for attendance in
+                db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    assert statuses == {AttendanceStatus.PRESENT}
