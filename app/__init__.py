@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
 
     from app import models  # noqa: F401  (register the models with the metadata)
+    from app import audit  # noqa: F401  (record every change in the audit trail)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -37,6 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["nav_links"] = navigation_links
     register_blueprints(app)
     register_error_pages(app)
+    from app.concurrency import register_stale_data_page
+
+    register_stale_data_page(app)
 
     from app.cli import register_commands
 
@@ -45,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
     from app.agenda import bp as agenda_bp
     from app.attendance import bp as attendance_bp
     from app.auth import bp as auth_bp
@@ -58,7 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.roundtable import bp as roundtable_bp
 
     for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp, people_bp, deadlines_bp,
-                      attendance_bp, roundtable_bp, agenda_bp):
+                      attendance_bp, roundtable_bp, agenda_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -14,12 +14,13 @@ from app.models import Meeting, Role, User
 
 
 def register_commands(app: Flask) -> None:
+    from app.admin.cli import commands as admin_commands
     from app.calendar.cli import commands as calendar_commands
     from app.documents.cli import commands as document_commands
 
     for command in (demo_command, create_user_command, meetings_command, backup_command, restore_command,
                     generate_load_command,
-                    *document_commands, *calendar_commands):
+                    *document_commands, *calendar_commands, *admin_commands):
         app.cli.add_command(command)
 
 
@@ -44,11 +45,14 @@ def demo_command():
               help="Mot de passe (demandé s'il n'est pas donné).")
 def create_user_command(email: str, role: str, password: str):
     """Create a user account."""
+    from app.auth.passwords import password_problems
+
     email = email.strip().lower()
     if "@" not in email:
         raise click.ClickException(f"Adresse électronique invalide : {email}")
-    if len(password) < 8:
-        raise click.ClickException("Le mot de passe doit comporter au moins 8 caractères.")
+    problems = password_problems(password, email)
+    if problems:
+        raise click.ClickException(" ".join(problems))
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise click.ClickException(f"Un compte existe déjà pour {email}.")
     user = User(email=email, role=Role(role))

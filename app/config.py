@@ -31,6 +31,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
     ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
+    ANONYMISE_MINUTES_AFTER_YEARS = 10  # validated minutes older than this lose the names of anonymised people
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a password reset link stays valid
     MAIL_TIMEOUT = 30  # seconds
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
 from app.extensions import db
-from app.models import Body, Meeting, Membership, Role, User
+from app.models import Body, Meeting, Membership, Person, Role, User
 
 
 def roles_required(*roles: Role):
@@ -95,3 +95,11 @@ def get_editable_meeting_or_404(meeting_id: int) -> Meeting:
     if minutes_are_frozen(meeting):
         abort(409)
     return meeting
+
+
+def get_person_or_404(person_id: int) -> Person:
+    """A person the staff may work on: 404 if missing or in the bin (soft-deleted)."""
+    person = db.get_or_404(Person, person_id)
+    if person.deleted_at is not None:
+        abort(404)
+    return person

@@ -9,6 +9,7 @@ import os
 import uuid
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g
 from flask.globals import app_ctx
 from flask.testing import FlaskClient
@@ -18,6 +19,7 @@ from app import create_app
 from app.config import normalise_database_url
 from app.extensions import db
 from app.models import Person, Role, User, ensure_default_themes
+from tests.smtp_server import Inbox, free_port
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -194,3 +196,24 @@ def secretariat_client(app, app_context):
 @pytest.fixture
 def admin_client(app, app_context):
     return log_in(app.test_client(), create_user(Role.ADMIN))
+
+
+@pytest.fixture
+def mail_settings(app):
+    """Restore the app's SMTP settings after the test."""
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "ANSWER_LINK_MAX_AGE_DAYS",
+                                                  "PASSWORD_RESET_MAX_AGE")}
+    yield app.config
+    app.config.update(saved)
+
+
+@pytest.fixture
+def inbox(app, mail_settings):
+    """A real SMTP server on 127.0.0.1 and a free port; the app sends to it."""
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
+    controller.start()
+    mail_settings.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield handler
+    controller.stop()

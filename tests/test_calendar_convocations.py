@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from datetime import date, timedelta
-from email import policy
-from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -25,50 +22,10 @@ from app.models import (
     InvitationResponse,
     Person,
 )
+from tests.smtp_server import Inbox, free_port
 from ics_support import events, make_body, make_meeting, paris, parse_ics, parse_with_ical_js
 
 ANSWER_LINK = re.compile(r"http://seances\.test/reponse/[^\s\"<>?]+\?reponse=(\w+)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message received, parsed."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        return [message for recipients, message in self.messages if address in recipients]
-
-
-@pytest.fixture
-def mail_settings(app):
-    """Restore the app's SMTP settings after the test."""
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "ANSWER_LINK_MAX_AGE_DAYS")}
-    yield app.config
-    app.config.update(saved)
-
-
-@pytest.fixture
-def inbox(app, mail_settings):
-    """A real SMTP server on 127.0.0.1 and a free port; the app sends to it."""
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
-    controller.start()
-    mail_settings.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield handler
-    controller.stop()
 
 
 def upcoming_meeting(members: int = 3, days: int = 20):

@@ -164,7 +164,8 @@ def test_sections_are_added_renamed_and_deleted(secretariat_client, meeting):
                                        data={f"rename-{section.id}-title": ""})
     assert response.status_code == 422
     response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/rename",
-                                       data={f"rename-{section.id}-title": "Questions diverses"})
+                                       data={f"rename-{section.id}-title": "Questions diverses",
+                                             f"rename-{section.id}-version": str(section.version)})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(RoundTableSection, section.id).title == "Questions diverses"

@@ -106,7 +106,7 @@ def test_edit_form_shows_the_paris_times_and_refuses_a_stale_version(secretariat
     assert 'value="10:30"' in page and 'value="2020-06-09"' in page
     response = secretariat_client.post(f"/meetings/{meeting.id}/edit",
                                        data=meeting_form(title="Autre titre", version=str(meeting.version - 1 or 99)))
-    assert response.status_code == 200 and "modifiée par quelqu&#39;un d&#39;autre" in response.text
+    assert response.status_code == 409 and "Quelqu&#39;un a modifié cette séance" in response.text
     db.session.refresh(meeting)
     assert meeting.title == "Réunion du groupe de travail"
     # the typed text is kept, and saving again (knowingly) is now possible

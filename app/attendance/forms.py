@@ -32,6 +32,8 @@ class AttendanceSheetForm(FrenchForm):
     new_last_name = StringField("Nom", validators=[Length(max=100, message="100 caractères au plus.")])
     new_first_name = StringField("Prénom", validators=[Length(max=100, message="100 caractères au plus.")])
     new_title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])
+    # Meeting.attendance_version when the sheet was shown (app/concurrency.py).
+    version = HiddenField()
 
     def validate_new_capacity(self, field):
         if field.data not in (Capacity.ARS_STAFF.value, Capacity.GUEST.value):

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 from app.attendance import bp
 from app.attendance.forms import AttendanceSheetForm
 from app.attendance.sheet import NewAttendee, SheetRow, representation_errors, save_sheet
+from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import RosterEntry, build_roster
@@ -97,19 +98,21 @@ def edit(meeting_id: int):
     if request.method == "POST":
         form = AttendanceSheetForm()
     else:
-        form = AttendanceSheetForm(data={"rows": initial_rows(roster)})
+        form = AttendanceSheetForm(data={"rows": initial_rows(roster), "version": meeting.attendance_version})
     form.new_person.choices = [("", "—")] + [(str(person.id), person.formal_name) for person in people]
 
+    stale_message = None
     posted_ids = [row.person_id.data for row in form.rows]
     if request.method == "POST" and (sorted(posted_ids) != sorted(entries) or len(set(posted_ids)) != len(posted_ids)):
-        flash("La liste des personnes a changé pendant votre saisie : vérifiez la feuille et enregistrez à nouveau.",
-              "error")
-        return redirect(url_for("attendance.edit", meeting_id=meeting.id))
+        # Someone changed who is on the sheet meanwhile: show the current sheet with what was typed.
+        form = sheet_with_typed_rows(form, roster, meeting)
+        form.new_person.choices = [("", "—")] + [(str(person.id), person.formal_name) for person in people]
+        stale_message = StaleEditError("la feuille de présence").message
     for row in form.rows:
         row.represented_by.choices = representative_choices(entries[row.person_id.data], roster)
 
-    status_code = 200
-    if form.validate_on_submit():
+    status_code = 409 if stale_message else 200
+    if stale_message is None and form.validate_on_submit():
         rows = [
             SheetRow(entry=entries[row.person_id.data], status=AttendanceStatus(row.status.data),
                      represented_by_id=row.represented_by.data, title=row.title.data or "")
@@ -124,11 +127,17 @@ def edit(meeting_id: int):
                 row.represented_by.errors = [errors[int(row.person_id.data)]]
         new_attendee = new_attendee_from(form, {person.id: person for person in people})
         if not errors and not any(field.errors for field in form if field.name.startswith("new_")):
-            save_sheet(meeting, rows, new_attendee)
-            flash("Feuille de présence enregistrée.", "success")
-            return redirect(url_for("attendance.edit", meeting_id=meeting.id))
-        status_code = 422
-    elif request.method == "POST":
+            try:
+                claim_sheet(meeting, form.version.data)
+                save_sheet(meeting, rows, new_attendee)
+                flash("Feuille de présence enregistrée.", "success")
+                return redirect(url_for("attendance.edit", meeting_id=meeting.id))
+            except StaleEditError as error:
+                db.session.rollback()
+                stale_message = error.message
+                form.version.data = str(meeting.attendance_version)  # saving again overwrites knowingly
+        status_code = 409 if stale_message else 422
+    elif request.method == "POST" and stale_message is None:
         status_code = 422
 
     sheet = [(row, entries[row.person_id.data]) for row in form.rows]
@@ -137,4 +146,21 @@ def edit(meeting_id: int):
         entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
     quorum = count_quorum(meeting.body, [entry for _, entry in sheet])
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
-                           has_errors=status_code != 200), status_code
+                           has_errors=status_code == 422, stale_message=stale_message), status_code
+
+
+def sheet_with_typed_rows(posted: AttendanceSheetForm, roster: list[RosterEntry],
+                          meeting: Meeting) -> AttendanceSheetForm:
+    """The current sheet (people added or removed by someone else), with the rows and the new person
+    typed in ``posted`` kept for everyone still on it; it carries the current version."""
+    typed = {row.person_id.data: row.data for row in posted.rows}
+    rows = [typed.get(row["person_id"], row) for row in initial_rows(roster)]
+    data = {name: value for name, value in posted.data.items() if name not in ("rows", "csrf_token")}
+    return AttendanceSheetForm(formdata=None, data={**data, "rows": rows, "version": meeting.attendance_version})
+
+
+def claim_sheet(meeting: Meeting, posted_version: str | None) -> None:
+    """Refuse a sheet shown before someone else's save; raise its version in the same transaction."""
+    what = "la feuille de présence"
+    check_version(posted_version, meeting.attendance_version, what)
+    claim_version(Meeting.__table__, "attendance_version", meeting.id, meeting.attendance_version, what)

@@ -51,7 +51,8 @@ def detail(body_id: int):
     if current_user.is_staff:  # members do not see other members' details
         memberships = db.session.scalars(
             select(Membership)
-            .where(Membership.body_id == body.id)
+            .join(Person, Membership.person_id == Person.id)
+            .where(Membership.body_id == body.id, Person.deleted_at.is_(None))
             .options(selectinload(Membership.person),
                      selectinload(Membership.substitute_for).selectinload(Membership.person))
         ).all()

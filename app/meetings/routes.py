@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.concurrency import StaleEditError, check_version
 from app.extensions import db
 from app.formatting import long_date, short_date, to_paris
 from app.forms import choices
@@ -97,12 +98,10 @@ def edit(meeting_id: int):
         form.day.data, form.starts.data, form.ends.data = occurrence.day, occurrence.starts, occurrence.ends
         form.agenda.data = "\n".join(item.title for item in meeting.agenda_items)
         form.version.data = str(meeting.version)
+    stale_message = None
     if form.validate_on_submit():
-        if form.version.data and form.version.data != str(meeting.version):
-            flash("La séance a été modifiée par quelqu'un d'autre pendant votre saisie : vérifiez vos changements "
-                  "puis enregistrez à nouveau.", "error")
-            form.version.data = str(meeting.version)
-        else:
+        try:
+            check_version(form.version.data, meeting.version, "cette séance")
             occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
             details = details_from(form)
             meeting.title, meeting.place, meeting.visio_url = details.title, details.place, details.visio_url
@@ -112,14 +111,16 @@ def edit(meeting_id: int):
             meeting.ical_sequence += 1  # calendars replace the event they already hold
             try:
                 db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                flash("La séance a été modifiée par quelqu'un d'autre pendant votre saisie : rechargez la page.",
-                      "error")
-                return redirect(url_for("meetings.edit", meeting_id=meeting_id))
+            except StaleDataError as error:  # saved by someone else between our check and our UPDATE
+                raise StaleEditError("cette séance") from error
             flash("La séance a été modifiée.", "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, body=meeting.body, meeting=meeting)
+        except StaleEditError as error:
+            db.session.rollback()
+            stale_message = error.message
+            form.version.data = str(meeting.version)  # saving again now overwrites knowingly
+    return render_template("meetings/form.html", form=form, body=meeting.body, meeting=meeting,
+                           stale_message=stale_message), 409 if stale_message else 200
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """All models, importable from one place: ``from app.models import Meeting``."""
 from app.models.accounts import Role, User
+from app.models.audit import AuditEvent
 from app.models.bodies import Body, BodyKind, Membership, Seat
 from app.models.calendar import (
     ConvocationDelivery,
@@ -29,7 +30,7 @@ from app.models.people import Civility, Person
 from app.models.types import utc_now
 
 __all__ = [
-    "AgendaItem", "Attendance", "AttendanceStatus", "Body", "BodyKind", "Capacity", "Civility",
+    "AgendaItem", "Attendance", "AuditEvent", "AttendanceStatus", "Body", "BodyKind", "Capacity", "Civility",
     "Deadline", "DeadlineKind", "Invitation", "InvitationResponse", "Meeting", "MeetingStatus",
     "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",

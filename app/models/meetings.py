@@ -91,6 +91,8 @@ class Meeting(db.Model):
     ical_uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_ical_uid)
     ical_sequence: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
+    # Version of the attendance sheet as a whole, raised by each save of the sheet (app/concurrency.py).
+    attendance_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -238,6 +240,9 @@ class RoundTableSection(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     meeting: Mapped[Meeting] = relationship(back_populates="sections")
     points: Mapped[list[RoundTablePoint]] = relationship(
@@ -261,6 +266,9 @@ class RoundTablePoint(db.Model):
     text: Mapped[str] = mapped_column(Text)
     is_proposal: Mapped[bool] = mapped_column(default=False)
     speaker_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     section: Mapped[RoundTableSection] = relationship(back_populates="points")
     parent: Mapped[RoundTablePoint | None] = relationship(remote_side=[id], back_populates="children")

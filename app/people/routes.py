@@ -7,7 +7,7 @@ from app.models import Civility, Person
 from app.people import bp
 from app.people.domain import email_taken
 from app.people.forms import PersonForm
-from app.permissions import staff_required
+from app.permissions import get_person_or_404, staff_required
 
 PAGE_SIZE = 50
 
@@ -55,7 +55,7 @@ def create():
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(person_id: int):
-    person = db.get_or_404(Person, person_id)
+    person = get_person_or_404(person_id)
     form = PersonForm(obj=person)
     if not form.is_submitted():
         form.civility.data = person.civility.value

@@ -1,4 +1,4 @@
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.forms import FrenchForm, MultiCheckboxField, optional_int
@@ -7,6 +7,8 @@ from app.forms import FrenchForm, MultiCheckboxField, optional_int
 class SectionForm(FrenchForm):
     title = StringField("Titre de la section", validators=[
         DataRequired("Saisissez le titre de la section."), Length(max=300, message="300 caractères au plus.")])
+    # The version shown, checked when renaming (app/concurrency.py).
+    version = HiddenField()
 
 
 class PointForm(FrenchForm):
@@ -17,6 +19,8 @@ class PointForm(FrenchForm):
     speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False)
     themes = MultiCheckboxField("Thèmes", coerce=int, validate_choice=False)
     is_proposal = BooleanField("C'est une proposition")
+    # The version shown, checked when saving an existing point (app/concurrency.py).
+    version = HiddenField()
 
     def validate_choices(self) -> bool:
         """French errors for values outside the offered choices (a stale page or a forged request)."""

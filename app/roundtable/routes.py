@@ -2,7 +2,9 @@ from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.concurrency import StaleEditError, check_version
 from app.extensions import db
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.meetings.queries import load_meeting_for_display
@@ -90,7 +92,7 @@ def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, p
 
 def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
                   failed_rename: SectionForm | None = None, new_section_form: SectionForm | None = None,
-                  status: int = 200):
+                  status: int = 200, stale_message: str | None = None):
     themes, speakers = theme_choices(), speaker_choices(meeting)
     forms = {}
     for section in meeting.sections:
@@ -101,14 +103,14 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
                                            formdata=None)
     rename_forms = {
         section.id: failed_rename if failed_rename is not None and section.id == failed_section_id
-        else SectionForm(prefix=f"rename-{section.id}", formdata=None, title=section.title)
+        else SectionForm(prefix=f"rename-{section.id}", formdata=None, title=section.title, version=section.version)
         for section in meeting.sections
     }
     return render_template(
         "roundtable/edit.html", meeting=meeting, point_forms=forms, rename_forms=rename_forms,
         outlines={section.id: flatten_points(section.points) for section in meeting.sections},
         new_section_form=new_section_form or SectionForm(prefix="new-section", formdata=None),
-        action_form=ActionForm(), draft_key=lambda name: draft_key(meeting, name),
+        action_form=ActionForm(), draft_key=lambda name: draft_key(meeting, name), stale_message=stale_message,
     ), status
 
 
@@ -157,8 +159,12 @@ def rename_section(meeting_id: int, section_id: int):
     form = SectionForm(prefix=f"rename-{section.id}")
     if not form.validate_on_submit():
         return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=422)
-    section.title = form.title.data.strip()
-    db.session.commit()
+    try:
+        check_version(form.version.data, section.version, "cette section")
+        section.title = form.title.data.strip()
+        commit_or_stale("cette section")
+    except StaleEditError as error:
+        return refuse_stale_rename(meeting_id, section.id, form, error)
     flash("Section renommée.", "success")
     return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
 
@@ -207,6 +213,26 @@ def add_point(meeting_id: int, section_id: int):
                                anchor=f"section-{section.id}"))
 
 
+def commit_or_stale(what: str) -> None:
+    """Commit; a row changed between our check and our UPDATE (version_id_col) is a stale edit too."""
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEditError(what) from error
+
+
+def refuse_stale_rename(meeting_id: int, section_id: int, form: SectionForm, error: StaleEditError):
+    """The editor again, with the current data, the typed title kept and the refusal shown on it."""
+    db.session.rollback()
+    meeting = load_meeting(meeting_id)
+    section = find_section(meeting, section_id)
+    form.version.data = str(section.version)
+    form.title.errors = [*form.title.errors, error.message]
+    return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=409,
+                         stale_message=error.message)
+
+
 def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
     """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
     chosen = set(form.themes.data or [])
@@ -237,15 +263,27 @@ def edit_point(meeting_id: int, point_id: int):
         form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), point=point, data={
             "text": point.text, "parent": point.parent_id, "speaker": point.speaker_id,
             "themes": [theme.id for theme in point.themes], "is_proposal": point.is_proposal,
+            "version": point.version,
         })
     valid = form.validate_on_submit()
+    stale_message = None
     if request.method == "POST" and form.validate_choices() and valid:
-        apply_point_form(form, point, section)
-        db.session.commit()
-        flash("Point modifié.", "success")
-        return redirect(editor_url(meeting, saved=draft_key(meeting, f"point-{point.id}"), anchor=f"point-{point.id}"))
+        try:
+            check_version(form.version.data, point.version, "ce point")
+            apply_point_form(form, point, section)
+            commit_or_stale("ce point")
+            flash("Point modifié.", "success")
+            return redirect(editor_url(meeting, saved=draft_key(meeting, f"point-{point.id}"),
+                                       anchor=f"point-{point.id}"))
+        except StaleEditError as error:
+            stale_message = error.message
+            meeting = load_meeting(meeting_id)  # what the other secretary saved
+            point = find_point(meeting, point_id)
+            # Saving again now overwrites knowingly what is shown as current.
+            form.version.data = str(point.version)
     return render_template("roundtable/edit_point.html", meeting=meeting, section=section, point=point, form=form,
-                           draft=draft_key(meeting, f"point-{point.id}")), 422 if request.method == "POST" else 200
+                           draft=draft_key(meeting, f"point-{point.id}"), stale_message=stale_message,
+                           ), 409 if stale_message else 422 if request.method == "POST" else 200
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/move/<direction>", methods=["GET", "POST"])

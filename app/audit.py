@@ -1,0 +1,228 @@
+"""The audit trail, recorded in one place: SQLAlchemy events on the audited models.
+
+Every insert, update and delete of an audited model made through the ORM becomes an ``AuditEvent``,
+with the user of the current request (« ligne de commande » outside requests). Soft deletes and
+restores (``deleted_at`` set or cleared) and the minutes workflow (status validated, published, back
+to draft) get their own action names. Rows of a flush are written at its end in one INSERT.
+Bulk Core inserts (the load generator) are not audited.
+"""
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import g, has_request_context
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, inspect, insert, select
+from sqlalchemy.orm import object_session
+
+from app.extensions import db
+
+from app.models import (
+    AgendaItem,
+    Attendance,
+    AuditEvent,
+    Body,
+    ConvocationDelivery,
+    Deadline,
+    DeliveryStatus,
+    Invitation,
+    Meeting,
+    Membership,
+    Minutes,
+    MinutesStatus,
+    Person,
+    RoundTablePoint,
+    RoundTableSection,
+    User,
+    utc_now,
+)
+
+COMMAND_LINE = "ligne de commande"
+ANONYMOUS = "anonyme (lien reçu par e-mail)"
+# Never copied into the trail: secrets, and bulky or derived columns.
+HIDDEN_FIELDS = {"password_hash", "feed_token", "document", "updated_at", "created_at", "version",
+                 "attendance_version", "ical_uid", "last_login_at"}
+PENDING = "audit_pending"
+ACTOR = "audit_actor"
+
+
+@dataclass(frozen=True)
+class Audited:
+    label: str  # French, with its article: « la séance »
+    name: Callable[[object], str]  # a short name from the row's own columns (no query during a flush)
+    feminine: bool = False  # « créée » or « créé »
+
+
+AUDITED: dict[type, Audited] = {
+    Meeting: Audited("la séance", lambda row: row.title, feminine=True),
+    AgendaItem: Audited("le point de l'ordre du jour", lambda row: row.title),
+    Attendance: Audited("la présence", lambda row: f"personne n°{row.person_id}", feminine=True),
+    Invitation: Audited("la convocation", lambda row: f"personne n°{row.person_id}", feminine=True),
+    RoundTableSection: Audited("la section du tour de table", lambda row: row.title, feminine=True),
+    RoundTablePoint: Audited("le point du tour de table", lambda row: shortened(row.text)),
+    Deadline: Audited("l'échéance", lambda row: row.title, feminine=True),
+    Person: Audited("la personne", lambda row: f"{row.last_name.upper()} {row.first_name}".strip(), feminine=True),
+    Membership: Audited("le mandat", lambda row: f"personne n°{row.person_id}, instance n°{row.body_id}"),
+    Body: Audited("l'instance", lambda row: row.name, feminine=True),
+    Minutes: Audited("le compte rendu", lambda row: f"séance n°{row.meeting_id}"),
+    User: Audited("le compte", lambda row: row.email),
+    ConvocationDelivery: Audited("l'envoi de convocation", lambda row: f"convocation n°{row.invitation_id}"),
+}
+
+ACTION_VERBS = {"created": "créé", "updated": "modifié", "deleted": "supprimé", "restored": "restauré",
+                "validated": "validé", "published": "publié", "reopened": "rouvert", "sent": "envoyé"}
+
+
+def shortened(text: str | None, length: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def plain(value):
+    """A JSON-friendly copy of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} octets>"
+    return value
+
+
+def current_actor() -> tuple[int | None, str]:
+    """The logged-in user of this request (as Flask-Login cached it: no query here)."""
+    if not has_request_context():
+        return None, COMMAND_LINE
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, ANONYMOUS
+    return user.id, user.email
+
+
+def column_changes(row, creating: bool) -> dict:
+    """{field: value} for a new or deleted row; {field: [before, after]} for an update."""
+    state = inspect(row)
+    changes = {}
+    for column in state.mapper.column_attrs:
+        if column.key in HIDDEN_FIELDS:
+            continue
+        if creating:
+            value = state.dict.get(column.key)  # loaded values only: no query during the flush
+            if value is not None:
+                changes[column.key] = plain(value)
+            continue
+        history = state.attrs[column.key].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before != after:
+                changes[column.key] = [plain(before), plain(after)]
+    return changes
+
+
+def update_action(row, changes: dict) -> str:
+    if "deleted_at" in changes:
+        return "restored" if changes["deleted_at"][1] is None else "deleted"
+    if isinstance(row, Minutes) and "status" in changes:
+        return {MinutesStatus.VALIDATED.value: "validated", MinutesStatus.PUBLISHED.value: "published",
+                MinutesStatus.DRAFT.value: "reopened"}[changes["status"][1]]
+    if isinstance(row, ConvocationDelivery) and changes.get("status", [None, None])[1] == DeliveryStatus.SENT.value:
+        return "sent"
+    return "updated"
+
+
+def meeting_id_of(row, connection) -> int | None:
+    """The meeting a row belongs to, read from its own columns (one small query for points and deliveries)."""
+    if isinstance(row, Meeting):
+        return row.id
+    if isinstance(row, RoundTablePoint):
+        section = inspect(row).dict.get("section")  # usually loaded by the editor: no query then
+        if section is not None:
+            return section.meeting_id
+        return connection.scalar(select(RoundTableSection.meeting_id).where(RoundTableSection.id == row.section_id))
+    if isinstance(row, ConvocationDelivery):
+        return connection.scalar(select(Invitation.meeting_id).where(Invitation.id == row.invitation_id))
+    return getattr(row, "meeting_id", None)
+
+
+def record(row, action: str, changes: dict, connection) -> None:
+    """Queue one event; ``write_pending`` inserts the queue at the end of the flush."""
+    session = object_session(row)
+    if session is None:
+        return
+    audited = AUDITED[type(row)]
+    user_id, email = session.info.get(ACTOR) or current_actor()
+    verb = ACTION_VERBS.get(action, action) + ("e" if audited.feminine and action in ACTION_VERBS else "")
+    session.info.setdefault(PENDING, []).append({
+        "at": utc_now(), "user_id": user_id, "user_email": email, "action": action,
+        "entity_type": type(row).__name__, "entity_id": row.id, "meeting_id": meeting_id_of(row, connection),
+        "summary": shortened(f"{audited.label.capitalize()} « {audited.name(row)} » : {verb}", 500),
+        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+    })
+
+
+def after_insert(mapper, connection, row) -> None:
+    if isinstance(row, ConvocationDelivery) and row.status is not DeliveryStatus.SENT:
+        return  # failures are listed on the meeting page; the trail keeps what was sent
+    action = "sent" if isinstance(row, ConvocationDelivery) else "created"
+    if isinstance(row, Minutes) and row.status is not MinutesStatus.DRAFT:
+        action = row.status.value  # minutes validated at once: « validated »
+    record(row, action, column_changes(row, creating=True), connection)
+
+
+def after_update(mapper, connection, row) -> None:
+    changes = column_changes(row, creating=False)
+    if not changes:
+        return
+    action = update_action(row, changes)
+    if isinstance(row, ConvocationDelivery) and action != "sent":
+        return
+    record(row, action, changes, connection)
+
+
+def after_delete(mapper, connection, row) -> None:
+    record(row, "deleted", column_changes(row, creating=True), connection)
+
+
+def remember_actor(session, flush_context, instances) -> None:
+    """Resolve the user before the flush starts (reading an expired user is a query)."""
+    session.info[ACTOR] = current_actor()
+
+
+def write_pending(session, flush_context) -> None:
+    events = session.info.pop(PENDING, None)
+    if events:
+        session.connection().execute(insert(AuditEvent), events)
+
+
+def forget_pending(session, *args) -> None:
+    """Events of a rolled-back flush are dropped with it."""
+    session.info.pop(PENDING, None)
+
+
+def log_event(action: str, row, summary: str, changes: dict | None = None) -> None:
+    """An explicit event that no column change shows (an export of personal data, for instance);
+    written with the next commit."""
+    user_id, email = current_actor()
+    meeting_id = row.id if isinstance(row, Meeting) else getattr(row, "meeting_id", None)
+    db.session.add(AuditEvent(user_id=user_id, user_email=email, action=action, entity_type=type(row).__name__,
+                              entity_id=row.id, meeting_id=meeting_id, summary=shortened(summary, 500),
+                              changes=json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)))
+
+
+def register_audit_listeners() -> None:
+    """Called once at import: the listeners apply to every app and session."""
+    for model in AUDITED:
+        event.listen(model, "after_insert", after_insert)
+        event.listen(model, "after_update", after_update)
+        event.listen(model, "after_delete", after_delete)
+    event.listen(Session, "before_flush", remember_actor)
+    event.listen(Session, "after_flush", write_pending)
+    event.listen(Session, "after_rollback", forget_pending)
+
+
+register_audit_listeners()

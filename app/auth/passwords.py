@@ -1,0 +1,55 @@
+"""Password rules and password reset links, in one place for the command line, the « changer mon mot
+de passe » page and the reset by e-mail."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.extensions import db
+from app.models import User
+
+MIN_LENGTH = 12
+RESET_SALT = "password-reset"
+
+
+def password_problems(password: str, email: str | None = None) -> list[str]:
+    """What is wrong with ``password`` for the account ``email``, in French; empty when it is acceptable."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"Le mot de passe doit comporter au moins {MIN_LENGTH} caractères.")
+    if password.isalpha():
+        problems.append("Le mot de passe doit contenir au moins un chiffre, une espace ou un signe, pas seulement "
+                        "des lettres.")
+    if email and password.strip().casefold() == email.strip().casefold():
+        problems.append("Le mot de passe ne doit pas être votre adresse électronique.")
+    return problems
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _fingerprint(user: User) -> str:
+    """Changes with the password hash, so that a link works once; the hash itself never leaves the server."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def reset_token(user: User) -> str:
+    return _serializer().dumps({"user": user.id, "password": _fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The active account a reset link was made for, or None if it is tampered with, expired
+    (``PASSWORD_RESET_MAX_AGE`` seconds) or already used (the password changed since)."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data.get("user"), int) else None
+    if user is None or not user.active or data.get("password") != _fingerprint(user):
+        return None
+    return user
