@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.config import normalise_database_url
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Person, Role, User, ensure_default_themes
 from tests.smtp_server import Inbox, free_port
 
@@ -112,6 +112,9 @@ def isolated_app(database):
         return new_app
 
     yield build
+    # Flask-Limiter keeps « enabled » on the shared extension object: switch it back off for the
+    # session's app, which every other test uses.
+    limiter.enabled = False
     for built in apps:
         with built.app_context():
             db.session.remove()

@@ -9,7 +9,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from app.auth.passwords import password_problems
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Role, User
 from tests.conftest import PASSWORD, create_user, log_in
 
@@ -109,14 +109,7 @@ def test_expired_and_tampered_links_are_refused(client, app_context, inbox, monk
     assert db.session.get(User, user.id).check_password(PASSWORD)
 
 
-@pytest.fixture
-def limiter_restored():
-    """Flask-Limiter keeps « enabled » on the shared extension: switch it back off for the other tests."""
-    yield
-    limiter.enabled = False
-
-
-def test_reset_requests_are_rate_limited_like_logins(isolated_app, limiter_restored):
+def test_reset_requests_are_rate_limited_like_logins(isolated_app):
     limited = isolated_app("reset_limits", RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX=uuid.uuid4().hex,
                            LOGIN_RATE_LIMIT="2 per minute", MAIL_PORT=1)
     with limited.app_context():

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 10:23:43.649341
+Create Date: 2026-11-26 11:15:16.703497
 
 """
 from alembic import op
@@ -103,6 +103,7 @@ def upgrade():
     sa.Column('ical_uid', sa.String(length=100), nullable=False),
     sa.Column('ical_sequence', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('attendance_version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
@@ -186,6 +187,25 @@ def upgrade():
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_person_id'), ['person_id'], unique=False)
 
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('user_email', sa.String(length=254), nullable=False),
+    sa.Column('action', sa.String(length=30), nullable=False),
+    sa.Column('entity_type', sa.String(length=50), nullable=False),
+    sa.Column('entity_id', sa.Integer(), nullable=True),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('summary', sa.String(length=500), nullable=False),
+    sa.Column('changes', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_audit_event_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
+        batch_op.create_index('ix_audit_event_entity', ['entity_type', 'entity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_meeting_id'), ['meeting_id'], unique=False)
+
     op.create_table('deadline',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -247,6 +267,7 @@ def upgrade():
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_round_table_section_meeting_id_meeting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round_table_section'))
     )
@@ -310,6 +331,7 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('is_proposal', sa.Boolean(), nullable=False),
     sa.Column('speaker_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['round_table_point.id'], name=op.f('fk_round_table_point_parent_id_round_table_point'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['section_id'], ['round_table_section.id'], name=op.f('fk_round_table_point_section_id_round_table_section'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['speaker_id'], ['person.id'], name=op.f('fk_round_table_point_speaker_id_person'), ondelete='SET NULL'),
@@ -401,6 +423,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_deadline_announced_meeting_id'))
 
     op.drop_table('deadline')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_meeting_id'))
+        batch_op.drop_index('ix_audit_event_entity')
+        batch_op.drop_index(batch_op.f('ix_audit_event_at'))
+
+    op.drop_table('audit_event')
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendance_person_id'))
 
