@@ -37,6 +37,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["nav_links"] = navigation_links
     register_blueprints(app)
     register_error_pages(app)
+    from app.render_cache import init_render_cache
+
+    init_render_cache(app)
+    if app.config.get("BENCHMARK_ROUTES"):
+        from app.benchmark import register_benchmark_routes
+
+        register_benchmark_routes(app)
 
     from app.cli import register_commands
 

@@ -1,6 +1,7 @@
 """All models, importable from one place: ``from app.models import Meeting``."""
 from app.models.accounts import Role, User
 from app.models.bodies import Body, BodyKind, Membership, Seat
+from app.models.cache import DataGeneration
 from app.models.calendar import (
     ConvocationDelivery,
     DeadlineReminderDelivery,
@@ -35,4 +36,5 @@ __all__ = [
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
     "ConvocationDelivery", "DeadlineReminderDelivery", "DeliveryKind", "DeliveryStatus", "UsedAnswerLink",
+    "DataGeneration",
 ]
