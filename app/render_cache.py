@@ -15,7 +15,6 @@ import uuid
 from collections import OrderedDict
 
 from flask import Flask, current_app, g, request, session
-from flask_login import current_user
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -94,8 +93,9 @@ def _cache_key() -> tuple | None:
     generation = current_generation()
     if generation is None:  # no write since the tables were created: nothing to key on yet
         return None
-    user_id = current_user.get_id() if current_user.is_authenticated else None
-    return generation, int(time.time() // 60), request.full_path, user_id, session.get("csrf_token")
+    # Flask-Login's id in the signed session, without loading the user: the response was produced for
+    # that id under this generation, and deactivating or deleting an account is a write.
+    return generation, int(time.time() // 60), request.full_path, session.get("_user_id"), session.get("csrf_token")
 
 
 def serve_from_cache():
