@@ -210,7 +210,9 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
     progress(f"{counts['person']} personnes")
 
     # Meetings spread over the years, more for plenaries and CTS; attendance sized to the body.
-    body_ids = [body_id for body_id, _, _ in body_sizes]
+    # Plenaries meet three times as often as the average body, territorial councils twice.
+    body_ids = [body_id for body_id, _, members in body_sizes
+                for _ in range(3 if members >= 100 else 2 if members >= 75 else 1)]
     first_meeting = ids.take(Meeting, size.meetings)
     start_day = today - timedelta(days=365 * size.years - 60)
     span = 365 * size.years

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -87,6 +88,49 @@ def uncached_feed(token: str, runs: int = 9) -> tuple[int, float]:
     return response.get_data().count(b"BEGIN:VEVENT"), median_time(lambda: client.get(f"/feeds/{token}.ics"), runs)
 
 
+BIG_TABLES = ("attendance", "round_table_point", "meeting", "deadline", "invitation")
+MANY_ROWS = 2_000  # below this, PostgreSQL rightly prefers reading the whole table
+
+
+def sequential_scans(paths: dict[str, tuple[str, str | None]], data: dict) -> list[str]:
+    """PostgreSQL only: EXPLAIN every statement the pages run (render cache off) and list the
+    sequential scans of the big tables (once they hold ``MANY_ROWS`` rows, after ANALYZE): those
+    would grow with the history."""
+    from sqlalchemy import event
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"RENDER_CACHE_MAX_BYTES": 0, "WTF_CSRF_ENABLED": False})
+    found = []
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return found
+        for label, (path, who) in paths.items():
+            client = app.test_client()
+            if who:
+                client.post("/login", data={"email": data[who], "password": data["password"]})
+            statements = []
+            record = lambda conn, cursor, statement, parameters, context, many: statements.append((statement, parameters))
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                assert client.get(path).status_code == 200, path
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+            with db.engine.connect() as connection:
+                rows = dict(connection.exec_driver_sql(
+                    "SELECT relname, reltuples FROM pg_class WHERE relname IN %(tables)s", {"tables": BIG_TABLES}))
+                big = [table for table in BIG_TABLES if rows.get(table, 0) >= MANY_ROWS]
+                for statement, parameters in statements:
+                    if not statement.lstrip().upper().startswith("SELECT"):
+                        continue
+                    plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
+                    for table in big:
+                        if f"Seq Scan on {table} " in plan + " ":
+                            found.append(f"{label} : parcours séquentiel de {table}\n{statement[:300]}")
+    return found
+
+
 def minutes_against_python_docx(meeting_id: int, runs: int = 5) -> tuple[float, float, int, int]:
     """Build time of the compte rendu (loaded once) and of python-docx's fastest plain document of
     the same size; both include saving the .docx."""
@@ -154,6 +198,19 @@ def main() -> None:
           f"le plus rapide : {fastest * 1000:.1f} ms ; rapport {built / fastest:.2f} — cible ≤ 2 "
           f"{'ok' if minutes_ok else 'MANQUÉ'}")
     failures += (not feed_ok) + (not minutes_ok)
+    scans = sequential_scans({label: (path, who) for label, path, who in [
+        ("page de séance", f"/meetings/{data['meeting_id']}", "staff"),
+        ("page d'instance", f"/bodies/{data['body_id']}", "staff"),
+        ("« Mes séances »", "/mes-seances", "member"),
+        ("échéances", "/deadlines", "member"),
+        ("flux .ics", f"/feeds/{data['feed_token']}.ics", None),
+        ("compte rendu", f"/meetings/{data['meeting_id']}/minutes.docx", "staff"),
+    ]}, data)
+    if scans:
+        print("\nEXPLAIN (PostgreSQL) :\n" + "\n".join(scans))
+    elif "postgresql" in os.environ.get("DATABASE_URL", ""):
+        print("\nEXPLAIN (PostgreSQL) : aucun parcours séquentiel des grandes tables.")
+    failures += len(scans)
     sys.exit(1 if failures else 0)
 
 
