@@ -80,7 +80,9 @@ def _renew_before_bulk_write(state) -> None:
 
 
 def current_generation() -> str | None:
-    return db.session.scalar(select(DataGeneration.token).where(DataGeneration.id == 1))
+    """Read outside the ORM session, in autocommit: a cache hit costs one statement, no transaction."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.scalar(select(DataGeneration.token).where(DataGeneration.id == 1))
 
 
 def _cache() -> RenderCache | None:

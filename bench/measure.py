@@ -119,7 +119,7 @@ def sequential_scans(paths: dict[str, tuple[str, str | None]], data: dict) -> li
                 event.remove(db.engine, "before_cursor_execute", record)
             with db.engine.connect() as connection:
                 rows = dict(connection.exec_driver_sql(
-                    "SELECT relname, reltuples FROM pg_class WHERE relname IN %(tables)s", {"tables": BIG_TABLES}))
+                    "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%(tables)s)", {"tables": list(BIG_TABLES)}).all())
                 big = [table for table in BIG_TABLES if rows.get(table, 0) >= MANY_ROWS]
                 for statement, parameters in statements:
                     if not statement.lstrip().upper().startswith("SELECT"):
