@@ -110,11 +110,13 @@ def restore_command(backup: Path, yes: bool):
 @click.option("--scale", type=float, default=1.0, show_default=True,
               help="Taille relative : 1 = 25 000 séances, 1 500 000 présences, 600 000 points.")
 @click.option("--seed", type=int, default=2020, show_default=True, help="Graine du hasard (jeu reproductible).")
-def generate_load_command(scale: float, seed: int):
+@click.option("--benchmark-meeting/--no-benchmark-meeting", default=True, show_default=True,
+              help="Ajouter la séance de référence du banc d'essai (150 présences, 300 points).")
+def generate_load_command(scale: float, seed: int, benchmark_meeting: bool):
     """Generate a realistic national dataset for benchmarks (bulk inserts)."""
     import time
 
-    from app.loadgen import LoadSize, generate_load
+    from app.loadgen import LoadSize, create_benchmark_meeting, generate_load
 
     if scale <= 0:
         raise click.ClickException("--scale doit être positif.")
@@ -123,4 +125,7 @@ def generate_load_command(scale: float, seed: int):
                            progress=lambda message: click.echo(f"  {time.perf_counter() - started:7.1f} s  {message}"))
     for table, count in counts.items():
         click.echo(f"{table:22} {count:>10,}".replace(",", " "))
+    if benchmark_meeting:
+        meeting = create_benchmark_meeting(seed=seed)
+        click.echo(f"Séance de référence : {meeting.id} (instance {meeting.body_id})")
     click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")

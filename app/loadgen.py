@@ -13,10 +13,12 @@ from typing import Callable, Iterable
 
 from sqlalchemy import func, insert, select, text
 
+from app.calendar.sequence import new_feed_token
 from app.extensions import db
 from app.formatting import paris_datetime
-from app.meetings.defaults import DEFAULT_SECTION_TITLES
+from app.meetings.defaults import DEFAULT_AGENDA_ITEM, DEFAULT_SECTION_TITLES
 from app.models import (
+    AgendaItem,
     Attendance,
     AttendanceStatus,
     Body,
@@ -25,6 +27,7 @@ from app.models import (
     Civility,
     Deadline,
     DeadlineKind,
+    Invitation,
     Meeting,
     MeetingStatus,
     Membership,
@@ -33,6 +36,8 @@ from app.models import (
     RoundTablePoint,
     RoundTableSection,
     Seat,
+    Theme,
+    ensure_default_themes,
 )
 
 REGIONS = [
@@ -205,7 +210,9 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
     progress(f"{counts['person']} personnes")
 
     # Meetings spread over the years, more for plenaries and CTS; attendance sized to the body.
-    body_ids = [body_id for body_id, _, _ in body_sizes]
+    # Plenaries meet three times as often as the average body, territorial councils twice.
+    body_ids = [body_id for body_id, _, members in body_sizes
+                for _ in range(3 if members >= 100 else 2 if members >= 75 else 1)]
     first_meeting = ids.take(Meeting, size.meetings)
     start_day = today - timedelta(days=365 * size.years - 60)
     span = 365 * size.years
@@ -289,3 +296,78 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
     db.session.commit()
     progress("terminé")
     return counts
+
+
+BENCHMARK_BODY_NAME = "Conférence plénière de référence"
+
+
+def create_benchmark_meeting(attendees: int = 150, points: int = 300, other_meetings: int = 120,
+                             deadlines: int = 10, seed: int = 2020, today: date | None = None) -> Meeting:
+    """One held meeting sized like the largest plenaries (150 attendees, 300 nested and themed points),
+    in its own body with ``other_meetings`` lighter meetings over the years, a subscribable feed and
+    ``deadlines`` upcoming deadlines: the fixed target of the benchmark and of the query-bound tests.
+
+    Built with ORM objects (about a thousand rows): the nesting and the themes stay readable."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    ensure_default_themes()
+    themes = list(db.session.scalars(select(Theme).order_by(Theme.position)))
+    organisation = Organisation(name=f"ARS de référence {uuid.uuid4().hex[:6]}", short_name="ARS réf.")
+    body = Body(organisation=organisation, kind=BodyKind.CRSA_PLENARY, name=BENCHMARK_BODY_NAME,
+                short_name="CRSA réf.", feed_token=new_feed_token())
+    members = []
+    for index in range(attendees):
+        civility, first_name = rng.choice(FIRST_NAMES)
+        person = Person(organisation=organisation, civility=civility, first_name=first_name,
+                        last_name=f"{rng.choice(LAST_NAMES)}-{index + 1}", email=f"reference{index + 1}@exemple.fr")
+        members.append(Membership(person=person, body=body, title=rng.choice(TITLES),
+                                  college=f"Collège {rng.randint(1, 8)}", seat=Seat.TITULAIRE, voting=True,
+                                  start_date=today - timedelta(days=365 * 6)))
+    db.session.add_all(members)
+
+    starts_at = paris_datetime(today - timedelta(days=14), 14)
+    meeting = Meeting(body=body, title="Séance plénière de référence", starts_at=starts_at,
+                      ends_at=starts_at + timedelta(hours=3), place="Siège de l'ARS, salle du conseil",
+                      status=MeetingStatus.HELD, context="Contexte de la séance : " + " ; ".join(POINT_WORDS[:6]),
+                      round_table_conclusion="A l'issue du tour de table, il est convenu de poursuivre les travaux.")
+    meeting.agenda_items = [AgendaItem(position=1, title=DEFAULT_AGENDA_ITEM)] + [
+        AgendaItem(position=index + 2, title=f"Point sur {word}") for index, word in enumerate(POINT_WORDS[:5])
+    ]
+    statuses = [AttendanceStatus.PRESENT] * 7 + [AttendanceStatus.EXCUSED] * 2 + [AttendanceStatus.ABSENT]
+    for position, membership in enumerate(members):
+        meeting.invitations.append(Invitation(person=membership.person, title=membership.title))
+        meeting.attendances.append(Attendance(person=membership.person, title=membership.title, voting=True,
+                                              status=rng.choice(statuses), capacity=Capacity.MEMBER,
+                                              position=position))
+    meeting.sections = [RoundTableSection(position=position + 1, title=title)
+                        for position, title in enumerate(DEFAULT_SECTION_TITLES)]
+    parent = None
+    for number in range(points):
+        section = meeting.sections[number * len(meeting.sections) // points]
+        words = rng.sample(POINT_WORDS, 3)
+        nested = number % 3 != 0 and parent is not None and parent.section is section
+        point = RoundTablePoint(
+            position=number, is_proposal=section.title == "Propositions",
+            speaker=rng.choice(members).person if number % 4 == 0 else None,
+            text=f"Renforcer {words[0]} en lien avec {words[1]} : {words[2]}, retour d'expérience n°{number + 1}.",
+            themes=rng.sample(themes, rng.randint(1, 2)) if themes else [],
+        )
+        section.points.append(point)
+        if nested:
+            point.parent = parent
+        else:
+            parent = point
+    meeting.deadlines = [
+        Deadline(position=index, kind=DeadlineKind.DUE_DATE, body=body, due_date=today + timedelta(days=7 * (index + 1)),
+                 title=f"Contributions attendues ({POINT_WORDS[index % len(POINT_WORDS)]})")
+        for index in range(deadlines)
+    ]
+    db.session.add(meeting)
+    for index in range(other_meetings):
+        day = today - timedelta(days=30 * (other_meetings - index)) + timedelta(days=30 * 12)
+        other_start = paris_datetime(day, 10)
+        db.session.add(Meeting(body=body, title=f"Séance plénière n°{index + 1}", starts_at=other_start,
+                               ends_at=other_start + timedelta(hours=2), place="Siège de l'ARS",
+                               status=MeetingStatus.HELD if day < today else MeetingStatus.PLANNED))
+    db.session.commit()
+    return meeting

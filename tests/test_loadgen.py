@@ -34,4 +34,20 @@ def test_generate_load_command_prints_the_counts(app, app_context):
     result = app.test_cli_runner().invoke(args=["generate-load", "--scale", "0.002"])
     assert result.exit_code == 0, result.output
     assert "attendance" in result.output and "Terminé" in result.output
-    assert count(Meeting) == 50
+    assert count(Meeting) == 50 + 1 + 120  # and the benchmark meeting with its body's history
+    assert "Séance de référence" in result.output
+
+
+def test_benchmark_meeting_has_the_size_of_a_large_plenary(app_context):
+    from app.loadgen import create_benchmark_meeting
+    from app.meetings.queries import load_meeting_for_display
+
+    meeting_id = create_benchmark_meeting(other_meetings=5).id
+    db.session.expunge_all()
+    meeting = load_meeting_for_display(meeting_id)
+    points = [point for section in meeting.sections for point in section.points]
+    assert len(meeting.attendances) == len(meeting.invitations) == 150
+    assert len(points) == 300
+    assert sum(point.parent_id is not None for point in points) > 100  # nested
+    assert all(point.themes for point in points)
+    assert meeting.body.feed_token and count(Meeting) == 6

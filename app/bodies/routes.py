@@ -30,6 +30,9 @@ from app.models import Body, BodyKind, Meeting, Membership, Person, Seat
 from app.permissions import get_body_or_404, staff_required, visible_bodies
 
 
+MEETINGS_PER_PAGE = 20  # ten years of a body's history is 100+ meetings
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -41,11 +44,12 @@ def index():
 @login_required
 def detail(body_id: int):
     body = get_body_or_404(body_id)
-    meetings = db.session.scalars(
+    meetings = db.paginate(
         select(Meeting)
         .where(Meeting.body_id == body.id, Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at.desc())
-    ).all()
+        .order_by(Meeting.starts_at.desc()),
+        per_page=MEETINGS_PER_PAGE, error_out=False,
+    )
     memberships = []
     today = date.today()
     if current_user.is_staff:  # members do not see other members' details

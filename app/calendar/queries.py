@@ -11,13 +11,16 @@ from app.formatting import PARIS
 from app.models import Body, Deadline, Invitation, Meeting, Membership, Person
 
 
-def meeting_options():
-    """Loader options for everything ``meeting_event`` reads."""
-    return (
+def meeting_options(with_attendees: bool = True):
+    """Loader options for everything ``meeting_event`` reads; feeds leave the attendees out, so
+    they do not load every invitation of months of meetings."""
+    options = (
         selectinload(Meeting.body).selectinload(Body.organisation),
         selectinload(Meeting.agenda_items),
-        selectinload(Meeting.invitations).selectinload(Invitation.person),
     )
+    if with_attendees:
+        options += (selectinload(Meeting.invitations).selectinload(Invitation.person),)
+    return options
 
 
 def deadline_options():
@@ -81,7 +84,9 @@ def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[
         )
         invited = select(Invitation.meeting_id).where(Invitation.person_id == owner.id)
         meetings_query = meetings_query.where(or_(Meeting.body_id.in_(current_bodies), Meeting.id.in_(invited)))
-    meetings = list(db.session.scalars(meetings_query.options(*meeting_options()).order_by(Meeting.starts_at)))
+    meetings = list(db.session.scalars(
+        meetings_query.options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at)
+    ))
     meeting_ids = {meeting.id for meeting in meetings}
     if isinstance(owner, Body):
         recorded_at = select(Meeting.id).where(Meeting.body_id == owner.id, Meeting.deleted_at.is_(None))

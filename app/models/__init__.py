@@ -2,6 +2,7 @@
 from app.models.accounts import Role, User
 from app.models.audit import AuditEvent
 from app.models.bodies import Body, BodyKind, Membership, Seat
+from app.models.cache import DataGeneration
 from app.models.calendar import (
     ConvocationDelivery,
     DeadlineReminderDelivery,
@@ -36,4 +37,5 @@ __all__ = [
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
     "ConvocationDelivery", "DeadlineReminderDelivery", "DeliveryKind", "DeliveryStatus", "UsedAnswerLink",
+    "DataGeneration",
 ]

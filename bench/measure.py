@@ -1,0 +1,218 @@
+"""Load the running app with wrk and print the benchmark table (run by bench/run.sh).
+
+Logs in (session cookie), checks each URL answers 200 with that cookie, then runs wrk on each for
+``--duration`` seconds and prints requests/s, p50/p95/p99 and the ratio to the bare route. Then
+times a body feed of 500 events over HTTP, and the compte rendu build against python-docx's
+fastest plain-document path.
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+# One browser: Flask-Login's session protection ties the session to the user agent.
+USER_AGENT = "seances-bench"
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def session_cookie(base: str, email: str, password: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password}).encode()
+    opener.open(f"{base}/login", data=data)
+    cookie = next((c for c in jar if c.name == "session"), None)
+    if cookie is None:
+        raise SystemExit(f"connexion impossible pour {email}")
+    return f"session={cookie.value}"
+
+
+def fetch(url: str, cookie: str | None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def run_wrk(url: str, cookie: str | None, duration: int, connections: int) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(BENCH / "report.lua"),
+               "-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    fields = next(line for line in output.splitlines() if line.startswith("RESULT")).split()[1:]
+    requests, seconds = int(fields[0]), float(fields[1])
+    errors = sum(int(value) for value in fields[2:7])
+    p50, p95, p99 = (int(value) / 1000 for value in fields[7:10])
+    return {"rps": requests / seconds, "requests": requests, "errors": errors, "p50": p50, "p95": p95, "p99": p99}
+
+
+def median_time(function, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def uncached_feed(token: str, runs: int = 9) -> tuple[int, float]:
+    """The whole request of a feed (queries, events, .ics) with the render cache off: its true cost."""
+    from app import create_app
+
+    client = create_app({"RENDER_CACHE_MAX_BYTES": 0}).test_client()
+    response = client.get(f"/feeds/{token}.ics")
+    assert response.status_code == 200
+    return response.get_data().count(b"BEGIN:VEVENT"), median_time(lambda: client.get(f"/feeds/{token}.ics"), runs)
+
+
+BIG_TABLES = ("attendance", "round_table_point", "meeting", "deadline", "invitation")
+MANY_ROWS = 2_000  # below this, PostgreSQL rightly prefers reading the whole table
+
+
+def sequential_scans(paths: dict[str, tuple[str, str | None]], data: dict) -> list[str]:
+    """PostgreSQL only: EXPLAIN every statement the pages run (render cache off) and list the
+    sequential scans of the big tables (once they hold ``MANY_ROWS`` rows, after ANALYZE): those
+    would grow with the history."""
+    from sqlalchemy import event
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"RENDER_CACHE_MAX_BYTES": 0, "WTF_CSRF_ENABLED": False})
+    found = []
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return found
+        for label, (path, who) in paths.items():
+            client = app.test_client()
+            if who:
+                client.post("/login", data={"email": data[who], "password": data["password"]})
+            statements = []
+            record = lambda conn, cursor, statement, parameters, context, many: statements.append((statement, parameters))
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                assert client.get(path).status_code == 200, path
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+            with db.engine.connect() as connection:
+                rows = dict(connection.exec_driver_sql(
+                    "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%(tables)s)", {"tables": list(BIG_TABLES)}).all())
+                big = [table for table in BIG_TABLES if rows.get(table, 0) >= MANY_ROWS]
+                for statement, parameters in statements:
+                    if not statement.lstrip().upper().startswith("SELECT"):
+                        continue
+                    plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
+                    for table in big:
+                        if f"Seq Scan on {table} " in plan + " ":
+                            found.append(f"{label} : parcours séquentiel de {table}\n{statement[:300]}")
+    return found
+
+
+def minutes_against_python_docx(meeting_id: int, runs: int = 5) -> tuple[float, float, int, int]:
+    """Build time of the compte rendu (loaded once) and of python-docx's fastest plain document of
+    the same size; both include saving the .docx."""
+    from bench_documents import plain_document
+
+    from app import create_app
+    from app.documents.minutes import build_minutes
+    from app.documents.word import document_bytes
+    from app.meetings.queries import load_meeting_for_display
+
+    with create_app().app_context():
+        meeting = load_meeting_for_display(meeting_id)
+        document = build_minutes(meeting, draft=True)
+        paragraphs, rows = len(document.paragraphs), sum(len(table.rows) for table in document.tables)
+        built = median_time(lambda: document_bytes(build_minutes(meeting, draft=True)), runs)
+    fastest = median_time(lambda: plain_document(paragraphs, rows, public_cells=False), runs)
+    return built, fastest, paragraphs, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8765")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--dataset", required=True, help="JSON line printed by prepare.py")
+    arguments = parser.parse_args()
+    data = json.loads(arguments.dataset)
+    base = arguments.base
+    staff = session_cookie(base, data["staff"], data["password"])
+    member = session_cookie(base, data["member"], data["password"])
+    targets = [
+        ("route nue /_bench/ping (référence)", "/_bench/ping", None, None),
+        ("page de séance (150 présents, 300 points)", f"/meetings/{data['meeting_id']}", staff, 0.20),
+        ("page d'instance", f"/bodies/{data['body_id']}", staff, 0.30),
+        ("« Mes séances » (membre)", "/mes-seances", member, 0.30),
+        ("flux .ics d'instance", f"/feeds/{data['feed_token']}.ics", None, 0.30),
+        ("compte rendu .docx", f"/meetings/{data['meeting_id']}/minutes.docx", staff, 0.30),
+    ]
+    for label, path, cookie, _ in targets:
+        status, _body = fetch(base + path, cookie)
+        if status != 200:
+            raise SystemExit(f"{label} : {path} répond {status} au lieu de 200")
+
+    results = []
+    for label, path, cookie, target in targets:
+        print(f"  wrk {arguments.duration} s : {label}…", file=sys.stderr)
+        results.append((label, target, run_wrk(base + path, cookie, arguments.duration, arguments.connections)))
+    baseline = results[0][2]["rps"]
+    print(f"\n{'Page':45} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'erreurs':>8} {'ratio':>7} {'cible':>6}")
+    failures = 0
+    for label, target, result in results:
+        ratio = result["rps"] / baseline
+        verdict = "" if target is None else ("ok" if ratio >= target else "MANQUÉ")
+        failures += result["errors"] + (verdict == "MANQUÉ")
+        print(f"{label:45} {result['rps']:8.0f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
+              f"{result['errors']:8d} {ratio:7.0%} {'' if target is None else f'≥{target:.0%}':>6} {verdict}")
+
+    events, feed_seconds = uncached_feed(data["feed_500_token"])
+    feed_ok = feed_seconds <= 0.1
+    print(f"\nFlux de {events} événements, sans cache (requête complète) : {feed_seconds * 1000:.1f} ms (médiane) "
+          f"— cible ≤ 100 ms {'ok' if feed_ok else 'MANQUÉ'}")
+    built, fastest, paragraphs, rows = minutes_against_python_docx(data["meeting_id"])
+    minutes_ok = built <= 2 * fastest
+    print(f"Compte rendu ({paragraphs} paragraphes, {rows} lignes) : {built * 1000:.1f} ms ; python-docx, chemin "
+          f"le plus rapide : {fastest * 1000:.1f} ms ; rapport {built / fastest:.2f} — cible ≤ 2 "
+          f"{'ok' if minutes_ok else 'MANQUÉ'}")
+    failures += (not feed_ok) + (not minutes_ok)
+    scans = sequential_scans({label: (path, who) for label, path, who in [
+        ("page de séance", f"/meetings/{data['meeting_id']}", "staff"),
+        ("page d'instance", f"/bodies/{data['body_id']}", "staff"),
+        ("« Mes séances »", "/mes-seances", "member"),
+        ("échéances", "/deadlines", "member"),
+        ("flux .ics", f"/feeds/{data['feed_token']}.ics", None),
+        ("compte rendu", f"/meetings/{data['meeting_id']}/minutes.docx", "staff"),
+    ]}, data)
+    if scans:
+        print("\nEXPLAIN (PostgreSQL) :\n" + "\n".join(scans))
+    elif "postgresql" in os.environ.get("DATABASE_URL", ""):
+        print("\nEXPLAIN (PostgreSQL) : aucun parcours séquentiel des grandes tables.")
+    failures += len(scans)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Build (or reuse) the benchmark dataset and its accounts; prints a JSON line for measure.py.
+
+    .venv/bin/python bench/prepare.py --scale 0.1     (DATABASE_URL chooses the database)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import select, text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.calendar.sequence import new_feed_token  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.formatting import paris_datetime  # noqa: E402
+from app.render_cache import renew_generation  # noqa: E402
+from app.loadgen import BENCHMARK_BODY_NAME, LoadSize, create_benchmark_meeting, generate_load  # noqa: E402
+from app.models import (  # noqa: E402
+    Body,
+    BodyKind,
+    Deadline,
+    DeadlineKind,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Role,
+    User,
+    ensure_default_themes,
+    utc_now,
+)
+
+PASSWORD = "banc-d-essai-2026"
+STAFF_EMAIL = "banc-secretariat@exemple.fr"
+MEMBER_EMAIL = "banc-membre@exemple.fr"
+FEED_BODY_NAME = "Groupe de travail au calendrier chargé"
+
+
+def create_feed_body(events: int = 500) -> Body:
+    """A body whose feed holds ``events`` events in its window: half meetings, half deadlines, within
+    the last five months and the next five."""
+    organisation = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
+    body = Body(organisation=organisation, kind=BodyKind.WORKING_GROUP, name=FEED_BODY_NAME, short_name="GT chargé",
+                feed_token=new_feed_token())
+    today = utc_now().date()
+    meetings = events // 2
+    for index in range(meetings):
+        day = today - timedelta(days=150) + timedelta(days=300 * index // meetings)
+        start = paris_datetime(day, 9 + index % 8)
+        meeting = Meeting(body=body, title=f"Réunion de travail n°{index + 1}", starts_at=start,
+                          ends_at=start + timedelta(hours=1), place="Visioconférence",
+                          status=MeetingStatus.HELD if day < today else MeetingStatus.PLANNED)
+        meeting.deadlines = [Deadline(kind=DeadlineKind.DUE_DATE, title=f"Retour des contributions n°{index + 1}",
+                                      due_date=day + timedelta(days=3), body=body)]
+        db.session.add(meeting)
+    db.session.commit()
+    return body
+
+
+def account(email: str, role: Role, person=None) -> None:
+    if db.session.scalar(select(User).where(User.email == email)) is None:
+        user = User(email=email, role=role, person=person)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=0.1)
+    scale = parser.parse_args().scale
+    app = create_app()
+    with app.app_context():
+        db.create_all()
+        ensure_default_themes()
+        db.session.commit()
+        body = db.session.scalar(select(Body).where(Body.name == BENCHMARK_BODY_NAME))
+        if body is None:
+            started = time.perf_counter()
+            counts = generate_load(LoadSize.scaled(scale),
+                                   progress=lambda message: print(f"  {time.perf_counter() - started:7.1f} s  {message}",
+                                                                  file=sys.stderr))
+            print(f"  jeu généré : {counts}", file=sys.stderr)
+            create_benchmark_meeting()
+            create_feed_body()
+            body = db.session.scalar(select(Body).where(Body.name == BENCHMARK_BODY_NAME))
+            if db.engine.dialect.name == "postgresql":
+                db.session.commit()
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(text("ANALYZE"))
+            print(f"  préparé en {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        meeting = db.session.scalar(select(Meeting).where(Meeting.body_id == body.id, Meeting.title ==
+                                                          "Séance plénière de référence"))
+        feed_body = db.session.scalar(select(Body).where(Body.name == FEED_BODY_NAME))
+        account(STAFF_EMAIL, Role.SECRETARIAT)
+        account(MEMBER_EMAIL, Role.MEMBER, person=meeting.attendances[0].person)
+        renew_generation(db.session.connection())  # a dataset restored from elsewhere may have none yet
+        db.session.commit()
+        print(json.dumps({
+            "meeting_id": meeting.id, "body_id": body.id, "feed_token": body.feed_token,
+            "feed_500_token": feed_body.feed_token, "password": PASSWORD,
+            "staff": STAFF_EMAIL, "member": MEMBER_EMAIL,
+        }))
+
+
+if __name__ == "__main__":
+    main()

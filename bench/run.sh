@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmark of Séances under load (not part of the test suite). See README, « Performances ».
+#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4]
+# Generates the dataset once per engine and scale (reused afterwards), serves the app with gunicorn
+# (2 workers) on 127.0.0.1, and measures it with wrk; prints a table of ratios to a bare route.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=sqlite SCALE=0.1 DURATION=10 CONNECTIONS=4 PORT=${BENCH_PORT:-8765}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) DB=$2; shift 2 ;;
+    --scale) SCALE=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    *) echo "option inconnue : $1" >&2; exit 2 ;;
+  esac
+done
+PYTHON=${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )}
+BIN=$(dirname "$PYTHON")
+
+if ! command -v wrk >/dev/null; then
+  echo "wrk absent : installation (apt-get install -y wrk)" >&2
+  apt-get install -y wrk >/dev/null
+fi
+
+DATA_DIR=${BENCH_DATA_DIR:-/tmp/seances-bench}
+mkdir -p "$DATA_DIR"
+case "$DB" in
+  sqlite) export DATABASE_URL="sqlite:///$DATA_DIR/seances-$SCALE.sqlite" ;;
+  postgresql)
+    PG=${BENCH_POSTGRES:-postgresql://postgres@127.0.0.1:5432}
+    NAME="seances_bench_${SCALE//./_}"
+    psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$NAME'" | grep -q 1 \
+      || psql "$PG/postgres" -qc "CREATE DATABASE $NAME"
+    export DATABASE_URL="$PG/$NAME" ;;
+  *) echo "--db sqlite ou postgresql" >&2; exit 2 ;;
+esac
+export SECRET_KEY=${SECRET_KEY:-banc-d-essai} RATELIMIT_STORAGE_URI=memory://
+
+echo "Jeu de données ($DB, échelle $SCALE)…" >&2
+DATASET=$("$PYTHON" bench/prepare.py --scale "$SCALE" | tail -n 1)
+
+"$BIN/gunicorn" --workers 2 --bind "127.0.0.1:$PORT" --log-level warning \
+  --chdir bench wsgi_bench:app > "$DATA_DIR/gunicorn.log" 2>&1 &
+GUNICORN=$!
+trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/_bench/ping" >/dev/null && break; sleep 0.2; done
+
+echo "Mesures ($DURATION s par page, $CONNECTIONS connexions)…" >&2
+"$PYTHON" bench/measure.py --base "http://127.0.0.1:$PORT" --duration "$DURATION" \
+  --connections "$CONNECTIONS" --dataset "$DATASET"

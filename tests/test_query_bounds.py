@@ -1,0 +1,78 @@
+"""Pages and exports run as many SQL statements for a meeting of 150 attendees and 300 points in a body
+of 120 meetings as for one ten times smaller: everything is loaded up front, lists are paginated."""
+from dataclasses import dataclass
+
+import pytest
+
+from app.extensions import db
+from app.loadgen import create_benchmark_meeting
+from app.models import Meeting, Role
+from tests.conftest import create_user, log_in
+from tests.query_count import count_queries, fresh_session
+
+
+@dataclass
+class World:
+    meeting_id: int
+    body_id: int
+    feed_token: str
+    member: object  # a logged-in test client of a member of the body
+
+
+def build_world(app, factor: int) -> World:
+    meeting = create_benchmark_meeting(attendees=15 * factor, points=30 * factor, other_meetings=12 * factor,
+                                       deadlines=2 * factor, seed=factor)
+    person = meeting.attendances[0].person
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=person))
+    return World(meeting.id, meeting.body_id, meeting.body.feed_token, member)
+
+
+PAGES = {
+    "meeting page": ("staff", "/meetings/{meeting_id}"),
+    "meeting page (member)": ("member", "/meetings/{meeting_id}"),
+    "body page": ("staff", "/bodies/{body_id}"),
+    "body page (member)": ("member", "/bodies/{body_id}"),
+    "mes séances": ("member", "/mes-seances"),
+    "deadlines": ("member", "/deadlines"),
+    "body feed": ("anonymous", "/feeds/{feed_token}.ics"),
+    "meeting calendar file": ("member", "/meetings/{meeting_id}.ics"),
+    "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx"),
+    "attendance sheet": ("staff", "/meetings/{meeting_id}/attendance"),
+    "round-table editor": ("staff", "/meetings/{meeting_id}/round-table"),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_queries_do_not_grow_with_the_meeting_and_the_body(app, app_context, secretariat_client, page):
+    who, url = PAGES[page]
+    small, large = build_world(app, 1), build_world(app, 10)
+    counts = []
+    for world in (small, large):
+        client = {"staff": secretariat_client, "member": world.member, "anonymous": app.test_client()}[who]
+        fresh_session()
+        counts.append(count_queries(client, url.format(**vars(world))))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} statements for the small meeting, {counts[1]} for the large one"
+
+
+def test_the_large_world_really_is_ten_times_larger(app, app_context):
+    from sqlalchemy import func, select
+
+    from app.models import Attendance, RoundTablePoint, RoundTableSection
+
+    world = build_world(app, 10)
+    attendances = db.session.scalar(select(func.count()).where(Attendance.meeting_id == world.meeting_id))
+    points = db.session.scalar(select(func.count()).select_from(RoundTablePoint).join(RoundTableSection)
+                               .where(RoundTableSection.meeting_id == world.meeting_id))
+    meetings = db.session.scalar(select(func.count()).where(Meeting.body_id == world.body_id))
+    assert (attendances, points, meetings) == (150, 300, 121)
+
+
+def test_body_page_lists_its_meetings_twenty_at_a_time(app, app_context, secretariat_client):
+    import re
+
+    world = build_world(app, 10)  # 121 meetings
+    first = secretariat_client.get(f"/bodies/{world.body_id}").get_data(as_text=True)
+    last = secretariat_client.get(f"/bodies/{world.body_id}?page=7").get_data(as_text=True)
+    meeting_links = re.compile(r'href="/meetings/\d+"')
+    assert len(meeting_links.findall(first)) == 20 and "Page 1 sur 7" in first and "Page suivante" in first
+    assert len(meeting_links.findall(last)) == 1 and "Page précédente" in last
