@@ -32,6 +32,8 @@ class Config:
     FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
     ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
     MAIL_TIMEOUT = 30  # seconds
+    # Largest request body (the French 413 page answers beyond); routes with uploads set a lower limit.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
 
 def load_config(app, overrides: dict | None) -> None:

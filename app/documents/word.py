@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from collections.abc import Iterable, Sequence
 
 import docx
@@ -91,8 +92,8 @@ class WordWriter:
             try:
                 first.add_run().add_picture(io.BytesIO(organisation.logo), height=LOGO_HEIGHT)
                 first = header.add_paragraph()
-            except UnrecognizedImageError:
-                pass  # a logo Word cannot show must not stop the document
+            except (UnrecognizedImageError, ValueError, struct.error):  # UnicodeDecodeError is a ValueError
+                pass  # a logo Word cannot show (damaged file) must not stop the document
         if organisation is not None:
             first.add_run(clean(organisation.name)).bold = True
         for line in lines:

@@ -3,6 +3,7 @@ from sqlalchemy import func, or_, select
 
 from app.bodies.domain import default_organisation
 from app.extensions import db
+from app.forms import without_control_characters
 from app.models import Civility, Person
 from app.people import bp
 from app.people.domain import email_taken
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 @bp.route("/")
 @staff_required
 def index():
-    search = request.args.get("q", "").strip()
+    search = without_control_characters(request.args.get("q", "")).strip()
     query = select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
     if search:
         pattern = f"%{search.lower()}%"
