@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, FloatField, SelectMultipleField, TimeField
@@ -78,10 +79,20 @@ def optional_int(value) -> int | None:
     """Coerce for selects whose first choice « — » means nothing chosen."""
     if value in (None, "", "None"):
         return None
+    return id_number(value)  # a ValueError makes the select say « choix invalide »
+
+
+def id_number(value) -> int:
+    """An id from a form or a query string; ValueError unless it fits an id column."""
     number = int(value)
     if not 0 < number <= MAX_ID:
-        raise ValueError("not an id")  # the select then says « choix invalide »
+        raise ValueError("not an id")
     return number
+
+
+def page_number() -> int:
+    """``?page=`` of a paginated list: 1 when missing or absurd (a huge number overflows the OFFSET)."""
+    return request.args.get("page", 1, type=id_number)
 
 
 class MultiCheckboxField(SelectMultipleField):
