@@ -6,7 +6,7 @@ import re
 from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, FloatField, SelectMultipleField, TimeField
+from wtforms import DateField, FloatField, IntegerField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -48,6 +48,16 @@ class FrenchForm(FlaskForm):
 
         def wrap_formdata(self, form, formdata):
             return clean_formdata(super().wrap_formdata(form, formdata))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then one for every whole number: it must fit a database integer."""
+        valid = super().validate(extra_validators)
+        for form_field in self:
+            if isinstance(form_field, IntegerField) and isinstance(form_field.data, int) \
+                    and abs(form_field.data) > MAX_ID:
+                form_field.errors.append("Nombre trop grand.")
+                valid = False
+        return valid
 
 
 class FrenchFloatField(FloatField):

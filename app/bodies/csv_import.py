@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app.bodies.domain import current_titulaires
 from app.extensions import db
 from app.formatting import short_date
+from app.forms import CONTROL_CHARACTERS
 from app.models import Body, Civility, Membership, Person, Seat
 
 # (header as documented, key, required)
@@ -73,13 +74,15 @@ class ImportPreview:
 def decode_upload(data: bytes) -> str:
     """UTF-8 (with or without BOM) first, else Windows-1252 as saved by Excel."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile("Le fichier n'est pas un texte en UTF-8 ou Windows-1252.") from error
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise UnreadableFile("Le fichier n'est pas un texte en UTF-8 ou Windows-1252.") from error
+    if CONTROL_CHARACTERS.search(text):  # a text file has none: an image, a PDF or an .xlsx renamed .csv
+        raise UnreadableFile("Le fichier n'est pas un fichier texte CSV (enregistrez-le au format CSV).")
+    return text
 
 
 def normalise_header(header: str) -> str:

@@ -1,11 +1,9 @@
-import struct
-
-from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from flask_wtf.file import FileField, FileSize
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.documents.word import UNREADABLE_IMAGE_ERRORS
 from app.forms import FrenchForm
 
 MAX_LOGO_BYTES = 500 * 1024
@@ -26,7 +24,7 @@ def logo_mimetype(content: bytes) -> str | None:
         return None
     try:
         Image.from_blob(content)
-    except (UnrecognizedImageError, ValueError, struct.error, IndexError):
+    except UNREADABLE_IMAGE_ERRORS:
         return None
     return mimetype
 
