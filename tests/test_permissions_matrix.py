@@ -11,6 +11,7 @@ import socket
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from app.access import ENDPOINT_AUDIENCE, Audience
@@ -162,7 +163,7 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, demo, role, monke
     other_body_member()
     values = url_values(demo)
     client, user = client_for(app, role)
-    hidden_addresses = foreign_emails(user) if role in ("member", "other_member") else set()
+    hidden_addresses = foreign_emails(user) if role not in STAFF_ROLES else set()
     wrong = []
     for method, endpoint, rule in requests_to_try(app):
         url = build_url(app, rule, values)
@@ -212,6 +213,30 @@ def test_member_reads_the_minutes_only_once_published(app, demo, secretariat_cli
     response = member.get(f"/meetings/{demo.id}/minutes.docx")
     assert response.status_code == 200
     assert response.data[:2] == b"PK"
+
+
+def test_member_reads_the_tour_de_table_only_once_the_minutes_are_published(app, demo, secretariat_client):
+    """The meeting page and the search give members nothing of a draft compte rendu."""
+    point_text = demo.sections[0].top_level_points[0].text
+    word = next(word for word in point_text.split()
+                if len(word) > 6 and word.lower() not in (demo.title + demo.context + demo.working_method).lower())
+    present = demo.members_present[0].person.formal_name
+    member, _ = client_for(app, "member")
+
+    def what_the_member_reads() -> str:
+        return (member.get(f"/meetings/{demo.id}").get_data(as_text=True)
+                + member.get("/recherche", query_string={"texte": word}).get_data(as_text=True))
+
+    draft = what_the_member_reads()
+    assert str(escape(point_text)) not in draft and str(escape(present)) not in draft
+    assert "<mark>" not in draft and f'href="/meetings/{demo.id}"' not in draft.split("<h1", 2)[2]  # not found
+    staff_page = secretariat_client.get(f"/meetings/{demo.id}").get_data(as_text=True)
+    assert str(escape(point_text)) in staff_page
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/validate")
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/publish")
+    published = what_the_member_reads()
+    assert str(escape(point_text)) in published and str(escape(present)) in published
+    assert "<mark>" in published
 
 
 def test_member_of_another_body_sees_nothing_of_the_working_group(app, demo):

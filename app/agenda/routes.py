@@ -36,6 +36,6 @@ def search():
             search_meetings(current_user, text=text, body_id=form.instance.data, start=form.du.data, end=form.au.data),
             page=page_number(), per_page=PER_PAGE, error_out=False,
         )
-        excerpts = excerpts_for(results.items, text)
+        excerpts = excerpts_for(results.items, text, current_user)
     status = 422 if searched and form.errors else 200
     return render_template("agenda/search.html", form=form, results=results, excerpts=excerpts), status

@@ -23,6 +23,7 @@ from app.meetings.scheduling import (
     schedule_meeting,
 )
 from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person
+from app.documents.workflow import minutes_visible_to
 from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
 
@@ -35,7 +36,8 @@ def detail(meeting_id: int):
     if not can_view_meeting(current_user, meeting):
         abort(403)
     return render_template(
-        "meetings/detail.html", meeting=meeting, deadline_lines=deadline_outline(meeting.deadlines)
+        "meetings/detail.html", meeting=meeting, deadline_lines=deadline_outline(meeting.deadlines),
+        record_visible=minutes_visible_to(current_user, meeting),
     )
 
 
