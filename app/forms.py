@@ -15,8 +15,7 @@ _FRENCH = get_translations(["fr"])
 
 # Control characters nobody types: NUL (refused by PostgreSQL), the other C0 controls but tab and line
 # breaks, DEL, and the two non-characters; none of them may appear in XML (.docx) either.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 # Largest id a column holds (a 32-bit integer in PostgreSQL): a bigger number in a form or a URL is no id.
 MAX_ID = 2**31 - 1
