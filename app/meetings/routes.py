@@ -23,13 +23,14 @@ from app.meetings.scheduling import (
     schedule_meeting,
 )
 from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person
-from app.documents.workflow import minutes_visible_to
 from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
 
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
+    from app.documents.workflow import minutes_visible_to  # documents imports meetings
+
     meeting = load_meeting_for_display(meeting_id)
     if meeting is None or meeting.deleted_at is not None:
         abort(404)
