@@ -34,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     from app.security import init_security
 
     init_security(app)
+    from app.access import init_access
+
+    init_access(app)
     app.jinja_env.filters.update(JINJA_FILTERS)
     app.jinja_env.globals["nav_links"] = navigation_links
     register_blueprints(app)
@@ -66,11 +69,12 @@ def register_blueprints(app: Flask) -> None:
     from app.documents import bp as documents_bp
     from app.main import bp as main_bp
     from app.meetings import bp as meetings_bp
+    from app.organisation import bp as organisation_bp
     from app.people import bp as people_bp
     from app.roundtable import bp as roundtable_bp
 
     for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp, people_bp, deadlines_bp,
-                      attendance_bp, roundtable_bp, agenda_bp, admin_bp):
+                      attendance_bp, roundtable_bp, agenda_bp, admin_bp, organisation_bp):
         app.register_blueprint(blueprint)
 
 
@@ -84,6 +88,7 @@ NAVIGATION = [
     ("deadlines.index", "Échéances", False),
     ("agenda.search", "Rechercher", False),
     ("documents.synthesis", "Synthèse", True),
+    ("organisation.settings", "Organisation", True),
 ]
 
 
@@ -91,10 +96,13 @@ def navigation_links() -> list[tuple[str, str]]:
     from flask import current_app
     from flask_login import current_user
 
+    from app.access import may_open
+
     return [
         (endpoint, label)
         for endpoint, label, staff_only in NAVIGATION
         if endpoint in current_app.view_functions and (current_user.is_staff or not staff_only)
+        and may_open(current_user, endpoint)
     ]
 
 

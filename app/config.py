@@ -34,6 +34,8 @@ class Config:
     ANONYMISE_MINUTES_AFTER_YEARS = 10  # validated minutes older than this lose the names of anonymised people
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password reset link stays valid
     MAIL_TIMEOUT = 30  # seconds
+    # Largest request body (the French 413 page answers beyond); routes with uploads set a lower limit.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
 
 def load_config(app, overrides: dict | None) -> None:

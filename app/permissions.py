@@ -6,10 +6,10 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, exists, select, true
 
 from app.extensions import db
-from app.models import Body, Meeting, Membership, Person, Role, User
+from app.models import Body, Meeting, Membership, Minutes, MinutesStatus, Person, Role, User
 
 
 def roles_required(*roles: Role):
@@ -60,6 +60,15 @@ def can_view_body(user: User, body: Body) -> bool:
 
 def can_view_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.deleted_at is None and can_view_body(user, meeting.body)
+
+
+def record_readable(user: User) -> ColumnElement[bool]:
+    """SQL condition on ``Meeting``: the user may read what the compte rendu records (tour de table,
+    participants): staff always, members once it is published (``documents.workflow.minutes_visible_to``)."""
+    if user.is_staff:
+        return true()
+    return exists(select(Minutes.id).where(Minutes.meeting_id == Meeting.id,
+                                           Minutes.status == MinutesStatus.PUBLISHED))
 
 
 def can_edit(user: User) -> bool:

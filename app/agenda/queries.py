@@ -5,14 +5,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.formatting import paris_datetime
 from app.meetings.queries import meetings_visible_to
 from app.models import Attendance, Invitation, Meeting, RoundTablePoint, RoundTableSection, User, utc_now
-from app.permissions import member_body_ids
+from app.permissions import member_body_ids, record_readable
 
 AGENDA_LOADING = (selectinload(Meeting.body), selectinload(Meeting.agenda_items), selectinload(Meeting.minutes))
 
@@ -68,7 +68,8 @@ def search_meetings(user: User, *, text: str = "", body_id: int | None = None, s
         query = query.where(Meeting.starts_at < paris_datetime(end + timedelta(days=1), 0))
     if text:
         query = query.where(or_(
-            contains_text(Meeting.title, text), contains_text(Meeting.context, text), exists(point_matches(text)),
+            contains_text(Meeting.title, text), contains_text(Meeting.context, text),
+            and_(record_readable(user), exists(point_matches(text))),  # no draft minutes for members
         ))
     return query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
 
@@ -92,8 +93,9 @@ def excerpt(text: str, needle: str, width: int = 80) -> Excerpt | None:
                    after + ("…" if end + width < len(text) else ""))
 
 
-def excerpts_for(meetings: list[Meeting], text: str) -> dict[int, Excerpt]:
-    """One excerpt per meeting: from a matching point of the tour de table, else from the context.
+def excerpts_for(meetings: list[Meeting], text: str, user: User) -> dict[int, Excerpt]:
+    """One excerpt per meeting: from a matching point of the tour de table the user may read, else from
+    the context.
 
     The matching points of all the page's meetings are read in one query.
     """
@@ -102,8 +104,9 @@ def excerpts_for(meetings: list[Meeting], text: str) -> dict[int, Excerpt]:
     rows = db.session.execute(
         select(RoundTableSection.meeting_id, RoundTablePoint.text)
         .join(RoundTablePoint, RoundTablePoint.section_id == RoundTableSection.id)
+        .join(Meeting, Meeting.id == RoundTableSection.meeting_id)
         .where(RoundTableSection.meeting_id.in_([meeting.id for meeting in meetings]),
-               contains_text(RoundTablePoint.text, text))
+               contains_text(RoundTablePoint.text, text), record_readable(user))
         .order_by(RoundTableSection.position, RoundTablePoint.position)
     ).all()
     found: dict[int, Excerpt] = {}

@@ -5,6 +5,7 @@ from app.agenda import bp
 from app.agenda.forms import SearchForm
 from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, past, search_meetings, upcoming
 from app.extensions import db
+from app.forms import page_number
 from app.permissions import visible_bodies
 
 PER_PAGE = 10
@@ -14,7 +15,7 @@ PER_PAGE = 10
 @login_required
 def my_meetings():
     query = my_meetings_query(current_user)
-    past_page = db.paginate(past(query), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    past_page = db.paginate(past(query), page=page_number(), per_page=PER_PAGE,
                             error_out=False)
     return render_template("agenda/my_meetings.html", upcoming=upcoming(query), past_page=past_page,
                            linked=current_user.person_id is not None)
@@ -33,8 +34,8 @@ def search():
         text = (form.texte.data or "").strip()
         results = db.paginate(
             search_meetings(current_user, text=text, body_id=form.instance.data, start=form.du.data, end=form.au.data),
-            page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
+            page=page_number(), per_page=PER_PAGE, error_out=False,
         )
-        excerpts = excerpts_for(results.items, text)
+        excerpts = excerpts_for(results.items, text, current_user)
     status = 422 if searched and form.errors else 200
     return render_template("agenda/search.html", form=form, results=results, excerpts=excerpts), status

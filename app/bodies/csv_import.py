@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app.bodies.domain import current_titulaires
 from app.extensions import db
 from app.formatting import short_date
+from app.forms import CONTROL_CHARACTERS
 from app.models import Body, Civility, Membership, Person, Seat
 
 # (header as documented, key, required)
@@ -73,13 +74,15 @@ class ImportPreview:
 def decode_upload(data: bytes) -> str:
     """UTF-8 (with or without BOM) first, else Windows-1252 as saved by Excel."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile("Le fichier n'est pas un texte en UTF-8 ou Windows-1252.") from error
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise UnreadableFile("Le fichier n'est pas un texte en UTF-8 ou Windows-1252.") from error
+    if CONTROL_CHARACTERS.search(text):  # a text file has none: an image, a PDF or an .xlsx renamed .csv
+        raise UnreadableFile("Le fichier n'est pas un fichier texte CSV (enregistrez-le au format CSV).")
+    return text
 
 
 def normalise_header(header: str) -> str:
@@ -93,6 +96,10 @@ def _detect_delimiter(first_line: str) -> str:
     return max((";", ",", "\t"), key=first_line.count)
 
 
+def _unreadable(reader, error: csv.Error) -> str:
+    return f"Ligne {reader.line_num} : le fichier n'est pas un CSV lisible ({error})."
+
+
 def read_members_csv(text: str, body: Body) -> ImportPreview:
     """Every row of the file checked against the body's members and the rest of the file."""
     first_line = text.split("\n", 1)[0]
@@ -101,6 +108,8 @@ def read_members_csv(text: str, body: Body) -> ImportPreview:
         headers = next(reader)
     except StopIteration:
         return ImportPreview([], ["Le fichier est vide."])
+    except csv.Error as error:  # a header line of several hundred kilobytes
+        return ImportPreview([], [_unreadable(reader, error)])
     keys_by_header = {normalise_header(header): key for header, key, _ in COLUMNS}
     column_keys = [keys_by_header.get(normalise_header(header)) for header in headers]
     missing = [header for header, key, required in COLUMNS if required and key not in column_keys]
@@ -118,7 +127,7 @@ def read_members_csv(text: str, body: Body) -> ImportPreview:
                     row_values[key] = value.strip()
             rows.append(ImportRow(line=reader.line_num, values=row_values))
     except csv.Error as error:  # a stray quote, a cell of several hundred kilobytes
-        return ImportPreview([], [f"Ligne {reader.line_num} : le fichier n'est pas un CSV lisible ({error})."])
+        return ImportPreview([], [_unreadable(reader, error)])
     if not rows:
         return ImportPreview([], ["Le fichier ne contient aucune ligne de membre."])
     _check_rows(rows, body)

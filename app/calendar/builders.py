@@ -147,9 +147,11 @@ def build_calendar(events: Iterable[Event], method: str | None = None, name: str
     return calendar
 
 
-def meeting_calendar(meeting: Meeting, method: str | None = None, stamp: datetime | None = None) -> Calendar:
-    """The .ics of one meeting; METHOD:REQUEST / CANCEL for e-mails."""
-    return build_calendar([meeting_event(meeting, stamp=stamp)], method=method)
+def meeting_calendar(meeting: Meeting, method: str | None = None, stamp: datetime | None = None,
+                     with_attendees: bool = True) -> Calendar:
+    """The .ics of one meeting; METHOD:REQUEST / CANCEL for e-mails. Attendees carry their e-mail
+    addresses: only staff get them (``with_attendees``)."""
+    return build_calendar([meeting_event(meeting, stamp=stamp, with_attendees=with_attendees)], method=method)
 
 
 def deadlines_calendar(deadlines: Iterable[Deadline], name: str | None = None) -> Calendar:

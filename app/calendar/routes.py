@@ -34,7 +34,7 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 def meeting_ics(meeting_id: int):
     get_meeting_or_404(meeting_id)
     meeting = load_meeting_for_calendar(meeting_id)
-    return ics_response(meeting_calendar(meeting), meeting_filename(meeting))
+    return ics_response(meeting_calendar(meeting, with_attendees=current_user.is_staff), meeting_filename(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines.ics")

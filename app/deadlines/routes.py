@@ -7,7 +7,7 @@ from app.deadlines import bp
 from app.deadlines.forms import DueDateDeadlineForm, NextMeetingDeadlineForm
 from app.extensions import db
 from app.formatting import paris_datetime, to_paris
-from app.forms import choices
+from app.forms import choices, id_number, page_number
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
@@ -23,7 +23,7 @@ PAGE_SIZE = 25
 def index():
     """Upcoming deadlines of the bodies the user may see, by date; ``?body=<id>`` keeps one body."""
     bodies = db.session.scalars(visible_bodies(current_user)).all()
-    body_id = request.args.get("body", type=int)
+    body_id = request.args.get("body", type=id_number)
     today = to_paris(utc_now()).date()
     query = (
         select(Deadline)
@@ -38,7 +38,7 @@ def index():
         query = query.where(or_(Meeting.body_id.in_(mine), Deadline.body_id.in_(mine)))
     if body_id:
         query = query.where(or_(Meeting.body_id == body_id, Deadline.body_id == body_id))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("deadlines/index.html", page=page, bodies=bodies, body_id=body_id,
                            visible_body_ids={body.id for body in bodies})
 

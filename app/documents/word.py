@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from collections.abc import Iterable, Sequence
 
 import docx
@@ -16,7 +17,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.image.exceptions import UnrecognizedImageError
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -31,6 +32,9 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 TABLE_STYLE = "Table Grid"
 BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")
 DRAFT_MARK = "PROJET"
+# What python-docx raises on a damaged or unknown image (a truncated PNG, a bad JPEG segment…).
+UNREADABLE_IMAGE_ERRORS = (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, ValueError,
+                           struct.error, IndexError)
 LOGO_HEIGHT = Cm(1.6)
 
 W_PPR, W_PSTYLE, W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
@@ -91,8 +95,8 @@ class WordWriter:
             try:
                 first.add_run().add_picture(io.BytesIO(organisation.logo), height=LOGO_HEIGHT)
                 first = header.add_paragraph()
-            except UnrecognizedImageError:
-                pass  # a logo Word cannot show must not stop the document
+            except UNREADABLE_IMAGE_ERRORS:
+                pass  # a logo Word cannot show (damaged file) must not stop the document
         if organisation is not None:
             first.add_run(clean(organisation.name)).bold = True
         for line in lines:

@@ -30,13 +30,16 @@ from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_40
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
+    from app.documents.workflow import minutes_visible_to  # documents imports meetings
+
     meeting = load_meeting_for_display(meeting_id)
     if meeting is None or meeting.deleted_at is not None:
         abort(404)
     if not can_view_meeting(current_user, meeting):
         abort(403)
     return render_template(
-        "meetings/detail.html", meeting=meeting, deadline_lines=deadline_outline(meeting.deadlines)
+        "meetings/detail.html", meeting=meeting, deadline_lines=deadline_outline(meeting.deadlines),
+        record_visible=minutes_visible_to(current_user, meeting),
     )
 
 

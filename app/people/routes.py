@@ -3,6 +3,7 @@ from sqlalchemy import func, or_, select
 
 from app.bodies.domain import default_organisation
 from app.extensions import db
+from app.forms import page_number, without_control_characters
 from app.models import Civility, Person
 from app.people import bp
 from app.people.domain import email_taken
@@ -10,18 +11,20 @@ from app.people.forms import PersonForm
 from app.permissions import get_person_or_404, staff_required
 
 PAGE_SIZE = 50
+MAX_SEARCH_LENGTH = 200
 
 
 @bp.route("/")
 @staff_required
 def index():
-    search = request.args.get("q", "").strip()
+    # Cut to a sensible length: a LIKE pattern of a megabyte is refused by SQLite.
+    search = without_control_characters(request.args.get("q", "")).strip()[:MAX_SEARCH_LENGTH]
     query = select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(or_(*(func.lower(column).like(pattern) for column in
                                   (Person.last_name, Person.first_name, Person.email, Person.affiliation))))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("people/index.html", page=page, search=search)
 
 

@@ -1,0 +1,264 @@
+"""The permissions matrix (app/access.py) against the running app: every registered route, every role.
+
+Anonymous visitors are sent to the login page, members of the meeting's body read it, members of
+another body get 403 on it, members get 403 on every staff route, staff are never refused, and nobody
+ever gets a 500. Pages a member can open show no other person's e-mail address.
+"""
+from __future__ import annotations
+
+import re
+import socket
+from datetime import date
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import select
+
+from app.access import ENDPOINT_AUDIENCE, Audience
+from app.calendar.answers import make_answer_token
+from app.calendar.feeds import regenerate_feed_token
+from app.demo import DEMO_PASSWORD
+from app.extensions import db
+from app.models import (
+    Body,
+    Civility,
+    Invitation,
+    Meeting,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+    RoundTablePoint,
+    User,
+)
+from tests.conftest import log_in
+from tests.images import png_bytes
+
+ROLES = ("anonymous", "member", "other_member", "secretariat", "admin")
+STAFF_ROLES = ("secretariat", "admin")
+# The order POST-only routes are tried in: the ones that change the most come last (validating the
+# compte rendu freezes the meeting, logging out ends the session).
+POST_ORDER_LAST = ("calendar.regenerate_body_feed", "calendar.regenerate_my_feed", "documents.validate_minutes",
+                   "documents.publish_minutes", "auth.logout")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def allowed_roles(audience: Audience) -> set[str]:
+    return {
+        Audience.PUBLIC: set(ROLES),
+        Audience.ANY_USER: {"member", "other_member", *STAFF_ROLES},
+        Audience.BODY_MEMBER: {"member", *STAFF_ROLES},
+        Audience.STAFF: set(STAFF_ROLES),
+        Audience.ADMIN: {"admin"},
+    }[audience]
+
+
+# Where the matrix lets a role in but the data still says no, on purpose.
+DATA_REFUSALS = {
+    # The seed meeting's compte rendu is not published: members may not read the draft.
+    ("documents.minutes_docx", "member"): 403,
+}
+
+
+def other_body_member() -> User:
+    """An account whose person sits only in « CTS 34 », not in the seed meeting's working group."""
+    cts_34 = db.session.scalar(select(Body).where(Body.short_name == "CTS 34"))
+    person = Person(organisation=cts_34.organisation, civility=Civility.MR, last_name="Autre", first_name="Instance",
+                    email="instance.autre@demo.example.fr")
+    db.session.add(Membership(person=person, body=cts_34, title="Membre", start_date=date(2019, 1, 1)))
+    user = User(email="autre-instance@demo.example.fr", role=Role.MEMBER, person=person)
+    user.set_password(DEMO_PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def url_values(meeting: Meeting) -> dict:
+    """Real ids and tokens of the demo data, by URL argument name."""
+    body = meeting.body
+    regenerate_feed_token(body)
+    organisation = db.session.scalar(select(Organisation))
+    organisation.logo, organisation.logo_mimetype = png_bytes(), "image/png"  # the header logo route has something to serve
+    upcoming = db.session.scalar(select(Meeting).where(Meeting.body_id == body.id, Meeting.id != meeting.id,
+                                                       Meeting.ical_sequence == 0).order_by(Meeting.starts_at.desc()))
+    db.session.commit()
+    section = meeting.sections[0]
+    point = db.session.scalar(select(RoundTablePoint).where(RoundTablePoint.section_id == section.id)
+                              .order_by(RoundTablePoint.position).limit(1))
+    membership = next(m for m in body.memberships if m.person.email)
+    answered = db.session.scalar(select(Invitation).where(Invitation.meeting_id == upcoming.id).limit(1))
+    return {
+        "meeting_id": meeting.id,
+        "body_id": body.id,
+        "deadline_id": meeting.deadlines[0].id,
+        "membership_id": membership.id,
+        "person_id": membership.person_id,
+        "section_id": section.id,
+        "point_id": point.id,
+        "invitation_id": meeting.invitations[-1].id,
+        "direction": "down",
+        "filename": "seances.css",
+        "feed_token": body.feed_token,
+        "answer_token": make_answer_token(answered),
+    }
+
+
+def build_url(app, rule, values: dict) -> str:
+    arguments = {}
+    for name in rule.arguments:
+        if name == "token":
+            arguments[name] = values["feed_token" if rule.endpoint == "calendar.feed" else "answer_token"]
+        else:
+            arguments[name] = values[name]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **arguments)
+
+
+def requests_to_try(app) -> list[tuple[str, str, object]]:
+    """(method, endpoint, rule): GET for every route that has it, POST for POST-only routes, in a safe order."""
+    gets, posts = [], []
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods:
+            gets.append(("GET", rule.endpoint, rule))
+        else:
+            posts.append(("POST", rule.endpoint, rule))
+    posts.sort(key=lambda item: (POST_ORDER_LAST.index(item[1]) if item[1] in POST_ORDER_LAST else -1, item[1]))
+    return sorted(gets, key=lambda item: item[1]) + posts
+
+
+def client_for(app, role: str):
+    client = app.test_client()
+    emails = {"member": "membre@demo.example.fr", "secretariat": "secretariat@demo.example.fr",
+              "admin": "admin@demo.example.fr", "other_member": "autre-instance@demo.example.fr"}
+    if role == "anonymous":
+        return client, None
+    user = db.session.scalar(select(User).where(User.email == emails[role]))
+    return log_in(client, user, DEMO_PASSWORD), user
+
+
+def foreign_emails(user: User | None) -> set[str]:
+    """Every person's and account's address but the user's own (and their person's)."""
+    own = {user.email, user.person.email if user.person else None} if user else set()
+    addresses = set(db.session.scalars(select(Person.email).where(Person.email.is_not(None))))
+    addresses |= set(db.session.scalars(select(User.email)))
+    return {address for address in addresses if address and address not in own}
+
+
+def test_every_endpoint_is_in_the_matrix_and_nothing_else(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ENDPOINT_AUDIENCE) == set(), "add these endpoints to app/access.py ENDPOINT_AUDIENCE"
+    assert set(ENDPOINT_AUDIENCE) - endpoints == set(), "these matrix entries name no route"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_the_matrix_says(app, demo, role, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # convocations: nobody listens, nothing leaves
+    other_body_member()
+    values = url_values(demo)
+    client, user = client_for(app, role)
+    hidden_addresses = foreign_emails(user) if role not in STAFF_ROLES else set()
+    wrong = []
+    for method, endpoint, rule in requests_to_try(app):
+        url = build_url(app, rule, values)
+        response = client.open(url, method=method, data={})
+        status = response.status_code
+        audience = ENDPOINT_AUDIENCE[endpoint]
+        if status >= 500:
+            wrong.append(f"{method} {url}: {status}")
+        elif role not in allowed_roles(audience):
+            if role == "anonymous":
+                if status != 302 or "/login" not in response.headers["Location"]:
+                    wrong.append(f"{method} {url}: {status} instead of a redirect to the login page")
+            elif status != 403:
+                wrong.append(f"{method} {url}: {status} instead of 403 ({audience.value})")
+        elif (endpoint, role) in DATA_REFUSALS:
+            if status != DATA_REFUSALS[endpoint, role]:
+                wrong.append(f"{method} {url}: {status} instead of {DATA_REFUSALS[endpoint, role]}")
+        elif method == "GET" and status not in (200, 302):
+            wrong.append(f"{method} {url}: {status} instead of 200 or 302 ({audience.value})")
+        elif status in (401, 403):
+            wrong.append(f"{method} {url}: {status}, refused ({audience.value})")
+        if hidden_addresses and status == 200 and response.mimetype.startswith("text/"):
+            body = response.get_data(as_text=True)
+            shown = {address for address in hidden_addresses if address in body}
+            if shown:
+                wrong.append(f"{method} {url} shows other people's addresses: {sorted(shown)[:3]}")
+    assert wrong == []
+
+
+def test_matrix_refuses_before_the_view_runs(app, demo, monkeypatch):
+    """The before_request check alone refuses a member: with the view's own decorator out of the way
+    (a view that would answer 200 to anyone), the matrix still answers 403."""
+    client, _ = client_for(app, "member")
+    monkeypatch.setitem(app.view_functions, "people.index", lambda: "liste des personnes")
+    assert client.get("/people/").status_code == 403
+    anonymous = app.test_client()
+    assert anonymous.get("/people/").status_code == 302
+
+
+def test_member_reads_the_minutes_only_once_published(app, demo, secretariat_client):
+    member, _ = client_for(app, "member")
+    assert member.get(f"/meetings/{demo.id}/minutes.docx").status_code == 403
+    assert "pas encore publié" in member.get(f"/meetings/{demo.id}").get_data(as_text=True)
+    assert secretariat_client.post(f"/meetings/{demo.id}/minutes/validate").status_code == 302
+    assert member.get(f"/meetings/{demo.id}/minutes.docx").status_code == 403  # validated is not published
+    assert secretariat_client.post(f"/meetings/{demo.id}/minutes/publish").status_code == 302
+    response = member.get(f"/meetings/{demo.id}/minutes.docx")
+    assert response.status_code == 200
+    assert response.data[:2] == b"PK"
+
+
+def test_member_reads_the_tour_de_table_only_once_the_minutes_are_published(app, demo, secretariat_client):
+    """The meeting page and the search give members nothing of a draft compte rendu."""
+    point_text = demo.sections[0].top_level_points[0].text
+    word = next(word for word in point_text.split()
+                if len(word) > 6 and word.lower() not in (demo.title + demo.context + demo.working_method).lower())
+    present = demo.members_present[0].person.formal_name
+    member, _ = client_for(app, "member")
+
+    def what_the_member_reads() -> str:
+        return (member.get(f"/meetings/{demo.id}").get_data(as_text=True)
+                + member.get("/recherche", query_string={"texte": word}).get_data(as_text=True))
+
+    draft = what_the_member_reads()
+    assert str(escape(point_text)) not in draft and str(escape(present)) not in draft
+    assert "<mark>" not in draft and f'href="/meetings/{demo.id}"' not in draft.split("<h1", 2)[2]  # not found
+    staff_page = secretariat_client.get(f"/meetings/{demo.id}").get_data(as_text=True)
+    assert str(escape(point_text)) in staff_page
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/validate")
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/publish")
+    published = what_the_member_reads()
+    assert str(escape(point_text)) in published and str(escape(present)) in published
+    assert "<mark>" in published
+
+
+def test_member_of_another_body_sees_nothing_of_the_working_group(app, demo):
+    other_body_member()
+    client, _ = client_for(app, "other_member")
+    for url in (f"/meetings/{demo.id}", f"/bodies/{demo.body_id}", f"/meetings/{demo.id}.ics",
+                f"/meetings/{demo.id}/deadlines.ics", f"/deadlines/{demo.deadlines[0].id}.ics",
+                f"/meetings/{demo.id}/minutes.docx"):
+        assert client.get(url).status_code == 403, url
+    listing = client.get("/mes-seances").get_data(as_text=True) + client.get("/deadlines").get_data(as_text=True)
+    listing += client.get("/recherche?texte=groupe").get_data(as_text=True)
+    assert demo.title not in listing
+    assert f"/meetings/{demo.id}\"" not in listing
+
+
+def test_an_id_beyond_any_column_is_a_404_not_a_database_error(app, demo, secretariat_client):
+    huge = 10**20
+    for url in (f"/meetings/{huge}", f"/bodies/{huge}", f"/deadlines/{huge}.ics", f"/people/{huge}/edit"):
+        assert secretariat_client.get(url).status_code == 404, url
+
+
+def test_anonymous_visitor_is_sent_to_login_with_the_page_to_come_back_to(client, demo):
+    response = client.get(f"/meetings/{demo.id}")
+    assert response.status_code == 302
+    assert re.search(r"/login\?next=%2Fmeetings%2F\d+", response.headers["Location"])
