@@ -15,6 +15,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from app.access import ENDPOINT_AUDIENCE, Audience
+from app.auth.passwords import reset_token
 from app.calendar.answers import make_answer_token
 from app.calendar.feeds import regenerate_feed_token
 from app.demo import DEMO_PASSWORD
@@ -39,7 +40,7 @@ STAFF_ROLES = ("secretariat", "admin")
 # The order POST-only routes are tried in: the ones that change the most come last (validating the
 # compte rendu freezes the meeting, logging out ends the session).
 POST_ORDER_LAST = ("calendar.regenerate_body_feed", "calendar.regenerate_my_feed", "documents.validate_minutes",
-                   "documents.publish_minutes", "auth.logout")
+                   "documents.publish_minutes", "admin.anonymise", "auth.logout")
 
 
 def free_port() -> int:
@@ -105,6 +106,7 @@ def url_values(meeting: Meeting) -> dict:
         "filename": "seances.css",
         "feed_token": body.feed_token,
         "answer_token": make_answer_token(answered),
+        "reset_token": reset_token(db.session.scalar(select(User).where(User.email == "membre@demo.example.fr"))),
     }
 
 
@@ -112,7 +114,8 @@ def build_url(app, rule, values: dict) -> str:
     arguments = {}
     for name in rule.arguments:
         if name == "token":
-            arguments[name] = values["feed_token" if rule.endpoint == "calendar.feed" else "answer_token"]
+            arguments[name] = values[{"calendar.feed": "feed_token", "auth.reset_password": "reset_token"}.get(
+                rule.endpoint, "answer_token")]
         else:
             arguments[name] = values[name]
     with app.test_request_context():
@@ -262,3 +265,10 @@ def test_anonymous_visitor_is_sent_to_login_with_the_page_to_come_back_to(client
     response = client.get(f"/meetings/{demo.id}")
     assert response.status_code == 302
     assert re.search(r"/login\?next=%2Fmeetings%2F\d+", response.headers["Location"])
+
+
+def test_a_route_missing_from_the_matrix_is_refused_to_everyone(isolated_app):
+    app = isolated_app("unlisted")
+    app.add_url_rule("/non-listee", "unlisted", lambda: "secret")
+    response = app.test_client().get("/non-listee")
+    assert response.status_code == 403 and "secret" not in response.get_data(as_text=True)
