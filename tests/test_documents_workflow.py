@@ -68,6 +68,27 @@ def test_validated_minutes_stay_frozen_when_the_meeting_is_edited(demo, secretar
     assert "toute nouvelle" not in body_text(reopen(served))
 
 
+def test_a_validated_meeting_cannot_be_edited_until_its_minutes_are_reopened(demo, secretariat_client):
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/validate")
+    section = demo.sections[0]
+    attempts = [
+        ("GET", f"/meetings/{demo.id}/edit"),
+        ("GET", f"/meetings/{demo.id}/attendance"),
+        ("GET", f"/meetings/{demo.id}/round-table"),
+        ("POST", f"/meetings/{demo.id}/round-table/sections/{section.id}/points"),
+        ("GET", f"/meetings/{demo.id}/deadlines"),
+        ("GET", f"/meetings/{demo.id}/convened"),
+    ]
+    for method, url in attempts:
+        response = secretariat_client.open(url, method=method, data={"text": "Ajout après validation"})
+        assert response.status_code == 409, url
+        assert "rouvrez-le" in response.text
+    db.session.expire_all()
+    assert all(point.text != "Ajout après validation" for point in db.session.get(Meeting, demo.id).sections[0].points)
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/reopen", data={"confirm": "y", "reason": "Correction"})
+    assert secretariat_client.get(f"/meetings/{demo.id}/edit").status_code == 200
+
+
 def test_publishing_a_draft_is_refused_with_a_french_message(demo, secretariat_client):
     response = secretariat_client.post(f"/meetings/{demo.id}/minutes/publish", follow_redirects=True)
     assert "Validez le compte rendu avant de le publier." in response.get_data(as_text=True)

@@ -10,12 +10,12 @@ from app.extensions import db
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import RosterEntry, build_roster
 from app.models import Attendance, AttendanceStatus, Capacity, Civility, Invitation, Meeting, Person
-from app.permissions import get_meeting_or_404, staff_required
+from app.permissions import get_editable_meeting_or_404, staff_required
 
 
 def load_meeting_with_roster(meeting_id: int) -> Meeting:
     """The meeting (permission checked) with its convocations and attendances, people loaded."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     return db.session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting.id)

@@ -13,7 +13,7 @@ from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
 from app.models import Body, Deadline, DeadlineKind, Meeting, utc_now
-from app.permissions import get_meeting_or_404, member_body_ids, staff_required, visible_bodies
+from app.permissions import get_editable_meeting_or_404, member_body_ids, staff_required, visible_bodies
 
 PAGE_SIZE = 25
 
@@ -76,7 +76,7 @@ def _record(meeting: Meeting, deadline: Deadline, message: str):
 @bp.route("/meetings/<int:meeting_id>/deadlines")
 @staff_required
 def new(meeting_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     return _render(meeting, *_forms(meeting))
 
 
@@ -84,7 +84,7 @@ def new(meeting_id: int):
 @staff_required
 def add_next_meeting(meeting_id: int):
     """Announce the next meeting of a body and create that meeting in the same step."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     next_form, due_form = _forms(meeting)
     if not next_form.validate_on_submit():
         return _render(meeting, next_form, due_form), 422
@@ -101,7 +101,7 @@ def add_next_meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/deadlines/due-date", methods=["POST"])
 @staff_required
 def add_due_date(meeting_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     next_form, due_form = _forms(meeting)
     if not due_form.validate_on_submit():
         return _render(meeting, next_form, due_form), 422
@@ -116,7 +116,7 @@ def add_due_date(meeting_id: int):
 def delete(deadline_id: int):
     """Removes the announcement only: a meeting it created stays planned (cancel it from its page)."""
     deadline = db.get_or_404(Deadline, deadline_id)
-    meeting = get_meeting_or_404(deadline.meeting_id)
+    meeting = get_editable_meeting_or_404(deadline.meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db.session.delete(deadline)

@@ -24,7 +24,7 @@ from app.meetings.scheduling import (
     schedule_meeting,
 )
 from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person
-from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
+from app.permissions import can_view_meeting, get_body_or_404, get_editable_meeting_or_404, staff_required
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -94,7 +94,7 @@ def create_series(body_id: int):
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(meeting_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
     if not form.is_submitted():
         occurrence = occurrence_of(meeting)
@@ -130,7 +130,7 @@ def edit(meeting_id: int):
 @staff_required
 def cancel(meeting_id: int):
     """The meeting is kept, marked annulée, so that invitations can be withdrawn and history read."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     form = ConfirmForm()
     if meeting.is_cancelled:
         flash("Cette séance est déjà annulée.", "info")
@@ -171,7 +171,7 @@ def _convened_people(meeting: Meeting) -> list[Invitation]:
 @staff_required
 def convened(meeting_id: int):
     """The convened list: members by default, plus guests and ARS staff added by hand."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     invitations = _convened_people(meeting)
     form = _invitation_form(invitations)
     if form.validate_on_submit():
@@ -195,7 +195,7 @@ def convened(meeting_id: int):
 @staff_required
 def convene_current_members(meeting_id: int):
     """After members joined the body (an import, a new seat), convene those the list misses."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     if ConfirmForm().validate_on_submit():
         added = convene(meeting, members_to_convene(meeting.body, to_paris(meeting.starts_at).date()))
         db.session.commit()
@@ -207,7 +207,7 @@ def convene_current_members(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/convened/<int:invitation_id>/remove", methods=["POST"])
 @staff_required
 def remove_invitation(meeting_id: int, invitation_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_editable_meeting_or_404(meeting_id)
     invitation = db.get_or_404(Invitation, invitation_id)
     if invitation.meeting_id != meeting.id:
         abort(404)

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.meetings.queries import load_meeting_for_display
 from app.models import Meeting, RoundTablePoint, RoundTableSection, Theme
-from app.permissions import get_meeting_or_404, staff_required
+from app.permissions import get_editable_meeting_or_404, staff_required
 from app.roundtable import bp
 from app.roundtable.forms import ActionForm, PointForm, SectionForm
 from app.roundtable.outline import flatten_points, move, next_position, siblings_of, subtree_ids
@@ -32,7 +32,7 @@ def editor_on_get(view):
 
 def load_meeting(meeting_id: int) -> Meeting:
     """The meeting (permission checked) with its sections, points, speakers and people loaded."""
-    get_meeting_or_404(meeting_id)
+    get_editable_meeting_or_404(meeting_id)
     return load_meeting_for_display(meeting_id)
 
 
