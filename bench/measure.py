@@ -12,10 +12,8 @@ import http.cookiejar
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -25,6 +23,8 @@ BENCH = Path(__file__).resolve().parent
 USER_AGENT = "seances-bench"
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
+
+from bench_documents import median_seconds, plain_document  # noqa: E402  (after the path set-up)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -69,15 +69,6 @@ def run_wrk(url: str, cookie: str | None, duration: int, connections: int) -> di
     return {"rps": requests / seconds, "requests": requests, "errors": errors, "p50": p50, "p95": p95, "p99": p99}
 
 
-def median_time(function, runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
 def uncached_feed(token: str, runs: int = 9) -> tuple[int, float]:
     """The whole request of a feed (queries, events, .ics) with the render cache off: its true cost."""
     from app import create_app
@@ -85,7 +76,7 @@ def uncached_feed(token: str, runs: int = 9) -> tuple[int, float]:
     client = create_app({"RENDER_CACHE_MAX_BYTES": 0}).test_client()
     response = client.get(f"/feeds/{token}.ics")
     assert response.status_code == 200
-    return response.get_data().count(b"BEGIN:VEVENT"), median_time(lambda: client.get(f"/feeds/{token}.ics"), runs)
+    return response.get_data().count(b"BEGIN:VEVENT"), median_seconds(lambda: client.get(f"/feeds/{token}.ics"), runs)
 
 
 BIG_TABLES = ("attendance", "round_table_point", "meeting", "deadline", "invitation")
@@ -134,8 +125,6 @@ def sequential_scans(paths: dict[str, tuple[str, str | None]], data: dict) -> li
 def minutes_against_python_docx(meeting_id: int, runs: int = 5) -> tuple[float, float, int, int]:
     """Build time of the compte rendu (loaded once) and of python-docx's fastest plain document of
     the same size; both include saving the .docx."""
-    from bench_documents import plain_document
-
     from app import create_app
     from app.documents.minutes import build_minutes
     from app.documents.word import document_bytes
@@ -145,8 +134,8 @@ def minutes_against_python_docx(meeting_id: int, runs: int = 5) -> tuple[float, 
         meeting = load_meeting_for_display(meeting_id)
         document = build_minutes(meeting, draft=True)
         paragraphs, rows = len(document.paragraphs), sum(len(table.rows) for table in document.tables)
-        built = median_time(lambda: document_bytes(build_minutes(meeting, draft=True)), runs)
-    fastest = median_time(lambda: plain_document(paragraphs, rows, public_cells=False), runs)
+        built = median_seconds(lambda: document_bytes(build_minutes(meeting, draft=True)), runs)
+    fastest = median_seconds(lambda: plain_document(paragraphs, rows, public_cells=False), runs)
     return built, fastest, paragraphs, rows
 
 

@@ -24,7 +24,7 @@ from app.calendar.answers import make_answer_token
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.forms import without_control_characters
-from app.models import Body, Invitation, Meeting, Person, Role, RoundTablePoint, User
+from app.models import Invitation, Meeting, RoundTablePoint, User
 from tests.conftest import log_in
 
 MAX_EXAMPLES = int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "30"))

@@ -5,7 +5,6 @@ import re
 import time
 from datetime import date, timedelta
 
-import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 

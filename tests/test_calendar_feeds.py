@@ -17,7 +17,7 @@ def in_days(days: int, hour: int = 10):
 def body_with_meetings():
     """A body with: an upcoming meeting, a cancelled one, one last month, one a year ago, a deadline."""
     body = make_body()
-    upcoming = make_meeting(body, in_days(10), title="Séance à venir")
+    make_meeting(body, in_days(10), title="Séance à venir")
     cancelled = make_meeting(body, in_days(20), title="Séance annulée")
     cancelled.status = MeetingStatus.CANCELLED
     recent = make_meeting(body, in_days(-30), title="Séance du mois dernier", status=MeetingStatus.HELD)

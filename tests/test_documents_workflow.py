@@ -1,7 +1,6 @@
 """The minutes workflow through the web: draft → validated → published, reopen, who downloads what."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from app.demo import DEMO_PASSWORD, ORGANISATION_NAME

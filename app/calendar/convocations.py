@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import render_template
 from sqlalchemy import select
 
 from app.calendar.answers import answer_links
-from app.calendar.builders import meeting_calendar, meeting_location, organiser_email
+from app.calendar.builders import meeting_calendar, meeting_location
 from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all
-from app.calendar.mail import new_message
+from app.calendar.mail import secretariat_email
 from app.calendar.urls import public_url
 from app.extensions import db
 from app.formatting import long_date, time_range
@@ -46,14 +45,8 @@ def meeting_message(invitation: Invitation, wording: str) -> EmailMessage:
         "links": [] if cancelled else answer_links(invitation),
         "current_answer": invitation.response,
     }
-    organisation = meeting.body.organisation
-    message = new_message(
-        subject=f"{SUBJECT_PREFIX[wording]} : {meeting.body.label} — {meeting.title} — {long_date(meeting.starts_at)}",
-        sender=organiser_email(meeting), sender_name=organisation.short_name or organisation.name,
-        recipient=person.email, recipient_name=person.display_name,
-    )
-    message.set_content(render_template("calendar/email/meeting.txt", **context))
-    message.add_alternative(render_template("calendar/email/meeting.html", **context), subtype="html")
+    subject = f"{SUBJECT_PREFIX[wording]} : {meeting.body.label} — {meeting.title} — {long_date(meeting.starts_at)}"
+    message = secretariat_email(meeting, person, subject, "meeting", context)
     method = "CANCEL" if cancelled else "REQUEST"
     calendar = meeting_calendar(meeting, method=method, stamp=utc_now())
     message.add_attachment(calendar.to_ical(), maintype="text", subtype="calendar", filename="seance.ics",

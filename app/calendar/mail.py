@@ -6,7 +6,7 @@ from email.message import EmailMessage
 from email.headerregistry import Address
 from email.utils import formatdate, make_msgid
 
-from flask import current_app
+from flask import current_app, render_template
 
 # What a failed delivery raises: refused by the server, or no server at all.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
@@ -35,6 +35,20 @@ def new_message(subject: str, sender: str, sender_name: str, recipient: str, rec
     message["To"] = mailbox(recipient_name, recipient)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    return message
+
+
+def secretariat_email(meeting, person, subject: str, template: str, context: dict) -> EmailMessage:
+    """A French e-mail from the meeting's secretariat to ``person``, with a text and an HTML part
+    rendered from ``calendar/email/<template>.txt`` and ``.html``."""
+    from app.calendar.builders import organiser_email
+
+    organisation = meeting.body.organisation
+    message = new_message(subject=subject, sender=organiser_email(meeting),
+                          sender_name=organisation.short_name or organisation.name,
+                          recipient=person.email, recipient_name=person.display_name)
+    message.set_content(render_template(f"calendar/email/{template}.txt", **context))
+    message.add_alternative(render_template(f"calendar/email/{template}.html", **context), subtype="html")
     return message
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.calendar.builders import organiser_email
 from app.calendar.convocations import prepare_meeting_emails
 from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all
-from app.calendar.mail import new_message
+from app.calendar.mail import secretariat_email
 from app.calendar.queries import deadline_options, meeting_options
 from app.calendar.urls import public_url
 from app.extensions import db
@@ -70,19 +68,13 @@ def deadlines_to_remind(today: date) -> list[Deadline]:
 
 def deadline_message(deadline: Deadline, person: Person):
     meeting = deadline.meeting
-    organisation = meeting.body.organisation
     context = {
         "deadline": deadline, "person": person, "meeting": meeting, "when": deadline_when(deadline),
         "meeting_url": public_url("meetings.detail", meeting_id=meeting.id),
         "ics_url": public_url("calendar.deadline_ics", deadline_id=deadline.id),
     }
-    message = new_message(
-        subject=f"Rappel : {deadline.title} {deadline_when(deadline)}",
-        sender=organiser_email(meeting), sender_name=organisation.short_name or organisation.name,
-        recipient=person.email, recipient_name=person.display_name,
-    )
-    message.set_content(render_template("calendar/email/deadline.txt", **context))
-    message.add_alternative(render_template("calendar/email/deadline.html", **context), subtype="html")
+    subject = f"Rappel : {deadline.title} {deadline_when(deadline)}"
+    message = secretariat_email(meeting, person, subject, "deadline", context)
     return message
 
 
