@@ -1,10 +1,8 @@
 """Small builders for the secretariat-page tests: a body with a few seats, without the whole demo."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Body, BodyKind, Civility, Membership, Organisation, Person, Role, Seat
@@ -46,18 +44,3 @@ def seat(person: Person, body: Body, title: str = "", *, start: date = date(2020
 def member_client(app, person: Person):
     """A logged-in client for a member whose account is linked to ``person``."""
     return log_in(app.test_client(), create_user(Role.MEMBER, person=person))
-
-
-@contextmanager
-def counted_queries():
-    """Counts the SQL statements run inside the block: pages must not query once per row."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)

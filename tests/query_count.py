@@ -1,6 +1,8 @@
 """Count the SQL statements of a page, to prove it does not query once per row."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 
 from app.extensions import db
@@ -11,7 +13,9 @@ def fresh_session() -> None:
     db.session.expunge_all()
 
 
-def count_queries(client, url: str) -> int:
+@contextmanager
+def counted_queries():
+    """Collects the SQL statements run inside the block."""
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
@@ -19,7 +23,13 @@ def count_queries(client, url: str) -> int:
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        assert client.get(url).status_code == 200
+        yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def count_queries(client, url: str) -> int:
+    """Statements run by one GET of ``url`` (which must answer 200)."""
+    with counted_queries() as statements:
+        assert client.get(url).status_code == 200
     return len(statements)

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Membership, Seat
-from tests.admin_factories import counted_queries, make_body, make_organisation, make_person, seat
+from tests.admin_factories import make_body, make_organisation, make_person, seat
+from tests.query_count import counted_queries
 
 
 def membership_form(person_id, **overrides):

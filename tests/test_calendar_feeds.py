@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
+from tests.query_count import counted_queries
 from app.formatting import paris_datetime
 from app.models import Deadline, DeadlineKind, MeetingStatus, Person, Role
 from conftest import create_user, log_in
@@ -157,18 +158,8 @@ def test_account_without_person_has_no_personal_feed(app, app_context):
 
 
 def count_queries(app, action) -> int:
-    from sqlalchemy import event
-
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counted_queries() as statements:
         action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return len(statements)
 
 

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.formatting import paris_datetime
 from app.models import Deadline, DeadlineKind, Meeting
-from tests.admin_factories import counted_queries, make_body, make_organisation, make_person, member_client, seat
+from tests.admin_factories import make_body, make_organisation, make_person, member_client, seat
+from tests.query_count import counted_queries
 
 
 def make_meeting(body, day: date) -> Meeting:

@@ -1,10 +1,9 @@
 """Builders read what was loaded up front: the number of queries does not grow with the rows."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.documents.minutes import build_minutes
 from app.documents.queries import load_meeting_for_sign_in_sheet, meetings_for_synthesis
@@ -13,20 +12,7 @@ from app.documents.synthesis import build_synthesis
 from app.extensions import db
 from app.meetings.queries import load_meeting_for_display
 from app.models import RoundTablePoint, RoundTableSection
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.query_count import counted_queries
 
 
 def queries_to_build(demo) -> list[int]:
