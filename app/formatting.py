@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -24,19 +25,25 @@ def _as_date(value: date | datetime) -> date:
     return to_paris(value).date() if isinstance(value, datetime) else value
 
 
+@lru_cache(maxsize=8192)
+def _formatted_date(day: date, pattern: str) -> str:
+    """Babel parses its pattern on every call; lists and feeds show the same days again and again."""
+    return format_date(day, pattern, locale=LOCALE)
+
+
 def long_date(value: date | datetime) -> str:
     """« jeudi 28 mai 2020 »."""
-    return format_date(_as_date(value), "full", locale=LOCALE)
+    return _formatted_date(_as_date(value), "full")
 
 
 def plain_date(value: date | datetime) -> str:
     """« 28 mai 2020 »."""
-    return format_date(_as_date(value), "d MMMM y", locale=LOCALE)
+    return _formatted_date(_as_date(value), "d MMMM y")
 
 
 def short_date(value: date | datetime) -> str:
     """« 28/05/2020 »."""
-    return format_date(_as_date(value), "dd/MM/y", locale=LOCALE)
+    return _formatted_date(_as_date(value), "dd/MM/y")
 
 
 def clock_time(value: datetime) -> str:

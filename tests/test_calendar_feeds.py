@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from tests.query_count import counted_queries
 from app.formatting import paris_datetime
-from app.models import Deadline, DeadlineKind, MeetingStatus, Person, Role
+from app.models import Deadline, DeadlineKind, Meeting, MeetingStatus, Person, Role
 from conftest import create_user, log_in
 from ics_support import events, make_body, make_meeting, parse_ics, parse_with_ical_js
 
@@ -182,3 +182,36 @@ def test_months_before_keeps_the_day_or_the_end_of_a_shorter_month():
     assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
     assert months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
     assert months_before(date(2026, 2, 15), 14) == date(2024, 12, 15)
+
+
+def test_feed_is_the_calendar_icalendar_builds_from_its_events(app, app_context):
+    """Feeds reuse each event's serialized lines: the bytes must still be those of one Calendar."""
+    from app.calendar.builders import build_calendar, deadline_event, meeting_event
+    from app.calendar.feeds import feed_name, paris_today
+    from app.calendar.queries import feed_contents, months_before
+
+    body = body_with_meetings()
+    served = app.test_client().get(f"/feeds/{body.feed_token}.ics").data
+    with app.test_request_context():
+        today = paris_today()
+        meetings, deadlines = feed_contents(body, months_before(today, 6), today)
+        events_built = [meeting_event(meeting, with_attendees=False) for meeting in meetings]
+        events_built += [deadline_event(deadline) for deadline in deadlines]
+        expected = build_calendar(events_built, name=feed_name(body)).to_ical()
+    assert len(events_built) == 4
+    assert served == expected
+
+
+def test_feed_shows_a_renamed_body_and_a_changed_agenda_at_once(app, app_context):
+    """Serialized events are reused only for the same content: nothing shown can be stale."""
+    body = body_with_meetings()
+    client = app.test_client()
+    url = f"/feeds/{body.feed_token}.ics"
+    client.get(url)
+    body.short_name = "CDU"
+    upcoming = db.session.scalar(select(Meeting).where(Meeting.title == "Séance à venir"))
+    upcoming.agenda_items[1].title = "Rapport 2026 sur les droits des usagers"
+    db.session.commit()
+    by_title = {str(event["SUMMARY"]): event for event in events(parse_ics(client.get(url).data))}
+    assert "CDU — Séance à venir" in by_title and "CDU — Contributions attendues" in by_title
+    assert "2. Rapport 2026 sur les droits des usagers" in str(by_title["CDU — Séance à venir"]["DESCRIPTION"])

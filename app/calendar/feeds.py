@@ -5,9 +5,7 @@ import hashlib
 from datetime import date
 
 from flask import Response, current_app, request
-from icalendar import Calendar
-
-from app.calendar.builders import build_calendar, deadline_event, meeting_event
+from app.calendar.builders import deadline_fields, meeting_fields, serialized_calendar
 from app.calendar.queries import feed_contents, months_before
 from app.calendar.sequence import new_feed_token
 from app.formatting import PARIS
@@ -24,15 +22,15 @@ def feed_name(owner: Body | Person) -> str:
     return f"Séances — {owner.display_name}"
 
 
-def feed_calendar(owner: Body | Person, today: date | None = None) -> Calendar:
+def feed_ics(owner: Body | Person, today: date | None = None) -> bytes:
     """Upcoming meetings and deadlines plus those of the last ``FEED_PAST_MONTHS`` months;
-    cancelled meetings stay, marked STATUS:CANCELLED, so that subscribers see the cancellation."""
+    cancelled meetings stay, marked STATUS:CANCELLED, so that subscribers see the cancellation.
+    No attendees: a feed is public to whoever holds its link."""
     today = today or paris_today()
     since = months_before(today, int(current_app.config["FEED_PAST_MONTHS"]))
     meetings, deadlines = feed_contents(owner, since, today)
-    events = [meeting_event(meeting, with_attendees=False) for meeting in meetings]
-    events += [deadline_event(deadline) for deadline in deadlines]
-    return build_calendar(events, name=feed_name(owner))
+    events = [meeting_fields(meeting) for meeting in meetings] + [deadline_fields(deadline) for deadline in deadlines]
+    return serialized_calendar(events, name=feed_name(owner))
 
 
 def regenerate_feed_token(owner: Body | Person) -> None:
@@ -40,9 +38,8 @@ def regenerate_feed_token(owner: Body | Person) -> None:
     owner.feed_token = new_feed_token()
 
 
-def ics_response(calendar: Calendar, filename: str, public: bool = False) -> Response:
+def ics_response(content: bytes, filename: str, public: bool = False) -> Response:
     """text/calendar with a filename and an ETag of the content; 304 when the client has it."""
-    content = calendar.to_ical()
     response = Response(content, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -8,7 +8,7 @@ from app.calendar import bp
 from app.calendar.answers import AnswerLinkError, answer_options, read_answer_token, record_answer
 from app.calendar.builders import deadlines_calendar, meeting_calendar
 from app.calendar.convocations import delivery_summary, send_convocations
-from app.calendar.feeds import feed_calendar, ics_response, paris_today, regenerate_feed_token
+from app.calendar.feeds import feed_ics, ics_response, paris_today, regenerate_feed_token
 from app.calendar.forms import AnswerForm, ConfirmForm
 from app.calendar.queries import find_feed_owner, load_deadline, load_meeting_for_calendar, meeting_deadlines
 from app.calendar.urls import webcal_url
@@ -34,7 +34,8 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 def meeting_ics(meeting_id: int):
     get_meeting_or_404(meeting_id)
     meeting = load_meeting_for_calendar(meeting_id)
-    return ics_response(meeting_calendar(meeting, with_attendees=current_user.is_staff), meeting_filename(meeting))
+    return ics_response(meeting_calendar(meeting, with_attendees=current_user.is_staff).to_ical(),
+                        meeting_filename(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines.ics")
@@ -42,7 +43,7 @@ def meeting_ics(meeting_id: int):
 def meeting_deadlines_ics(meeting_id: int):
     meeting = get_meeting_or_404(meeting_id)
     calendar = deadlines_calendar(meeting_deadlines(meeting), name=f"Prochaines échéances — {meeting.body.label}")
-    return ics_response(calendar, meeting_filename(meeting, "-echeances"))
+    return ics_response(calendar.to_ical(), meeting_filename(meeting, "-echeances"))
 
 
 @bp.route("/deadlines/<int:deadline_id>.ics")
@@ -53,7 +54,7 @@ def deadline_ics(deadline_id: int):
         abort(404)
     if not can_view_meeting(current_user, deadline.meeting):
         abort(403)
-    return ics_response(deadlines_calendar([deadline]), f"echeance-{deadline.due_date:%Y%m%d}-{deadline.id}.ics")
+    return ics_response(deadlines_calendar([deadline]).to_ical(), f"echeance-{deadline.due_date:%Y%m%d}-{deadline.id}.ics")
 
 
 @bp.route("/feeds/<token>.ics")
@@ -63,7 +64,7 @@ def feed(token: str):
     if owner is None:
         abort(404)
     kind = "instance" if isinstance(owner, Body) else "personne"
-    return ics_response(feed_calendar(owner), f"seances-{kind}-{owner.id}.ics", public=True)
+    return ics_response(feed_ics(owner), f"seances-{kind}-{owner.id}.ics", public=True)
 
 
 @bp.route("/bodies/<int:body_id>/feed/regenerate", methods=["POST"])
