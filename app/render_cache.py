@@ -79,10 +79,13 @@ def _renew_before_bulk_write(state) -> None:
         renew_generation(state.session.connection())
 
 
+GENERATION_QUERY = select(DataGeneration.token).where(DataGeneration.id == 1)
+
+
 def current_generation() -> str | None:
     """Read outside the ORM session, in autocommit: a cache hit costs one statement, no transaction."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return connection.scalar(select(DataGeneration.token).where(DataGeneration.id == 1))
+        return connection.scalar(GENERATION_QUERY)
 
 
 def _cache() -> RenderCache | None:
@@ -96,11 +99,16 @@ def _cache_key() -> tuple | None:
     if generation is None:  # no write since the tables were created: nothing to key on yet
         return None
     # Flask-Login's id in the signed session, without loading the user: the response was produced for
-    # that id under this generation, and deactivating or deleting an account is a write.
-    return generation, int(time.time() // 60), request.full_path, session.get("_user_id"), session.get("csrf_token")
+    # that id under this generation, and deactivating or deleting an account is a write. The address
+    # and browser are what Flask-Login's session protection compares with the session's own.
+    return (generation, int(time.time() // 60), request.full_path, session.get("_user_id"), session.get("_id"),
+            session.get("csrf_token"), request.headers.get("X-Forwarded-For", request.remote_addr),
+            request.headers.get("User-Agent"))
 
 
 def serve_from_cache():
+    """Runs before every other ``before_request`` hook: a stored response already passed the access
+    checks for this user and this generation of the data, so a hit skips loading the user."""
     cache = _cache()
     if cache is None:
         return None
@@ -130,5 +138,5 @@ def init_render_cache(app: Flask) -> None:
     if not event.contains(Session, "after_flush", _renew_after_flush):
         event.listen(Session, "after_flush", _renew_after_flush)
         event.listen(Session, "do_orm_execute", _renew_before_bulk_write)
-    app.before_request(serve_from_cache)
+    app.before_request_funcs.setdefault(None, []).insert(0, serve_from_cache)
     app.after_request(store_in_cache)

@@ -6,7 +6,7 @@ from app.loadgen import create_benchmark_meeting
 from app.models import Role, RoundTablePoint
 from app.render_cache import RenderCache, current_generation
 from tests.conftest import create_user, log_in
-from tests.query_count import count_queries, fresh_session
+from tests.query_count import count_queries, counted_queries, fresh_session
 
 
 def small_meeting():
@@ -91,3 +91,21 @@ def test_the_cache_forgets_the_least_recently_used_pages_beyond_its_size():
     assert cache.get(("b",)) is None and cache.get(("a",)) and cache.get(("c",)) and cache.size == 8
     cache.put(("huge",), [], b"x" * 11)
     assert cache.get(("huge",)) is None
+
+
+def test_a_hit_loads_no_account_yet_a_deactivated_account_gets_no_cached_page(app, app_context, secretariat_client):
+    """A hit is served before the user is loaded: only a write (which renews the generation) can
+    change who may see a page, and deactivating an account is one."""
+    from app.models import User
+
+    meeting = small_meeting()
+    url = f"/meetings/{meeting.id}"
+    settled(secretariat_client).get(url)
+    fresh_session()
+    with counted_queries() as statements:
+        assert secretariat_client.get(url).status_code == 200
+    assert len(statements) == 1 and "data_generation" in statements[0]
+    for user in db.session.scalars(select(User).where(User.role == Role.SECRETARIAT)):
+        user.active = False
+    db.session.commit()
+    assert secretariat_client.get(url).status_code == 302
