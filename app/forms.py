@@ -84,6 +84,11 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def choice_values(field) -> set:
+    """The values a select offers (to check a posted value against them)."""
+    return {choice.value for choice in field.choices}
+
+
 def optional_int(value) -> int | None:
     """Coerce for selects whose first choice « — » means nothing chosen."""
     if value in (None, "", "None"):

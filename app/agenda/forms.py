@@ -1,7 +1,7 @@
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
-from app.forms import FrenchForm, optional_int
+from app.forms import FrenchForm, choice_values, optional_int
 
 INVALID_DATE = "Date invalide : saisissez une date au format jj/mm/aaaa."
 
@@ -19,7 +19,7 @@ class SearchForm(FrenchForm):
     au = DateField("Au", validators=[Optional()], invalid_value_message=INVALID_DATE)
 
     def validate_instance(self, field):
-        if field.data is not None and str(field.data) not in {value for value, _ in field.choices}:
+        if field.data is not None and str(field.data) not in choice_values(field):
             raise ValidationError("Choisissez une instance dans la liste.")
 
     def validate_au(self, field):

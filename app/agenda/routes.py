@@ -5,7 +5,7 @@ from app.agenda import bp
 from app.agenda.forms import SearchForm
 from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, past, search_meetings, upcoming
 from app.extensions import db
-from app.forms import page_number
+from app.forms import choices, page_number
 from app.permissions import visible_bodies
 
 PER_PAGE = 10
@@ -25,9 +25,9 @@ def my_meetings():
 @login_required
 def search():
     form = SearchForm(formdata=request.args)
-    form.instance.choices = [("", "Toutes les instances")] + [
+    form.instance.choices = choices([("", "Toutes les instances")] + [
         (str(body.id), body.name) for body in db.session.scalars(visible_bodies(current_user))
-    ]
+    ])
     searched = any(request.args.get(name) for name in ("texte", "instance", "du", "au"))
     results, excerpts = None, {}
     if searched and form.validate():

@@ -1,7 +1,7 @@
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
-from app.forms import FrenchForm, optional_int
+from app.forms import FrenchForm, choices, optional_int
 from app.models import AttendanceStatus, Capacity, Civility
 
 
@@ -12,7 +12,7 @@ class AttendanceRowForm(Form):
     """One person of the sheet (nested form: the sheet carries the CSRF token)."""
 
     person_id = HiddenField()
-    status = RadioField("Statut", choices=AttendanceStatus.choices(), validate_choice=False, validators=[
+    status = RadioField("Statut", choices=choices(AttendanceStatus.choices()), validate_choice=False, validators=[
         InputRequired(STATUS_MESSAGE), AnyOf([status.value for status in AttendanceStatus], message=STATUS_MESSAGE)])
     represented_by = SelectField("Représenté(e) par", coerce=optional_int, validate_choice=False)
     title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])
@@ -24,11 +24,11 @@ class AttendanceSheetForm(FrenchForm):
     rows = FieldList(FormField(AttendanceRowForm))
     new_capacity = SelectField(
         "Présent(e) au titre de",
-        choices=[(Capacity.ARS_STAFF.value, Capacity.ARS_STAFF.label), (Capacity.GUEST.value, "Invité(e)")],
+        choices=choices([(Capacity.ARS_STAFF.value, Capacity.ARS_STAFF.label), (Capacity.GUEST.value, "Invité(e)")]),
         validate_choice=False,
     )
     new_person = SelectField("Personne déjà enregistrée", coerce=optional_int, validate_choice=False)
-    new_civility = SelectField("Civilité", choices=[("", "—"), *Civility.choices()])
+    new_civility = SelectField("Civilité", choices=choices([("", "—"), *Civility.choices()]))
     new_last_name = StringField("Nom", validators=[Length(max=100, message="100 caractères au plus.")])
     new_first_name = StringField("Prénom", validators=[Length(max=100, message="100 caractères au plus.")])
     new_title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])

@@ -1,12 +1,14 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from app.attendance import bp
 from app.attendance.forms import AttendanceSheetForm
 from app.attendance.sheet import NewAttendee, SheetRow, representation_errors, save_sheet
 from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
+from app.forms import choices
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import RosterEntry, build_roster
 from app.models import Attendance, AttendanceStatus, Capacity, Civility, Invitation, Meeting, Person
@@ -29,17 +31,21 @@ def load_meeting_with_roster(meeting_id: int) -> Meeting:
     )
 
 
-def representative_choices(entry: RosterEntry, roster: list[RosterEntry]) -> list[tuple[str, str]]:
+def representative_choices(entry: RosterEntry, roster: list[RosterEntry]) -> list[SelectChoice]:
     """Who may represent ``entry``: their suppléants first, then the other members of the sheet."""
-    choices = [("", "—")]
+    options = [("", "—")]
     substitute_ids = set()
     for substitute in entry.substitutes:
         substitute_ids.add(substitute.id)
-        choices.append((str(substitute.id), f"{substitute.formal_name} (suppléant)"))
+        options.append((str(substitute.id), f"{substitute.formal_name} (suppléant)"))
     for other in roster:
         if other.capacity is Capacity.MEMBER and other.person.id != entry.person.id and other.person.id not in substitute_ids:
-            choices.append((str(other.person.id), other.person.formal_name))
-    return choices
+            options.append((str(other.person.id), other.person.formal_name))
+    return choices(options)
+
+
+def person_choices(people: list[Person]) -> list[SelectChoice]:
+    return choices([("", "—")] + [(str(person.id), person.formal_name) for person in people])
 
 
 def addable_people(meeting: Meeting, roster: list[RosterEntry]) -> list[Person]:
@@ -99,14 +105,14 @@ def edit(meeting_id: int):
         form = AttendanceSheetForm()
     else:
         form = AttendanceSheetForm(data={"rows": initial_rows(roster), "version": meeting.attendance_version})
-    form.new_person.choices = [("", "—")] + [(str(person.id), person.formal_name) for person in people]
+    form.new_person.choices = person_choices(people)
 
     stale_message = None
     posted_ids = [row.person_id.data for row in form.rows]
     if request.method == "POST" and (sorted(posted_ids) != sorted(entries) or len(set(posted_ids)) != len(posted_ids)):
         # Someone changed who is on the sheet meanwhile: show the current sheet with what was typed.
         form = sheet_with_typed_rows(form, roster, meeting)
-        form.new_person.choices = [("", "—")] + [(str(person.id), person.formal_name) for person in people]
+        form.new_person.choices = person_choices(people)
         stale_message = StaleEditError("la feuille de présence").message
     for row in form.rows:
         row.represented_by.choices = representative_choices(entries[row.person_id.data], roster)

@@ -5,7 +5,7 @@ from wtforms import RadioField, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.calendar.answers import ANSWER_LABELS, AnswerOptions, proxy_limit_reached
-from app.forms import FrenchForm
+from app.forms import FrenchForm, choice_values, choices
 from app.models import Invitation, InvitationResponse, Person
 
 
@@ -29,10 +29,10 @@ class AnswerForm(FrenchForm):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
         self.candidates = {person.id: person for person in options.proxy_candidates}
-        self.response.choices = [(response.value, ANSWER_LABELS[response]) for response in options.responses]
-        self.proxy_holder.choices = [(0, "— Choisir un membre —")] + [
+        self.response.choices = choices((response.value, ANSWER_LABELS[response]) for response in options.responses)
+        self.proxy_holder.choices = choices([(0, "— Choisir un membre —")] + [
             (person.id, person.formal_name) for person in options.proxy_candidates
-        ]
+        ])
 
     @property
     def chosen_response(self) -> InvitationResponse:
@@ -45,7 +45,7 @@ class AnswerForm(FrenchForm):
         return self.candidates[self.proxy_holder.data]
 
     def validate_response(self, field):
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in choice_values(field):
             raise ValidationError("Choisissez une des réponses proposées.")
 
     def validate_proxy_holder(self, field):

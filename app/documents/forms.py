@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms import FrenchForm
+from app.forms import FrenchForm, choice_values
 
 
 class FrenchDateField(DateField):
@@ -31,7 +31,7 @@ class BodiesField(SelectMultipleField):
             raise ValueError("Choix invalide : sélectionnez des instances de la liste.") from error
 
     def pre_validate(self, form):
-        offered = {value for value, _label in self.choices}
+        offered = choice_values(self)
         if any(value not in offered for value in self.data or []):
             raise ValidationError("Choix invalide : sélectionnez des instances de la liste.")
 

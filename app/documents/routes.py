@@ -20,6 +20,7 @@ from app.documents import workflow
 from app.documents.workflow import MinutesWorkflowError, minutes_file, minutes_visible_to
 from app.extensions import db
 from app.formatting import to_paris
+from app.forms import choices
 from app.meetings.queries import load_meeting_for_display
 from app.models import Body, Meeting
 from app.permissions import get_meeting_or_404, staff_required
@@ -110,7 +111,7 @@ def reopen_minutes(meeting_id: int):
 @staff_required
 def synthesis():
     form = SynthesisForm()
-    form.bodies.choices = [(body.id, body.name) for body in db.session.scalars(select(Body).order_by(Body.name))]
+    form.bodies.choices = choices((body.id, body.name) for body in db.session.scalars(select(Body).order_by(Body.name)))
     no_meeting = False
     if form.validate_on_submit():
         meetings = meetings_for_synthesis(form.bodies.data, form.date_from.data, form.date_to.data)

@@ -1,7 +1,7 @@
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import FrenchForm, MultiCheckboxField, optional_int
+from app.forms import FrenchForm, MultiCheckboxField, choice_values, optional_int
 
 
 class SectionForm(FrenchForm):
@@ -28,9 +28,9 @@ class PointForm(FrenchForm):
             (self.parent, "Ce point parent n'existe plus dans cette section : choisissez-en un autre."),
             (self.speaker, "Choisissez l'intervenant(e) parmi les participants de la séance."),
         ):
-            if field.data is not None and str(field.data) not in {value for value, _ in field.choices}:
+            if field.data is not None and str(field.data) not in choice_values(field):
                 field.errors.append(message)
-        allowed_themes = {value for value, _ in self.themes.choices}
+        allowed_themes = choice_values(self.themes)
         if any(str(theme) not in allowed_themes for theme in self.themes.data or []):
             self.themes.errors.append("Choisissez des thèmes parmi ceux proposés.")
         return not (self.parent.errors or self.speaker.errors or self.themes.errors)

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.concurrency import StaleEditError, check_version
 from app.extensions import db
+from app.forms import choices
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.meetings.queries import load_meeting_for_display
 from app.models import Meeting, RoundTablePoint, RoundTableSection, Theme
@@ -80,13 +81,13 @@ def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, p
     """A point form with the choices of its section; editing a point excludes it and its sub-points as parents."""
     form = PointForm(**kwargs)
     excluded = subtree_ids(point, section.points) if point else set()
-    form.parent.choices = [("", "— (point principal)")] + [
+    form.parent.choices = choices([("", "— (point principal)")] + [
         (str(candidate.id), "— " * depth + shortened(candidate.text))
         for candidate, depth in flatten_points(section.points)
         if candidate.id not in excluded
-    ]
-    form.speaker.choices = speakers
-    form.themes.choices = themes
+    ])
+    form.speaker.choices = choices(speakers)
+    form.themes.choices = choices(themes)
     return form
 
 
