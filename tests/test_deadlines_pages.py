@@ -129,6 +129,27 @@ def test_members_see_the_deadlines_of_their_bodies_only(app, app_context):
     assert f'/meetings/{announced_at_crsa.id}"' in page
 
 
+def test_deadlines_of_a_meeting_in_the_bin_leave_the_list(app, secretariat_client, app_context):
+    from app.models import utc_now
+
+    organisation = make_organisation()
+    cts = make_body(organisation, "CTS 31")
+    member = make_person(organisation, "Membre", "Anne")
+    seat(member, cts)
+    today = date.today()
+    kept, binned = make_meeting(cts, today), make_meeting(cts, today - timedelta(days=7))
+    db.session.add_all([
+        Deadline(meeting=kept, kind=DeadlineKind.DUE_DATE, title="Retour des avis", due_date=today + timedelta(days=3)),
+        Deadline(meeting=binned, kind=DeadlineKind.DUE_DATE, title="Saisie par erreur",
+                 due_date=today + timedelta(days=4)),
+    ])
+    binned.deleted_at = utc_now()
+    db.session.commit()
+    for page in (secretariat_client.get("/deadlines").text, member_client(app, member).get("/deadlines").text,
+                 secretariat_client.get(f"/deadlines?body={cts.id}").text):
+        assert "1 échéance(s) à venir" in page and "Retour des avis" in page and "Saisie par erreur" not in page
+
+
 def test_the_deadlines_page_runs_as_many_queries_for_many_rows_as_for_few(secretariat_client, app_context):
     organisation = make_organisation()
     today = date.today()
