@@ -89,6 +89,32 @@ def uncached_feed(token: str, runs: int = 9) -> tuple[int, float, float]:
     return events, first, median_seconds(lambda: client.get(f"/feeds/{token}.ics"), runs)
 
 
+def uncached_app():
+    """The app in this process with the render cache off, for what each request really costs."""
+    from app import create_app
+
+    return create_app({"RENDER_CACHE_MAX_BYTES": 0, "WTF_CSRF_ENABLED": False})
+
+
+def logged_in_client(app, who: str | None, data: dict):
+    client = app.test_client()
+    if who:
+        client.post("/login", data={"email": data[who], "password": data["password"]})
+    return client
+
+
+def uncached_page_times(paths: dict[str, tuple[str, str | None]], data: dict, runs: int = 5) -> dict[str, float]:
+    """Median time of each page rebuilt on every request (render cache off), in this process."""
+    app = uncached_app()
+    times = {}
+    with app.app_context():
+        for label, (path, who) in paths.items():
+            client = logged_in_client(app, who, data)
+            assert client.get(path).status_code == 200, path
+            times[label] = median_seconds(lambda: client.get(path), runs)
+    return times
+
+
 BIG_TABLES = ("attendance", "round_table_point", "meeting", "deadline", "invitation")
 MANY_ROWS = 2_000  # below this, PostgreSQL rightly prefers reading the whole table
 
@@ -99,18 +125,15 @@ def sequential_scans(paths: dict[str, tuple[str, str | None]], data: dict) -> li
     would grow with the history."""
     from sqlalchemy import event
 
-    from app import create_app
     from app.extensions import db
 
-    app = create_app({"RENDER_CACHE_MAX_BYTES": 0, "WTF_CSRF_ENABLED": False})
+    app = uncached_app()
     found = []
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             return found
         for label, (path, who) in paths.items():
-            client = app.test_client()
-            if who:
-                client.post("/login", data={"email": data[who], "password": data["password"]})
+            client = logged_in_client(app, who, data)
             statements = []
             record = lambda conn, cursor, statement, parameters, context, many: statements.append((statement, parameters))
             event.listen(db.engine, "before_cursor_execute", record)
@@ -198,14 +221,18 @@ def main() -> None:
           f"le plus rapide : {fastest * 1000:.1f} ms ; rapport {built / fastest:.2f} — cible ≤ 2 "
           f"{'ok' if minutes_ok else 'MANQUÉ'}")
     failures += (not feed_ok) + (not minutes_ok)
-    scans = sequential_scans({label: (path, who) for label, path, who in [
+    pages = {label: (path, who) for label, path, who in [
         ("page de séance", f"/meetings/{data['meeting_id']}", "staff"),
         ("page d'instance", f"/bodies/{data['body_id']}", "staff"),
         ("« Mes séances »", "/mes-seances", "member"),
         ("échéances", "/deadlines", "member"),
         ("flux .ics", f"/feeds/{data['feed_token']}.ics", None),
         ("compte rendu", f"/meetings/{data['meeting_id']}/minutes.docx", "staff"),
-    ]}, data)
+    ]}
+    print("\nSans le cache de rendu (chaque requête reconstruit la page ; médiane en processus, pour information) :")
+    for label, seconds in uncached_page_times(pages, data).items():
+        print(f"  {label:25} {seconds * 1000:8.1f} ms")
+    scans = sequential_scans(pages, data)
     if scans:
         print("\nEXPLAIN (PostgreSQL) :\n" + "\n".join(scans))
     elif "postgresql" in os.environ.get("DATABASE_URL", ""):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.formatting import PARIS
@@ -74,29 +74,31 @@ def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[
     """Meetings and deadlines of a feed: those of the body, or of the person's bodies and
     invitations, from ``since`` on (upcoming ones and the recent past)."""
     since_moment = datetime.combine(since, time(0), tzinfo=PARIS)
-    meetings_query = select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment)
     if isinstance(owner, Body):
-        meetings_query = meetings_query.where(Meeting.body_id == owner.id)
+        owner_meetings = (Meeting.body_id == owner.id,)
+        recorded_at = owner_meetings  # deadlines set at any meeting of the body
     else:
         current_bodies = select(Membership.body_id).where(
             Membership.person_id == owner.id, Membership.start_date <= today,
             or_(Membership.end_date.is_(None), Membership.end_date >= today),
         )
         invited = select(Invitation.meeting_id).where(Invitation.person_id == owner.id)
-        meetings_query = meetings_query.where(or_(Meeting.body_id.in_(current_bodies), Meeting.id.in_(invited)))
+        owner_meetings = (or_(Meeting.body_id.in_(current_bodies), Meeting.id.in_(invited)),)
+        recorded_at = owner_meetings + (Meeting.starts_at >= since_moment,)  # set at the feed's meetings
     meetings = list(db.session.scalars(
-        meetings_query.options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at)
+        select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
+        .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at)
     ))
     meeting_ids = {meeting.id for meeting in meetings}
-    if isinstance(owner, Body):
-        recorded_at = select(Meeting.id).where(Meeting.body_id == owner.id, Meeting.deleted_at.is_(None))
-    else:
-        recorded_at = list(meeting_ids)
     deadlines = [
         deadline
         for deadline in db.session.scalars(
-            select(Deadline).where(Deadline.meeting_id.in_(recorded_at), Deadline.due_date >= since)
-            .options(*deadline_options()).order_by(Deadline.due_date, Deadline.id)
+            select(Deadline).join(Deadline.meeting)
+            .where(Meeting.deleted_at.is_(None), Deadline.due_date >= since, *recorded_at)
+            # The meeting comes in the same rows (most are already loaded above).
+            .options(contains_eager(Deadline.meeting).selectinload(Meeting.body), selectinload(Deadline.body),
+                     selectinload(Deadline.announced_meeting))
+            .order_by(Deadline.due_date, Deadline.id)
         )
         # A next meeting already in the feed is not repeated as a deadline.
         if deadline.announced_meeting_id not in meeting_ids
