@@ -59,6 +59,7 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "meetings.create_series": Audience.STAFF,
     "meetings.edit": Audience.STAFF,
     "meetings.cancel": Audience.STAFF,
+    "meetings.restore": Audience.STAFF,
     "meetings.convened": Audience.STAFF,
     "meetings.convene_current_members": Audience.STAFF,
     "meetings.remove_invitation": Audience.STAFF,

@@ -141,6 +141,26 @@ def test_cancelling_sends_a_cancellation_to_those_convened(app, app_context, sec
     assert parsed["events"][0]["uid"] == meeting.ical_uid and parsed["events"][0]["sequence"] == 1
 
 
+def test_a_restored_meeting_is_sent_again_as_an_update(app, app_context, secretariat_client, inbox):
+    meeting = upcoming_meeting()
+    send(secretariat_client, meeting)
+    assert secretariat_client.post(f"/meetings/{meeting.id}/cancel").status_code == 302
+    send(secretariat_client, meeting)
+    page = secretariat_client.get(f"/meetings/{meeting.id}/restore").get_data(as_text=True)
+    assert "Rétablir la séance du" in page and "La séance redevient prévue" in page
+    assert secretariat_client.post(f"/meetings/{meeting.id}/restore").status_code == 302
+    assert "Envoyer l'annulation" not in secretariat_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    send(secretariat_client, meeting)
+    first, cancellation, update = inbox.to("membre1@example.fr")
+    assert cancellation["Subject"].startswith("Annulation") and update["Subject"].startswith("Modification")
+    text, _, attachment = parts(update)
+    assert ANSWER_LINK.search(text)
+    calendar = parse_ics(attachment.get_content().encode())
+    (event,) = events(calendar)
+    assert str(calendar["METHOD"]) == "REQUEST" and str(event["STATUS"]) == "CONFIRMED"
+    assert event["SEQUENCE"] == 2 and str(event["UID"]) == meeting.ical_uid
+
+
 def test_failed_send_is_reported_per_person_and_retried(app, app_context, secretariat_client, mail_settings):
     meeting = upcoming_meeting()
     mail_settings.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens there

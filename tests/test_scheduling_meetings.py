@@ -124,7 +124,23 @@ def test_secretariat_cancels_a_meeting_which_is_kept(secretariat_client, body):
     db.session.refresh(meeting)
     assert meeting.status is MeetingStatus.CANCELLED and meeting.deleted_at is None
     page = secretariat_client.get(f"/meetings/{meeting.id}").text
-    assert "Séance annulée" in page and "Annuler la séance</a>" not in page
+    assert "Séance annulée" in page and "Annuler la séance</a>" not in page and "Rétablir la séance</a>" in page
+    assert secretariat_client.post(f"/meetings/{meeting.id}/cancel").status_code == 302  # already: nothing changes
+    assert "Cette séance est déjà annulée" in secretariat_client.get(f"/meetings/{meeting.id}").text
+
+
+def test_secretariat_restores_a_cancelled_meeting(secretariat_client, body):
+    """Restored: planned again, or held if it is over; calendars get a new version of the event."""
+    secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=meeting_form())
+    meeting = db.session.scalar(select(Meeting))  # 9 June 2020: over
+    secretariat_client.post(f"/meetings/{meeting.id}/cancel")
+    assert "La séance redevient tenue" in secretariat_client.get(f"/meetings/{meeting.id}/restore").text
+    response = secretariat_client.post(f"/meetings/{meeting.id}/restore", follow_redirects=True)
+    assert "est rétablie" in response.text and "Annuler la séance</a>" in response.text
+    db.session.refresh(meeting)
+    assert meeting.status is MeetingStatus.HELD and meeting.ical_sequence == 2
+    secretariat_client.post(f"/meetings/{meeting.id}/restore")
+    assert "Cette séance n&#39;est pas annulée" in secretariat_client.get(f"/meetings/{meeting.id}").text
 
 
 def test_secretariat_edits_the_convened_list(secretariat_client, body):

@@ -23,7 +23,7 @@ from app.meetings.scheduling import (
     replace_agenda,
     schedule_meeting,
 )
-from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person
+from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person, utc_now
 from app.permissions import can_view_meeting, get_body_or_404, get_editable_meeting_or_404, staff_required
 
 
@@ -130,18 +130,36 @@ def edit(meeting_id: int):
 @staff_required
 def cancel(meeting_id: int):
     """The meeting is kept, marked annulée, so that invitations can be withdrawn and history read."""
+    return _confirm_status_change(meeting_id, cancelled=True)
+
+
+@bp.route("/meetings/<int:meeting_id>/restore", methods=["GET", "POST"])
+@staff_required
+def restore(meeting_id: int):
+    """Undo a cancellation: the meeting is planned again (held, if it is over)."""
+    return _confirm_status_change(meeting_id, cancelled=False)
+
+
+def _confirm_status_change(meeting_id: int, cancelled: bool):
+    """Ask, then cancel or restore. Either way calendars get a new version of the event (SEQUENCE),
+    and the next sending of convocations tells those convened."""
     meeting = get_editable_meeting_or_404(meeting_id)
-    form = ConfirmForm()
-    if meeting.is_cancelled:
-        flash("Cette séance est déjà annulée.", "info")
+    if meeting.is_cancelled == cancelled:
+        flash("Cette séance est déjà annulée." if cancelled else "Cette séance n'est pas annulée.", "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    if cancelled:
+        new_status = MeetingStatus.CANCELLED
+    else:
+        new_status = MeetingStatus.HELD if meeting.ends_at < utc_now() else MeetingStatus.PLANNED
+    form = ConfirmForm()
     if form.validate_on_submit():
-        meeting.status = MeetingStatus.CANCELLED
+        meeting.status = new_status
         meeting.ical_sequence += 1
         db.session.commit()
-        flash(f"La séance du {long_date(meeting.starts_at)} est annulée.", "success")
+        flash(f"La séance du {long_date(meeting.starts_at)} est {'annulée' if cancelled else 'rétablie'}.", "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/cancel.html", form=form, meeting=meeting)
+    return render_template("meetings/status_change.html", form=form, meeting=meeting, cancelling=cancelled,
+                           new_status=new_status)
 
 
 def _invitation_form(invitations: list[Invitation]) -> InvitationForm:
