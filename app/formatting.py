@@ -1,6 +1,7 @@
 """The one place that turns dates and times into French text (Europe/Paris)."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -59,6 +60,13 @@ def time_range(start: datetime, end: datetime) -> str:
 def long_datetime(value: datetime) -> str:
     """« mardi 9 juin 2020 à 10h30 »."""
     return f"{long_date(value)} à {clock_time(value)}"
+
+
+def alphabetical_key(text: str) -> tuple[str, str]:
+    """Sorts French names as a reader expects: « Élise » among the E, « Œuvrard » as « Oeuvrard »,
+    case and accents ignored (then used to break ties, so that the order is stable)."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(char for char in folded if not unicodedata.combining(char)), text
 
 
 JINJA_FILTERS = {

@@ -69,6 +69,22 @@ def test_suppleant_and_non_members_are_told_apart(demo):
     assert list(rows)[1] == "M. AUGER Luc"
 
 
+def test_accented_names_sort_with_their_letter(demo):
+    """« Étienne » among the E, not after Z as a plain code-point sort would put it."""
+    organisation = demo.body.organisation
+    demo.invitations += [
+        Invitation(person=Person(organisation=organisation, civility=Civility.MRS, last_name=last, first_name="Élise"),
+                   title="Invitée", capacity=Capacity.GUEST)
+        for last in ("Zweig", "Étienne", "Œuvrard", "etchegoyen")
+    ]
+    db.session.commit()
+    names = [row[0] for row in table_rows(sheet_of(demo).tables[0])[1:]]
+    positions = {name.split()[1]: index for index, name in enumerate(names)}
+    assert positions["ETCHEGOYEN"] + 1 == positions["ÉTIENNE"] and names[-1] == "Mme ZWEIG Élise"
+    assert [name.split()[1][0] for name in names] == sorted(
+        [name.split()[1][0] for name in names], key=lambda letter: letter.replace("É", "E").replace("Œ", "O"))
+
+
 def test_meeting_without_convocations_says_so_instead_of_an_empty_table(demo):
     demo.invitations = []
     db.session.commit()

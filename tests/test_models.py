@@ -144,3 +144,9 @@ def test_enum_values_are_checked_by_the_database(body):
 def test_quorum_rule_is_a_setting_of_the_body(voting_members, fraction, strict, minimum, expected):
     body = Body(quorum_fraction=fraction, quorum_strict=strict, quorum_minimum=minimum)
     assert body.quorum_required(voting_members) == expected
+
+
+def test_people_sort_as_a_french_reader_expects():
+    people = [Person(last_name=name, first_name="Anne") for name in ("Zola", "Éluard", "dupont", "Œuvrard", "Eluard")]
+    ordered = [person.last_name for person in sorted(people, key=lambda person: person.sort_key)]
+    assert ordered == ["dupont", "Eluard", "Éluard", "Œuvrard", "Zola"]

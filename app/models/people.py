@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.formatting import alphabetical_key
 from app.models.types import LabelledEnum, UTCDateTime, enum_column
 
 if TYPE_CHECKING:
@@ -51,8 +52,9 @@ class Person(db.Model):
         return " ".join(part for part in (self.civility.value, self.first_name, self.last_name.upper()) if part)
 
     @property
-    def sort_key(self) -> tuple[str, str]:
-        return (self.last_name.casefold(), self.first_name.casefold())
+    def sort_key(self) -> tuple:
+        """Alphabetical order of the name, as on a sign-in sheet (accents and case ignored)."""
+        return alphabetical_key(self.last_name), alphabetical_key(self.first_name)
 
     def __repr__(self) -> str:
         return f"<Person {self.formal_name}>"
