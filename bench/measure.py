@@ -227,6 +227,7 @@ def main() -> None:
         ("« Mes séances »", "/mes-seances", "member"),
         ("échéances", "/deadlines", "member"),
         ("flux .ics", f"/feeds/{data['feed_token']}.ics", None),
+        ("flux .ics personnel", f"/feeds/{data['person_feed_token']}.ics", None),
         ("compte rendu", f"/meetings/{data['meeting_id']}/minutes.docx", "staff"),
     ]}
     print("\nSans le cache de rendu (chaque requête reconstruit la page ; médiane en processus, pour information) :")

@@ -101,12 +101,14 @@ def main() -> None:
                                                           "Séance plénière de référence"))
         feed_body = db.session.scalar(select(Body).where(Body.name == FEED_BODY_NAME))
         account(STAFF_EMAIL, Role.SECRETARIAT)
-        account(MEMBER_EMAIL, Role.MEMBER, person=meeting.attendances[0].person)
+        member_person = meeting.attendances[0].person
+        account(MEMBER_EMAIL, Role.MEMBER, person=member_person)
+        member_person.feed_token = member_person.feed_token or new_feed_token()
         renew_generation(db.session.connection())  # a dataset restored from elsewhere may have none yet
         db.session.commit()
         print(json.dumps({
             "meeting_id": meeting.id, "body_id": body.id, "feed_token": body.feed_token,
-            "feed_500_token": feed_body.feed_token, "password": PASSWORD,
+            "feed_500_token": feed_body.feed_token, "person_feed_token": member_person.feed_token, "password": PASSWORD,
             "staff": STAFF_EMAIL, "member": MEMBER_EMAIL,
         }))
 
