@@ -1,10 +1,11 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.deadlines import bp
 from app.deadlines.forms import DueDateDeadlineForm, NextMeetingDeadlineForm
+from app.deadlines.queries import upcoming_deadlines
 from app.extensions import db
 from app.formatting import paris_datetime, to_paris
 from app.forms import choices, id_number, page_number
@@ -13,33 +14,9 @@ from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
 from app.models import Body, Deadline, DeadlineKind, Meeting, utc_now
-from app.permissions import get_editable_meeting_or_404, member_body_ids, staff_required, visible_bodies
+from app.permissions import get_editable_meeting_or_404, staff_required, visible_bodies
 
 PAGE_SIZE = 25
-
-
-def upcoming_deadlines(user, body_id: int | None, today) -> Select:
-    """Deadlines from ``today`` on, of meetings not in the bin, that ``user`` may see (for a member:
-    recorded at a meeting of their bodies, or announcing a meeting of one), by date.
-
-    Filters are semi-joins on small sets (the bin, one body's meetings) rather than a join with every
-    meeting: PostgreSQL then reads only the upcoming deadlines, whatever the length of the history."""
-    binned = select(Meeting.id).where(Meeting.deleted_at.is_not(None))
-    query = (
-        select(Deadline)
-        .where(Deadline.due_date >= today, Deadline.meeting_id.not_in(binned))
-        .options(selectinload(Deadline.meeting).selectinload(Meeting.body), selectinload(Deadline.body),
-                 selectinload(Deadline.announced_meeting))
-        .order_by(Deadline.due_date, Deadline.due_at, Deadline.id)
-    )
-    if not user.is_staff:
-        mine = member_body_ids(user)
-        query = query.where(or_(Deadline.meeting_id.in_(select(Meeting.id).where(Meeting.body_id.in_(mine))),
-                                Deadline.body_id.in_(mine)))
-    if body_id:
-        query = query.where(or_(Deadline.meeting_id.in_(select(Meeting.id).where(Meeting.body_id == body_id)),
-                                Deadline.body_id == body_id))
-    return query
 
 
 @bp.route("/deadlines")
