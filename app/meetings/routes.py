@@ -147,10 +147,7 @@ def _confirm_status_change(meeting_id: int, cancelled: bool):
     if meeting.is_cancelled == cancelled:
         flash("Cette séance est déjà annulée." if cancelled else "Cette séance n'est pas annulée.", "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    if cancelled:
-        new_status = MeetingStatus.CANCELLED
-    else:
-        new_status = MeetingStatus.HELD if meeting.ends_at < utc_now() else MeetingStatus.PLANNED
+    new_status = MeetingStatus.CANCELLED if cancelled else meeting.status_when_restored(utc_now())
     form = ConfirmForm()
     if form.validate_on_submit():
         meeting.status = new_status

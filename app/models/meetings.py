@@ -128,6 +128,10 @@ class Meeting(db.Model):
     def is_cancelled(self) -> bool:
         return self.status is MeetingStatus.CANCELLED
 
+    def status_when_restored(self, now: datetime) -> MeetingStatus:
+        """A cancelled meeting brought back is planned again, or held if it is over."""
+        return MeetingStatus.HELD if self.ends_at < now else MeetingStatus.PLANNED
+
     def attendances_with(self, *, capacity: Capacity, status: AttendanceStatus | None = None) -> list[Attendance]:
         return [
             attendance
