@@ -1,6 +1,9 @@
 """The secretariat marks attendance on one screen; the body's proxy rules are enforced."""
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from sqlalchemy import select
 
@@ -274,3 +277,34 @@ def test_sheet_queries_do_not_grow_with_attendees(secretariat_client, app_contex
     assert meeting_page[0] == meeting_page[1], meeting_page
     print("queries: attendance sheet", counts, "meeting page", meeting_page)
 
+
+
+def options_of(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [unescape(label) for label in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+
+
+def test_only_a_represented_row_carries_its_list_the_page_holds_the_others_once(secretariat_client, group):
+    """The browser builds a row's list from the page's one list (static/js/attendance.js): a
+    100-person sheet would otherwise hold 10,000 options."""
+    meeting, (martin, bernard, petit, durand), substitute, observer = group
+    meeting.invitations[0].response = InvitationResponse.SUBSTITUTE  # Martin: represented by his suppléante
+    db.session.commit()
+    page = secretariat_client.get(f"/meetings/{meeting.id}/attendance").text
+    values = form_values(page, "attendance-sheet")
+    assert options_of(page, f"{row_of(values, martin)}-represented_by") == [
+        "—", f"{substitute.formal_name} (suppléant)",
+        *[person.formal_name for person in (bernard, petit, durand, observer)]]
+    assert options_of(page, f"{row_of(values, bernard)}-represented_by") == ["—"]
+    assert f'data-person="{martin.id}" data-substitutes="{substitute.id}"' in page
+    pool = re.search(r'<template id="representatives">(.*?)</template>', page, re.S).group(1)
+    assert re.findall(r'<option value="(\d+)"( data-member)?>', pool) == [
+        *[(str(person.id), " data-member") for person in (martin, bernard, petit, durand, observer)],
+        (str(substitute.id), "")]
+
+
+def test_a_100_person_sheet_stays_light(secretariat_client, app_context):
+    meeting = plenary(100)
+    page = secretariat_client.get(f"/meetings/{meeting.id}/attendance").text
+    assert page.count("<option") < 3 * 100
+    assert len(page.encode()) < 250_000

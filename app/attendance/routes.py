@@ -44,6 +44,19 @@ def representative_choices(entry: RosterEntry, roster: list[RosterEntry]) -> lis
     return choices(options)
 
 
+def representative_pool(roster: list[RosterEntry]) -> list[tuple[Person, bool]]:
+    """Everyone who may represent someone on the sheet, once each, with whether they are a member on
+    it: the page holds this list once, and the browser builds a row's list from it when needed."""
+    pool: dict[int, tuple[Person, bool]] = {}
+    for entry in roster:
+        if entry.capacity is Capacity.MEMBER:
+            pool[entry.person.id] = (entry.person, True)
+    for entry in roster:
+        for substitute in entry.substitutes:
+            pool.setdefault(substitute.id, (substitute, False))
+    return list(pool.values())
+
+
 def person_choices(people: list[Person]) -> list[SelectChoice]:
     return choices([("", "—")] + [(str(person.id), person.formal_name) for person in people])
 
@@ -115,7 +128,12 @@ def edit(meeting_id: int):
         form.new_person.choices = person_choices(people)
         stale_message = StaleEditError("la feuille de présence").message
     for row in form.rows:
-        row.represented_by.choices = representative_choices(entries[row.person_id.data], roster)
+        # Only a represented row carries its whole list: with 150 people, 150 full lists weigh
+        # megabytes. The browser builds the others from ``representative_pool`` (static/js/attendance.js).
+        if row.status.data == AttendanceStatus.REPRESENTED.value or row.represented_by.data:
+            row.represented_by.choices = representative_choices(entries[row.person_id.data], roster)
+        else:
+            row.represented_by.choices = choices([("", "—")])
 
     status_code = 409 if stale_message else 200
     if stale_message is None and form.validate_on_submit():
@@ -152,7 +170,8 @@ def edit(meeting_id: int):
         entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
     quorum = count_quorum(meeting.body, [entry for _, entry in sheet])
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
-                           has_errors=status_code == 422, stale_message=stale_message), status_code
+                           representatives=representative_pool(roster), has_errors=status_code == 422,
+                           stale_message=stale_message), status_code
 
 
 def sheet_with_typed_rows(posted: AttendanceSheetForm, roster: list[RosterEntry],

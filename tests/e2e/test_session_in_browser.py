@@ -42,7 +42,13 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     expect(page.get_by_label("Présent : M. DELMAS Jean-Michel", exact=True)).to_be_checked()
     expect(quorum).to_have_text("Quorum non atteint : 3 membres sur 14 (8 requis)")
     # Choosing who represents a member marks them « représenté »; represented members count here.
-    page.get_by_label("Représenté(e) par — M. JOUVE Olivier").select_option(label="M. MARCHAND Laurent")
+    # A row's list of representatives is built when the field is reached: suppléants first.
+    bertrand = page.get_by_label("Représenté(e) par — M. BERTRAND Maurice")
+    bertrand.focus()
+    expect(bertrand.locator("option").nth(1)).to_have_text("Mme FABRE Claire (suppléant)")
+    jouve = page.get_by_label("Représenté(e) par — M. JOUVE Olivier")
+    jouve.focus()
+    jouve.select_option(label="M. MARCHAND Laurent")
     expect(page.get_by_label("Représenté : M. JOUVE Olivier", exact=True)).to_be_checked()
     expect(quorum).to_have_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
     save_attendance(page)

@@ -36,6 +36,48 @@
     output.classList.toggle("fr-badge--warning", !reached);
   }
 
+  // A row's « représenté(e) par » list, built when first needed from the page's one list of
+  // representatives, in the order of app/attendance/routes.py representative_choices: the member's
+  // suppléants first, then the other members of the sheet.
+  var pool = document.getElementById("representatives");
+  function fillRepresentatives(select) {
+    if (!pool || select.dataset.filled) { return; }
+    select.dataset.filled = "1";
+    var current = select.value;
+    var substitutes = (select.dataset.substitutes || "").split(" ").filter(Boolean);
+    var none = document.createElement("option");
+    none.value = "";
+    none.textContent = "—";
+    var options = [none];
+    substitutes.forEach(function (id) {
+      var source = pool.content.querySelector('option[value="' + id + '"]');
+      if (source) {
+        var option = source.cloneNode(true);
+        option.textContent += " (suppléant)";
+        options.push(option);
+      }
+    });
+    Array.prototype.forEach.call(pool.content.querySelectorAll("option[data-member]"), function (source) {
+      if (source.value !== select.dataset.person && substitutes.indexOf(source.value) < 0) {
+        options.push(source.cloneNode(true));
+      }
+    });
+    select.replaceChildren.apply(select, options);
+    select.value = current;
+  }
+
+  function representativeSelect(element) {
+    var row = element.closest("tr[data-capacity]");
+    return row ? row.querySelector("select[data-person]") : null;
+  }
+
+  form.addEventListener("focusin", function (event) {
+    if (event.target.matches("select[data-person]")) { fillRepresentatives(event.target); }
+  });
+  form.addEventListener("pointerdown", function (event) {
+    if (event.target.matches("select[data-person]")) { fillRepresentatives(event.target); }
+  });
+
   function focusRow(row, columnSelector) {
     if (!row) { return; }
     var target = row.querySelector(columnSelector) || row.querySelector("input[type=radio]:checked") ||
@@ -45,7 +87,10 @@
 
   form.addEventListener("change", function (event) {
     var target = event.target;
-    if (target.type === "radio") { updateQuorum(); }
+    if (target.type === "radio") {
+      updateQuorum();
+      if (target.value === "represented" && representativeSelect(target)) { fillRepresentatives(representativeSelect(target)); }
+    }
     // Choosing a representative means the member is represented.
     if (target.tagName === "SELECT" && target.value && target.closest("tr[data-capacity]")) {
       var represented = target.closest("tr").querySelector("input[type=radio][value=represented]");
