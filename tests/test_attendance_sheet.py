@@ -308,3 +308,14 @@ def test_a_100_person_sheet_stays_light(secretariat_client, app_context):
     page = secretariat_client.get(f"/meetings/{meeting.id}/attendance").text
     assert page.count("<option") < 3 * 100
     assert len(page.encode()) < 250_000
+
+
+def test_without_javascript_a_represented_row_comes_back_asking_with_its_list(secretariat_client, group):
+    meeting, (martin, bernard, petit, durand), substitute, observer = group
+    values = mark(sheet(secretariat_client, meeting), bernard, "represented")
+    response = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values)
+    assert response.status_code == 422
+    assert "Indiquez qui représente ce membre" in response.text
+    assert options_of(response.text, f"{row_of(values, bernard)}-represented_by") == [
+        "—", *[person.formal_name for person in (martin, petit, durand, observer)]]
+    assert recorded(meeting) == {}
