@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -14,6 +15,9 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application. ``config`` overrides everything else (tests use it)."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the trusted proxies saw them
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
@@ -27,9 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (register the models with the metadata)
     from app import audit  # noqa: F401  (record every change in the audit trail)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    from app.auth.sessions import load_user
+
+    login_manager.user_loader(load_user)
 
     from app.security import init_security
 
@@ -59,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.agenda import bp as agenda_bp
     from app.attendance import bp as attendance_bp
@@ -74,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from app.roundtable import bp as roundtable_bp
 
     for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp, people_bp, deadlines_bp,
-                      attendance_bp, roundtable_bp, agenda_bp, admin_bp, organisation_bp):
+                      attendance_bp, roundtable_bp, agenda_bp, admin_bp, organisation_bp, accounts_bp):
         app.register_blueprint(blueprint)
 
 
@@ -89,6 +94,13 @@ NAVIGATION = [
     ("agenda.search", "Rechercher", False),
     ("documents.synthesis", "Synthèse", True),
     ("organisation.settings", "Organisation", True),
+    ("accounts.index", "Comptes", True),
+]
+# The national admins' menu: they run the installation and read no ARS's data.
+NATIONAL_ADMIN_NAVIGATION = [
+    ("organisation.index", "Organisations"),
+    ("accounts.index", "Comptes"),
+    ("admin.audit", "Journal de sécurité"),
 ]
 
 
@@ -98,6 +110,8 @@ def navigation_links() -> list[tuple[str, str]]:
 
     from app.access import may_open
 
+    if current_user.is_national_admin:
+        return NATIONAL_ADMIN_NAVIGATION
     return [
         (endpoint, label)
         for endpoint, label, staff_only in NAVIGATION

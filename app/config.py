@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -15,6 +16,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A login lasts this long at most (« Rester connecté(e) » or not): the cookie expires, and the server
+    # refuses it afterwards (app/auth/sessions.py). The environment gives it in seconds.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Number of reverse proxies in front of the app whose X-Forwarded-For / -Proto are trusted (0: none).
+    TRUSTED_PROXIES = 0
     DISPLAY_TIMEZONE = "Europe/Paris"
     BABEL_DEFAULT_LOCALE = "fr_FR"
     # Public address of the app, used in calendar URLs and e-mails outside a request.
@@ -28,7 +34,12 @@ class Config:
     ICS_ALARM_MINUTES = 60 * 24
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Redis unreachable: count in this process's memory (the failure is logged), never refuse a login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address
+    # Failed attempts per account, whatever the address (guesses spread over many addresses).
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
     FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
     ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
     ANONYMISE_MINUTES_AFTER_YEARS = 10  # validated minutes older than this lose the names of anonymised people
@@ -46,13 +57,17 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
         "DATABASE_URL", f"sqlite:///{instance / 'seances.sqlite'}"
     )
-    for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI"):
+    for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
+                 "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)
     if overrides:
         app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])
+    if not isinstance(app.config["REMEMBER_COOKIE_DURATION"], timedelta):  # seconds
+        app.config["REMEMBER_COOKIE_DURATION"] = timedelta(seconds=int(app.config["REMEMBER_COOKIE_DURATION"]))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(instance)
     # Cookies travel only over HTTPS when the app is served over HTTPS.

@@ -54,7 +54,7 @@ def test_session_cookie_is_httponly_samesite_and_rotated_on_login(app, app_conte
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     with client.session_transaction() as session:
         assert "left_over" not in session
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"].split(":")[:2] == [str(user.id), user.session_generation]
 
 
 def test_cookies_are_secure_when_served_over_https(database):

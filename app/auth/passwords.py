@@ -3,9 +3,12 @@ de passe » page and the reset by e-mail."""
 from __future__ import annotations
 
 import hashlib
+import secrets
+from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import User
@@ -25,6 +28,21 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
     if email and password.strip().casefold() == email.strip().casefold():
         problems.append("Le mot de passe ne doit pas être votre adresse électronique.")
     return problems
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made like the accounts' ones, of a password nobody knows."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+def check_password_in_constant_time(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; without an account, a dummy hash is checked instead, so that
+    the answer takes the same time whether an address has an account or not."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return user.check_password(password)
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -1,16 +1,19 @@
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from app.audit import log_security_event
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm
-from app.auth.passwords import reset_token, user_for_reset_token
+from app.auth.passwords import check_password_in_constant_time, reset_token, user_for_reset_token
+from app.auth.sessions import end_session, keep_this_browser_signed_in, start_session
 from app.calendar.mail import SEND_ERRORS, new_message, send_email
 from app.calendar.urls import public_url
 from app.extensions import db, limiter
-from app.models import User, utc_now
+from app.models import User
 
 NEUTRAL_RESET_MESSAGE = ("Si un compte actif correspond à cette adresse, un message vient de lui être envoyé avec "
                          "un lien pour choisir un nouveau mot de passe, valable une heure.")
@@ -27,21 +30,44 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_rate_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _posted_account() -> str:
+    """The account a sign-in form is about, whatever the address it comes from (hashed: the limits'
+    store never holds e-mail addresses). Empty (no limit by account) when no address was typed."""
+    email = (request.form.get("email") or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest() if email else ""
+
+
+def _failed(response) -> bool:
+    """A sign-in form that did not get through answers with the form again (not a redirect)."""
+    return response.status_code != 302
+
+
+def _find_account(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_account_rate_limit, key_func=_posted_account, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        user = _find_account(form.email.data)
+        # The same work whether the account exists or not: the answer's time tells nothing.
+        password_ok = check_password_in_constant_time(user, form.password.data)
+        if user is None or not user.active or not password_ok:
             form.password.errors.append("Adresse électronique ou mot de passe incorrect.")
+            log_security_event("login_failed", user, "compte désactivé" if user and not user.active else "")
+            db.session.commit()
         else:
-            session.clear()  # a fresh session on login
-            login_user(user, remember=form.remember.data)
-            user.last_login_at = utc_now()
+            start_session(user, remember=form.remember.data)
+            log_security_event("login", user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -50,11 +76,18 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    if LogoutForm().validate_on_submit():
-        logout_user()
-        session.clear()
-        flash("Vous êtes déconnecté(e).", "info")
-    return redirect(url_for("auth.login"))
+    """Ends every session of the account (this one and any other browser) and deletes the remember
+    cookie; the browser is told to forget what it stored for the site (drafts of the tour de table)."""
+    if not LogoutForm().validate_on_submit():
+        return redirect(url_for("auth.login"))
+    user = current_user._get_current_object()
+    log_security_event("logout", user)
+    end_session(user)
+    db.session.commit()
+    flash("Vous êtes déconnecté(e).", "info")
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @bp.route("/mon-compte/mot-de-passe", methods=["GET", "POST"])
@@ -63,12 +96,16 @@ def change_password():
     form = ChangePasswordForm()
     form.account_email = current_user.email
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
+        user = current_user._get_current_object()
+        if not user.check_password(form.current_password.data):
             form.current_password.errors.append("Mot de passe actuel incorrect.")
         else:
-            current_user.set_password(form.new_password.data)
+            user.set_password(form.new_password.data)
+            user.end_sessions()  # every other browser is logged out
+            keep_this_browser_signed_in(user)
+            log_security_event("password_changed", user)
             db.session.commit()
-            flash("Votre mot de passe a été changé.", "success")
+            flash("Votre mot de passe a été changé ; vos autres sessions sont fermées.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
 
@@ -93,12 +130,14 @@ def send_reset_email(user: User) -> None:
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_account_rate_limit, key_func=_posted_account, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        user = _find_account(form.email.data)
         if user is not None and user.active:
+            log_security_event("password_reset_requested", user)
+            db.session.commit()
             send_reset_email(user)
         flash(NEUTRAL_RESET_MESSAGE, "info")
         return redirect(url_for("auth.login"))
@@ -115,6 +154,8 @@ def reset_password(token: str):
     form.account_email = user.email
     if form.validate_on_submit():
         user.set_password(form.new_password.data)
+        user.end_sessions()  # whoever was logged in with the old password is logged out
+        log_security_event("password_reset", user)
         db.session.commit()
         flash("Votre mot de passe a été changé : connectez-vous avec le nouveau.", "success")
         return redirect(url_for("auth.login"))

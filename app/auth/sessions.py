@@ -1,0 +1,76 @@
+"""Sessions that really end.
+
+Every session and remember cookie carries « id:generation:time of login » (``User.get_id``). The
+loader refuses it when the account's generation changed (logout, password change or reset,
+deactivation: ``User.end_sessions``), when the account is inactive, or when the login is older than
+``REMEMBER_COOKIE_DURATION``; the check reads the account in the database, so it holds on every app
+server at once. A refused id also clears the remember cookie of that browser.
+"""
+from __future__ import annotations
+
+import hmac
+import time
+from datetime import timedelta
+
+from flask import current_app, request, session
+from flask_login import login_user, logout_user
+
+from app.extensions import db
+from app.forms import MAX_ID
+from app.models import User, utc_now
+
+
+def login_lifetime() -> timedelta:
+    """How long a login lasts at most, with or without « Rester connecté(e) »."""
+    return current_app.config["REMEMBER_COOKIE_DURATION"]
+
+
+def load_user(session_user_id: str) -> User | None:
+    """Flask-Login's user loader: the account of a session or remember cookie still valid, else None."""
+    user = _valid_account(session_user_id)
+    if user is None:
+        # Nothing to load this session from: drop the id, and have Flask-Login delete the remember cookie.
+        session.pop("_user_id", None)
+        session["_remember"] = "clear"
+    return user
+
+
+def _valid_account(session_user_id: str) -> User | None:
+    parts = str(session_user_id).split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
+        return None  # an id of before the session generations, or tampered with
+    user_id, generation, logged_in_at = int(parts[0]), parts[1], int(parts[2])
+    if not 0 < user_id <= MAX_ID or logged_in_at + login_lifetime().total_seconds() < time.time():
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not hmac.compare_digest(user.session_generation, generation):
+        return None
+    user.logged_in_at = logged_in_at
+    return user
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Log ``user`` in this browser, in a fresh session (the caller commits)."""
+    _log_in(user, remember)
+    user.last_login_at = utc_now()
+
+
+def _log_in(user: User, remember: bool) -> None:
+    session.clear()
+    user.logged_in_at = int(time.time())
+    login_user(user, remember=remember, duration=login_lifetime())
+
+
+def end_session(user: User) -> None:
+    """Log out here and everywhere: a new generation, then the session and the remember cookie go."""
+    user.end_sessions()
+    logout_user()
+    session.clear()
+    session["_remember"] = "clear"  # after clear(): Flask-Login then deletes the remember cookie
+
+
+def keep_this_browser_signed_in(user: User) -> None:
+    """After ``end_sessions`` (a password change), this browser alone stays logged in with the new
+    generation, and keeps its remember cookie if it had one."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    _log_in(user, remember=remembered)
