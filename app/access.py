@@ -23,8 +23,10 @@ class Audience(Enum):
     PUBLIC = "public"            # no login: the login page, static files, links whose secret token is the credential
     ANY_USER = "any_user"        # any logged-in account; the page shows only what the user may see
     BODY_MEMBER = "body_member"  # members of the meeting's (or body's) body, and staff; others get 403
-    STAFF = "staff"              # secretariat and admins
-    ADMIN = "admin"              # admins only
+    STAFF = "staff"              # secretariat and admins (of an ARS)
+    ADMIN = "admin"              # admins of an ARS only
+    ACCOUNTS = "accounts"        # admins of an ARS (their accounts) and national admins (every account)
+    NATIONAL_ADMIN = "national_admin"  # those who run the installation: organisations
 
 
 ENDPOINT_AUDIENCE: dict[str, Audience] = {
@@ -92,13 +94,13 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "calendar.feed": Audience.PUBLIC,
     "calendar.my_feed": Audience.ANY_USER,
     "calendar.regenerate_my_feed": Audience.ANY_USER,
-    "calendar.regenerate_body_feed": Audience.STAFF,
+    "calendar.regenerate_body_feed": Audience.BODY_MEMBER,  # each member's own link
     "calendar.send_meeting_convocations": Audience.STAFF,
     "calendar.answer": Audience.PUBLIC,
     "calendar.answer_recorded": Audience.PUBLIC,
     # audit trail, bin, personal data
     "admin.meeting_audit": Audience.ADMIN,
-    "admin.audit": Audience.ADMIN,
+    "admin.audit": Audience.ACCOUNTS,  # national admins: the sign-in events only
     "admin.delete_meeting": Audience.STAFF,
     "admin.delete_person": Audience.STAFF,
     "admin.trash": Audience.ADMIN,
@@ -107,14 +109,21 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "admin.person_data": Audience.STAFF,
     "admin.export_person_data": Audience.STAFF,
     "admin.anonymise": Audience.ADMIN,
-    # organisation settings
+    # organisation settings, organisations and accounts
     "organisation.settings": Audience.ADMIN,
     "organisation.logo": Audience.PUBLIC,
+    "organisation.index": Audience.NATIONAL_ADMIN,
+    "accounts.index": Audience.ACCOUNTS,
+    "accounts.create": Audience.ACCOUNTS,
+    "accounts.deactivate_account": Audience.ACCOUNTS,
+    "accounts.reactivate_account": Audience.ACCOUNTS,
 }
 
 ROLES_OF_AUDIENCE = {
     Audience.STAFF: (Role.SECRETARIAT, Role.ADMIN),
     Audience.ADMIN: (Role.ADMIN,),
+    Audience.ACCOUNTS: (Role.ADMIN, Role.NATIONAL_ADMIN),
+    Audience.NATIONAL_ADMIN: (Role.NATIONAL_ADMIN,),
 }
 
 

@@ -5,6 +5,10 @@ with the user of the current request (« ligne de commande » outside requests).
 restores (``deleted_at`` set or cleared) and the minutes workflow (status validated, published, back
 to draft) get their own action names. Rows of a flush are written at its end in one INSERT.
 Bulk Core inserts (the load generator) are not audited.
+
+Each event also records the organisation (ARS) it is about — each ARS's admins read their own trail —
+and the client's address. Sign-in events (logins, logouts, passwords, deactivations, feed links) are
+written by ``log_security_event``.
 """
 from __future__ import annotations
 
@@ -14,13 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import object_session
 
 from app.extensions import db
 
+from app.models.audit import ACTION_LABELS
 from app.models import (
     AgendaItem,
     Attendance,
@@ -45,9 +50,10 @@ COMMAND_LINE = "ligne de commande"
 ANONYMOUS = "anonyme (lien reçu par e-mail)"
 # Never copied into the trail: secrets, and bulky or derived columns.
 HIDDEN_FIELDS = {"password_hash", "feed_token", "document", "updated_at", "created_at", "version",
-                 "attendance_version", "ical_uid", "last_login_at"}
+                 "attendance_version", "ical_uid", "last_login_at", "session_generation"}
 PENDING = "audit_pending"
 ACTOR = "audit_actor"
+ORGANISATIONS = "audit_organisations"  # (table, id) → organisation id, read once per session
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,8 @@ AUDITED: dict[type, Audited] = {
 }
 
 ACTION_VERBS = {"created": "créé", "updated": "modifié", "deleted": "supprimé", "restored": "restauré",
-                "validated": "validé", "published": "publié", "reopened": "rouvert", "sent": "envoyé"}
+                "validated": "validé", "published": "publié", "reopened": "rouvert", "sent": "envoyé",
+                "deactivated": "désactivé", "reactivated": "réactivé"}
 
 
 def shortened(text: str | None, length: int = 60) -> str:
@@ -101,6 +108,35 @@ def current_actor() -> tuple[int | None, str]:
     if user is None or not getattr(user, "is_authenticated", False):
         return None, ANONYMOUS
     return user.id, user.email
+
+
+def actor_organisation_id() -> int | None:
+    """The ARS of the logged-in user (what they change is their ARS's), None otherwise."""
+    user = g.get("_login_user") if has_request_context() else None
+    return getattr(user, "organisation_id", None) if getattr(user, "is_authenticated", False) else None
+
+
+def remote_address() -> str:
+    """The client's address (behind ``TRUSTED_PROXIES`` proxies, the one they saw); empty outside requests."""
+    return (request.remote_addr or "")[:64] if has_request_context() else ""
+
+
+def organisation_id_of(row, meeting_id: int | None, session, connection) -> int | None:
+    """The ARS a row belongs to: its own column, else the organisation of its body or meeting, read
+    once per session (a flush of a hundred attendances costs one query, and none in a request)."""
+    if isinstance(row, (Body, Person, User)):
+        return row.organisation_id
+    if isinstance(row, Membership):
+        key, query = ("body", row.body_id), select(Body.organisation_id).where(Body.id == row.body_id)
+    elif meeting_id is not None:
+        key = ("meeting", meeting_id)
+        query = select(Body.organisation_id).join(Meeting, Meeting.body_id == Body.id).where(Meeting.id == meeting_id)
+    else:
+        return None
+    known = session.info.setdefault(ORGANISATIONS, {})
+    if key not in known:
+        known[key] = connection.scalar(query)
+    return known[key]
 
 
 def column_changes(row, creating: bool) -> dict:
@@ -132,6 +168,8 @@ def update_action(row, changes: dict) -> str:
                 MinutesStatus.DRAFT.value: "reopened"}[changes["status"][1]]
     if isinstance(row, ConvocationDelivery) and changes.get("status", [None, None])[1] == DeliveryStatus.SENT.value:
         return "sent"
+    if isinstance(row, User) and "active" in changes:
+        return "reactivated" if changes["active"][1] else "deactivated"
     return "updated"
 
 
@@ -155,11 +193,15 @@ def record(row, action: str, changes: dict, connection) -> None:
     if session is None:
         return
     audited = AUDITED[type(row)]
-    user_id, email = session.info.get(ACTOR) or current_actor()
+    user_id, email, organisation_id = session.info.get(ACTOR) or (*current_actor(), actor_organisation_id())
     verb = ACTION_VERBS.get(action, action) + ("e" if audited.feminine and action in ACTION_VERBS else "")
+    meeting_id = meeting_id_of(row, connection)
+    if organisation_id is None or isinstance(row, User):
+        organisation_id = organisation_id_of(row, meeting_id, session, connection)
     session.info.setdefault(PENDING, []).append({
         "at": utc_now(), "user_id": user_id, "user_email": email, "action": action,
-        "entity_type": type(row).__name__, "entity_id": row.id, "meeting_id": meeting_id_of(row, connection),
+        "entity_type": type(row).__name__, "entity_id": row.id, "meeting_id": meeting_id,
+        "organisation_id": organisation_id, "remote_address": remote_address(),
         "summary": shortened(f"{audited.label.capitalize()} « {audited.name(row)} » : {verb}", 500),
         "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
     })
@@ -190,7 +232,7 @@ def after_delete(mapper, connection, row) -> None:
 
 def remember_actor(session, flush_context, instances) -> None:
     """Resolve the user before the flush starts (reading an expired user is a query)."""
-    session.info[ACTOR] = current_actor()
+    session.info[ACTOR] = (*current_actor(), actor_organisation_id())
 
 
 def write_pending(session, flush_context) -> None:
@@ -204,14 +246,35 @@ def forget_pending(session, *args) -> None:
     session.info.pop(PENDING, None)
 
 
+def forget_organisations(session, *args) -> None:
+    """What was read about bodies and meetings holds for one transaction."""
+    session.info.pop(ORGANISATIONS, None)
+
+
 def log_event(action: str, row, summary: str, changes: dict | None = None) -> None:
     """An explicit event that no column change shows (an export of personal data, for instance);
     written with the next commit."""
     user_id, email = current_actor()
     meeting_id = row.id if isinstance(row, Meeting) else getattr(row, "meeting_id", None)
+    organisation_id = row.organisation_id if isinstance(row, (Body, Person, User)) else actor_organisation_id()
     db.session.add(AuditEvent(user_id=user_id, user_email=email, action=action, entity_type=type(row).__name__,
-                              entity_id=row.id, meeting_id=meeting_id, summary=shortened(summary, 500),
+                              entity_id=row.id, meeting_id=meeting_id, organisation_id=organisation_id,
+                              remote_address=remote_address(), summary=shortened(summary, 500),
                               changes=json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)))
+
+
+def log_security_event(action: str, account: User | None, detail: str = "") -> None:
+    """A sign-in event about ``account`` (None: a login attempt for an address that has no account),
+    with the time and the client's address; written with the next commit."""
+    label = ACTION_LABELS[action]
+    subject = account.email if account is not None else "adresse sans compte"
+    db.session.add(AuditEvent(
+        user_id=account.id if account is not None else None, user_email=account.email if account else "",
+        action=action, entity_type="User", entity_id=account.id if account is not None else None,
+        organisation_id=account.organisation_id if account is not None else None,
+        remote_address=remote_address(),
+        summary=shortened(f"{label} : {subject}" + (f" ({detail})" if detail else ""), 500),
+        changes="{}"))
 
 
 def register_audit_listeners() -> None:
@@ -223,6 +286,8 @@ def register_audit_listeners() -> None:
     event.listen(Session, "before_flush", remember_actor)
     event.listen(Session, "after_flush", write_pending)
     event.listen(Session, "after_rollback", forget_pending)
+    event.listen(Session, "after_commit", forget_organisations)
+    event.listen(Session, "after_rollback", forget_organisations)
 
 
 register_audit_listeners()

@@ -5,22 +5,22 @@ import click
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.formatting import to_paris
-from app.models import Meeting, Role, User
+from app.models import Meeting
 
 
 def register_commands(app: Flask) -> None:
+    from app.accounts.cli import commands as account_commands
     from app.admin.cli import commands as admin_commands
     from app.calendar.cli import commands as calendar_commands
     from app.documents.cli import commands as document_commands
 
-    for command in (demo_command, create_user_command, meetings_command, backup_command, restore_command,
-                    generate_load_command,
-                    *document_commands, *calendar_commands, *admin_commands):
+    for command in (demo_command, meetings_command, backup_command, restore_command, generate_load_command,
+                    *account_commands, *document_commands, *calendar_commands, *admin_commands):
         app.cli.add_command(command)
 
 
@@ -31,35 +31,11 @@ def demo_command():
 
     if load_demo():
         click.echo("Données de démonstration chargées.")
-        click.echo(f"Comptes : admin@demo.example.fr, secretariat@demo.example.fr, membre@demo.example.fr "
-                   f"(mot de passe : {DEMO_PASSWORD})")
+        click.echo("Comptes : admin@demo.example.fr, secretariat@demo.example.fr, membre@demo.example.fr (ARS "
+                   "Occitanie) ; secretariat@bretagne.demo.example.fr, membre@bretagne.demo.example.fr (ARS "
+                   f"Bretagne) ; national@demo.example.fr (administrateur national) ; mot de passe : {DEMO_PASSWORD}")
     else:
         click.echo("La base contient déjà des données : rien n'a été modifié.")
-
-
-@click.command("create-user")
-@click.argument("email")
-@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.MEMBER.value,
-              show_default=True, help="Rôle du compte.")
-@click.option("--password", prompt="Mot de passe", hide_input=True, confirmation_prompt=True,
-              help="Mot de passe (demandé s'il n'est pas donné).")
-def create_user_command(email: str, role: str, password: str):
-    """Create a user account."""
-    from app.auth.passwords import password_problems
-
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.ClickException(f"Adresse électronique invalide : {email}")
-    problems = password_problems(password, email)
-    if problems:
-        raise click.ClickException(" ".join(problems))
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-        raise click.ClickException(f"Un compte existe déjà pour {email}.")
-    user = User(email=email, role=Role(role))
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    click.echo(f"Compte créé : {email} ({user.role.label}).")
 
 
 @click.command("meetings")

@@ -1,5 +1,6 @@
 """Demo data: an ARS with its CRSA, commissions, two CTS and the working group of seed 004,
-whose 28 May 2020 meeting is recorded exactly as that compte rendu records it.
+whose 28 May 2020 meeting is recorded exactly as that compte rendu records it; a second, smaller ARS
+with its own accounts, so that each ARS seeing only its own data shows; and a national admin.
 
 People's names are fictional; qualités and structure are those of the seed.
 """
@@ -42,6 +43,8 @@ from app.models import (
 ORGANISATION_NAME = "Agence Régionale de Santé Occitanie"
 WORKING_GROUP_NAME = "Groupe de travail CRSA COVID Déconfinement"
 DEMO_PASSWORD = "demo-seances-2020"  # demo accounts only; documented in the README
+OTHER_ORGANISATION_NAME = "Agence Régionale de Santé Bretagne"
+NATIONAL_ADMIN_EMAIL = "national@demo.example.fr"
 
 SEED_CONTEXT = """Le 25 mai le Premier ministre et le Ministre des Solidarités et de la Santé ont donné le coup d'envoi du Ségur de la Santé auprès de 300 acteurs du monde de la santé.
 Le Ségur de la Santé ouvre un mois de concertation avec les acteurs du système de santé :
@@ -140,7 +143,8 @@ def demo_email(first_name: str, last_name: str) -> str:
 
 
 def database_is_empty() -> bool:
-    return db.session.scalar(select(Organisation.id).limit(1)) is None
+    """No body yet (an organisation and its first accounts may exist already)."""
+    return db.session.scalar(select(Body.id).limit(1)) is None
 
 
 def load_demo(today: date | None = None) -> bool:
@@ -264,7 +268,8 @@ def load_demo(today: date | None = None) -> bool:
     ]
 
     _add_upcoming_meetings(today, crsa, commissions["CSDU"], cts_31, group)
-    _add_demo_users(members[0][0], staff[3][0])
+    _add_demo_users(ars, members[0][0], staff[3][0])
+    _add_other_organisation(today)
     db.session.commit()
     return True
 
@@ -286,12 +291,58 @@ def _add_upcoming_meetings(today: date, crsa: Body, csdu: Body, cts: Body, group
         ))
 
 
-def _add_demo_users(member: Person, assistant: Person) -> None:
+def _add_demo_users(ars: Organisation, member: Person, assistant: Person) -> None:
     for email, role, linked in (
         ("admin@demo.example.fr", Role.ADMIN, None),
         ("secretariat@demo.example.fr", Role.SECRETARIAT, assistant),
         ("membre@demo.example.fr", Role.MEMBER, member),
     ):
-        user = User(email=email, role=role, person=linked)
+        user = User(email=email, role=role, person=linked, organisation=ars)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+
+
+# (civility, last name, first name, qualité) of the second ARS's CTS: fictional.
+OTHER_ARS_MEMBERS = [
+    (Civility.MRS, "Le Gall", "Maëlle", "Présidente du CTS"),
+    (Civility.MR, "Kerjean", "Yann", "Représentant des usagers"),
+    (Civility.MRS, "Tanguy", "Rozenn", "URPS Infirmiers"),
+    (Civility.MR, "Morvan", "Erwan", "Conseil départemental"),
+]
+
+
+def _add_other_organisation(today: date) -> None:
+    """A second ARS with a CRSA, a CTS and a working group, four members, an upcoming meeting and its own
+    accounts (secretariat, member), and a national admin: each ARS sees only its own bodies and people."""
+    ars = Organisation(name=OTHER_ORGANISATION_NAME, short_name="ARS Bretagne",
+                       secretariat_email="ars-bzh-democratie-sanitaire@ars.example.fr")
+    crsa = Body(organisation=ars, kind=BodyKind.CRSA_PLENARY, name="Conférence Régionale de la Santé et de "
+                "l'Autonomie", short_name="CRSA Bretagne", territory="Bretagne")
+    cts = Body(organisation=ars, kind=BodyKind.CTS, name="Conseil territorial de santé du Finistère",
+               short_name="CTS 29", territory="Finistère")
+    group = Body(organisation=ars, kind=BodyKind.WORKING_GROUP, name="Groupe de travail Santé mentale",
+                 short_name="GT Santé mentale", parent=crsa, territory="Bretagne")
+    db.session.add_all([crsa, cts, group])
+    people = []
+    for civility, last_name, first_name, title in OTHER_ARS_MEMBERS:
+        person = Person(organisation=ars, civility=civility, last_name=last_name, first_name=first_name,
+                        email=demo_email(first_name, last_name))
+        db.session.add(Membership(person=person, body=cts, title=title, start_date=date(2021, 1, 1)))
+        people.append(person)
+    db.session.add(Membership(person=people[1], body=group, title="Représentant des usagers",
+                              start_date=date(2021, 1, 1)))
+    assistant = Person(organisation=ars, civility=Civility.MR, last_name="Quéré", first_name="Gwenaël",
+                       affiliation="ARS Bretagne", email=demo_email("Gwenaël", "Quéré"))
+    db.session.add(assistant)
+    db.session.flush()
+    schedule_meeting(cts, Occurrence(today + timedelta(days=10), time(14), time(16)), MeetingDetails(
+        title="Séance du conseil territorial", place="ARS Bretagne, 6 place des Colombes, Rennes",
+        agenda_titles=(DEFAULT_AGENDA_ITEM, "Projet territorial de santé mentale")))
+    for email, role, linked, organisation in (
+        ("secretariat@bretagne.demo.example.fr", Role.SECRETARIAT, assistant, ars),
+        ("membre@bretagne.demo.example.fr", Role.MEMBER, people[0], ars),
+        (NATIONAL_ADMIN_EMAIL, Role.NATIONAL_ADMIN, None, None),
+    ):
+        user = User(email=email, role=role, person=linked, organisation=organisation)
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)

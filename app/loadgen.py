@@ -13,7 +13,6 @@ from typing import Callable, Iterable
 
 from sqlalchemy import func, insert, select, text
 
-from app.calendar.sequence import new_feed_token
 from app.extensions import db
 from app.formatting import paris_datetime
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM, DEFAULT_SECTION_TITLES
@@ -178,7 +177,7 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
                               "name": name, "short_name": f"{kind.label[:4]}-{offset}", "territory": "",
                               "quorum_fraction": 0.5, "quorum_strict": True, "quorum_minimum": 0,
                               "quorum_counts_represented": True, "convocation_days": 15, "reminder_days": 3,
-                              "proxies_allowed": True, "max_proxies_per_holder": 1, "feed_token": None})
+                              "proxies_allowed": True, "max_proxies_per_holder": 1})
             body_sizes.append((base + offset, org_id, members))
     counts["body"] = bulk_insert(Body, body_rows)
     progress(f"{counts['body']} instances")
@@ -302,19 +301,24 @@ BENCHMARK_BODY_NAME = "Conférence plénière de référence"
 
 
 def create_benchmark_meeting(attendees: int = 150, points: int = 300, other_meetings: int = 120,
-                             deadlines: int = 10, seed: int = 2020, today: date | None = None) -> Meeting:
+                             deadlines: int = 10, seed: int = 2020, today: date | None = None,
+                             organisation: Organisation | None = None) -> Meeting:
     """One held meeting sized like the largest plenaries (150 attendees, 300 nested and themed points),
-    in its own body with ``other_meetings`` lighter meetings over the years, a subscribable feed and
-    ``deadlines`` upcoming deadlines: the fixed target of the benchmark and of the query-bound tests.
+    in its own body (of ``organisation``, else of a new ARS) with ``other_meetings`` lighter meetings
+    over the years and ``deadlines`` upcoming deadlines: the fixed target of the benchmark and of the
+    query-bound tests.
 
     Built with ORM objects (about a thousand rows): the nesting and the themes stay readable."""
     rng = random.Random(seed)
     today = today or date.today()
     ensure_default_themes()
     themes = list(db.session.scalars(select(Theme).order_by(Theme.position)))
-    organisation = Organisation(name=f"ARS de référence {uuid.uuid4().hex[:6]}", short_name="ARS réf.")
-    body = Body(organisation=organisation, kind=BodyKind.CRSA_PLENARY, name=BENCHMARK_BODY_NAME,
-                short_name="CRSA réf.", feed_token=new_feed_token())
+    organisation = organisation or Organisation(name=f"ARS de référence {uuid.uuid4().hex[:6]}", short_name="ARS réf.")
+    name = BENCHMARK_BODY_NAME
+    if organisation.id is not None and db.session.scalar(
+            select(Body.id).where(Body.organisation_id == organisation.id, Body.name == name)):
+        name += f" {uuid.uuid4().hex[:6]}"  # a second one in the same ARS
+    body = Body(organisation=organisation, kind=BodyKind.CRSA_PLENARY, name=name, short_name="CRSA réf.")
     members = []
     for index in range(attendees):
         civility, first_name = rng.choice(FIRST_NAMES)

@@ -1,4 +1,10 @@
-"""Who may see or change what. Every route goes through these checks."""
+"""Who may see or change what. Every route goes through these checks.
+
+Every account belongs to one organisation (ARS), and every query a page runs on bodies, meetings,
+people, deadlines, themes or the audit trail starts from the helpers below, which keep it inside the
+user's ARS: a row of another ARS is a 404, as if it did not exist. National admins (``Role.NATIONAL_ADMIN``)
+belong to no ARS and see none of their data (only accounts, organisations and sign-in events).
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -6,10 +12,22 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, exists, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
 from app.extensions import db
-from app.models import Body, Meeting, Membership, Minutes, MinutesStatus, Person, Role, User
+from app.models import (
+    AuditEvent,
+    Body,
+    Meeting,
+    Membership,
+    Minutes,
+    MinutesStatus,
+    Person,
+    Role,
+    Theme,
+    User,
+)
+from app.models.audit import SECURITY_ACTIONS
 
 
 def roles_required(*roles: Role):
@@ -30,27 +48,117 @@ def roles_required(*roles: Role):
 
 staff_required = roles_required(Role.ADMIN, Role.SECRETARIAT)
 admin_required = roles_required(Role.ADMIN)
+# Accounts are managed by each ARS's admins (their own) and by the national admins (all).
+account_admin_required = roles_required(Role.ADMIN, Role.NATIONAL_ADMIN)
+national_admin_required = roles_required(Role.NATIONAL_ADMIN)
+
+
+def in_organisation(user: User, column) -> ColumnElement[bool]:
+    """SQL condition: ``column`` (an organisation id) is the user's ARS; never true without one."""
+    organisation_id = getattr(user, "organisation_id", None)
+    return column == organisation_id if organisation_id is not None else false()
+
+
+def of_users_organisation(user: User, organisation_id: int | None) -> bool:
+    return organisation_id is not None and organisation_id == getattr(user, "organisation_id", None)
+
+
+def organisation_body_ids(user: User) -> Select:
+    """Ids of the bodies of the user's ARS."""
+    return select(Body.id).where(in_organisation(user, Body.organisation_id))
+
+
+def mandate_gives_access(on: date) -> ColumnElement[bool]:
+    """SQL condition on ``Membership``: the seat opens its body on ``on``: started, and not ended —
+    ending a mandate, even today, ends the access (pages and calendar links) at once."""
+    return (Membership.start_date <= on) & or_(Membership.end_date.is_(None), Membership.end_date > on)
 
 
 def member_body_ids(user: User, on: date | None = None) -> Select:
-    """Ids of the bodies where the user's person holds a current membership."""
+    """Ids of the bodies of the user's ARS that the user's person may open on ``on`` (today), through a
+    mandate that gives access (``mandate_gives_access``), while the person is not deleted."""
     on = on or date.today()
-    return select(Membership.body_id).where(
-        Membership.person_id == user.person_id,
-        Membership.start_date <= on,
-        (Membership.end_date.is_(None)) | (Membership.end_date >= on),
+    return (
+        select(Membership.body_id)
+        .join(Body, Body.id == Membership.body_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            Membership.person_id == user.person_id,
+            in_organisation(user, Body.organisation_id),
+            Person.deleted_at.is_(None),
+            mandate_gives_access(on),
+        )
     )
 
 
+def visible_body_ids(user: User) -> Select:
+    """Ids of the bodies the user may open: all of their ARS for staff, their own for members."""
+    return organisation_body_ids(user) if user.is_staff else member_body_ids(user)
+
+
 def visible_bodies(user: User) -> Select:
-    """A query of the bodies the user may see: all for staff, their own for members."""
-    query = select(Body).order_by(Body.name)
-    if user.is_staff:
-        return query
-    return query.where(Body.id.in_(member_body_ids(user)))
+    """A query of the bodies the user may see, by name."""
+    return select(Body).where(Body.id.in_(visible_body_ids(user))).order_by(Body.name)
+
+
+def visible_meetings(user: User) -> Select:
+    """A query of the meetings the user may see (not in the bin)."""
+    return select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.body_id.in_(visible_body_ids(user)))
+
+
+def organisation_meetings(user: User) -> Select:
+    """Every meeting of the user's ARS, the bin included (staff pages: the bin, the audit trail)."""
+    return select(Meeting).where(Meeting.body_id.in_(organisation_body_ids(user)))
+
+
+def visible_people(user: User) -> Select:
+    """The people of the user's ARS (not in the bin), by name: lists and pickers."""
+    return (select(Person).where(in_organisation(user, Person.organisation_id), Person.deleted_at.is_(None))
+            .order_by(Person.last_name, Person.first_name))
+
+
+def organisation_people(user: User) -> Select:
+    """Every person of the user's ARS, the bin included."""
+    return select(Person).where(in_organisation(user, Person.organisation_id))
+
+
+def visible_themes(user: User) -> Select:
+    """The shared themes (the Ségur pillars) and those of the user's ARS, in order."""
+    return (select(Theme).where(or_(Theme.organisation_id.is_(None), in_organisation(user, Theme.organisation_id)))
+            .order_by(Theme.position))
+
+
+# The accounts national admins manage: those who run an ARS's meetings or the installation. Members'
+# accounts (and the people they are linked to) are their ARS's business.
+NATIONALLY_MANAGED_ROLES = (Role.ADMIN, Role.SECRETARIAT, Role.NATIONAL_ADMIN)
+
+
+def visible_accounts(user: User) -> Select:
+    """The accounts an admin manages: every account of their ARS; for national admins, the admin,
+    secretariat and national admin accounts of every ARS."""
+    query = select(User).order_by(User.email)
+    if user.is_national_admin:
+        return query.where(User.role.in_(NATIONALLY_MANAGED_ROLES))
+    return query.where(in_organisation(user, User.organisation_id))
+
+
+def get_account_or_404(user_id: int) -> User:
+    account = db.session.scalar(visible_accounts(current_user).where(User.id == user_id))
+    if account is None:
+        abort(404)
+    return account
+
+
+def visible_audit_events(user: User) -> Select:
+    """An ARS's admins read their ARS's trail; national admins read the sign-in events of every ARS."""
+    if user.is_national_admin:
+        return select(AuditEvent).where(AuditEvent.action.in_(SECURITY_ACTIONS))
+    return select(AuditEvent).where(in_organisation(user, AuditEvent.organisation_id))
 
 
 def can_view_body(user: User, body: Body) -> bool:
+    if not of_users_organisation(user, body.organisation_id):
+        return False
     if user.is_staff:
         return True
     if user.person_id is None:
@@ -75,22 +183,32 @@ def can_edit(user: User) -> bool:
     return user.is_staff
 
 
-def get_body_or_404(body_id: int) -> Body:
-    """Load a body the current user may see: 404 if missing, 403 if not theirs."""
-    body = db.get_or_404(Body, body_id)
+def check_body(body: Body | None) -> Body:
+    """``body`` if the current user may see it: 404 if missing or of another ARS, 403 if not theirs."""
+    if body is None or not of_users_organisation(current_user, body.organisation_id):
+        abort(404)
     if not can_view_body(current_user, body):
         abort(403)
     return body
 
 
-def get_meeting_or_404(meeting_id: int) -> Meeting:
-    """Load a meeting the current user may see: 404 if missing or deleted, 403 if not theirs."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    if meeting.deleted_at is not None:
+def get_body_or_404(body_id: int) -> Body:
+    """Load a body the current user may see: 404 if missing or of another ARS, 403 if not theirs."""
+    return check_body(db.session.get(Body, body_id))
+
+
+def check_meeting(meeting: Meeting | None, *, binned: bool = False) -> Meeting:
+    """``meeting`` (loaded by the caller with what its page needs) if the current user may see it:
+    404 if missing, in the bin (unless ``binned``) or of another ARS, 403 if not theirs."""
+    if meeting is None or (meeting.deleted_at is not None and not binned):
         abort(404)
-    if not can_view_body(current_user, meeting.body):
-        abort(403)
+    check_body(meeting.body)
     return meeting
+
+
+def get_meeting_or_404(meeting_id: int, *, binned: bool = False) -> Meeting:
+    """Load a meeting the current user may see: 404 if missing, deleted or of another ARS, 403 if not theirs."""
+    return check_meeting(db.session.get(Meeting, meeting_id), binned=binned)
 
 
 def get_editable_meeting_or_404(meeting_id: int) -> Meeting:
@@ -106,9 +224,20 @@ def get_editable_meeting_or_404(meeting_id: int) -> Meeting:
     return meeting
 
 
-def get_person_or_404(person_id: int) -> Person:
-    """A person the staff may work on: 404 if missing or in the bin (soft-deleted)."""
-    person = db.get_or_404(Person, person_id)
-    if person.deleted_at is not None:
+def get_membership_or_404(membership_id: int) -> Membership:
+    """A seat of a body the current user may see (404 for another ARS's)."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None:
+        abort(404)
+    check_body(membership.body)
+    return membership
+
+
+def get_person_or_404(person_id: int, *, binned: bool = False) -> Person:
+    """A person of the current user's ARS: 404 if missing, of another ARS or in the bin (unless ``binned``)."""
+    person = db.session.get(Person, person_id)
+    if person is None or not of_users_organisation(current_user, person.organisation_id):
+        abort(404)
+    if person.deleted_at is not None and not binned:
         abort(404)
     return person

@@ -6,12 +6,12 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Body, BodyKind, Civility, Membership, Organisation, Person, Role, Seat
-from tests.conftest import create_user, log_in
+from tests.conftest import create_user, log_in, test_organisation
 
 
 def make_organisation() -> Organisation:
-    organisation = Organisation(name="ARS de test", short_name="ARS")
-    db.session.add(organisation)
+    """The tests' ARS, that of the accounts ``create_user`` makes."""
+    organisation = test_organisation()
     db.session.commit()
     return organisation
 

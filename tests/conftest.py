@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.config import normalise_database_url
 from app.extensions import db, limiter
-from app.models import Person, Role, User, ensure_default_themes
+from app.models import Organisation, Person, Role, User, ensure_default_themes
 from tests.smtp_server import Inbox, free_port
 
 PASSWORD = "mot-de-passe-de-test"
@@ -167,18 +167,51 @@ def client(app):
 
 @pytest.fixture
 def demo(app_context):
-    """The demo data loaded; returns the seed-004 meeting."""
-    from sqlalchemy import select
+    """The demo data loaded; returns the seed-004 meeting. Accounts made before it (``secretariat_client``…)
+    join the demo's first ARS, as if they had been made after."""
+    from sqlalchemy import select, update
 
-    from app.demo import load_demo
+    from app.demo import ORGANISATION_NAME, load_demo
     from app.models import Meeting
 
     load_demo()
+    demo_organisation = db.session.scalar(select(Organisation).where(Organisation.name == ORGANISATION_NAME))
+    db.session.execute(update(User).where(User.person_id.is_(None), User.role != Role.NATIONAL_ADMIN)
+                       .values(organisation_id=demo_organisation.id))
+    db.session.commit()
     return db.session.scalar(select(Meeting).order_by(Meeting.starts_at).limit(1))
 
 
-def create_user(role: Role, email: str | None = None, person: Person | None = None) -> User:
-    user = User(email=email or f"{role.value}-{uuid.uuid4().hex[:6]}@test.example.fr", role=role, person=person)
+TEST_ORGANISATION = "ARS de test"
+
+
+def test_organisation() -> Organisation:
+    """The ARS of the tests' accounts and bodies: the demo's first one once loaded, else « ARS de test »."""
+    from sqlalchemy import select
+
+    from app.demo import ORGANISATION_NAME
+
+    organisations = {organisation.name: organisation for organisation in db.session.scalars(
+        select(Organisation).where(Organisation.name.in_([ORGANISATION_NAME, TEST_ORGANISATION])))}
+    organisation = organisations.get(ORGANISATION_NAME) or organisations.get(TEST_ORGANISATION)
+    if organisation is None:
+        organisation = Organisation(name=TEST_ORGANISATION, short_name="ARS",
+                                    secretariat_email="secretariat@ars.example.fr")
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+test_organisation.__test__ = False  # a helper, not a test
+
+
+def create_user(role: Role, email: str | None = None, person: Person | None = None,
+                organisation: Organisation | None = None) -> User:
+    """An account of ``person``'s ARS, else of ``organisation``, else of the tests' ARS."""
+    if role is not Role.NATIONAL_ADMIN:
+        organisation = person.organisation if person is not None else organisation or test_organisation()
+    user = User(email=email or f"{role.value}-{uuid.uuid4().hex[:6]}@test.example.fr", role=role, person=person,
+                organisation=organisation)
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()

@@ -18,11 +18,14 @@ from app.models import (
     Seat,
 )
 
+from tests.conftest import test_organisation
+
 MANDATE_START = date(2019, 1, 1)
 
 
 def make_body(name: str = "CRSA de test", organisation: Organisation | None = None, **settings) -> Body:
-    organisation = organisation or Organisation(name=f"ARS de test {name}")
+    """A body of ``organisation``, else of the tests' ARS (that of the accounts ``create_user`` makes)."""
+    organisation = organisation or test_organisation()
     body = Body(organisation=organisation, kind=BodyKind.CRSA_PLENARY, name=name, short_name=name, **settings)
     db.session.add(body)
     db.session.flush()

@@ -88,6 +88,8 @@ def test_layout_loads_the_dsfr_as_a_module_without_inline_script_and_keeps_a_fal
     body = make_body(make_organisation(), "CRSA")
     page = secretariat_client.get(f"/bodies/{body.id}/edit").text
     assert '<script type="module" src="/static/dsfr/dsfr.module.min.js"></script>' in page
-    assert page.count("<script") == 1 and " style=" not in page and "onclick" not in page
+    # drafts.js forgets the tour de table's drafts at logout, from any page.
+    assert '<script src="/static/js/drafts.js" defer></script>' in page
+    assert page.count("<script") == 2 and " style=" not in page and "onclick" not in page
     assert 'href="/static/seances.css"' in page
     assert secretariat_client.get("/static/seances.css").status_code == 200  # served even without `make assets`

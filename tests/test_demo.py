@@ -3,14 +3,15 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 
-from app.demo import SEED_CONCLUSION, SEED_STRONG_POINTS, SEED_THEMATICS, load_demo
+from app.demo import OTHER_ORGANISATION_NAME, SEED_CONCLUSION, SEED_STRONG_POINTS, SEED_THEMATICS, load_demo
 from app.extensions import db
 from app.formatting import to_paris
 from app.models import Body, BodyKind, DeadlineKind, Meeting, MeetingStatus, Organisation, User, utc_now
 
 
 def test_demo_creates_the_bodies_of_an_ars(demo):
-    kinds = db.session.execute(select(Body.kind, func.count()).group_by(Body.kind)).all()
+    kinds = db.session.execute(select(Body.kind, func.count()).where(Body.organisation_id == demo.body.organisation_id)
+                               .group_by(Body.kind)).all()
     assert dict(kinds) == {
         BodyKind.CRSA_PLENARY: 1,
         BodyKind.PERMANENT_COMMISSION: 1,
@@ -81,10 +82,22 @@ def test_seed_deadlines(demo):
 def test_demo_has_upcoming_meetings_and_accounts(demo):
     upcoming = db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.starts_at > utc_now()))
     assert upcoming >= 4
-    assert db.session.scalar(select(func.count()).select_from(User)) == 3
+    accounts = db.session.execute(select(Organisation.short_name, User.role).outerjoin(User.organisation)
+                                  .order_by(User.id)).all()
+    assert [(organisation, role.value) for organisation, role in accounts] == [
+        ("ARS Occitanie", "admin"), ("ARS Occitanie", "secretariat"), ("ARS Occitanie", "member"),
+        ("ARS Bretagne", "secretariat"), ("ARS Bretagne", "member"), (None, "national_admin")]
+
+
+def test_demo_has_a_second_ars_with_its_own_bodies_people_meeting_and_accounts(demo):
+    other = db.session.scalar(select(Organisation).where(Organisation.name == OTHER_ORGANISATION_NAME))
+    assert [body.short_name for body in other.bodies] == ["CRSA Bretagne", "CTS 29", "GT Santé mentale"]
+    meeting = db.session.scalar(select(Meeting).join(Body).where(Body.organisation_id == other.id))
+    assert meeting.starts_at > utc_now() and len(meeting.invitations) == 4
+    assert {invitation.person.organisation_id for invitation in meeting.invitations} == {other.id}
 
 
 def test_demo_runs_once(demo):
     assert load_demo() is False
-    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
-    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 8
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 9

@@ -97,12 +97,16 @@ def test_admin_uploads_a_png_logo_shown_in_the_header_and_the_minutes(demo, admi
     logo = png_bytes(4, 3)
     response = admin_client.post("/organisation", data=organisation_form(logo=(io.BytesIO(logo), "logo.png")))
     assert response.status_code == 302
-    organisation = db.session.scalar(select(Organisation))
+    organisation = demo.body.organisation
     db.session.refresh(organisation)
     assert (organisation.logo, organisation.logo_mimetype, organisation.short_name) == (logo, "image/png", "ARS OC")
-    served = client.get("/organisation/logo")
+    served = client.get(f"/organisation/{organisation.id}/logo")
     assert served.status_code == 200 and served.mimetype == "image/png" and served.data == logo
-    assert 'src="/organisation/logo"' in client.get("/login").get_data(as_text=True)
+    assert f'src="/organisation/{organisation.id}/logo"' in admin_client.get("/").get_data(as_text=True)
+    # The login page is the same for every ARS of the installation: it shows a logo only when there is one.
+    assert "/logo" not in client.get("/login").get_data(as_text=True)
+    other = db.session.scalar(select(Organisation).where(Organisation.id != organisation.id))
+    assert client.get(f"/organisation/{other.id}/logo").status_code == 404  # the other ARS has none
     minutes = reopen(admin_client.get(f"/meetings/{demo.id}/minutes.docx").data)
     header_images = minutes.sections[0].header.part.related_parts.values()
     assert any(getattr(part, "blob", None) == logo for part in header_images)

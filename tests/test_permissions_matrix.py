@@ -3,6 +3,10 @@
 Anonymous visitors are sent to the login page, members of the meeting's body read it, members of
 another body get 403 on it, members get 403 on every staff route, staff are never refused, and nobody
 ever gets a 500. Pages a member can open show no other person's e-mail address.
+
+The demo holds two ARS: every route is also walked by the secretariat, an admin and a member of the
+first one with the real ids of the second (404 or 403, never its data, nothing of it changed), and by a
+national admin, who reads no ARS's data at all.
 """
 from __future__ import annotations
 
@@ -12,17 +16,19 @@ from datetime import date
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.access import ENDPOINT_AUDIENCE, Audience
 from app.auth.passwords import reset_token
 from app.calendar.answers import make_answer_token
-from app.calendar.feeds import regenerate_feed_token
-from app.demo import DEMO_PASSWORD
+from app.calendar.feeds import regenerate_body_feed_link
+from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, ORGANISATION_NAME, OTHER_ORGANISATION_NAME
 from app.extensions import db
 from app.models import (
     Body,
     Civility,
+    Deadline,
+    DeadlineKind,
     Invitation,
     Meeting,
     Membership,
@@ -30,12 +36,13 @@ from app.models import (
     Person,
     Role,
     RoundTablePoint,
+    RoundTableSection,
     User,
 )
 from tests.conftest import log_in
 from tests.images import png_bytes
 
-ROLES = ("anonymous", "member", "other_member", "secretariat", "admin")
+ROLES = ("anonymous", "member", "other_member", "secretariat", "admin", "national_admin")
 STAFF_ROLES = ("secretariat", "admin")
 # The order POST-only routes are tried in: the ones that change the most come last (validating the
 # compte rendu freezes the meeting, logging out ends the session).
@@ -52,11 +59,19 @@ def free_port() -> int:
 def allowed_roles(audience: Audience) -> set[str]:
     return {
         Audience.PUBLIC: set(ROLES),
-        Audience.ANY_USER: {"member", "other_member", *STAFF_ROLES},
+        Audience.ANY_USER: {"member", "other_member", "national_admin", *STAFF_ROLES},
         Audience.BODY_MEMBER: {"member", *STAFF_ROLES},
         Audience.STAFF: set(STAFF_ROLES),
         Audience.ADMIN: {"admin"},
+        Audience.ACCOUNTS: {"admin", "national_admin"},
+        Audience.NATIONAL_ADMIN: {"national_admin"},
     }[audience]
+
+
+def refusal_status(role: str, audience: Audience) -> int:
+    """What a logged-in role the matrix keeps out gets: 403, but a national admin, who belongs to no ARS,
+    finds no ARS's body or meeting (404, as for another ARS's)."""
+    return 404 if role == "national_admin" and audience is Audience.BODY_MEMBER else 403
 
 
 # Where the matrix lets a role in but the data still says no, on purpose.
@@ -72,7 +87,8 @@ def other_body_member() -> User:
     person = Person(organisation=cts_34.organisation, civility=Civility.MR, last_name="Autre", first_name="Instance",
                     email="instance.autre@demo.example.fr")
     db.session.add(Membership(person=person, body=cts_34, title="Membre", start_date=date(2019, 1, 1)))
-    user = User(email="autre-instance@demo.example.fr", role=Role.MEMBER, person=person)
+    user = User(email="autre-instance@demo.example.fr", role=Role.MEMBER, person=person,
+                organisation=cts_34.organisation)
     user.set_password(DEMO_PASSWORD)
     db.session.add(user)
     db.session.commit()
@@ -82,8 +98,9 @@ def other_body_member() -> User:
 def url_values(meeting: Meeting) -> dict:
     """Real ids and tokens of the demo data, by URL argument name."""
     body = meeting.body
-    regenerate_feed_token(body)
-    organisation = db.session.scalar(select(Organisation))
+    member = db.session.scalar(select(User).where(User.email == "membre@demo.example.fr"))
+    feed_link = regenerate_body_feed_link(body, member, None)
+    organisation = body.organisation
     organisation.logo, organisation.logo_mimetype = png_bytes(), "image/png"  # the header logo route has something to serve
     upcoming = db.session.scalar(select(Meeting).where(Meeting.body_id == body.id, Meeting.id != meeting.id,
                                                        Meeting.ical_sequence == 0).order_by(Meeting.starts_at.desc()))
@@ -104,9 +121,12 @@ def url_values(meeting: Meeting) -> dict:
         "invitation_id": meeting.invitations[-1].id,
         "direction": "down",
         "filename": "seances.css",
-        "feed_token": body.feed_token,
+        "feed_token": feed_link.token,
         "answer_token": make_answer_token(answered),
-        "reset_token": reset_token(db.session.scalar(select(User).where(User.email == "membre@demo.example.fr"))),
+        "reset_token": reset_token(member),
+        "organisation_id": organisation.id,
+        # Accounts pages act on the secretariat's account: the roles that may manage it are not the secretariat.
+        "user_id": db.session.scalar(select(User.id).where(User.email == "secretariat@demo.example.fr")),
     }
 
 
@@ -139,7 +159,8 @@ def requests_to_try(app) -> list[tuple[str, str, object]]:
 def client_for(app, role: str):
     client = app.test_client()
     emails = {"member": "membre@demo.example.fr", "secretariat": "secretariat@demo.example.fr",
-              "admin": "admin@demo.example.fr", "other_member": "autre-instance@demo.example.fr"}
+              "admin": "admin@demo.example.fr", "other_member": "autre-instance@demo.example.fr",
+              "national_admin": NATIONAL_ADMIN_EMAIL}
     if role == "anonymous":
         return client, None
     user = db.session.scalar(select(User).where(User.email == emails[role]))
@@ -147,8 +168,11 @@ def client_for(app, role: str):
 
 
 def foreign_emails(user: User | None) -> set[str]:
-    """Every person's and account's address but the user's own (and their person's)."""
+    """Every person's and account's address but the user's own (and their person's); a national admin
+    sees the staff accounts they manage, never a person's or a member's address."""
     own = {user.email, user.person.email if user.person else None} if user else set()
+    if user is not None and user.is_national_admin:
+        own |= set(db.session.scalars(select(User.email).where(User.role != Role.MEMBER)))
     addresses = set(db.session.scalars(select(Person.email).where(Person.email.is_not(None))))
     addresses |= set(db.session.scalars(select(User.email)))
     return {address for address in addresses if address and address not in own}
@@ -179,8 +203,9 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, demo, role, monke
             if role == "anonymous":
                 if status != 302 or "/login" not in response.headers["Location"]:
                     wrong.append(f"{method} {url}: {status} instead of a redirect to the login page")
-            elif status != 403:
-                wrong.append(f"{method} {url}: {status} instead of 403 ({audience.value})")
+            elif status != refusal_status(role, audience):
+                wrong.append(f"{method} {url}: {status} instead of {refusal_status(role, audience)} "
+                             f"({audience.value})")
         elif (endpoint, role) in DATA_REFUSALS:
             if status != DATA_REFUSALS[endpoint, role]:
                 wrong.append(f"{method} {url}: {status} instead of {DATA_REFUSALS[endpoint, role]}")
@@ -272,3 +297,97 @@ def test_a_route_missing_from_the_matrix_is_refused_to_everyone(isolated_app):
     app.add_url_rule("/non-listee", "unlisted", lambda: "secret")
     response = app.test_client().get("/non-listee")
     assert response.status_code == 403 and "secret" not in response.get_data(as_text=True)
+
+
+def other_ars_values() -> dict:
+    """Real ids of every kind of row of the demo's second ARS, by URL argument name (tokens are
+    credentials of their own, so the public routes that take one are left out of the walk)."""
+    other = db.session.scalar(select(Organisation).where(Organisation.name == OTHER_ORGANISATION_NAME))
+    meeting = db.session.scalar(select(Meeting).join(Body).where(Body.organisation_id == other.id))
+    section = db.session.scalar(select(RoundTableSection).where(RoundTableSection.meeting_id == meeting.id)
+                                .order_by(RoundTableSection.position).limit(1))
+    point = RoundTablePoint(section=section, position=1, text="Point de l'autre ARS")
+    deadline = Deadline(meeting=meeting, position=1, kind=DeadlineKind.DUE_DATE, title="Échéance de l'autre ARS",
+                        due_date=date(2030, 1, 1))
+    db.session.add_all([point, deadline])
+    db.session.commit()
+    membership = meeting.body.memberships[0]
+    return {
+        "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
+        "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
+        "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down",
+        "filename": "seances.css", "organisation_id": other.id,
+        "user_id": db.session.scalar(select(User.id).where(User.email == "membre@bretagne.demo.example.fr")),
+    }
+
+
+def other_ars_words() -> set[str]:
+    """What only the second ARS's pages show: its bodies' and people's names and addresses."""
+    other = db.session.scalar(select(Organisation).where(Organisation.name == OTHER_ORGANISATION_NAME))
+    words = {body.short_name for body in other.bodies} | {body.name for body in other.bodies if "Conférence" not in
+                                                         body.name}
+    for person in db.session.scalars(select(Person).where(Person.organisation_id == other.id)):
+        words |= {person.last_name.upper(), person.email}
+    return words | {"point de l&#39;autre ARS", "Échéance de l&#39;autre ARS", "bretagne.demo.example.fr"}
+
+
+def other_ars_snapshot(organisation_id: int) -> list:
+    """The second ARS's rows that a wrongly allowed request would change."""
+    meetings = db.session.execute(select(Meeting.id, Meeting.status, Meeting.deleted_at, Meeting.version, Meeting.title)
+                                  .join(Body).where(Body.organisation_id == organisation_id)).all()
+    people = db.session.execute(select(Person.id, Person.deleted_at, Person.last_name, Person.email, Person.feed_token)
+                                .where(Person.organisation_id == organisation_id)).all()
+    accounts = db.session.execute(select(User.id, User.active, User.session_generation)
+                                  .where(User.organisation_id == organisation_id)).all()
+    memberships = db.session.execute(select(Membership.id, Membership.end_date, Membership.title).join(Body)
+                                     .where(Body.organisation_id == organisation_id)).all()
+    counts = [db.session.scalar(select(func.count()).select_from(table)) for table in
+              (Body.__table__, Person.__table__, Membership.__table__, Invitation.__table__, Deadline.__table__)]
+    return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), counts]
+
+
+@pytest.mark.parametrize("role", ("secretariat", "admin", "member"))
+def test_an_ars_reaches_nothing_of_another_ars(app, demo, role, monkeypatch):
+    """Every route, with the real ids of the other ARS: 404 (or the matrix's 403), never its data, and
+    nothing of it changed. Lists and forms without ids show none of its bodies, people or addresses."""
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    values = other_ars_values()
+    organisation_id = values["organisation_id"]
+    words = other_ars_words()
+    before = other_ars_snapshot(organisation_id)
+    client, user = client_for(app, role)
+    wrong = []
+    for method, endpoint, rule in requests_to_try(app):
+        audience = ENDPOINT_AUDIENCE[endpoint]
+        if audience is Audience.PUBLIC:
+            continue  # the login page, static files, tokens (the token is the credential)
+        url = build_url(app, rule, {**values, "token": "x"})
+        response = client.open(url, method=method, data={})
+        status = response.status_code
+        if status == 302 and method == "GET":  # a form's target sends a GET to its page: that page decides
+            response = client.get(response.headers["Location"])
+            status = response.status_code
+        if rule.arguments - {"direction", "filename"}:
+            if status not in (403, 404):
+                wrong.append(f"{method} {url}: {status} instead of 404 ({audience.value})")
+        elif status >= 500:
+            wrong.append(f"{method} {url}: {status}")
+        if status == 200 and response.mimetype.startswith(("text/", "application/json")):
+            body = response.get_data(as_text=True)
+            shown = sorted(word for word in words if word in body)
+            if shown:
+                wrong.append(f"{method} {url} shows the other ARS's data: {shown[:3]}")
+    assert wrong == []
+    db.session.expire_all()
+    assert other_ars_snapshot(organisation_id) == before
+
+
+def test_other_ars_ids_answer_404_not_403(app, demo):
+    """Another ARS's rows do not exist for a user: 404, as an unknown id, never « forbidden »."""
+    values = other_ars_values()
+    client, _ = client_for(app, "secretariat")
+    for url in (f"/bodies/{values['body_id']}", f"/meetings/{values['meeting_id']}",
+                f"/meetings/{values['meeting_id']}.ics", f"/deadlines/{values['deadline_id']}.ics",
+                f"/people/{values['person_id']}/edit", f"/bodies/memberships/{values['membership_id']}/edit",
+                f"/meetings/{values['meeting_id']}/minutes.docx", f"/people/{values['person_id']}/data"):
+        assert client.get(url).status_code == 404, url

@@ -7,7 +7,8 @@ import pytest
 from app.extensions import db
 from app.loadgen import create_benchmark_meeting
 from app.models import Meeting, Role
-from tests.conftest import create_user, log_in
+from tests.conftest import create_user, log_in, test_organisation
+from tests.ics_support import feed_token_for
 from tests.query_count import count_queries, fresh_session
 
 
@@ -21,10 +22,10 @@ class World:
 
 def build_world(app, factor: int) -> World:
     meeting = create_benchmark_meeting(attendees=15 * factor, points=30 * factor, other_meetings=12 * factor,
-                                       deadlines=2 * factor, seed=factor)
+                                       deadlines=2 * factor, seed=factor, organisation=test_organisation())
     person = meeting.attendances[0].person
     member = log_in(app.test_client(), create_user(Role.MEMBER, person=person))
-    return World(meeting.id, meeting.body_id, meeting.body.feed_token, member)
+    return World(meeting.id, meeting.body_id, feed_token_for(meeting.body, person), member)
 
 
 PAGES = {

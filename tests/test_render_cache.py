@@ -5,12 +5,14 @@ from app.extensions import db
 from app.loadgen import create_benchmark_meeting
 from app.models import Role, RoundTablePoint
 from app.render_cache import RenderCache, current_generation
-from tests.conftest import create_user, log_in
+from tests.conftest import create_user, log_in, test_organisation
+from tests.ics_support import feed_token_for
 from tests.query_count import count_queries, counted_queries, fresh_session
 
 
 def small_meeting():
-    return create_benchmark_meeting(attendees=6, points=9, other_meetings=2, deadlines=1)
+    return create_benchmark_meeting(attendees=6, points=9, other_meetings=2, deadlines=1,
+                                    organisation=test_organisation())
 
 
 def cached_pages(app, url: str) -> int:
@@ -75,7 +77,7 @@ def test_pages_are_not_shared_between_users(app, app_context, secretariat_client
 
 
 def test_a_feed_answers_304_from_the_cache_when_the_client_has_it(app, app_context, client):
-    token = small_meeting().body.feed_token
+    token = feed_token_for(small_meeting().body)
     first = client.get(f"/feeds/{token}.ics")
     again = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert first.status_code == 200 and "BEGIN:VEVENT" in first.get_data(as_text=True)

@@ -78,7 +78,7 @@ def export_person(person: Person) -> dict:
                         for a in attendances],
         "points_spoken": [{**row_dict(p), "section": p.section.title, "meeting": meeting_ref(p.section.meeting)}
                           for p in points],
-        "account": row_dict(account, leave_out=("password_hash",)) if account else None,
+        "account": row_dict(account, leave_out=("password_hash", "session_generation")) if account else None,
         "audit_events": [{"at": plain(e.at), "action": e.action, "by": e.user_email, "summary": e.summary,
                           "changes": e.changed_fields} for e in events],
     }
@@ -108,6 +108,7 @@ def anonymise_person(person: Person, retention_years: int, now: datetime | None 
     if account is not None:
         account.person_id = None
         account.active = False
+        account.end_sessions()
         account.email = f"compte-{account.id}@anonymise.invalid"
     limit = years_before(now or utc_now(), retention_years)
     concerned = (select(Attendance.meeting_id).where(

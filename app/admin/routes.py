@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask_login import current_user
 
 from app.admin import bp
 from app.admin.personal_data import anonymise_and_log, export_json
@@ -10,9 +10,17 @@ from app.admin.trash import binned_meetings, binned_people, move_to_bin, restore
 from app.audit import AUDITED
 from app.extensions import db
 from app.formatting import long_date
-from app.forms import FrenchForm
-from app.models import AuditEvent, Meeting, Person
-from app.permissions import admin_required, get_meeting_or_404, get_person_or_404, staff_required
+from app.forms import FrenchForm, id_number
+from app.models import AuditEvent
+from app.models.audit import SECURITY_ACTIONS
+from app.permissions import (
+    account_admin_required,
+    admin_required,
+    get_meeting_or_404,
+    get_person_or_404,
+    staff_required,
+    visible_audit_events,
+)
 
 PAGE_SIZE = 50
 
@@ -30,25 +38,34 @@ def audit_page(query):
 @admin_required
 def meeting_audit(meeting_id: int):
     """Everything that happened to a meeting and what belongs to it (deleted meetings too)."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    page = audit_page(select(AuditEvent).where(AuditEvent.meeting_id == meeting.id))
+    meeting = get_meeting_or_404(meeting_id, binned=True)
+    page = audit_page(visible_audit_events(current_user).where(AuditEvent.meeting_id == meeting.id))
     return render_template("admin/audit.html", page=page, meeting=meeting)
 
 
+SECURITY_FILTER = "securite"  # ?entity= value of the sign-in events
+
+
 @bp.route("/admin/audit")
-@admin_required
+@account_admin_required
 def audit():
+    """The ARS's trail (national admins: sign-in events of every ARS), filtered by type and number;
+    an unknown type or number is no filter."""
+    entities = dict(sorted(((model.__name__, audited.label) for model, audited in AUDITED.items()),
+                           key=lambda pair: pair[1]))
+    entities[SECURITY_FILTER] = "Connexions et sécurité des comptes"
     entity = request.args.get("entity", "")
-    entity_id = request.args.get("entity_id", type=int)
-    query = select(AuditEvent)
-    if entity:
+    entity = entity if entity in entities else ""
+    entity_id = request.args.get("entity_id", type=id_number)
+    query = visible_audit_events(current_user)
+    if entity == SECURITY_FILTER:
+        query = query.where(AuditEvent.action.in_(SECURITY_ACTIONS))
+    elif entity:
         query = query.where(AuditEvent.entity_type == entity)
     if entity_id:
         query = query.where(AuditEvent.entity_id == entity_id)
-    entities = sorted(((model.__name__, audited.label) for model, audited in AUDITED.items()),
-                      key=lambda pair: pair[1])
     return render_template("admin/audit.html", page=audit_page(query), meeting=None,
-                           entities=dict(entities), entity=entity, entity_id=entity_id)
+                           entities=entities, entity=entity, entity_id=entity_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
@@ -85,12 +102,11 @@ def delete_person(person_id: int):
 @bp.route("/admin/corbeille")
 @admin_required
 def trash():
-    return render_template("admin/trash.html", meetings=binned_meetings(), people=binned_people(),
-                           form=ConfirmForm())
+    return render_template("admin/trash.html", meetings=binned_meetings(current_user),
+                           people=binned_people(current_user), form=ConfirmForm())
 
 
-def restore_from_bin(model, row_id: int, message) -> Response:
-    row = db.get_or_404(model, row_id)
+def restore_from_bin(row, message) -> Response:
     if row.deleted_at is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
@@ -103,20 +119,21 @@ def restore_from_bin(model, row_id: int, message) -> Response:
 @bp.route("/admin/corbeille/meetings/<int:meeting_id>/restore", methods=["POST"])
 @admin_required
 def restore_meeting(meeting_id: int):
-    return restore_from_bin(Meeting, meeting_id,
+    return restore_from_bin(get_meeting_or_404(meeting_id, binned=True),
                             lambda meeting: f"La séance du {long_date(meeting.starts_at)} est restaurée.")
 
 
 @bp.route("/admin/corbeille/people/<int:person_id>/restore", methods=["POST"])
 @admin_required
 def restore_person(person_id: int):
-    return restore_from_bin(Person, person_id, lambda person: f"La fiche de {person.display_name} est restaurée.")
+    return restore_from_bin(get_person_or_404(person_id, binned=True),
+                            lambda person: f"La fiche de {person.display_name} est restaurée.")
 
 
 @bp.route("/people/<int:person_id>/data")
 @staff_required
 def person_data(person_id: int):
-    person = db.get_or_404(Person, person_id)  # people in the bin too: they often left
+    person = get_person_or_404(person_id, binned=True)  # people in the bin too: they often left
     return render_template("admin/person_data.html", person=person, form=ConfirmForm(),
                            retention_years=current_app.config["ANONYMISE_MINUTES_AFTER_YEARS"])
 
@@ -125,7 +142,7 @@ def person_data(person_id: int):
 @staff_required
 def export_person_data(person_id: int):
     """A POST (CSRF): an export is an action on personal data, logged, not a page to prefetch."""
-    person = db.get_or_404(Person, person_id)  # people in the bin too: they often left
+    person = get_person_or_404(person_id, binned=True)  # people in the bin too: they often left
     if not ConfirmForm().validate_on_submit():
         abort(400)
     body = export_json(person)
@@ -137,7 +154,7 @@ def export_person_data(person_id: int):
 @bp.route("/people/<int:person_id>/anonymise", methods=["POST"])
 @admin_required
 def anonymise(person_id: int):
-    person = db.get_or_404(Person, person_id)  # people in the bin too: they often left
+    person = get_person_or_404(person_id, binned=True)  # people in the bin too: they often left
     if ConfirmForm().validate_on_submit():
         rebuilt = anonymise_and_log(person)
         db.session.commit()

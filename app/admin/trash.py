@@ -2,11 +2,11 @@
 and an admin may restore it. The audit listener records both (app/audit.py)."""
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Meeting, Person, utc_now
+from app.models import Meeting, Person, User, utc_now
+from app.permissions import organisation_meetings, organisation_people
 
 Deletable = Meeting | Person
 
@@ -19,14 +19,16 @@ def restore(row: Deletable) -> None:
     row.deleted_at = None
 
 
-def binned_meetings() -> list[Meeting]:
+def binned_meetings(user: User) -> list[Meeting]:
+    """The meetings of the user's ARS in the bin, last deleted first."""
     return list(db.session.scalars(
-        select(Meeting).where(Meeting.deleted_at.is_not(None)).options(selectinload(Meeting.body))
+        organisation_meetings(user).where(Meeting.deleted_at.is_not(None)).options(selectinload(Meeting.body))
         .order_by(Meeting.deleted_at.desc())
     ))
 
 
-def binned_people() -> list[Person]:
+def binned_people(user: User) -> list[Person]:
+    """The people of the user's ARS in the bin, last deleted first."""
     return list(db.session.scalars(
-        select(Person).where(Person.deleted_at.is_not(None)).order_by(Person.deleted_at.desc())
+        organisation_people(user).where(Person.deleted_at.is_not(None)).order_by(Person.deleted_at.desc())
     ))

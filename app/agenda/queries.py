@@ -10,9 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.formatting import paris_datetime
-from app.meetings.queries import meetings_visible_to
 from app.models import Attendance, Invitation, Meeting, RoundTablePoint, RoundTableSection, User, utc_now
-from app.permissions import member_body_ids, record_readable
+from app.permissions import member_body_ids, organisation_body_ids, record_readable, visible_meetings
 
 AGENDA_LOADING = (selectinload(Meeting.body), selectinload(Meeting.agenda_items), selectinload(Meeting.minutes))
 
@@ -27,6 +26,7 @@ def my_meetings(user: User) -> Select:
         select(Meeting)
         .where(
             Meeting.deleted_at.is_(None),
+            Meeting.body_id.in_(organisation_body_ids(user)),
             or_(Meeting.body_id.in_(member_body_ids(user)), Meeting.id.in_(convened), Meeting.id.in_(attended)),
         )
         .options(*AGENDA_LOADING)
@@ -59,7 +59,7 @@ def search_meetings(user: User, *, text: str = "", body_id: int | None = None, s
                     end: date | None = None) -> Select:
     """Visible meetings filtered by body, Paris date range (both ends included) and text
     found in the title, the context or a point of the tour de table; newest first."""
-    query = meetings_visible_to(user).options(*AGENDA_LOADING)
+    query = visible_meetings(user).options(*AGENDA_LOADING)
     if body_id is not None:
         query = query.where(Meeting.body_id == body_id)
     if start is not None:

@@ -8,22 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.formatting import short_date
-from app.models import Body, Membership, Organisation, Person, Seat
-
-
-def default_organisation() -> Organisation:
-    """The ARS that owns new bodies and people: one ARS per installation for now (the first one)."""
-    organisation = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
-    if organisation is None:
-        organisation = Organisation(name="Agence régionale de santé", short_name="ARS")
-        db.session.add(organisation)
-        db.session.flush()
-    return organisation
+from app.models import Body, Membership, Person, Seat
 
 
 def body_and_descendant_ids(body: Body) -> set[int]:
     """The body and every body below it: none of them may become its parent (no cycles)."""
-    parents = dict(db.session.execute(select(Body.id, Body.parent_id)).all())
+    parents = dict(db.session.execute(select(Body.id, Body.parent_id)
+                                      .where(Body.organisation_id == body.organisation_id)).all())
     found = {body.id}
     changed = True
     while changed:

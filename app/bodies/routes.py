@@ -12,7 +12,6 @@ from app.bodies.domain import (
     body_and_descendant_ids,
     body_name_taken,
     current_titulaires,
-    default_organisation,
     membership_errors,
 )
 from app.bodies.forms import (
@@ -27,7 +26,13 @@ from app.extensions import db
 from app.formatting import short_date
 from app.forms import choices
 from app.models import Body, BodyKind, Meeting, Membership, Person, Seat
-from app.permissions import get_body_or_404, staff_required, visible_bodies
+from app.permissions import (
+    get_body_or_404,
+    get_membership_or_404,
+    staff_required,
+    visible_bodies,
+    visible_people,
+)
 
 
 MEETINGS_PER_PAGE = 20  # ten years of a body's history is 100+ meetings
@@ -70,7 +75,7 @@ def detail(body_id: int):
 def _body_form(body: Body | None) -> BodyForm:
     form = BodyForm(obj=body)
     excluded = body_and_descendant_ids(body) if body is not None else set()
-    bodies = db.session.scalars(select(Body).order_by(Body.name))
+    bodies = db.session.scalars(visible_bodies(current_user))
     form.parent_id.choices = choices(
         [(0, "— aucune —")] + [(other.id, other.name) for other in bodies if other.id not in excluded])
     if body is not None and not form.is_submitted():
@@ -96,7 +101,7 @@ def _save_body(form: BodyForm, body: Body) -> bool:
 def create():
     form = _body_form(None)
     if form.validate_on_submit():
-        body = Body(organisation_id=default_organisation().id)
+        body = Body(organisation_id=current_user.organisation_id)
         if _save_body(form, body):
             db.session.add(body)
             db.session.commit()
@@ -127,9 +132,7 @@ def _membership_form(body: Body, membership: Membership | None) -> MembershipFor
         (m.id, f"{m.person.formal_name} — {m.title}" if m.title else m.person.formal_name) for m in titulaires
     ])
     if membership is None:
-        people = db.session.scalars(
-            select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
-        ).all()
+        people = db.session.scalars(visible_people(current_user)).all()
         form.person_id.choices = choices([(0, "— choisir —")] + [
             (person.id, f"{person.formal_name}{' — ' + person.email if person.email else ''}") for person in people
         ])
@@ -143,7 +146,7 @@ def _save_membership(form: MembershipForm, body: Body, membership: Membership) -
     """Check the seat against the body's rules, then copy it onto ``membership``."""
     if membership.id is None:
         person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
-        if person is None or person.deleted_at is not None:
+        if person is None or person.deleted_at is not None or person.organisation_id != body.organisation_id:
             form.person_id.errors.append("Choisissez une personne.")
             return False
     else:
@@ -192,16 +195,10 @@ def add_membership(body_id: int):
     return render_template("bodies/membership_form.html", form=form, body=body, membership=None)
 
 
-def _get_membership_or_404(membership_id: int) -> Membership:
-    membership = db.get_or_404(Membership, membership_id)
-    get_body_or_404(membership.body_id)
-    return membership
-
-
 @bp.route("/memberships/<int:membership_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_membership(membership_id: int):
-    membership = _get_membership_or_404(membership_id)
+    membership = get_membership_or_404(membership_id)
     body = membership.body
     form = _membership_form(body, membership)
     del form.person_id
@@ -218,7 +215,7 @@ def edit_membership(membership_id: int):
 @staff_required
 def end_membership(membership_id: int):
     """Ending a seat sets its end date: the membership stays, for the minutes already written."""
-    membership = _get_membership_or_404(membership_id)
+    membership = get_membership_or_404(membership_id)
     form = EndMembershipForm(obj=membership)
     if not form.is_submitted() and form.end_date.data is None:
         form.end_date.data = date.today()

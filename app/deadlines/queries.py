@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.models import Deadline, Meeting, User
-from app.permissions import member_body_ids
+from app.permissions import visible_body_ids
 
 
 def concerning(body_ids) -> ColumnElement[bool]:
@@ -29,8 +29,7 @@ def upcoming_deadlines(user: User, body_id: int | None, today: date) -> Select:
                  selectinload(Deadline.announced_meeting))
         .order_by(Deadline.due_date, Deadline.due_at, Deadline.id)
     )
-    if not user.is_staff:
-        query = query.where(concerning(member_body_ids(user)))
+    query = query.where(concerning(visible_body_ids(user)))
     if body_id:
         query = query.where(concerning([body_id]))
     return query

@@ -13,8 +13,8 @@ from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
-from app.models import Body, Deadline, DeadlineKind, Meeting, utc_now
-from app.permissions import get_editable_meeting_or_404, staff_required, visible_bodies
+from app.models import Deadline, DeadlineKind, Meeting, utc_now
+from app.permissions import get_body_or_404, get_editable_meeting_or_404, staff_required, visible_bodies
 
 PAGE_SIZE = 25
 
@@ -33,7 +33,7 @@ def index():
 
 def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineForm]:
     next_form = NextMeetingDeadlineForm(prefix="prochaine")
-    bodies = db.session.scalars(select(Body).order_by(Body.name))
+    bodies = db.session.scalars(visible_bodies(current_user))
     next_form.body_id.choices = choices((body.id, body.name) for body in bodies)
     if not next_form.is_submitted():
         next_form.body_id.data = meeting.body_id
@@ -76,7 +76,7 @@ def add_next_meeting(meeting_id: int):
     next_form, due_form = _forms(meeting)
     if not next_form.validate_on_submit():
         return _render(meeting, next_form, due_form), 422
-    body = db.session.get(Body, next_form.body_id.data)
+    body = get_body_or_404(next_form.body_id.data)
     title = next_form.title.data.strip() or f"Réunion — {body.name}"
     occurrence = Occurrence(next_form.day.data, next_form.starts.data, next_form.ends.data)
     announced = schedule_meeting(body, occurrence, MeetingDetails(

@@ -69,9 +69,13 @@ def parse_day(context, parameter, value: str) -> date:
 @output_option
 def synthesis_command(body_ids: tuple[int, ...], date_from: date, date_to: date, output: Path):
     """Write the synthesis of the meetings of some bodies between two dates, by theme."""
-    missing = sorted(set(body_ids) - set(bodies_by_id(body_ids)))
+    bodies = bodies_by_id(body_ids)
+    missing = sorted(set(body_ids) - set(bodies))
     if missing:
         raise click.ClickException("Instance introuvable : " + ", ".join(map(str, missing)) + ".")
+    if len({body.organisation_id for body in bodies.values()}) > 1:  # one ARS's document, its name and logo
+        raise click.ClickException("Ces instances relèvent de plusieurs organisations : une synthèse porte sur "
+                                   "les instances d'une seule.")
     if date_to < date_from:
         raise click.ClickException("La date de fin (--to) précède la date de début (--from).")
     meetings = meetings_for_synthesis(body_ids, date_from, date_to)

@@ -7,7 +7,6 @@ import unicodedata
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.documents import bp
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
@@ -22,8 +21,8 @@ from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
 from app.meetings.queries import load_meeting_for_display
-from app.models import Body, Meeting
-from app.permissions import get_meeting_or_404, staff_required
+from app.models import Meeting
+from app.permissions import get_meeting_or_404, staff_required, visible_bodies
 
 bp.add_app_template_filter(text_blocks, "text_blocks")
 
@@ -111,7 +110,7 @@ def reopen_minutes(meeting_id: int):
 @staff_required
 def synthesis():
     form = SynthesisForm()
-    form.bodies.choices = choices((body.id, body.name) for body in db.session.scalars(select(Body).order_by(Body.name)))
+    form.bodies.choices = choices((body.id, body.name) for body in db.session.scalars(visible_bodies(current_user)))
     no_meeting = False
     if form.validate_on_submit():
         meetings = meetings_for_synthesis(form.bodies.data, form.date_from.data, form.date_to.data)

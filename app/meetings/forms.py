@@ -4,7 +4,7 @@ from __future__ import annotations
 from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
 
-from app.forms import FrenchForm, choices, date_field, time_field
+from app.forms import FrenchForm, choices, date_field, paris_time_on, time_field
 from app.meetings.scheduling import parse_occurrences
 from app.models import Capacity, Civility
 from app.people.domain import email_taken
@@ -33,8 +33,9 @@ class MeetingDetailsForm(FrenchForm):
 
 class MeetingForm(MeetingDetailsForm):
     day = date_field("Date", [InputRequired("Saisissez la date de la séance.")])
-    starts = time_field("Heure de début", [InputRequired("Saisissez l'heure de début.")])
-    ends = time_field("Heure de fin", [InputRequired("Saisissez l'heure de fin."), check_ends_after_start])
+    starts = time_field("Heure de début", [InputRequired("Saisissez l'heure de début."), paris_time_on("day")])
+    ends = time_field("Heure de fin", [InputRequired("Saisissez l'heure de fin."), check_ends_after_start,
+                                       paris_time_on("day")])
     # The version read when the form was shown: saving over someone else's change is refused.
     version = HiddenField()
 
@@ -56,7 +57,10 @@ class ConfirmForm(FrenchForm):
 
 
 class InvitationForm(FrenchForm):
-    """Convene someone already known (``person_id``) or a new person typed in (``new_*``)."""
+    """Convene someone already known (``person_id``) or a new person typed in (``new_*``); the view sets
+    ``organisation_id``, the ARS whose people an address must not already belong to."""
+
+    organisation_id: int | None = None
 
     person_id = SelectField("Personne déjà enregistrée", coerce=int, choices=[])
     new_civility = SelectField("Civilité", choices=choices(Civility.choices()), default=Civility.MRS.value)
@@ -74,6 +78,6 @@ class InvitationForm(FrenchForm):
             raise ValidationError("Choisissez une personne ou saisissez le nom d'une nouvelle personne.")
 
     def validate_new_email(self, field) -> None:
-        if not self.person_id.data and field.data and email_taken(field.data):
+        if not self.person_id.data and field.data and email_taken(field.data, self.organisation_id):
             raise ValidationError("Une personne a déjà cette adresse : choisissez-la dans la liste.")
 

@@ -15,20 +15,12 @@ from app.models import (
     User,
     utc_now,
 )
-from app.permissions import member_body_ids
-
-
-def meetings_visible_to(user: User):
-    """Select of the meetings the user may see (not deleted)."""
-    query = select(Meeting).where(Meeting.deleted_at.is_(None))
-    if not user.is_staff:
-        query = query.where(Meeting.body_id.in_(member_body_ids(user)))
-    return query
+from app.permissions import visible_meetings
 
 
 def upcoming_meetings(user: User, limit: int = 20) -> list[Meeting]:
     query = (
-        meetings_visible_to(user)
+        visible_meetings(user)
         .where(Meeting.ends_at >= utc_now(), Meeting.status != MeetingStatus.CANCELLED)
         .options(selectinload(Meeting.body))
         .order_by(Meeting.starts_at)

@@ -24,7 +24,13 @@ from app.meetings.scheduling import (
     schedule_meeting,
 )
 from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person, utc_now
-from app.permissions import can_view_meeting, get_body_or_404, get_editable_meeting_or_404, staff_required
+from app.permissions import (
+    check_meeting,
+    get_body_or_404,
+    get_editable_meeting_or_404,
+    staff_required,
+    visible_people,
+)
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -32,11 +38,7 @@ from app.permissions import can_view_meeting, get_body_or_404, get_editable_meet
 def detail(meeting_id: int):
     from app.documents.workflow import minutes_visible_to  # documents imports meetings
 
-    meeting = load_meeting_for_display(meeting_id)
-    if meeting is None or meeting.deleted_at is not None:
-        abort(404)
-    if not can_view_meeting(current_user, meeting):
-        abort(403)
+    meeting = check_meeting(load_meeting_for_display(meeting_id))
     return render_template(
         "meetings/detail.html", meeting=meeting, deadline_lines=deadline_outline(meeting.deadlines),
         record_visible=minutes_visible_to(current_user, meeting),
@@ -159,13 +161,12 @@ def _confirm_status_change(meeting_id: int, cancelled: bool):
                            new_status=new_status)
 
 
-def _invitation_form(invitations: list[Invitation]) -> InvitationForm:
-    """The form to convene one more person: everyone not convened yet is offered."""
+def _invitation_form(meeting: Meeting, invitations: list[Invitation]) -> InvitationForm:
+    """The form to convene one more person: everyone of the ARS not convened yet is offered."""
     form = InvitationForm()
+    form.organisation_id = meeting.body.organisation_id
     convened = {invitation.person_id for invitation in invitations}
-    people = db.session.scalars(
-        select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
-    ).all()
+    people = db.session.scalars(visible_people(current_user)).all()
     form.person_id.choices = choices([(0, "— choisir —")] + [
         (person.id, f"{person.formal_name}{' — ' + person.affiliation if person.affiliation else ''}")
         for person in people if person.id not in convened
@@ -188,7 +189,7 @@ def convened(meeting_id: int):
     """The convened list: members by default, plus guests and ARS staff added by hand."""
     meeting = get_editable_meeting_or_404(meeting_id)
     invitations = _convened_people(meeting)
-    form = _invitation_form(invitations)
+    form = _invitation_form(meeting, invitations)
     if form.validate_on_submit():
         if form.person_id.data:
             person = db.session.get(Person, form.person_id.data)

@@ -21,7 +21,19 @@ ACTION_LABELS = {
     "sent": "Envoi",
     "exported": "Export des données personnelles",
     "anonymised": "Anonymisation",
+    # Security events (``app/audit.py`` ``log_security_event``): about an account, with the address.
+    "login": "Connexion",
+    "login_failed": "Échec de connexion",
+    "logout": "Déconnexion",
+    "password_changed": "Changement de mot de passe",
+    "password_reset_requested": "Demande de nouveau mot de passe",
+    "password_reset": "Nouveau mot de passe par lien",
+    "deactivated": "Désactivation du compte",
+    "reactivated": "Réactivation du compte",
+    "feed_link_regenerated": "Nouveau lien d'abonnement",
 }
+SECURITY_ACTIONS = ("login", "login_failed", "logout", "password_changed", "password_reset_requested",
+                    "password_reset", "deactivated", "reactivated", "feed_link_regenerated")
 
 
 class AuditEvent(db.Model):
@@ -40,6 +52,10 @@ class AuditEvent(db.Model):
     entity_type: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column()
     meeting_id: Mapped[int | None] = mapped_column(index=True)
+    # The ARS whose data (or account) the event is about: each ARS's admins read their own trail.
+    organisation_id: Mapped[int | None] = mapped_column(index=True)
+    # Where the request came from (the client's address, behind TRUSTED_PROXIES proxies).
+    remote_address: Mapped[str] = mapped_column(String(64), default="")
     summary: Mapped[str] = mapped_column(String(500), default="")
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON: field → [before, after] or value
 

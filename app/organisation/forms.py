@@ -1,10 +1,13 @@
 from docx.image.image import Image
 from flask_wtf.file import FileField, FileSize
+from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.documents.word import UNREADABLE_IMAGE_ERRORS
+from app.extensions import db
 from app.forms import FrenchForm
+from app.models import Organisation
 
 MAX_LOGO_BYTES = 500 * 1024
 
@@ -51,3 +54,18 @@ class OrganisationForm(FrenchForm):
         if mimetype is None:
             raise ValidationError("Le logo doit être une image PNG ou JPEG lisible.")
         self.logo_content, self.logo_type = content, mimetype
+
+
+class NewOrganisationForm(FrenchForm):
+    """A new ARS (national admins); its admins then set its logo on their « Organisation » page."""
+
+    name = StringField("Nom de l'organisation", validators=[
+        DataRequired("Saisissez le nom de l'organisation."), Length(max=200, message="200 caractères au plus.")])
+    short_name = StringField("Nom court", validators=[Length(max=50, message="50 caractères au plus.")])
+    secretariat_email = EmailField("Adresse du secrétariat", validators=[
+        Optional(), Email("Adresse électronique invalide."), Length(max=254, message="254 caractères au plus.")])
+
+    def validate_name(self, field):
+        name = (field.data or "").strip()
+        if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
+            raise ValidationError("Une organisation porte déjà ce nom.")

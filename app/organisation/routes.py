@@ -1,18 +1,19 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask_login import current_user
+from sqlalchemy import func, select
 
-from app.bodies.domain import default_organisation
 from app.extensions import db
-from app.models import Organisation
+from app.models import Body, Organisation, User
 from app.organisation import bp
-from app.organisation.forms import MAX_LOGO_BYTES, OrganisationForm
-from app.permissions import admin_required
+from app.organisation.forms import MAX_LOGO_BYTES, NewOrganisationForm, OrganisationForm
+from app.permissions import admin_required, national_admin_required
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
 @admin_required
 def settings():
-    organisation = default_organisation()
+    """The admin's own ARS: name, secretariat address, logo."""
+    organisation = current_user.organisation
     # Refuse early what the form would refuse anyway; up to the limit, the form says why in French.
     request.max_content_length = MAX_LOGO_BYTES + 64 * 1024
     form = OrganisationForm(obj=organisation)
@@ -30,10 +31,30 @@ def settings():
     return render_template("organisation/settings.html", form=form, organisation=organisation)
 
 
-@bp.route("/organisation/logo")
-def logo():
-    """The logo of the page header (public: the login page shows it too)."""
-    organisation = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
+@bp.route("/organisations", methods=["GET", "POST"])
+@national_admin_required
+def index():
+    """National admins: the ARS of the installation, their number of accounts and bodies; a new ARS."""
+    form = NewOrganisationForm()
+    if form.validate_on_submit():
+        organisation = Organisation(name=form.name.data.strip(), short_name=form.short_name.data.strip(),
+                                    secretariat_email=(form.secretariat_email.data or "").strip() or None)
+        db.session.add(organisation)
+        db.session.commit()
+        flash(f"Organisation créée : {organisation.name}. Créez maintenant son premier compte administrateur.",
+              "success")
+        return redirect(url_for("accounts.create"))
+    accounts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
+    bodies = dict(db.session.execute(select(Body.organisation_id, func.count()).group_by(Body.organisation_id)).all())
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return render_template("organisation/index.html", organisations=organisations, accounts=accounts, bodies=bodies,
+                           form=form), 422 if form.errors else 200
+
+
+@bp.route("/organisation/<int:organisation_id>/logo")
+def logo(organisation_id: int):
+    """The logo of an ARS, in the page header (public: the login page shows it when there is one ARS)."""
+    organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or not organisation.logo:
         abort(404)
     response = Response(organisation.logo, mimetype=organisation.logo_mimetype or "application/octet-stream")
@@ -47,6 +68,14 @@ def header_logo():
 
 
 def header_logo_url() -> str | None:
-    """URL of the logo for the page header, None when the organisation has none."""
-    has_logo = db.session.scalar(select(Organisation.id).where(Organisation.logo.is_not(None)).limit(1))
-    return url_for("organisation.logo") if has_logo else None
+    """The logo of the user's ARS for the page header; on pages without a user, the logo of the only ARS
+    of the installation (none when it serves several). None when there is no logo."""
+    organisation_id = getattr(current_user, "organisation_id", None)
+    if organisation_id is None and not current_user.is_authenticated:
+        ids = db.session.scalars(select(Organisation.id).limit(2)).all()
+        organisation_id = ids[0] if len(ids) == 1 else None
+    if organisation_id is None:
+        return None
+    has_logo = db.session.scalar(select(Organisation.id).where(Organisation.id == organisation_id,
+                                                               Organisation.logo.is_not(None)))
+    return url_for("organisation.logo", organisation_id=organisation_id) if has_logo else None

@@ -1,14 +1,14 @@
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from flask_login import current_user
+from sqlalchemy import func, or_
 
-from app.bodies.domain import default_organisation
 from app.extensions import db
 from app.forms import page_number, without_control_characters
 from app.models import Civility, Person
 from app.people import bp
 from app.people.domain import email_taken
 from app.people.forms import PersonForm
-from app.permissions import get_person_or_404, staff_required
+from app.permissions import get_person_or_404, staff_required, visible_people
 
 PAGE_SIZE = 50
 MAX_SEARCH_LENGTH = 200
@@ -19,7 +19,7 @@ MAX_SEARCH_LENGTH = 200
 def index():
     # Cut to a sensible length: a LIKE pattern of a megabyte is refused by SQLite.
     search = without_control_characters(request.args.get("q", "")).strip()[:MAX_SEARCH_LENGTH]
-    query = select(Person).where(Person.deleted_at.is_(None)).order_by(Person.last_name, Person.first_name)
+    query = visible_people(current_user)
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(or_(*(func.lower(column).like(pattern) for column in
@@ -30,7 +30,7 @@ def index():
 
 def _save_person(form: PersonForm, person: Person) -> bool:
     email = (form.email.data or "").strip()
-    if email and email_taken(email, person.id):
+    if email and email_taken(email, person.organisation_id, person.id):
         form.email.errors.append("Une autre personne a déjà cette adresse électronique.")
         return False
     person.civility = Civility(form.civility.data)
@@ -46,7 +46,7 @@ def _save_person(form: PersonForm, person: Person) -> bool:
 def create():
     form = PersonForm()
     if form.validate_on_submit():
-        person = Person(organisation_id=default_organisation().id)
+        person = Person(organisation_id=current_user.organisation_id)
         if _save_person(form, person):
             db.session.add(person)
             db.session.commit()

@@ -1,7 +1,7 @@
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.concurrency import StaleEditError, check_version
@@ -9,8 +9,8 @@ from app.extensions import db
 from app.forms import choices
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.meetings.queries import load_meeting_for_display
-from app.models import Meeting, RoundTablePoint, RoundTableSection, Theme
-from app.permissions import get_editable_meeting_or_404, staff_required
+from app.models import Meeting, RoundTablePoint, RoundTableSection
+from app.permissions import get_editable_meeting_or_404, staff_required, visible_themes
 from app.roundtable import bp
 from app.roundtable.forms import ActionForm, PointForm, SectionForm
 from app.roundtable.outline import flatten_points, move, next_position, siblings_of, subtree_ids
@@ -69,7 +69,7 @@ def speaker_choices(meeting: Meeting) -> list[tuple[str, str]]:
 
 
 def theme_choices() -> list[tuple[str, str]]:
-    return [(str(theme.id), theme.name) for theme in db.session.scalars(select(Theme).order_by(Theme.position))]
+    return [(str(theme.id), theme.name) for theme in db.session.scalars(visible_themes(current_user))]
 
 
 def shortened(text: str, length: int = 80) -> str:
@@ -237,7 +237,7 @@ def refuse_stale_rename(meeting_id: int, section_id: int, form: SectionForm, err
 def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
     """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
     chosen = set(form.themes.data or [])
-    themes = [theme for theme in db.session.scalars(select(Theme).order_by(Theme.position)) if theme.id in chosen]
+    themes = [theme for theme in db.session.scalars(visible_themes(current_user)) if theme.id in chosen]
     new_parent_id = form.parent.data
     if point.id is None or new_parent_id != point.parent_id:
         siblings = [candidate for candidate in section.points
