@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.formatting import PARIS
@@ -27,16 +27,21 @@ from app.models import (
     Seat,
 )
 
+from tests.conftest import test_organisation
+
 ROOT = Path(__file__).resolve().parent.parent
 PARSE_SCRIPT = ROOT / "tests" / "js" / "parse_ics.mjs"
 
 
 def make_body(members: int = 3, email_prefix: str = "membre") -> Body:
-    """An ARS, a commission and ``members`` voting titulaires with an address."""
-    organisation = Organisation(name=f"ARS {email_prefix} {uuid.uuid4().hex[:8]}", short_name="ARS Test",
-                                secretariat_email="secretariat@ars.example.fr")
+    """A commission of the tests' ARS (that of the accounts ``create_user`` makes) and ``members`` voting
+    titulaires with an address."""
+    organisation = test_organisation()
+    name = "Commission spécialisée dans le domaine des droits des usagers"
+    taken = db.session.scalar(select(func.count()).where(Body.organisation_id == organisation.id,
+                                                         Body.name.startswith(name)))
     body = Body(organisation=organisation, kind=BodyKind.SPECIALISED_COMMISSION,
-                name="Commission spécialisée dans le domaine des droits des usagers", short_name="CSDU")
+                name=f"{name} ({taken + 1})" if taken else name, short_name="CSDU")
     db.session.add(body)
     for number in range(1, members + 1):
         person = Person(organisation=organisation, civility=Civility.MRS, first_name=f"Anne{number}",
@@ -45,6 +50,22 @@ def make_body(members: int = 3, email_prefix: str = "membre") -> Body:
                                   voting=True, start_date=date(2019, 1, 1)))
     db.session.flush()
     return body
+
+
+def feed_token_for(body: Body, person: Person | None = None) -> str:
+    """The token of an account's own link to the body's feed: the account of ``person`` (a member),
+    else a new secretariat account of the body's ARS."""
+    from app.calendar.feeds import regenerate_body_feed_link
+    from app.models import Role, User
+    from tests.conftest import create_user
+
+    account = db.session.scalar(select(User).where(User.person_id == person.id)) if person is not None else None
+    if account is None:
+        account = create_user(Role.MEMBER if person is not None else Role.SECRETARIAT, person=person,
+                              organisation=body.organisation)
+    token = regenerate_body_feed_link(body, account, None).token
+    db.session.commit()
+    return token
 
 
 def make_meeting(body: Body, start: datetime, hours: int = 2, **values) -> Meeting:

@@ -1,4 +1,6 @@
-"""Subscribable feeds: secret token URLs, contents, HTTP caching, regeneration."""
+"""Subscribable feeds: secret token URLs, contents, HTTP caching, regeneration; a body's feed link is
+each account's own, and stops when that account may no longer open the body."""
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -6,9 +8,9 @@ from sqlalchemy import select
 from app.extensions import db
 from tests.query_count import counted_queries
 from app.formatting import paris_datetime
-from app.models import Deadline, DeadlineKind, Meeting, MeetingStatus, Person, Role
+from app.models import Capacity, Deadline, DeadlineKind, Meeting, MeetingStatus, Person, Role, User
 from conftest import create_user, log_in
-from ics_support import events, make_body, make_meeting, parse_ics, parse_with_ical_js
+from ics_support import events, feed_token_for, make_body, make_meeting, parse_ics, parse_with_ical_js
 
 
 def in_days(days: int, hour: int = 10):
@@ -35,8 +37,7 @@ def summaries(content: bytes) -> dict[str, object]:
 
 def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(app, app_context):
     body = body_with_meetings()
-    assert body.feed_token, "every new body gets a feed token"
-    response = app.test_client().get(f"/feeds/{body.feed_token}.ics")
+    response = app.test_client().get(f"/feeds/{feed_token_for(body)}.ics")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert response.headers["Content-Disposition"] == f'attachment; filename="seances-instance-{body.id}.ics"'
@@ -51,7 +52,7 @@ def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(ap
 
 def test_body_feed_parses_with_ical_js(app, app_context, tmp_path):
     body = body_with_meetings()
-    content = app.test_client().get(f"/feeds/{body.feed_token}.ics").data
+    content = app.test_client().get(f"/feeds/{feed_token_for(body)}.ics").data
     parsed = {event["summary"].split(" — ", 1)[1]: event for event in parse_with_ical_js(content, tmp_path)["events"]}
     assert parsed["Séance annulée"]["status"] == "CANCELLED"
     upcoming = parsed["Séance à venir"]["start"]
@@ -63,7 +64,7 @@ def test_feed_months_of_past_are_configurable(app, app_context):
     body = body_with_meetings()
     app.config["FEED_PAST_MONTHS"] = 24
     try:
-        content = app.test_client().get(f"/feeds/{body.feed_token}.ics").data
+        content = app.test_client().get(f"/feeds/{feed_token_for(body)}.ics").data
     finally:
         app.config["FEED_PAST_MONTHS"] = 6
     assert "Séance ancienne" in summaries(content)
@@ -72,13 +73,14 @@ def test_feed_months_of_past_are_configurable(app, app_context):
 def test_feed_is_cached_with_an_etag_and_answers_304(app, app_context):
     body = body_with_meetings()
     client = app.test_client()
-    first = client.get(f"/feeds/{body.feed_token}.ics")
+    url = f"/feeds/{feed_token_for(body)}.ics"
+    first = client.get(url)
     etag = first.headers["ETag"]
-    assert etag and client.get(f"/feeds/{body.feed_token}.ics").headers["ETag"] == etag, "same content, same ETag"
-    again = client.get(f"/feeds/{body.feed_token}.ics", headers={"If-None-Match": etag})
+    assert etag and client.get(url).headers["ETag"] == etag, "same content, same ETag"
+    again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     make_meeting(body, in_days(40), title="Séance ajoutée")
-    changed = client.get(f"/feeds/{body.feed_token}.ics", headers={"If-None-Match": etag})
+    changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert "Séance ajoutée" in summaries(changed.data)
 
@@ -90,30 +92,38 @@ def test_unknown_token_answers_404(app, app_context):
     assert client.get("/feeds/.ics").status_code == 404
 
 
-def test_staff_regenerates_body_feed_and_old_url_stops(app, app_context, secretariat_client):
-    body = body_with_meetings()
-    old_token = body.feed_token
-    page = secretariat_client.get(f"/bodies/{body.id}").get_data(as_text=True)
-    assert f"webcal://seances.test/feeds/{old_token}.ics" in page
-    response = secretariat_client.post(f"/bodies/{body.id}/feed/regenerate", follow_redirects=True)
-    assert "Nouveau lien d&#39;abonnement créé" in response.get_data(as_text=True)
-    db.session.refresh(body)
-    assert body.feed_token != old_token
-    client = app.test_client()
-    assert client.get(f"/feeds/{old_token}.ics").status_code == 404
-    assert client.get(f"/feeds/{body.feed_token}.ics").status_code == 200
-
-
-def test_member_sees_body_feed_with_copy_button_but_cannot_regenerate(app, app_context):
+def test_each_account_gets_its_own_body_link_and_regenerating_it_stops_only_the_old_one(
+        app, app_context, secretariat_client):
     body = body_with_meetings()
     member = body.memberships[0].person
-    client = log_in(app.test_client(), create_user(Role.MEMBER, person=member))
+    member_client = log_in(app.test_client(), create_user(Role.MEMBER, person=member))
+    page = secretariat_client.get(f"/bodies/{body.id}").get_data(as_text=True)
+    assert "webcal://" not in page and "Créer mon lien d’abonnement" in page
+    for client in (secretariat_client, member_client):
+        response = client.post(f"/bodies/{body.id}/feed/regenerate", follow_redirects=True)
+        assert "Votre lien d&#39;abonnement personnel est créé" in response.get_data(as_text=True)
+    staff_token, member_token = (
+        re.search(r'value="webcal://seances.test/feeds/([^"]+)\.ics"', client.get(f"/bodies/{body.id}").text).group(1)
+        for client in (secretariat_client, member_client))
+    assert staff_token != member_token
+    response = member_client.post(f"/bodies/{body.id}/feed/regenerate", follow_redirects=True)
+    assert "Nouveau lien d&#39;abonnement créé" in response.get_data(as_text=True)
+    new_member_token = re.search(r'feeds/([^"]+)\.ics"', member_client.get(f"/bodies/{body.id}").text).group(1)
+    anonymous = app.test_client()
+    assert anonymous.get(f"/feeds/{member_token}.ics").status_code == 404
+    assert anonymous.get(f"/feeds/{new_member_token}.ics").status_code == 200
+    assert anonymous.get(f"/feeds/{staff_token}.ics").status_code == 200, "the others' links keep working"
+
+
+def test_member_sees_own_body_feed_with_copy_button(app, app_context):
+    body = body_with_meetings()
+    member = body.memberships[0].person
+    token = feed_token_for(body, member)
+    client = log_in(app.test_client(), db.session.scalar(select(User).where(User.person_id == member.id)))
     page = client.get(f"/bodies/{body.id}").get_data(as_text=True)
-    assert f'value="webcal://seances.test/feeds/{body.feed_token}.ics"' in page
-    assert 'data-copy-target="flux-instance-' in page
+    assert f'value="webcal://seances.test/feeds/{token}.ics"' in page
+    assert 'data-copy-target="flux-instance-' in page and "Ce lien vous est personnel" in page
     assert "/static/js/copy-link.js" in page and "<script>" not in page
-    assert "Régénérer le lien" not in page
-    assert client.post(f"/bodies/{body.id}/feed/regenerate").status_code == 403
     assert client.get("/static/js/copy-link.js").status_code == 200
 
 
@@ -124,6 +134,7 @@ def test_person_feed_holds_their_bodies_and_invitations_only(app, app_context):
     make_meeting(other_body, in_days(13), title="Séance d'une autre instance")
     person = body.memberships[0].person
     guest_meeting.invitations[0].person = person
+    guest_meeting.invitations[0].capacity = Capacity.GUEST
     db.session.commit()
     client = log_in(app.test_client(), create_user(Role.MEMBER, person=person))
     page = client.get("/mon-agenda").get_data(as_text=True)
@@ -166,7 +177,7 @@ def count_queries(app, action) -> int:
 def test_feed_costs_the_same_number_of_queries_for_many_meetings(app, app_context):
     body = body_with_meetings()
     client = app.test_client()
-    url = f"/feeds/{body.feed_token}.ics"
+    url = f"/feeds/{feed_token_for(body)}.ics"
     few = count_queries(app, lambda: client.get(url))
     for days in range(30, 40):
         make_meeting(body, in_days(days), title=f"Séance {days}")
@@ -191,7 +202,7 @@ def test_feed_is_the_calendar_icalendar_builds_from_its_events(app, app_context)
     from app.calendar.queries import feed_contents, months_before
 
     body = body_with_meetings()
-    served = app.test_client().get(f"/feeds/{body.feed_token}.ics").data
+    served = app.test_client().get(f"/feeds/{feed_token_for(body)}.ics").data
     with app.test_request_context():
         today = paris_today()
         meetings, deadlines = feed_contents(body, months_before(today, 6), today)
@@ -206,7 +217,7 @@ def test_feed_shows_a_renamed_body_and_a_changed_agenda_at_once(app, app_context
     """Serialized events are reused only for the same content: nothing shown can be stale."""
     body = body_with_meetings()
     client = app.test_client()
-    url = f"/feeds/{body.feed_token}.ics"
+    url = f"/feeds/{feed_token_for(body)}.ics"
     client.get(url)
     body.short_name = "CDU"
     upcoming = db.session.scalar(select(Meeting).where(Meeting.title == "Séance à venir"))
@@ -215,3 +226,62 @@ def test_feed_shows_a_renamed_body_and_a_changed_agenda_at_once(app, app_context
     by_title = {str(event["SUMMARY"]): event for event in events(parse_ics(client.get(url).data))}
     assert "CDU — Séance à venir" in by_title and "CDU — Contributions attendues" in by_title
     assert "2. Rapport 2026 sur les droits des usagers" in str(by_title["CDU — Séance à venir"]["DESCRIPTION"])
+
+
+def member_with_links(app, body, index: int):
+    """A logged-in member of ``body`` with their own link to its feed; (client, body link, personal link)."""
+    person = body.memberships[index].person
+    token = feed_token_for(body, person)
+    client = log_in(app.test_client(), db.session.scalar(select(User).where(User.person_id == person.id)))
+    return client, f"/feeds/{token}.ics", f"/feeds/{person.feed_token}.ics"
+
+
+def test_ending_a_mandate_ends_the_body_pages_and_its_calendar_links_at_once(app, app_context, secretariat_client):
+    body = body_with_meetings()
+    leaving, leaving_feed, leaving_agenda = member_with_links(app, body, 0)
+    staying, staying_feed, _ = member_with_links(app, body, 1)
+    anonymous = app.test_client()
+    assert leaving.get(f"/bodies/{body.id}").status_code == 200
+    assert "Séance à venir" in summaries(anonymous.get(leaving_agenda).data)
+
+    membership = body.memberships[0]
+    page = secretariat_client.get(f"/bodies/memberships/{membership.id}/end").text
+    assert f'value="{date.today():%Y-%m-%d}"' in page  # ends today by default
+    assert secretariat_client.post(f"/bodies/memberships/{membership.id}/end",
+                                   data={"end_date": date.today().isoformat()}).status_code == 302
+
+    assert leaving.get(f"/bodies/{body.id}").status_code == 403
+    upcoming = db.session.scalar(select(Meeting).where(Meeting.title == "Séance à venir"))
+    assert leaving.get(f"/meetings/{upcoming.id}").status_code == 403
+    assert anonymous.get(leaving_feed).status_code == 404
+    assert "Séance à venir" not in summaries(anonymous.get(leaving_agenda).data), "their own agenda drops the body"
+    assert staying.get(f"/bodies/{body.id}").status_code == 200
+    assert "Séance à venir" in summaries(anonymous.get(staying_feed).data), "the other members keep their link"
+
+
+def test_deleting_a_person_or_deactivating_an_account_stops_their_links(app, app_context, secretariat_client,
+                                                                          admin_client):
+    body = body_with_meetings()
+    deleted, deleted_feed, deleted_agenda = member_with_links(app, body, 0)
+    deactivated, deactivated_feed, deactivated_agenda = member_with_links(app, body, 1)
+    _, staying_feed, staying_agenda = member_with_links(app, body, 2)
+    person = body.memberships[0].person
+    assert secretariat_client.post(f"/people/{person.id}/delete").status_code == 302
+    account = db.session.scalar(select(User).where(User.person_id == body.memberships[1].person_id))
+    assert admin_client.post(f"/admin/comptes/{account.id}/desactiver").status_code == 302
+
+    anonymous = app.test_client()
+    for url in (deleted_feed, deleted_agenda, deactivated_feed, deactivated_agenda):
+        assert anonymous.get(url).status_code == 404, url
+    assert deleted.get(f"/bodies/{body.id}").status_code == 403
+    assert deactivated.get(f"/bodies/{body.id}").status_code == 302  # logged out
+    for url in (staying_feed, staying_agenda):
+        assert anonymous.get(url).status_code == 200, url
+
+
+def test_a_feed_token_that_is_no_token_is_a_404_without_a_query(app, app_context):
+    client = app.test_client()
+    for token in ("x%00", "%00", "a" * 65, "jeton avec espaces", "x'--", "é" * 20):
+        with counted_queries() as statements:
+            assert client.get(f"/feeds/{token}.ics").status_code == 404, token
+        assert not [statement for statement in statements if "feed" in statement], token

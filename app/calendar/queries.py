@@ -1,6 +1,7 @@
 """What the calendar builders need, loaded up front (no query per row)."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from sqlalchemy import or_, select
@@ -8,7 +9,11 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.formatting import PARIS
-from app.models import Body, Deadline, Invitation, Meeting, Membership, Person
+from app.models import Body, BodyFeedLink, Capacity, Deadline, Invitation, Meeting, Membership, Person, User
+from app.permissions import can_view_body, mandate_gives_access
+
+# What new_feed_token makes (token_urlsafe): anything else is no token, answered 404 without a query.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def meeting_options(with_attendees: bool = True):
@@ -61,13 +66,29 @@ def months_before(day: date, months: int) -> date:
 
 
 def find_feed_owner(token: str) -> Body | Person | None:
-    """The body or the person whose secret feed token this is."""
-    if not token:
+    """The body or the person whose feed a secret token opens, while its holder may still read it.
+
+    A body link is one account's own: it answers while the account is active and may open the body, so
+    a member whose mandate ended, whose person was deleted or whose account was deactivated loses it,
+    and the other members keep theirs. A person's link answers while the person is not deleted and
+    their account, if they have one, is active."""
+    if not FEED_TOKEN.fullmatch(token or ""):
         return None
-    body = db.session.scalar(select(Body).where(Body.feed_token == token))
-    if body is not None:
-        return body
-    return db.session.scalar(select(Person).where(Person.feed_token == token, Person.deleted_at.is_(None)))
+    link = db.session.scalar(select(BodyFeedLink).where(BodyFeedLink.token == token)
+                             .options(selectinload(BodyFeedLink.body), selectinload(BodyFeedLink.user)))
+    if link is not None:
+        return link.body if link.user.active and can_view_body(link.user, link.body) else None
+    person = db.session.scalar(select(Person).where(Person.feed_token == token, Person.deleted_at.is_(None)))
+    if person is None or db.session.scalar(select(User.id).where(User.person_id == person.id,
+                                                                  User.active.is_(False))) is not None:
+        return None
+    return person
+
+
+def body_feed_link(body: Body, user: User) -> BodyFeedLink | None:
+    """The account's own subscription link to the body, if it asked for one."""
+    return db.session.scalar(select(BodyFeedLink).where(BodyFeedLink.body_id == body.id,
+                                                        BodyFeedLink.user_id == user.id))
 
 
 def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[Meeting], list[Deadline]]:
@@ -78,11 +99,12 @@ def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[
         owner_meetings = (Meeting.body_id == owner.id,)
         recorded_at = owner_meetings  # deadlines set at any meeting of the body
     else:
-        current_bodies = select(Membership.body_id).where(
-            Membership.person_id == owner.id, Membership.start_date <= today,
-            or_(Membership.end_date.is_(None), Membership.end_date >= today),
-        )
-        invited = select(Invitation.meeting_id).where(Invitation.person_id == owner.id)
+        # The bodies where the person sits today (a mandate ended stops the body's meetings at once, as
+        # on the pages), and the meetings they are convened to as ARS staff or guest.
+        current_bodies = select(Membership.body_id).where(Membership.person_id == owner.id,
+                                                          mandate_gives_access(today))
+        invited = select(Invitation.meeting_id).where(Invitation.person_id == owner.id,
+                                                      Invitation.capacity != Capacity.MEMBER)
         owner_meetings = (or_(Meeting.body_id.in_(current_bodies), Meeting.id.in_(invited)),)
         recorded_at = owner_meetings + (Meeting.starts_at >= since_moment,)  # set at the feed's meetings
     meetings = list(db.session.scalars(

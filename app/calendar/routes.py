@@ -8,21 +8,43 @@ from app.calendar import bp
 from app.calendar.answers import AnswerLinkError, answer_options, read_answer_token, record_answer
 from app.calendar.builders import deadlines_calendar, meeting_calendar
 from app.calendar.convocations import delivery_summary, send_convocations
-from app.calendar.feeds import feed_ics, ics_response, paris_today, regenerate_feed_token
+from app.audit import log_security_event
+from app.calendar.feeds import (
+    feed_ics,
+    ics_response,
+    paris_today,
+    regenerate_body_feed_link,
+    regenerate_feed_token,
+)
 from app.calendar.forms import AnswerForm, ConfirmForm
-from app.calendar.queries import find_feed_owner, load_deadline, load_meeting_for_calendar, meeting_deadlines
+from app.calendar.queries import (
+    body_feed_link,
+    find_feed_owner,
+    load_deadline,
+    load_meeting_for_calendar,
+    meeting_deadlines,
+)
 from app.calendar.urls import webcal_url
 from app.extensions import db
 from app.formatting import to_paris
 from app.models import Body, Person
-from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
+from app.permissions import check_meeting, get_body_or_404, get_meeting_or_404, staff_required
+
+
+def calendar_feed_url(owner: Body | Person) -> str | None:
+    """The feed address to show: a person's own, or the current user's own link to a body."""
+    if isinstance(owner, Body):
+        link = body_feed_link(owner, current_user) if current_user.is_authenticated else None
+        token = link.token if link is not None else None
+    else:
+        token = owner.feed_token
+    return webcal_url(token) if token else None
 
 
 @bp.app_context_processor
 def calendar_helpers():
     """Helpers for the partials this area adds to the meeting and body pages."""
-    return {"calendar_feed_url": lambda owner: webcal_url(owner.feed_token) if owner.feed_token else None,
-            "convocation_summary": delivery_summary}
+    return {"calendar_feed_url": calendar_feed_url, "convocation_summary": delivery_summary}
 
 
 def meeting_filename(meeting, suffix: str = "") -> str:
@@ -50,10 +72,9 @@ def meeting_deadlines_ics(meeting_id: int):
 @login_required
 def deadline_ics(deadline_id: int):
     deadline = load_deadline(deadline_id)
-    if deadline is None or deadline.meeting.deleted_at is not None:
+    if deadline is None:
         abort(404)
-    if not can_view_meeting(current_user, deadline.meeting):
-        abort(403)
+    check_meeting(deadline.meeting)
     return ics_response(deadlines_calendar([deadline]).to_ical(), f"echeance-{deadline.due_date:%Y%m%d}-{deadline.id}.ics")
 
 
@@ -68,13 +89,18 @@ def feed(token: str):
 
 
 @bp.route("/bodies/<int:body_id>/feed/regenerate", methods=["POST"])
-@staff_required
+@login_required
 def regenerate_body_feed(body_id: int):
+    """The user's own link to the body's calendar, created or replaced (the old one stops at once)."""
     body = get_body_or_404(body_id)
     if ConfirmForm().validate_on_submit():
-        regenerate_feed_token(body)
+        link = body_feed_link(body, current_user)
+        regenerate_body_feed_link(body, current_user, link)
+        if link is not None:
+            log_security_event("feed_link_regenerated", current_user, f"instance « {body.label} »")
         db.session.commit()
-        flash("Nouveau lien d'abonnement créé : l'ancien ne fonctionne plus.", "success")
+        flash("Nouveau lien d'abonnement créé : l'ancien ne fonctionne plus." if link is not None
+              else "Votre lien d'abonnement personnel est créé.", "success")
     return redirect(url_for("bodies.detail", body_id=body.id))
 
 
@@ -96,6 +122,8 @@ def regenerate_my_feed():
     if person is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
+        if person.feed_token:
+            log_security_event("feed_link_regenerated", current_user, "agenda personnel")
         regenerate_feed_token(person)
         db.session.commit()
         flash("Nouveau lien d'abonnement créé : l'ancien ne fonctionne plus.", "success")

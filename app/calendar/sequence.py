@@ -1,6 +1,6 @@
 """SEQUENCE of a meeting's calendar event, raised once per flush that changes what calendars show
-as the appointment itself (RFC 5545: date, time, place, status). Also gives new bodies and people
-their secret feed token, so that every feed URL exists from the start."""
+as the appointment itself (RFC 5545: date, time, place, status). Also gives new people their secret
+feed token, so that every personal feed URL exists from the start."""
 from __future__ import annotations
 
 import secrets
@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from app.models import Body, Meeting, Person
+from app.models import Meeting, Person
 
 # Changes of these attributes make calendar clients replace the event they hold.
 SEQUENCE_ATTRIBUTES = ("starts_at", "ends_at", "place", "visio_url", "status")
@@ -46,7 +46,7 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             if not inspect(instance).attrs.ical_sequence.history.has_changes():
                 instance.ical_sequence = (instance.ical_sequence or 0) + 1
     for instance in session.new:
-        if isinstance(instance, (Body, Person)) and instance.feed_token is None:
+        if isinstance(instance, Person) and instance.feed_token is None:
             instance.feed_token = new_feed_token()
 
 

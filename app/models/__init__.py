@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.bodies import Body, BodyKind, Membership, Seat
 from app.models.cache import DataGeneration
 from app.models.calendar import (
+    BodyFeedLink,
     ConvocationDelivery,
     DeadlineReminderDelivery,
     DeliveryKind,
@@ -37,5 +38,5 @@ __all__ = [
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
     "ConvocationDelivery", "DeadlineReminderDelivery", "DeliveryKind", "DeliveryStatus", "UsedAnswerLink",
-    "DataGeneration",
+    "DataGeneration", "BodyFeedLink",
 ]

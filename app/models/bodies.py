@@ -58,7 +58,6 @@ class Body(db.Model):
     reminder_days: Mapped[int] = mapped_column(default=3)
     proxies_allowed: Mapped[bool] = mapped_column(default=True)
     max_proxies_per_holder: Mapped[int] = mapped_column(default=1)
-    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="bodies")
     parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="children")

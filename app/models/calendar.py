@@ -15,6 +15,8 @@ from app.extensions import db
 from app.models.types import LabelledEnum, UTCDateTime, enum_column, utc_now
 
 if TYPE_CHECKING:
+    from app.models.accounts import User
+    from app.models.bodies import Body
     from app.models.meetings import Deadline, Invitation
     from app.models.people import Person
 
@@ -77,3 +79,21 @@ class UsedAnswerLink(db.Model):
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"), index=True)
     used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class BodyFeedLink(db.Model):
+    """One account's own subscription link to a body's calendar. The feed answers only while the
+    account is active and may still open the body: a member whose mandate ended, whose person was
+    deleted or whose account was deactivated loses the feed, and the other members keep theirs."""
+
+    __tablename__ = "body_feed_link"
+    __table_args__ = (UniqueConstraint("body_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    body: Mapped[Body] = relationship()
+    user: Mapped[User] = relationship()
