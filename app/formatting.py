@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,9 @@ from babel.dates import format_date, format_time
 
 PARIS = ZoneInfo("Europe/Paris")
 LOCALE = "fr_FR"
+# The dates Séances records (forms refuse others): calendars, time zones and « the next day » all work
+# within them, where year 1 or 9999 would overflow.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
 
 def to_paris(moment: datetime) -> datetime:
@@ -20,6 +23,13 @@ def to_paris(moment: datetime) -> datetime:
 def paris_datetime(day: date, hour: int, minute: int = 0) -> datetime:
     """An aware datetime for a Paris wall-clock time (daylight saving handled by zoneinfo)."""
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
+
+
+def paris_time_exists(day: date, hour: int, minute: int = 0) -> bool:
+    """False for the wall-clock times skipped when Paris moves to summer time (02:00–02:59 on the last
+    Sunday of March): such a time would silently become another one."""
+    moment = paris_datetime(day, hour, minute)
+    return to_paris(moment.astimezone(timezone.utc)).replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 def _as_date(value: date | datetime) -> date:

@@ -6,10 +6,25 @@ import re
 from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, FloatField, IntegerField, SelectMultipleField, TimeField
+from wtforms import (
+    DateField,
+    FieldList,
+    FloatField,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.formatting import EARLIEST_DATE, LATEST_DATE, paris_time_exists, short_date
 
 _FRENCH = get_translations(["fr"])
 
@@ -21,25 +36,59 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 MAX_ID = 2**31 - 1
 
 
+# Line breaks other than \r and \n: NEL (U+0085) and the Unicode line and paragraph separators, which
+# Python's splitlines(), e-mail headers and calendars read as line breaks too.
+UNICODE_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+# Every kind of line break, for values that are one line (a title, a name, an e-mail subject).
+LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]+")
+
+
 def without_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
+def clean_text(text: str) -> str:
+    """A submitted value as stored: no control characters, and every line break a plain \n or \r\n."""
+    return UNICODE_LINE_BREAKS.sub("\n", without_control_characters(text))
+
+
+def one_line(text: str) -> str:
+    """A value shown on one line: its line breaks, of any kind (Excel's Alt+Enter in a CSV cell, U+2028
+    pasted from a word processor), become spaces."""
+    return LINE_BREAKS.sub(" ", text)
+
+
 def clean_formdata(formdata):
-    """The submitted values with control characters removed (files untouched)."""
+    """The submitted values with control characters removed and line breaks unified (files untouched)."""
     if formdata is None or not hasattr(formdata, "lists"):
         return formdata
     return MultiDict([
-        (key, without_control_characters(value) if isinstance(value, str) else value)
+        (key, clean_text(value) if isinstance(value, str) else value)
         for key, values in formdata.lists() for value in values
     ])
+
+
+# Text fields whose value may span lines (a text area, a file sent back hidden) or is kept as typed.
+MULTILINE_OR_UNTOUCHED = (TextAreaField, HiddenField, PasswordField)
+
+
+def single_line_fields(fields):
+    """The one-line text fields among ``fields``, nested forms and lists of rows included."""
+    for form_field in fields:
+        if isinstance(form_field, FormField):
+            yield from single_line_fields(form_field.form)
+        elif isinstance(form_field, FieldList):
+            yield from single_line_fields(form_field.entries)
+        elif isinstance(form_field, StringField) and not isinstance(form_field, MULTILINE_OR_UNTOUCHED):
+            yield form_field
 
 
 class FrenchForm(FlaskForm):
     """A Flask-WTF form (CSRF) whose built-in messages are in French (« Ce champ est requis. »).
 
     Every submitted value goes through ``clean_formdata`` first: one place that keeps control characters
-    (a pasted NUL byte…) out of the database, the documents and the calendars, nested forms included."""
+    (a pasted NUL byte…) out of the database, the documents and the calendars, nested forms included.
+    One-line fields (a title, a name, a place: not text areas) are made one line."""
 
     class Meta:
         def get_translations(self, form):
@@ -47,6 +96,12 @@ class FrenchForm(FlaskForm):
 
         def wrap_formdata(self, form, formdata):
             return clean_formdata(super().wrap_formdata(form, formdata))
+
+    def process(self, *args, **kwargs) -> None:
+        super().process(*args, **kwargs)
+        for form_field in single_line_fields(self):
+            if isinstance(form_field.data, str):
+                form_field.data = one_line(form_field.data)
 
     def validate(self, extra_validators=None) -> bool:
         """The fields' own checks, then one for every whole number: it must fit a database integer."""
@@ -68,10 +123,37 @@ class FrenchFloatField(FloatField):
         super().process_formdata(valuelist)
 
 
+DATE_OUT_OF_RANGE = (f"Date hors des limites : saisissez une date entre le {short_date(EARLIEST_DATE)} et le "
+                     f"{short_date(LATEST_DATE)}.")
+
+
+def supported_date(form, field) -> None:
+    """A date Séances can record and put in calendars (not year 1 nor 9999)."""
+    if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(DATE_OUT_OF_RANGE)
+
+
 def date_field(label: str, validators=(), **kwargs) -> DateField:
     """A date: the browser's date picker sends AAAA-MM-JJ, a plain text box JJ/MM/AAAA."""
-    return DateField(label, validators=list(validators), format=["%Y-%m-%d", "%d/%m/%Y"],
+    return DateField(label, validators=[*validators, supported_date], format=["%Y-%m-%d", "%d/%m/%Y"],
                      invalid_value_message="Date invalide : saisissez-la au format JJ/MM/AAAA.", **kwargs)
+
+
+def missing_paris_time_message(day, moment) -> str:
+    return (f"{moment:%H:%M} n'existe pas le {short_date(day)} à Paris (passage à l'heure d'été) : "
+            "choisissez une autre heure.")
+
+
+def paris_time_on(day_field_name: str):
+    """Validator of a time field: the time must exist on the day of ``day_field_name`` in Paris."""
+
+    def check(form, field) -> None:
+        day = getattr(form, day_field_name).data
+        if day is not None and field.data is not None and EARLIEST_DATE <= day <= LATEST_DATE \
+                and not paris_time_exists(day, field.data.hour, field.data.minute):
+            raise ValidationError(missing_paris_time_message(day, field.data))
+
+    return check
 
 
 def time_field(label: str, validators=(), **kwargs) -> TimeField:

@@ -1,7 +1,7 @@
 """HTTP security headers on every response."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 # No inline script or style: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -25,9 +25,17 @@ SECURITY_HEADERS = {
 }
 
 
+# What a browser or a proxy may keep: static files, the logos, and the subscribable feeds (public to whoever
+# holds the link; calendar clients poll them with their ETag). Every other answer may hold personal data
+# (pages, documents, exports, the login and answer forms): nothing keeps it, not even the browser's history.
+STORABLE_ENDPOINTS = frozenset({"static", "organisation.logo", "calendar.feed"})
+
+
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.endpoint not in STORABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,7 +1,7 @@
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
-from app.forms import FrenchForm, choice_values, optional_int
+from app.forms import FrenchForm, choice_values, optional_int, supported_date
 
 INVALID_DATE = "Date invalide : saisissez une date au format jj/mm/aaaa."
 
@@ -15,8 +15,8 @@ class SearchForm(FrenchForm):
     texte = SearchField("Texte (titre, contexte ou points du tour de table)",
                         validators=[Optional(), Length(max=200, message="200 caractères au plus.")])
     instance = SelectField("Instance", coerce=optional_int, validate_choice=False)
-    du = DateField("Du", validators=[Optional()], invalid_value_message=INVALID_DATE)
-    au = DateField("Au", validators=[Optional()], invalid_value_message=INVALID_DATE)
+    du = DateField("Du", validators=[Optional(), supported_date], invalid_value_message=INVALID_DATE)
+    au = DateField("Au", validators=[Optional(), supported_date], invalid_value_message=INVALID_DATE)
 
     def validate_instance(self, field):
         if field.data is not None and str(field.data) not in choice_values(field):

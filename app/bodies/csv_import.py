@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from app.bodies.domain import current_titulaires
 from app.extensions import db
-from app.formatting import short_date
-from app.forms import CONTROL_CHARACTERS
+from app.formatting import EARLIEST_DATE, LATEST_DATE, short_date
+from app.forms import CONTROL_CHARACTERS, clean_text, one_line
 from app.models import Body, Civility, Membership, Person, Seat
 
 # (header as documented, key, required)
@@ -82,7 +82,7 @@ def decode_upload(data: bytes) -> str:
             raise UnreadableFile("Le fichier n'est pas un texte en UTF-8 ou Windows-1252.") from error
     if CONTROL_CHARACTERS.search(text):  # a text file has none: an image, a PDF or an .xlsx renamed .csv
         raise UnreadableFile("Le fichier n'est pas un fichier texte CSV (enregistrez-le au format CSV).")
-    return text
+    return clean_text(text)  # as the confirmation form will send it back
 
 
 def normalise_header(header: str) -> str:
@@ -123,8 +123,8 @@ def read_members_csv(text: str, body: Body) -> ImportPreview:
                 continue
             row_values = {key: "" for _, key, _ in COLUMNS}
             for key, value in zip(column_keys, values):
-                if key:
-                    row_values[key] = value.strip()
+                if key:  # a cell is one line (Excel's Alt+Enter makes line breaks inside quoted cells)
+                    row_values[key] = one_line(clean_text(value)).strip()
             rows.append(ImportRow(line=reader.line_num, values=row_values))
     except csv.Error as error:  # a stray quote, a cell of several hundred kilobytes
         return ImportPreview([], [_unreadable(reader, error)])
@@ -141,7 +141,8 @@ def _check_rows(rows: list[ImportRow], body: Body) -> None:
     people = {
         person.email.lower(): person
         for person in db.session.scalars(
-            select(Person).where(func.lower(Person.email).in_(emails), Person.deleted_at.is_(None))
+            select(Person).where(func.lower(Person.email).in_(emails), Person.deleted_at.is_(None),
+                                 Person.organisation_id == body.organisation_id)
         )
     } if emails else {}
     existing_starts = {
@@ -201,6 +202,11 @@ def _check_own_values(row: ImportRow) -> None:
         row.start_date = datetime.strptime(values["start_date"], "%d/%m/%Y").date()
     except ValueError:
         row.errors.append(f"date de début « {values['start_date']} » invalide (JJ/MM/AAAA attendu)")
+    else:
+        if not EARLIEST_DATE <= row.start_date <= LATEST_DATE:
+            row.errors.append(f"date de début « {values['start_date']} » hors des limites (entre le "
+                              f"{short_date(EARLIEST_DATE)} et le {short_date(LATEST_DATE)})")
+            row.start_date = None
 
 
 def import_members(preview: ImportPreview, body: Body) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.calendar.answers import answer_links
 from app.calendar.builders import meeting_calendar, meeting_location
-from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all
+from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all, prepared
 from app.calendar.mail import secretariat_email
 from app.calendar.urls import public_url
 from app.extensions import db
@@ -76,7 +76,9 @@ def prepare_meeting_emails(meeting: Meeting, invitations: list[Invitation], kind
         if not can_email(person, report):
             continue
         key = {"invitation_id": invitation.id, "sequence": meeting.ical_sequence, "kind": kind}
-        outgoing.append(Outgoing(person.display_name, key, meeting_message(invitation, wording_for(invitation))))
+        item = prepared(person.display_name, key, lambda: meeting_message(invitation, wording_for(invitation)), report)
+        if item is not None:
+            outgoing.append(item)
     return outgoing
 
 

@@ -5,9 +5,12 @@ leaves: a second send — double click, two cron runs — finds it and sends not
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
+
+from flask import current_app
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -83,6 +86,19 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     already_sent: int = 0
     without_email: list[str] = field(default_factory=list)
+
+
+def prepared(recipient: str, key: dict, build: Callable[[], EmailMessage], report: SendReport) -> Outgoing | None:
+    """The message to one person, or None when their record cannot make one: the failure is logged and
+    listed in ``report``, and the rest of the mail-out goes on."""
+    try:
+        return Outgoing(recipient, key, build())
+    # Whatever a bad record makes the e-mail package raise (ValueError, AttributeError on an address
+    # it cannot parse…): one person's message, not the mail-out, fails.
+    except Exception as error:  # noqa: BLE001
+        current_app.logger.exception("E-mail to %s (%s) not prepared", recipient, key)
+        report.failed.append((recipient, f"message impossible à préparer ({type(error).__name__}: {error})"[:1000]))
+        return None
 
 
 def can_email(person: Person, report: SendReport) -> bool:

@@ -5,11 +5,12 @@ import hashlib
 from datetime import date
 
 from flask import Response, current_app, request
-from app.calendar.builders import deadline_fields, meeting_fields, serialized_calendar
+from app.calendar.builders import EventFields, deadline_fields, meeting_fields, serialized_calendar
 from app.calendar.queries import feed_contents, months_before
 from app.calendar.sequence import new_feed_token
-from app.formatting import PARIS
-from app.models import Body, Person, utc_now
+from app.extensions import db
+from app.formatting import EARLIEST_DATE, LATEST_DATE, PARIS
+from app.models import Body, BodyFeedLink, Person, User, utc_now
 
 
 def paris_today() -> date:
@@ -29,13 +30,40 @@ def feed_ics(owner: Body | Person, today: date | None = None) -> bytes:
     today = today or paris_today()
     since = months_before(today, int(current_app.config["FEED_PAST_MONTHS"]))
     meetings, deadlines = feed_contents(owner, since, today)
-    events = [meeting_fields(meeting) for meeting in meetings] + [deadline_fields(deadline) for deadline in deadlines]
+    events = [fields for fields in (*(event_or_none(meeting_fields, meeting) for meeting in meetings),
+                                    *(event_or_none(deadline_fields, deadline) for deadline in deadlines))
+              if fields is not None]
     return serialized_calendar(events, name=feed_name(owner))
 
 
-def regenerate_feed_token(owner: Body | Person) -> None:
+def event_or_none(builder, record) -> EventFields | None:
+    """The event of one meeting or deadline, or None (logged) when its record cannot make one — a date
+    recorded before the forms refused year 9999: one bad record never stops a feed."""
+    try:
+        fields = builder(record)
+    except (ValueError, OverflowError, TypeError):
+        current_app.logger.exception("%r left out of a feed", record)
+        return None
+    if not all(EARLIEST_DATE.year <= moment.year <= LATEST_DATE.year for moment in (fields.start, fields.end)
+               if moment is not None):
+        current_app.logger.error("%r left out of a feed: its date is out of range", record)
+        return None
+    return fields
+
+
+def regenerate_feed_token(person: Person) -> None:
     """A new secret: the old feed URL answers 404 from the next commit on."""
-    owner.feed_token = new_feed_token()
+    person.feed_token = new_feed_token()
+
+
+def regenerate_body_feed_link(body: Body, user: User, link: BodyFeedLink | None) -> BodyFeedLink:
+    """The account's own link to the body's feed, new or with a new secret (its old URL answers 404
+    from the next commit on; the other members' links are untouched)."""
+    if link is None:
+        link = BodyFeedLink(body=body, user=user)
+        db.session.add(link)
+    link.token = new_feed_token()
+    return link
 
 
 def ics_response(content: bytes, filename: str, public: bool = False) -> Response:

@@ -8,6 +8,8 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
 
+from app.forms import one_line
+
 # What a failed delivery raises: refused by the server, or no server at all.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -29,10 +31,12 @@ def mailbox(name: str, email: str) -> Address:
 
 
 def new_message(subject: str, sender: str, sender_name: str, recipient: str, recipient_name: str) -> EmailMessage:
+    """Headers are one line: a title or a name recorded with a line break (U+2028, CR/LF) cannot break
+    the message, nor the batch it belongs to."""
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = mailbox(sender_name, sender)
-    message["To"] = mailbox(recipient_name, recipient)
+    message["Subject"] = one_line(subject)
+    message["From"] = mailbox(one_line(sender_name), sender)
+    message["To"] = mailbox(one_line(recipient_name), recipient)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     return message

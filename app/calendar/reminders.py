@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.calendar.convocations import prepare_meeting_emails
-from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all
+from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all, prepared
 from app.calendar.mail import secretariat_email
 from app.calendar.queries import deadline_options, meeting_options
 from app.calendar.urls import public_url
@@ -85,7 +85,9 @@ def prepare_deadline_emails(deadline: Deadline, report: SendReport) -> list[Outg
         if not can_email(person, report):
             continue
         key = {"deadline_id": deadline.id, "person_id": person.id}
-        outgoing.append(Outgoing(person.display_name, key, deadline_message(deadline, person)))
+        item = prepared(person.display_name, key, lambda: deadline_message(deadline, person), report)
+        if item is not None:
+            outgoing.append(item)
     return outgoing
 
 

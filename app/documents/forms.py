@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms import FrenchForm, choice_values
+from app.forms import FrenchForm, choice_values, supported_date
 
 
 class FrenchDateField(DateField):
@@ -52,8 +52,8 @@ class SynthesisForm(FrenchForm):
     bodies = BodiesField(
         "Instances", coerce=int, validators=[DataRequired("Choisissez au moins une instance.")]
     )
-    date_from = FrenchDateField("Du", validators=[InputRequired("Indiquez la date de début.")])
-    date_to = FrenchDateField("Au", validators=[InputRequired("Indiquez la date de fin.")])
+    date_from = FrenchDateField("Du", validators=[InputRequired("Indiquez la date de début."), supported_date])
+    date_to = FrenchDateField("Au", validators=[InputRequired("Indiquez la date de fin."), supported_date])
 
     def validate_date_to(self, field):
         if self.date_from.data and field.data and field.data < self.date_from.data:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.formatting import paris_datetime, to_paris
+from app.formatting import EARLIEST_DATE, LATEST_DATE, paris_datetime, paris_time_exists, short_date, to_paris
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.models import AgendaItem, Body, Capacity, Invitation, Meeting, Membership, RoundTableSection
 
@@ -121,6 +121,16 @@ def parse_occurrences(text: str) -> tuple[list[Occurrence], list[str]]:
             continue
         if occurrence.ends <= occurrence.starts:
             errors.append(f"Ligne {number} : l'heure de fin doit être après l'heure de début.")
+            continue
+        if not EARLIEST_DATE <= occurrence.day <= LATEST_DATE:
+            errors.append(f"Ligne {number} : la date doit être entre le {short_date(EARLIEST_DATE)} et le "
+                          f"{short_date(LATEST_DATE)}.")
+            continue
+        missing = [moment for moment in (occurrence.starts, occurrence.ends)
+                   if not paris_time_exists(occurrence.day, moment.hour, moment.minute)]
+        if missing:
+            errors.append(f"Ligne {number} : {missing[0]:%H:%M} n'existe pas le {short_date(occurrence.day)} à Paris "
+                          "(passage à l'heure d'été).")
             continue
         occurrences.append(occurrence)
     return occurrences, errors

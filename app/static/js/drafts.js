@@ -1,6 +1,8 @@
 // Keeps what is typed in forms marked data-draft="<key>" in localStorage until the server saves it,
 // so that a session timeout or a closed tab never loses a long tour de table.
 // After a successful save the server redirects with ?saved=<key>, and the draft is forgotten.
+// Logging out (forms marked data-forget-drafts) forgets every draft: the next person at this computer
+// reads none of them. The server's Clear-Site-Data header does the same where browsers support it.
 (function () {
   "use strict";
   var storage;
@@ -10,12 +12,20 @@
 
   function fieldKey(form, field) { return prefix + form.dataset.draft + ":" + field.name; }
 
+  function forgetDrafts(keyStart) {
+    Object.keys(storage).forEach(function (key) {
+      if (key.indexOf(keyStart) === 0) { storage.removeItem(key); }
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-forget-drafts]"), function (form) {
+    form.addEventListener("submit", function () { forgetDrafts(prefix); });
+  });
+
   var params = new URLSearchParams(window.location.search);
   var saved = params.get("saved");
   if (saved) {
-    Object.keys(storage).forEach(function (key) {
-      if (key.indexOf(prefix + saved + ":") === 0) { storage.removeItem(key); }
-    });
+    forgetDrafts(prefix + saved + ":");
     // Forget the marker too, so that reloading later does not throw away a new draft.
     params.delete("saved");
     var query = params.toString();
