@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.calendar.feeds import regenerate_body_feed_link  # noqa: E402
+from app.calendar.queries import body_feed_link  # noqa: E402
 from app.calendar.sequence import new_feed_token  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.formatting import paris_datetime  # noqa: E402
@@ -41,12 +43,10 @@ MEMBER_EMAIL = "banc-membre@exemple.fr"
 FEED_BODY_NAME = "Groupe de travail au calendrier chargé"
 
 
-def create_feed_body(events: int = 500) -> Body:
-    """A body whose feed holds ``events`` events in its window: half meetings, half deadlines, within
-    the last five months and the next five."""
-    organisation = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
-    body = Body(organisation=organisation, kind=BodyKind.WORKING_GROUP, name=FEED_BODY_NAME, short_name="GT chargé",
-                feed_token=new_feed_token())
+def create_feed_body(organisation: Organisation, events: int = 500) -> Body:
+    """A body of ``organisation`` whose feed holds ``events`` events in its window: half meetings, half
+    deadlines, within the last five months and the next five."""
+    body = Body(organisation=organisation, kind=BodyKind.WORKING_GROUP, name=FEED_BODY_NAME, short_name="GT chargé")
     today = utc_now().date()
     meetings = events // 2
     for index in range(meetings):
@@ -62,12 +62,21 @@ def create_feed_body(events: int = 500) -> Body:
     return body
 
 
-def account(email: str, role: Role, person=None) -> None:
-    if db.session.scalar(select(User).where(User.email == email)) is None:
-        user = User(email=email, role=role, person=person)
+def account(email: str, role: Role, organisation: Organisation, person=None) -> User:
+    """The benchmark's account, in the ARS of the reference meeting (it sees that ARS's data only)."""
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, role=role, person=person, organisation=organisation)
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
+    return user
+
+
+def feed_token(body: Body, user: User) -> str:
+    """The account's own link to the body's feed (created once)."""
+    link = body_feed_link(body, user) or regenerate_body_feed_link(body, user, None)
+    return link.token
 
 
 def main() -> None:
@@ -90,8 +99,8 @@ def main() -> None:
                                                                   file=sys.stderr))
             print(f"  jeu généré : {counts}", file=sys.stderr)
             create_benchmark_meeting()
-            create_feed_body()
             body = db.session.scalar(select(Body).where(Body.name == BENCHMARK_BODY_NAME))
+            create_feed_body(body.organisation)
             if db.engine.dialect.name == "postgresql":
                 db.session.commit()
                 with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -100,15 +109,16 @@ def main() -> None:
         meeting = db.session.scalar(select(Meeting).where(Meeting.body_id == body.id, Meeting.title ==
                                                           "Séance plénière de référence"))
         feed_body = db.session.scalar(select(Body).where(Body.name == FEED_BODY_NAME))
-        account(STAFF_EMAIL, Role.SECRETARIAT)
+        staff = account(STAFF_EMAIL, Role.SECRETARIAT, body.organisation)
         member_person = meeting.attendances[0].person
-        account(MEMBER_EMAIL, Role.MEMBER, person=member_person)
+        account(MEMBER_EMAIL, Role.MEMBER, body.organisation, person=member_person)
         member_person.feed_token = member_person.feed_token or new_feed_token()
+        tokens = {"feed_token": feed_token(body, staff), "feed_500_token": feed_token(feed_body, staff)}
         renew_generation(db.session.connection())  # a dataset restored from elsewhere may have none yet
         db.session.commit()
         print(json.dumps({
-            "meeting_id": meeting.id, "body_id": body.id, "feed_token": body.feed_token,
-            "feed_500_token": feed_body.feed_token, "person_feed_token": member_person.feed_token, "password": PASSWORD,
+            "meeting_id": meeting.id, "body_id": body.id, **tokens, "person_feed_token": member_person.feed_token,
+            "password": PASSWORD,
             "staff": STAFF_EMAIL, "member": MEMBER_EMAIL,
         }))
 

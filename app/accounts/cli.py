@@ -56,31 +56,27 @@ def create_user_command(email: str, role: str, organisation_reference: str | Non
     click.echo(f"Compte créé : {user.email} ({user.role.label}{where}).")
 
 
-def _account_or_fail(email: str):
+def _change_account(email: str, change, done: str) -> None:
     user = find_account(email)
     if user is None:
         raise click.ClickException(f"Aucun compte pour {email}.")
-    return user
+    change(user)
+    db.session.commit()
+    click.echo(done.format(email=user.email))
 
 
 @click.command("deactivate-user")
 @click.argument("email")
 def deactivate_user_command(email: str):
     """Deactivate an account: it can no longer log in, and its sessions end everywhere at once."""
-    user = _account_or_fail(email)
-    deactivate(user)
-    db.session.commit()
-    click.echo(f"Compte désactivé : {user.email} (toutes ses sessions sont fermées).")
+    _change_account(email, deactivate, "Compte désactivé : {email} (toutes ses sessions sont fermées).")
 
 
 @click.command("reactivate-user")
 @click.argument("email")
 def reactivate_user_command(email: str):
     """Reactivate an account."""
-    user = _account_or_fail(email)
-    reactivate(user)
-    db.session.commit()
-    click.echo(f"Compte réactivé : {user.email}.")
+    _change_account(email, reactivate, "Compte réactivé : {email}.")
 
 
 commands = (create_organisation_command, create_user_command, deactivate_user_command, reactivate_user_command)

@@ -32,12 +32,17 @@ def logo_mimetype(content: bytes) -> str | None:
     return mimetype
 
 
-class OrganisationForm(FrenchForm):
+class OrganisationDetailsForm(FrenchForm):
     name = StringField("Nom de l'organisation", validators=[
         DataRequired("Saisissez le nom de l'organisation."), Length(max=200, message="200 caractères au plus.")])
     short_name = StringField("Nom court", validators=[Length(max=50, message="50 caractères au plus.")])
     secretariat_email = EmailField("Adresse du secrétariat", validators=[
         Optional(), Email("Adresse électronique invalide."), Length(max=254, message="254 caractères au plus.")])
+
+
+class OrganisationForm(OrganisationDetailsForm):
+    """The ARS's own settings (its admins)."""
+
     logo = FileField("Logo", validators=[
         FileSize(MAX_LOGO_BYTES, message="Le logo dépasse 500 Ko.")])
     remove_logo = BooleanField("Retirer le logo actuel")
@@ -56,14 +61,8 @@ class OrganisationForm(FrenchForm):
         self.logo_content, self.logo_type = content, mimetype
 
 
-class NewOrganisationForm(FrenchForm):
+class NewOrganisationForm(OrganisationDetailsForm):
     """A new ARS (national admins); its admins then set its logo on their « Organisation » page."""
-
-    name = StringField("Nom de l'organisation", validators=[
-        DataRequired("Saisissez le nom de l'organisation."), Length(max=200, message="200 caractères au plus.")])
-    short_name = StringField("Nom court", validators=[Length(max=50, message="50 caractères au plus.")])
-    secretariat_email = EmailField("Adresse du secrétariat", validators=[
-        Optional(), Email("Adresse électronique invalide."), Length(max=254, message="254 caractères au plus.")])
 
     def validate_name(self, field):
         name = (field.data or "").strip()

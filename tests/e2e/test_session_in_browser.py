@@ -93,11 +93,9 @@ def test_text_typed_when_the_session_expires_is_not_lost(demo_site, page):
     text = "Un long point tapé pendant que la session expirait. " * 5
     round_table_section(page, "Difficultés").get_by_label("Texte du point").fill(text)
 
-    # The session ends elsewhere (another tab logs out), then the point is submitted.
-    other_tab = page.context.new_page()
-    other_tab.goto(f"{demo_site}/")
-    logout(other_tab)
-    other_tab.close()
+    # The session expires (the browser loses its cookies), then the point is submitted. Logging out is
+    # another matter: it forgets the drafts (test below).
+    page.context.clear_cookies()
     round_table_section(page, "Difficultés").get_by_role("button", name="Ajouter le point").click()
     expect(page.locator("main")).not_to_contain_text("Point ajouté.")
 
@@ -110,3 +108,18 @@ def test_text_typed_when_the_session_expires_is_not_lost(demo_site, page):
     page.reload()
     expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value("")
     expect(round_table_section(page, "Difficultés")).to_contain_text(text.strip())
+
+
+def test_logging_out_forgets_the_drafts_kept_in_the_browser(demo_site, page):
+    """On a shared computer, the next person finds nothing of what was typed and not saved."""
+    login(page, demo_site, SECRETARIAT)
+    open_round_table(page, demo_site, MEETING)
+    editor_url = page.url.split("?")[0]
+    round_table_section(page, "Difficultés").get_by_label("Texte du point").fill("Brouillon confidentiel")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('seances-draft:')).length") >= 1
+    logout(page)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('seances-draft:')).length") == 0
+    login(page, demo_site, SECRETARIAT)
+    page.goto(editor_url)
+    expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value("")
+    expect(page.get_by_text("Texte non enregistré restauré")).to_have_count(0)
