@@ -122,10 +122,15 @@ def organisation_people(user: User) -> Select:
     return select(Person).where(in_organisation(user, Person.organisation_id))
 
 
+def themes_of(organisation_id: int | None) -> Select:
+    """The shared themes (the Ségur pillars) and those of one ARS, in order."""
+    own = Theme.organisation_id == organisation_id if organisation_id is not None else false()
+    return select(Theme).where(or_(Theme.organisation_id.is_(None), own)).order_by(Theme.position, Theme.name)
+
+
 def visible_themes(user: User) -> Select:
-    """The shared themes (the Ségur pillars) and those of the user's ARS, in order."""
-    return (select(Theme).where(or_(Theme.organisation_id.is_(None), in_organisation(user, Theme.organisation_id)))
-            .order_by(Theme.position))
+    """The shared themes and those of the user's ARS."""
+    return themes_of(getattr(user, "organisation_id", None))
 
 
 # The accounts national admins manage: those who run an ARS's meetings or the installation. Members'

@@ -36,7 +36,7 @@ def test_libreoffice_converts_every_document_and_prints_its_text(demo, tmp_path)
         "compte-rendu": build_minutes(meeting),
         "emargement": build_sign_in_sheet(load_meeting_for_sign_in_sheet(demo.id)),
         "synthese": build_synthesis(meetings_for_synthesis([demo.body_id], date(2020, 5, 1), date(2020, 6, 30)),
-                                    synthesis_themes()),
+                                    synthesis_themes(demo.body.organisation_id)),
     }
     for name, document in documents.items():
         (tmp_path / f"{name}.docx").write_bytes(document_bytes(document))

@@ -49,7 +49,8 @@ def proposals(demo, group):
 
 
 def synthesis_of(group, date_from=date(2020, 5, 1), date_to=date(2020, 6, 30)):
-    return reopen(build_synthesis(meetings_for_synthesis([group.id], date_from, date_to), synthesis_themes()))
+    return reopen(build_synthesis(meetings_for_synthesis([group.id], date_from, date_to),
+                                  synthesis_themes(group.organisation_id)))
 
 
 def test_counts_per_theme_come_first_in_a_table(group, proposals):

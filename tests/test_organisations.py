@@ -185,3 +185,22 @@ def test_an_account_of_a_member_sees_only_the_bodies_of_its_ars(app, demo):
     assert member.get(f"/bodies/{cts.id}").status_code == 200
     today = date.today()
     assert all(membership.start_date <= today for membership in cts.memberships)
+
+
+def test_themes_of_another_ars_are_neither_offered_nor_in_its_synthesis(app, demo):
+    from app.models import Theme
+    from tests.docx_reading import reopen
+
+    db.session.add(Theme(code="bzh-littoral", name="Santé et littoral breton", organisation_id=other_ars().id,
+                         position=9))
+    db.session.commit()
+    occitanie = demo_client(app, "secretariat@demo.example.fr")
+    editor = occitanie.get(f"/meetings/{demo.id}/round-table").text
+    assert "Pilier n°1" in editor and "littoral" not in editor
+    response = occitanie.post("/synthesis", data={"bodies": str(demo.body_id), "date_from": "2020-05-01",
+                                                  "date_to": "2020-06-30"})
+    assert response.status_code == 200
+    document = reopen(response.data)
+    text = " ".join(paragraph.text for paragraph in document.paragraphs)
+    text += " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "Pilier n°1" in text and "littoral" not in text

@@ -81,7 +81,8 @@ def synthesis_command(body_ids: tuple[int, ...], date_from: date, date_to: date,
     meetings = meetings_for_synthesis(body_ids, date_from, date_to)
     if not meetings:
         raise click.ClickException(NO_MEETING_SELECTED)
-    write_file(output, document_bytes(build_synthesis(meetings, synthesis_themes())), "Synthèse")
+    organisation_id = next(iter(bodies.values())).organisation_id
+    write_file(output, document_bytes(build_synthesis(meetings, synthesis_themes(organisation_id))), "Synthèse")
 
 
 commands: list = [minutes_command, sign_in_sheet_command, synthesis_command]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.permissions import themes_of
 from app.formatting import paris_datetime
 from app.models import Body, Invitation, Meeting, Person, RoundTablePoint, RoundTableSection, Theme
 
@@ -47,9 +48,9 @@ def meetings_for_synthesis(body_ids: Sequence[int], date_from: date, date_to: da
     )
 
 
-def synthesis_themes() -> list[Theme]:
-    """Every theme, in order: each one gets its line in the synthesis, even at zero."""
-    return list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.name)))
+def synthesis_themes(organisation_id: int) -> list[Theme]:
+    """The themes of the ARS (the shared ones first), in order: each gets its line in the synthesis, even at zero."""
+    return list(db.session.scalars(themes_of(organisation_id)))
 
 
 def bodies_by_id(body_ids: Sequence[int]) -> dict[int, Body]:

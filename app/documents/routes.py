@@ -115,7 +115,7 @@ def synthesis():
     if form.validate_on_submit():
         meetings = meetings_for_synthesis(form.bodies.data, form.date_from.data, form.date_to.data)
         if meetings:
-            content = document_bytes(build_synthesis(meetings, synthesis_themes()))
+            content = document_bytes(build_synthesis(meetings, synthesis_themes(current_user.organisation_id)))
             return docx_response(content, f"synthese-{form.date_from.data:%Y-%m-%d}-{form.date_to.data:%Y-%m-%d}.docx")
         no_meeting = True
     status = 422 if form.errors or no_meeting else 200
