@@ -9,10 +9,10 @@ from app.accounts.domain import (
     check_new_account,
     create_account,
     deactivate,
-    find_account,
     organisation_for_new_account,
     reactivate,
 )
+from app.auth.passwords import find_account
 from app.extensions import db
 from app.models import Organisation, Role
 

@@ -6,7 +6,7 @@ import secrets
 
 from sqlalchemy import func, or_, select
 
-from app.auth.passwords import password_problems
+from app.auth.passwords import find_account, password_problems
 from app.extensions import db
 from app.models import Organisation, Person, Role, User
 
@@ -17,10 +17,6 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str = "email"):
         super().__init__(message)
         self.field = field
-
-
-def find_account(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def find_organisation(reference: str) -> Organisation | None:

@@ -1,5 +1,5 @@
-"""Password rules and password reset links, in one place for the command line, the « changer mon mot
-de passe » page and the reset by e-mail."""
+"""Password rules, password reset links and finding an account by address, in one place for the command
+line, the login, the « changer mon mot de passe » page and the reset by e-mail."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +8,7 @@ from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -28,6 +29,11 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
     if email and password.strip().casefold() == email.strip().casefold():
         problems.append("Le mot de passe ne doit pas être votre adresse électronique.")
     return problems
+
+
+def find_account(email: str) -> User | None:
+    """The account of an address, case and surrounding spaces ignored."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 @cache

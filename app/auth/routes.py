@@ -3,12 +3,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from app.audit import log_security_event
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm
-from app.auth.passwords import check_password_in_constant_time, reset_token, user_for_reset_token
+from app.auth.passwords import check_password_in_constant_time, find_account, reset_token, user_for_reset_token
 from app.auth.sessions import end_session, keep_this_browser_signed_in, start_session
 from app.calendar.mail import SEND_ERRORS, new_message, send_email
 from app.calendar.urls import public_url
@@ -46,10 +45,6 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _find_account(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 @limiter.limit(_account_rate_limit, key_func=_posted_account, methods=["POST"], deduct_when=_failed)
@@ -58,7 +53,7 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = _find_account(form.email.data)
+        user = find_account(form.email.data)
         # The same work whether the account exists or not: the answer's time tells nothing.
         password_ok = check_password_in_constant_time(user, form.password.data)
         if user is None or not user.active or not password_ok:
@@ -134,7 +129,7 @@ def send_reset_email(user: User) -> None:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = _find_account(form.email.data)
+        user = find_account(form.email.data)
         if user is not None and user.active:
             log_security_event("password_reset_requested", user)
             db.session.commit()
