@@ -29,8 +29,13 @@ def body_with_meetings():
     return body
 
 
+def title_of(summary: str) -> str:
+    """« CSDU — Séance à venir » → « Séance à venir » (« ANNULÉE — » left out)."""
+    return summary.removeprefix("ANNULÉE — ").split(" — ", 1)[1]
+
+
 def summaries(content: bytes) -> dict[str, object]:
-    return {str(event["SUMMARY"]).split(" — ", 1)[1]: event for event in events(parse_ics(content))}
+    return {title_of(str(event["SUMMARY"])): event for event in events(parse_ics(content))}
 
 
 def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(app, app_context):
@@ -43,6 +48,7 @@ def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(ap
     by_title = summaries(response.data)
     assert set(by_title) == {"Séance à venir", "Séance annulée", "Séance du mois dernier", "Contributions attendues"}
     assert str(by_title["Séance annulée"]["STATUS"]) == "CANCELLED"
+    assert str(by_title["Séance annulée"]["SUMMARY"]) == "ANNULÉE — CSDU — Séance annulée"
     assert str(by_title["Séance à venir"]["STATUS"]) == "CONFIRMED"
     assert "ATTENDEE" not in by_title["Séance à venir"], "a feed open to its link holders lists no addresses"
     assert by_title["Contributions attendues"].decoded("DTSTART") == date.today() + timedelta(days=5)
@@ -52,7 +58,7 @@ def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(ap
 def test_body_feed_parses_with_ical_js(app, app_context, tmp_path):
     body = body_with_meetings()
     content = app.test_client().get(f"/feeds/{body.feed_token}.ics").data
-    parsed = {event["summary"].split(" — ", 1)[1]: event for event in parse_with_ical_js(content, tmp_path)["events"]}
+    parsed = {title_of(event["summary"]): event for event in parse_with_ical_js(content, tmp_path)["events"]}
     assert parsed["Séance annulée"]["status"] == "CANCELLED"
     upcoming = parsed["Séance à venir"]["start"]
     assert upcoming["tzid"] == "Europe/Paris" and upcoming["local"].endswith("T10:00:00")
@@ -195,9 +201,9 @@ def test_feed_is_the_calendar_icalendar_builds_from_its_events(app, app_context)
     with app.test_request_context():
         today = paris_today()
         meetings, deadlines = feed_contents(body, months_before(today, 6), today)
-        events_built = [meeting_event(meeting, with_attendees=False) for meeting in meetings]
+        events_built = [meeting_event(meeting) for meeting in meetings]
         events_built += [deadline_event(deadline) for deadline in deadlines]
-        expected = build_calendar(events_built, name=feed_name(body)).to_ical()
+        expected = build_calendar(events_built, name=feed_name(body), feed=True).to_ical()
     assert len(events_built) == 4
     assert served == expected
 

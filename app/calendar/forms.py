@@ -1,8 +1,8 @@
 """Forms of the calendar area."""
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.calendar.answers import ANSWER_LABELS, AnswerOptions, proxy_limit_reached
 from app.forms import FrenchForm, choice_values, choices
@@ -63,3 +63,20 @@ class ConfirmForm(FrenchForm):
     """A button whose only content is its CSRF token (send, regenerate)."""
 
     submit = SubmitField("Confirmer")
+
+
+class SendingForm(FrenchForm):
+    """« Envoyer les convocations »; when the body's convocation delay is no longer met, the
+    secretariat confirms with the reason of urgency, which is recorded and shown."""
+
+    urgency = TextAreaField("Motif d'urgence", validators=[Length(max=1000, message="1 000 caractères au plus.")])
+    submit = SubmitField("Envoyer")
+
+    def __init__(self, late: bool, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.late = late
+
+    def validate_urgency(self, field):
+        if self.late and not (field.data or "").strip():
+            raise ValidationError("Indiquez le motif d'urgence : la séance a lieu dans moins de jours que le "
+                                  "délai de convocation de l'instance.")

@@ -110,8 +110,7 @@ def edit(meeting_id: int):
             meeting.title, meeting.place, meeting.visio_url = details.title, details.place, details.visio_url
             meeting.context, meeting.working_method = details.context, details.working_method
             meeting.starts_at, meeting.ends_at = occurrence.starts_at, occurrence.ends_at
-            replace_agenda(meeting, details.agenda_titles)
-            meeting.ical_sequence += 1  # calendars replace the event they already hold
+            replace_agenda(meeting, details.agenda_titles)  # SEQUENCE follows (app/calendar/sequence.py)
             try:
                 db.session.commit()
             except StaleDataError as error:  # saved by someone else between our check and our UPDATE
@@ -151,7 +150,6 @@ def _confirm_status_change(meeting_id: int, cancelled: bool):
     form = ConfirmForm()
     if form.validate_on_submit():
         meeting.status = new_status
-        meeting.ical_sequence += 1
         db.session.commit()
         flash(f"La séance du {long_date(meeting.starts_at)} est {'annulée' if cancelled else 'rétablie'}.", "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -227,8 +225,14 @@ def remove_invitation(meeting_id: int, invitation_id: int):
     if invitation.meeting_id != meeting.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
+        from app.calendar.convocations import queue_withdrawal  # the calendar area imports meetings
+        from app.mail.outbox import deliver_soon
+
         name = invitation.person.display_name
+        withdrawal = queue_withdrawal(invitation)  # they hold an invitation: their calendar drops it
         db.session.delete(invitation)
         db.session.commit()
-        flash(f"{name} n'est plus convoqué(e).", "success")
+        deliver_soon(withdrawal.ids)
+        flash(f"{name} n'est plus convoqué(e)" + (" ; l'annulation lui est envoyée." if withdrawal.ids else "."),
+              "success")
     return redirect(url_for("meetings.convened", meeting_id=meeting.id))

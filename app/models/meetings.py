@@ -17,6 +17,8 @@ from sqlalchemy import (
     Text,
     text,
     UniqueConstraint,
+    or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -315,5 +317,12 @@ class Deadline(db.Model):
     @property
     def is_all_day(self) -> bool:
         return self.due_at is None
+
+    @classmethod
+    def not_announcing_a_binned_meeting(cls):
+        """SQL criterion: not the announcement of a meeting now in the bin (it left every list)."""
+        binned = select(Meeting.id).where(Meeting.deleted_at.is_not(None))
+        return or_(cls.announced_meeting_id.is_(None), cls.announced_meeting_id.not_in(binned))
+
     body: Mapped[Body | None] = relationship()
     announced_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[announced_meeting_id])
