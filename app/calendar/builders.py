@@ -115,6 +115,16 @@ def meeting_description(meeting: Meeting, page_url: str) -> str:
     return "\n".join(lines)
 
 
+def calendar_time(moment: datetime) -> datetime:
+    """Paris wall time with TZID, except in the hour that occurs twice in October, written in UTC:
+    clients disagree on which of the two a local time means (RFC 5545 says the first, ical.js takes
+    the second), while a UTC time means one instant for all of them."""
+    paris = to_paris(moment)
+    if paris.replace(fold=1 - paris.fold).utcoffset() != paris.utcoffset():
+        return moment.astimezone(timezone.utc)
+    return paris
+
+
 def meeting_fields(meeting: Meeting, stamp: datetime | None = None) -> EventFields:
     """``stamp`` (DTSTAMP) defaults to the meeting's last change, so that the same meeting gives the
     same bytes (feeds rely on it for their ETag); e-mails pass now."""
@@ -124,8 +134,8 @@ def meeting_fields(meeting: Meeting, stamp: datetime | None = None) -> EventFiel
         uid=meeting.ical_uid,
         stamp=(stamp or meeting.updated_at).astimezone(timezone.utc),
         sequence=meeting.ical_sequence,
-        start=to_paris(meeting.starts_at),
-        end=to_paris(meeting.ends_at),
+        start=calendar_time(meeting.starts_at),
+        end=calendar_time(meeting.ends_at),
         summary=meeting_summary(meeting),
         location=meeting_location(meeting),
         url=page_url,
@@ -147,7 +157,7 @@ def deadline_fields(deadline: Deadline) -> EventFields:
     if deadline.is_all_day:
         start, end = deadline.due_date, deadline.due_date + timedelta(days=1)
     else:
-        start, end = to_paris(deadline.due_at), None
+        start, end = calendar_time(deadline.due_at), None
     return EventFields(
         uid=deadline.ical_uid,
         stamp=meeting.updated_at.astimezone(timezone.utc),

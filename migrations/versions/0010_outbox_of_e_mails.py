@@ -89,17 +89,15 @@ def upgrade():
 
 def downgrade():
     op.create_table('convocation_delivery',
-    sa.Column('id', sa.INTEGER(), nullable=False),
-    sa.Column('invitation_id', sa.INTEGER(), nullable=False),
-    sa.Column('sequence', sa.INTEGER(), nullable=False),
-    sa.Column('kind', sa.VARCHAR(length=32), nullable=False),
-    sa.Column('status', sa.VARCHAR(length=32), nullable=False),
-    sa.Column('error', sa.TEXT(), nullable=False),
-    sa.Column('attempts', sa.INTEGER(), nullable=False),
-    sa.Column('sent_at', sa.DATETIME(), nullable=True),
-    sa.Column('updated_at', sa.DATETIME(), nullable=False),
-    sa.CheckConstraint("kind IN ('convocation', 'cancellation', 'reminder')", name=op.f('ck_convocation_delivery_delivery_kind')),
-    sa.CheckConstraint("status IN ('sending', 'sent', 'failed')", name=op.f('ck_convocation_delivery_delivery_status')),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('invitation_id', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('convocation', 'cancellation', 'reminder', name='delivery_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('status', sa.Enum('sending', 'sent', 'failed', name='delivery_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_convocation_delivery_invitation_id_invitation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_convocation_delivery')),
     sa.UniqueConstraint('invitation_id', 'sequence', 'kind', name=op.f('uq_convocation_delivery_invitation_id_sequence_kind'))
@@ -108,23 +106,22 @@ def downgrade():
         batch_op.create_index(batch_op.f('ix_convocation_delivery_invitation_id'), ['invitation_id'], unique=False)
 
     op.create_table('deadline_reminder_delivery',
-    sa.Column('id', sa.INTEGER(), nullable=False),
-    sa.Column('deadline_id', sa.INTEGER(), nullable=False),
-    sa.Column('person_id', sa.INTEGER(), nullable=False),
-    sa.Column('status', sa.VARCHAR(length=32), nullable=False),
-    sa.Column('error', sa.TEXT(), nullable=False),
-    sa.Column('attempts', sa.INTEGER(), nullable=False),
-    sa.Column('sent_at', sa.DATETIME(), nullable=True),
-    sa.Column('updated_at', sa.DATETIME(), nullable=False),
-    sa.CheckConstraint("status IN ('sending', 'sent', 'failed')", name=op.f('ck_deadline_reminder_delivery_delivery_status')),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('deadline_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('sending', 'sent', 'failed', name='delivery_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['deadline_id'], ['deadline.id'], name=op.f('fk_deadline_reminder_delivery_deadline_id_deadline'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_deadline_reminder_delivery_person_id_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deadline_reminder_delivery')),
     sa.UniqueConstraint('deadline_id', 'person_id', name=op.f('uq_deadline_reminder_delivery_deadline_id_person_id'))
     )
     with op.batch_alter_table('deadline_reminder_delivery', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_deadline_reminder_delivery_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deadline_reminder_delivery_deadline_id'), ['deadline_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deadline_reminder_delivery_person_id'), ['person_id'], unique=False)
 
     copy_outbox_to_deliveries()
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
