@@ -13,6 +13,7 @@ from app.calendar.forms import AnswerForm, ConfirmForm, SendingForm
 from app.calendar.notices import tell_people_concerned
 from app.calendar.queries import find_feed_owner, load_deadline, load_meeting_for_calendar, meeting_deadlines
 from app.calendar.urls import feed_url, webcal_url
+from app.meetings.outline import shown_deadlines
 from app.extensions import db
 from app.formatting import to_paris
 from app.models import Body, Person
@@ -54,7 +55,7 @@ def meeting_deadlines_ics(meeting_id: int):
 @login_required
 def deadline_ics(deadline_id: int):
     deadline = load_deadline(deadline_id)
-    if deadline is None or deadline.meeting.deleted_at is not None:
+    if deadline is None or deadline.meeting.deleted_at is not None or not shown_deadlines([deadline]):
         abort(404)
     if not can_view_meeting(current_user, deadline.meeting):
         abort(403)
