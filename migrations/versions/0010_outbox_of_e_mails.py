@@ -154,14 +154,15 @@ def copy_deliveries_to_outbox():
         f"SELECT 'meeting\\:' || {text('i.meeting_id')} || '\\:person\\:' || {text('i.person_id')} || '\\:v' || "
         f"{text('d.sequence')} || '\\:' || {family}, d.kind, {status}, i.meeting_id, d.sequence, i.person_id, "
         "d.attempts, d.error, d.updated_at, d.updated_at, d.sent_at "
-        "FROM convocation_delivery d JOIN invitation i ON i.id = d.invitation_id"
+        "FROM convocation_delivery d JOIN invitation i ON i.id = d.invitation_id ORDER BY d.id"
     ))
     op.execute(sa.text(
         "INSERT INTO outbox_message (key, kind, status, meeting_id, deadline_id, person_id, attempts, detail, "
         "created_at, updated_at, sent_at) "
         f"SELECT 'deadline\\:' || {text('d.deadline_id')} || '\\:person\\:' || {text('d.person_id')}, "
         f"'deadline_reminder', {status}, dl.meeting_id, d.deadline_id, d.person_id, d.attempts, d.error, "
-        "d.updated_at, d.updated_at, d.sent_at FROM deadline_reminder_delivery d JOIN deadline dl ON dl.id = d.deadline_id"
+        "d.updated_at, d.updated_at, d.sent_at FROM deadline_reminder_delivery d JOIN deadline dl ON dl.id = d.deadline_id "
+        "ORDER BY d.id"
     ))
 
 
@@ -174,12 +175,12 @@ def copy_outbox_to_deliveries():
         "INSERT INTO convocation_delivery (invitation_id, sequence, kind, status, error, attempts, sent_at, updated_at) "
         f"SELECT i.id, o.sequence, {kind}, {status}, o.detail, o.attempts, o.sent_at, o.updated_at "
         "FROM outbox_message o JOIN invitation i ON i.meeting_id = o.meeting_id AND i.person_id = o.person_id "
-        "WHERE o.kind IN ('convocation', 'update', 'cancellation', 'reminder') AND o.status <> 'dropped'"
+        "WHERE o.kind IN ('convocation', 'update', 'cancellation', 'reminder') AND o.status <> 'dropped' ORDER BY o.id"
     )
     op.execute(
         "INSERT INTO deadline_reminder_delivery (deadline_id, person_id, status, error, attempts, sent_at, updated_at) "
         f"SELECT o.deadline_id, o.person_id, {status}, o.detail, o.attempts, o.sent_at, o.updated_at "
-        "FROM outbox_message o WHERE o.kind = 'deadline_reminder' AND o.status <> 'dropped'"
+        "FROM outbox_message o WHERE o.kind = 'deadline_reminder' AND o.status <> 'dropped' ORDER BY o.id"
     )
 
 
