@@ -139,6 +139,9 @@ CASES = [
         **details_fields(), "occurrences": st.one_of(HOSTILE, st.just("12/01/2031 10:00-12:00\n13/01/2031 25:00-09:00")),
     }, redisplayed=("title", "place", "context")),
     Case("meeting_cancel", lambda ids: f"/meetings/{ids['upcoming_id']}/cancel", {"submit": HOSTILE}),
+    # The demo's next meeting is a week away, within its body's 15-day delay: the reason of urgency is required.
+    Case("convocations_send", lambda ids: f"/meetings/{ids['upcoming_id']}/convocations", {"urgency": HOSTILE},
+         redisplayed=("urgency",)),
     Case("convened", lambda ids: f"/meetings/{ids['upcoming_id']}/convened", {
         "person_id": choice_of("0", "1"), "new_civility": choice_of("Mme"),
         **text_fields("new_first_name", "new_last_name", "new_email", "new_affiliation", "title"),
