@@ -282,24 +282,33 @@ def load_people(person_ids) -> dict[int, Person]:
     return {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(set(person_ids))))}
 
 
-def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
-    """Outbox builder of convocations, updates, cancellations, withdrawals and reminders."""
-    meetings = load_meetings(row.meeting_id for row in rows)
+def build_for_recipients(rows: list[OutboxMessage], subjects: dict, subject_of, build) -> dict[int, EmailMessage | Dropped]:
+    """The shared part of the outbox builders: each row's subject (``subjects[subject_of(row)]``: a
+    meeting, a deadline) and recipient, loaded in one query; ``build(row, subject, person)`` makes the
+    message, and a row whose subject is gone or whose recipient has no address any more is dropped."""
     people = load_people(row.person_id for row in rows)
     messages: dict[int, EmailMessage | Dropped] = {}
     for row in rows:
-        meeting, person = meetings.get(row.meeting_id), people.get(row.person_id)
-        if meeting is None or person is None or not can_email(person):
+        subject, person = subjects.get(subject_of(row)), people.get(row.person_id)
+        if subject is None or person is None or not can_email(person):
             messages[row.id] = Dropped("sans adresse électronique")
-            continue
-        invitation = next((i for i in meeting.invitations if i.person_id == person.id), None)
-        reason = why_not_due(row, meeting, invitation)
-        if reason is not None:
-            messages[row.id] = Dropped(reason)
         else:
-            shown = None if row.kind is MailKind.WITHDRAWAL else invitation
-            messages[row.id] = meeting_message(meeting, person, shown, row.kind)
+            messages[row.id] = build(row, subject, person)
     return messages
+
+
+def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person) -> EmailMessage | Dropped:
+    invitation = next((i for i in meeting.invitations if i.person_id == person.id), None)
+    reason = why_not_due(row, meeting, invitation)
+    if reason is not None:
+        return Dropped(reason)
+    return meeting_message(meeting, person, None if row.kind is MailKind.WITHDRAWAL else invitation, row.kind)
+
+
+def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
+    """Outbox builder of convocations, updates, cancellations, withdrawals and reminders."""
+    return build_for_recipients(rows, load_meetings(row.meeting_id for row in rows), lambda row: row.meeting_id,
+                                meeting_email)
 
 
 # --- What the meeting page shows -------------------------------------------------------------------

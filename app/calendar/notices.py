@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.calendar.answers import answer_links
 from app.calendar.builders import Attendee, meeting_calendar, meeting_location
-from app.calendar.convocations import can_email, load_meetings, load_people, meeting_mail
+from app.calendar.convocations import build_for_recipients, can_email, load_meetings, meeting_mail
 from app.calendar.mail import secretariat_email
 from app.calendar.urls import public_url
 from app.extensions import db
@@ -76,23 +76,19 @@ def notice_message(row: OutboxMessage, meeting, person, about, invitation: Invit
     return secretariat_email(meeting, person, subject, "notice", context, calendar=calendar)
 
 
+def notice_email(row: OutboxMessage, meeting, person) -> EmailMessage | Dropped:
+    """Dropped if the answer that called for it changed before it left."""
+    invitations = {invitation.person_id: invitation for invitation in meeting.invitations}
+    given = invitations.get(row.about_person_id)
+    expected = InvitationResponse.SUBSTITUTE if row.kind is MailKind.SUBSTITUTE_NOTICE else InvitationResponse.PROXY
+    if given is None or given.response is not expected or meeting.is_cancelled or meeting.deleted_at is not None:
+        return Dropped("réponse modifiée depuis")
+    if expected is InvitationResponse.PROXY and given.proxy_holder_id != person.id:
+        return Dropped("pouvoir donné à quelqu'un d'autre depuis")
+    return notice_message(row, meeting, person, given.person, invitations.get(person.id))
+
+
 def build_notice_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
-    """Outbox builder of suppléance and pouvoir notices: dropped if the answer changed since."""
-    meetings = load_meetings(row.meeting_id for row in rows)
-    people = load_people([row.person_id for row in rows] + [row.about_person_id for row in rows])
-    messages: dict[int, EmailMessage | Dropped] = {}
-    for row in rows:
-        meeting, person, about = meetings.get(row.meeting_id), people.get(row.person_id), people.get(row.about_person_id)
-        if meeting is None or person is None or about is None or not can_email(person):
-            messages[row.id] = Dropped("sans adresse électronique")
-            continue
-        invitations = {invitation.person_id: invitation for invitation in meeting.invitations}
-        given = invitations.get(about.id)
-        expected = InvitationResponse.SUBSTITUTE if row.kind is MailKind.SUBSTITUTE_NOTICE else InvitationResponse.PROXY
-        if given is None or given.response is not expected or meeting.is_cancelled or meeting.deleted_at is not None:
-            messages[row.id] = Dropped("réponse modifiée depuis")
-        elif expected is InvitationResponse.PROXY and given.proxy_holder_id != person.id:
-            messages[row.id] = Dropped("pouvoir donné à quelqu'un d'autre depuis")
-        else:
-            messages[row.id] = notice_message(row, meeting, person, about, invitations.get(person.id))
-    return messages
+    """Outbox builder of suppléance and pouvoir notices."""
+    return build_for_recipients(rows, load_meetings(row.meeting_id for row in rows), lambda row: row.meeting_id,
+                                notice_email)

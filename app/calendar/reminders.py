@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.calendar.convocations import can_email, load_people, queue_reminders
+from app.calendar.convocations import build_for_recipients, can_email, queue_reminders
 from app.calendar.feeds import paris_today
 from app.calendar.mail import secretariat_email
 from app.calendar.queries import deadline_options, meeting_options
@@ -83,15 +83,8 @@ def build_deadline_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage |
         select(Deadline).where(Deadline.id.in_({row.deadline_id for row in rows}))
         .options(*deadline_options(), selectinload(Deadline.meeting).selectinload(Meeting.body)
                  .selectinload(Body.organisation)))}
-    people = load_people(row.person_id for row in rows)
-    messages: dict[int, EmailMessage | Dropped] = {}
-    for row in rows:
-        deadline, person = deadlines.get(row.deadline_id), people.get(row.person_id)
-        if deadline is None or person is None or not can_email(person):
-            messages[row.id] = Dropped("sans adresse électronique")
-        else:
-            messages[row.id] = deadline_message(deadline, person)
-    return messages
+    return build_for_recipients(rows, deadlines, lambda row: row.deadline_id,
+                                lambda row, deadline, person: deadline_message(deadline, person))
 
 
 @dataclass
