@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from app.calendar.convocations import convocation_record
 from app.extensions import db
 from app.formatting import paris_datetime, plain_date
-from app.models import ConvocationSending, OutboxMessage
+from app.models import ConvocationSending, OutboxMessage, Role
+from conftest import create_user, log_in
 from ics_support import make_body, make_meeting
 
 TODAY = date.today()
@@ -25,7 +26,8 @@ def page(client, meeting) -> str:
     return client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
 
 
-def test_sending_on_time_needs_nothing_and_the_page_states_the_day_and_j_minus(app_context, secretariat_client, inbox):
+def test_sending_on_time_needs_nothing_and_the_page_states_the_day_and_j_minus(app, app_context, secretariat_client,
+                                                                               inbox):
     meeting = meeting_in(14)
     shown = page(secretariat_client, meeting)
     assert f'<form method="post" action="/meetings/{meeting.id}/convocations">' in shown, "one click, no question"
@@ -33,6 +35,8 @@ def test_sending_on_time_needs_nothing_and_the_page_states_the_day_and_j_minus(a
     assert response.status_code == 302
     assert len(inbox.messages) == 3
     assert f"Convocations envoyées le {plain_date(TODAY)} (J-14)." in page(secretariat_client, meeting)
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=meeting.invitations[0].person))
+    assert f"Convocations envoyées le {plain_date(TODAY)} (J-14)." in page(member, meeting), "members read it too"
     record = convocation_record(meeting)
     assert (record.sent_on, record.days_before, record.late, record.urgency_reason) == (TODAY, 14, False, "")
     (sending,) = db.session.scalars(select(ConvocationSending)).all()

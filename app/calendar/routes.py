@@ -7,7 +7,13 @@ from flask_login import current_user, login_required
 from app.calendar import bp
 from app.calendar.answers import AnswerLinkError, answer_options, read_answer_token, record_answer
 from app.calendar.builders import attendees_shown_to, deadlines_calendar, meeting_calendar
-from app.calendar.convocations import last_urgency_reason, mailing_progress, plan_sending, send_planned
+from app.calendar.convocations import (
+    convocation_record,
+    last_urgency_reason,
+    mailing_progress,
+    plan_sending,
+    send_planned,
+)
 from app.calendar.feeds import feed_ics, ics_response, paris_today, regenerate_feed_token
 from app.calendar.forms import AnswerForm, ConfirmForm, SendingForm
 from app.calendar.notices import tell_people_concerned
@@ -24,7 +30,7 @@ from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_40
 def calendar_helpers():
     """Helpers for the partials this area adds to the meeting and body pages."""
     return {"calendar_feed_url": lambda owner: feed_url(owner.feed_token) if owner.feed_token else None,
-            "mailing_progress": mailing_progress}
+            "mailing_progress": mailing_progress, "convocation_record": convocation_record}
 
 
 bp.add_app_template_filter(webcal_url, "webcal")
