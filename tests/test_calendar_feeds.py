@@ -53,6 +53,8 @@ def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(ap
     assert "ATTENDEE" not in by_title["Séance à venir"], "a feed open to its link holders lists no addresses"
     assert by_title["Contributions attendues"].decoded("DTSTART") == date.today() + timedelta(days=5)
     assert parse_ics(response.data)["X-WR-CALNAME"] == "Séances — CSDU"
+    text = response.get_data(as_text=True)
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in text and "\r\nX-PUBLISHED-TTL:PT4H\r\n" in text
 
 
 def test_body_feed_parses_with_ical_js(app, app_context, tmp_path):
@@ -116,6 +118,7 @@ def test_member_sees_body_feed_with_copy_button_but_cannot_regenerate(app, app_c
     client = log_in(app.test_client(), create_user(Role.MEMBER, person=member))
     page = client.get(f"/bodies/{body.id}").get_data(as_text=True)
     assert f'value="webcal://seances.test/feeds/{body.feed_token}.ics"' in page
+    assert f'value="http://seances.test/feeds/{body.feed_token}.ics"' in page, "the https:// link Google Agenda needs"
     assert 'data-copy-target="flux-instance-' in page
     assert "/static/js/copy-link.js" in page and "<script>" not in page
     assert "Régénérer le lien" not in page
