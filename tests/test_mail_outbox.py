@@ -240,3 +240,22 @@ def test_an_address_refused_by_the_server_fails_at_once_without_retry(app, app_c
     assert first.status is MailStatus.SENT
     assert (second.status, second.attempts, second.next_attempt_at) == (MailStatus.FAILED, 1, None)
     assert "550" in second.detail and "membre2@example.fr" not in second.detail, "no address in the error kept"
+
+
+def test_one_message_that_cannot_be_built_fails_alone(app, app_context, secretariat_client, inbox, monkeypatch):
+    import app.calendar.convocations as convocations
+
+    meeting = upcoming_meeting()
+    built = convocations.meeting_message
+
+    def broken_for_the_second(meeting, person, invitation, kind):
+        if person.email == "membre2@example.fr":
+            raise ValueError("a record the templates cannot show")
+        return built(meeting, person, invitation, kind)
+
+    monkeypatch.setattr(convocations, "meeting_message", broken_for_the_second)
+    secretariat_client.post(f"/meetings/{meeting.id}/convocations")
+    assert sorted(recipients[0] for recipients, _ in inbox.messages) == ["membre1@example.fr", "membre3@example.fr"]
+    failed = [row for row in rows(meeting) if row.status is MailStatus.FAILED]
+    assert [(row.person.email, row.detail) for row in failed] == [
+        ("membre2@example.fr", "message impossible à construire (ValueError)")]

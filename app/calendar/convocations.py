@@ -188,6 +188,8 @@ class SendOutcome:
 def send_planned(plan: SendingPlan, requested_by_id: int | None, urgency_reason: str = "") -> SendOutcome:
     """Record the sending and its messages, commit, and hand them to the worker."""
     meeting = plan.meeting
+    if not plan.messages:
+        return SendOutcome(Queued(), None, plan.without_email)
     sending = ConvocationSending(meeting_id=meeting.id, sequence=meeting.ical_sequence,
                                  requested_by_id=requested_by_id, days_before=plan.days_before, late=plan.late,
                                  urgency_reason=urgency_reason.strip() if plan.late else "")

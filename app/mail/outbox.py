@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ BUILDERS = {
     MailKind.PASSWORD_RESET: "app.auth.emails:build_password_reset_emails",
 }
 DELIVER_JOB = "app.mail.outbox:deliver"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ class Dropped:
     """A message no longer due (« remplacé par une version plus récente »…): the row says why."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class Unbuildable(Dropped):
+    """A message whose building failed (a bug, a record the templates cannot show): it has failed,
+    and the others of the batch still leave."""
 
 
 @dataclass
@@ -141,7 +149,19 @@ def build_messages(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Droppe
         by_builder[BUILDERS[row.kind]].append(row)
     messages: dict[int, EmailMessage | Dropped] = {}
     for path, group in by_builder.items():
-        messages.update(resolve(path)(group))
+        try:
+            messages.update(resolve(path)(group))
+        except Exception:  # one record that cannot be shown must not stop the mail-out: find it
+            logger.exception("Building %s e-mails failed; building them one by one", path)
+            db.session.rollback()
+            for row_id in [row.id for row in group]:
+                row = db.session.get(OutboxMessage, row_id)
+                try:
+                    messages.update(resolve(path)([row]))
+                except Exception as error:
+                    logger.exception("Outbox message %s cannot be built", row_id)
+                    db.session.rollback()
+                    messages[row_id] = Unbuildable(f"message impossible à construire ({type(error).__name__})")
     return messages
 
 
@@ -153,16 +173,19 @@ def deliver(ids: list[int]) -> Delivered:
                                    .order_by(OutboxMessage.id)))
     if not rows:
         return outcome
-    messages = build_messages(rows)
     row_ids = [row.id for row in rows]  # commits below expire the rows: keep plain values
+    messages = build_messages(rows)
     unavailable: Exception | None = None
     with SmtpConnection() as smtp:
         for row_id in row_ids:
-            message = messages.get(row_id, Dropped("message impossible à construire"))
+            message = messages.get(row_id, Unbuildable("message impossible à construire"))
             if unavailable is not None:
                 postpone(row_id, unavailable, outcome)
                 continue
             if not claim(row_id):
+                continue
+            if isinstance(message, Unbuildable):
+                record(row_id, MailStatus.FAILED, message.reason, outcome.failed)
                 continue
             if isinstance(message, Dropped):
                 record(row_id, MailStatus.DROPPED, message.reason, outcome.dropped)
