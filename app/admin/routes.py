@@ -67,11 +67,8 @@ def delete_meeting(meeting_id: int):
         flash(f"La séance du {long_date(meeting.starts_at)} a été supprimée. Un administrateur peut la restaurer "
               "depuis la corbeille.", "success")
         return redirect(url_for("bodies.detail", body_id=meeting.body_id))
-    recipients = cancellation_recipients(meeting)
-    notice = (f"{recipients} {'personne convoquée recevra' if recipients == 1 else 'personnes convoquées recevront'}"
-              " une annulation par courriel." if recipients else None)
     return render_template("admin/confirm_delete.html", form=form, what=f"la séance « {meeting.title} » du "
-                           f"{long_date(meeting.starts_at)}", notice=notice,
+                           f"{long_date(meeting.starts_at)}", cancellations=cancellation_recipients(meeting),
                            back=url_for("meetings.detail", meeting_id=meeting.id))
 
 

@@ -19,9 +19,9 @@ from app.calendar.forms import AnswerForm, ConfirmForm, SendingForm
 from app.calendar.notices import tell_people_concerned
 from app.calendar.queries import find_feed_owner, load_deadline, load_meeting_for_calendar, meeting_deadlines
 from app.calendar.urls import feed_url, webcal_url
-from app.meetings.outline import shown_deadlines
 from app.extensions import db
 from app.formatting import to_paris
+from app.meetings.outline import shown_deadlines
 from app.models import Body, Person
 from app.permissions import can_view_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
