@@ -1,7 +1,18 @@
 """All models, importable from one place: ``from app.models import Meeting``."""
 from app.models.accounts import Role, User
 from app.models.audit import AuditEvent
-from app.models.bodies import Body, BodyKind, Membership, Seat
+from app.models.bodies import (
+    MAX_PROXIES_PER_HOLDER,
+    PRESETS,
+    Body,
+    BodyKind,
+    BodyPreset,
+    BodyRules,
+    Membership,
+    MembershipRole,
+    RoleKind,
+    Seat,
+)
 from app.models.cache import DataGeneration
 from app.models.calendar import (
     ConvocationDelivery,
@@ -37,5 +48,5 @@ __all__ = [
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
     "ConvocationDelivery", "DeadlineReminderDelivery", "DeliveryKind", "DeliveryStatus", "UsedAnswerLink",
-    "DataGeneration",
+    "DataGeneration", "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
 ]
