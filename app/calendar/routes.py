@@ -8,7 +8,7 @@ from app.calendar import bp
 from app.calendar.answers import AnswerLinkError, answer_options, read_answer_token, record_answer
 from app.calendar.builders import deadlines_calendar, meeting_calendar
 from app.calendar.convocations import delivery_summary, send_convocations
-from app.calendar.feeds import feed_ics, ics_response, paris_today, regenerate_feed_token
+from app.calendar.feeds import feed_ics, ics_response, regenerate_feed_token
 from app.calendar.forms import AnswerForm, ConfirmForm
 from app.calendar.queries import find_feed_owner, load_deadline, load_meeting_for_calendar, meeting_deadlines
 from app.calendar.urls import webcal_url
@@ -131,7 +131,7 @@ def answer(token: str):
     except AnswerLinkError as error:
         return render_template("calendar/answer_invalid.html", message=error.message), error.status
     invitation = link.invitation
-    options = answer_options(invitation, paris_today())
+    options = answer_options(invitation)
     form = AnswerForm(invitation, options)
     if request.method == "GET" and request.args.get("reponse") in {r.value for r in options.responses}:
         form.response.data = request.args["reponse"]
