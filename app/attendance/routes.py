@@ -153,6 +153,7 @@ def edit(meeting_id: int):
     # The quorum shown first is the one of the sheet as displayed (recorded, forecast or just posted).
     for row, entry in sheet:
         entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
+        entry.represented_by_id = row.represented_by.data if isinstance(row.represented_by.data, int) else None
     quorum = count_quorum(meeting.body, [entry for _, entry in sheet], roster.composition.seats_in_office,
                           meeting.is_second_convocation)
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,

@@ -114,8 +114,6 @@ class AnswerOptions:
     @property
     def proxy_refusal(self) -> str:
         """Why « je donne pouvoir » is not offered, in a sentence naming the rule."""
-        if self.rules.composition.voting_titulaire(self.person_id) is None:
-            return "Seul un membre titulaire avec voix délibérative peut donner pouvoir."
         return self.rules.giver_refusal(self.person_id) or (
             "Aucun membre titulaire ne peut recevoir votre pouvoir pour cette séance : un pouvoir est donné "
             "à un autre titulaire présent, dans la limite de pouvoirs fixée par l'instance.")

@@ -46,11 +46,11 @@ class ProxyRules:
 
     def giver_refusal(self, giver_id: int) -> str | None:
         """Why this person may not give a pouvoir to anyone, or None."""
+        if self.composition.voting_titulaire(giver_id) is None:
+            return "Seul un membre titulaire avec voix délibérative peut donner pouvoir."
         if not self.body.proxies_allowed:
             return "Cette instance n'admet pas les pouvoirs : seul " + (
                 "votre suppléant peut vous remplacer." if self.to_member else "son suppléant peut représenter ce membre.")
-        if self.composition.voting_titulaire(giver_id) is None:
-            return "Seul un membre titulaire avec voix délibérative peut donner pouvoir."
         if self.president_excluded(giver_id):
             return "Le président de l'instance ne peut ni donner ni recevoir de pouvoir."
         for substitute in self.composition.substitutes(giver_id):
