@@ -61,7 +61,9 @@ def rules_summary(rules: Body | BodyRules) -> list[str]:
     absences = rules.unexcused_absences_limit
     lines.append(f"Absences : un membre absent sans excuse à {absences} séance{'s' if absences > 1 else ''} "
                  "successive" + ("s" if absences > 1 else "") + " peut être déclaré démissionnaire.")
-    lines.append(f"Rappel aux membres qui n'ont pas répondu : {rules.reminder_days} jours avant la séance.")
+    reminder = rules.reminder_days
+    lines.append(f"Rappel aux membres qui n'ont pas répondu : {reminder} jour{'s' if reminder > 1 else ''} avant "
+                 "la séance.")
     return lines
 
 
