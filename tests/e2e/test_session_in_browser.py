@@ -61,6 +61,7 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
 
     # A text typed but not saved survives a reload (and so a session timeout); saved ones are forgotten.
     difficulties = round_table_section(page, "Difficultés").get_by_label("Texte du point")
+    page.wait_for_load_state("load")  # drafts.js (deferred) listens to the field only once the page has loaded
     difficulties.fill("Brouillon en cours de saisie")
     page.reload()
     expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value(
