@@ -87,4 +87,4 @@ def test_demo_has_upcoming_meetings_and_accounts(demo):
 def test_demo_runs_once(demo):
     assert load_demo() is False
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
-    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 8
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 10  # seed 004, its 3 follow-ups, 2 held plenaries, 4 upcoming

@@ -152,7 +152,9 @@ def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None)
         if kind is MailKind.CONVOCATION and invitation.capacity is Capacity.MEMBER:
             late = late or ahead < meeting.body.convocation_days
     kinds = Counter(message["kind"] for message in messages)
-    return SendingPlan(meeting, messages, kinds, without_email, ahead, late and ahead >= 0)
+    # A second convocation follows a meeting without quorum within days (D.1432-47): never late.
+    late = late and ahead >= 0 and not meeting.is_second_convocation
+    return SendingPlan(meeting, messages, kinds, without_email, ahead, late)
 
 
 @dataclass

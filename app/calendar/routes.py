@@ -140,7 +140,7 @@ def answer(token: str):
     except AnswerLinkError as error:
         return render_template("calendar/answer_invalid.html", message=error.message), error.status
     invitation = link.invitation
-    options = answer_options(invitation, paris_today())
+    options = answer_options(invitation)
     form = AnswerForm(invitation, options)
     if request.method == "GET" and request.args.get("reponse") in {r.value for r in options.responses}:
         form.response.data = request.args["reponse"]

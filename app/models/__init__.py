@@ -1,7 +1,18 @@
 """All models, importable from one place: ``from app.models import Meeting``."""
 from app.models.accounts import Role, User
 from app.models.audit import AuditEvent
-from app.models.bodies import Body, BodyKind, Membership, Seat
+from app.models.bodies import (
+    MAX_PROXIES_PER_HOLDER,
+    PRESETS,
+    Body,
+    BodyKind,
+    BodyPreset,
+    BodyRules,
+    Membership,
+    MembershipRole,
+    RoleKind,
+    Seat,
+)
 from app.models.cache import DataGeneration
 from app.models.calendar import ConvocationSending, UsedAnswerLink
 from app.models.meetings import (
@@ -34,4 +45,5 @@ __all__ = [
     "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "REQUEST_KINDS",
     "CANCEL_KINDS",
     "DataGeneration",
+    "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
 ]

@@ -99,6 +99,10 @@ class Meeting(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     # Version of the attendance sheet as a whole, raised by each save of the sheet (app/concurrency.py).
     attendance_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A second convocation (D.1432-50): the meeting whose quorum was not reached. It needs no quorum.
+    second_convocation_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -125,10 +129,20 @@ class Meeting(db.Model):
         cascade="all, delete-orphan",
     )
     minutes: Mapped[Minutes | None] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+    first_convocation: Mapped[Meeting | None] = relationship(
+        remote_side=[id], back_populates="second_convocations", foreign_keys=[second_convocation_of_id]
+    )
+    second_convocations: Mapped[list[Meeting]] = relationship(
+        back_populates="first_convocation", foreign_keys=[second_convocation_of_id], order_by="Meeting.starts_at"
+    )
 
     @property
     def is_cancelled(self) -> bool:
         return self.status is MeetingStatus.CANCELLED
+
+    @property
+    def is_second_convocation(self) -> bool:
+        return self.second_convocation_of_id is not None
 
     def status_when_restored(self, now: datetime) -> MeetingStatus:
         """A cancelled meeting brought back is planned again, or held if it is over."""
