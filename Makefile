@@ -8,6 +8,7 @@ PORT ?= 5000
 .PHONY: run test install install-dev assets system-packages db demo serve clean
 
 ## make run: install, create/migrate the SQLite database, load the demo data if empty, serve on 127.0.0.1:5000
+## (and run the e-mail worker when REDIS_URL is set)
 run: install assets db demo serve
 
 ## make test: install (Python packages, assets, system tools) and run the whole test suite
@@ -42,7 +43,10 @@ db: install
 demo: db
 	$(FLASK) demo
 
+## The worker of background jobs (e-mails) runs beside the web server when REDIS_URL is set;
+## without it, `flask worker` says so and stops, and e-mails leave during the request.
 serve:
+	@$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 clean:

@@ -92,6 +92,7 @@ NAVIGATION = [
     ("people.index", "Personnes", True),
     ("deadlines.index", "Échéances", False),
     ("agenda.search", "Rechercher", False),
+    ("attendance.unexcused_absences", "Absences", True),
     ("documents.synthesis", "Synthèse", True),
     ("organisation.settings", "Organisation", True),
     ("accounts.index", "Comptes", True),

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import g, has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import object_session
@@ -31,14 +31,16 @@ from app.models import (
     Attendance,
     AuditEvent,
     Body,
-    ConvocationDelivery,
+    ConvocationSending,
     Deadline,
-    DeliveryStatus,
     Invitation,
+    MailStatus,
     Meeting,
     Membership,
+    MembershipRole,
     Minutes,
     MinutesStatus,
+    OutboxMessage,
     Person,
     RoundTablePoint,
     RoundTableSection,
@@ -54,6 +56,7 @@ HIDDEN_FIELDS = {"password_hash", "feed_token", "document", "updated_at", "creat
 PENDING = "audit_pending"
 ACTOR = "audit_actor"
 ORGANISATIONS = "audit_organisations"  # (table, id) → organisation id, read once per session
+JOB_ACTOR = "job_actor"  # in ``g``: who asked for the background job being run (app/jobs.py)
 
 
 @dataclass(frozen=True)
@@ -73,10 +76,12 @@ AUDITED: dict[type, Audited] = {
     Deadline: Audited("l'échéance", lambda row: row.title, feminine=True),
     Person: Audited("la personne", lambda row: f"{row.last_name.upper()} {row.first_name}".strip(), feminine=True),
     Membership: Audited("le mandat", lambda row: f"personne n°{row.person_id}, instance n°{row.body_id}"),
+    MembershipRole: Audited("le rôle", lambda row: f"{row.kind.label}, mandat n°{row.membership_id}"),
     Body: Audited("l'instance", lambda row: row.name, feminine=True),
     Minutes: Audited("le compte rendu", lambda row: f"séance n°{row.meeting_id}"),
     User: Audited("le compte", lambda row: row.email),
-    ConvocationDelivery: Audited("l'envoi de convocation", lambda row: f"convocation n°{row.invitation_id}"),
+    OutboxMessage: Audited("le courriel", lambda row: f"{row.kind.label}, personne n°{row.person_id}"),
+    ConvocationSending: Audited("l'envoi des convocations", lambda row: f"version {row.sequence}"),
 }
 
 ACTION_VERBS = {"created": "créé", "updated": "modifié", "deleted": "supprimé", "restored": "restauré",
@@ -101,7 +106,11 @@ def plain(value):
 
 
 def current_actor() -> tuple[int | None, str]:
-    """The logged-in user of this request (as Flask-Login cached it: no query here)."""
+    """The logged-in user of this request (as Flask-Login cached it: no query here), or of the
+    request that queued the background job being run."""
+    job_actor = g.get(JOB_ACTOR) if has_app_context() else None
+    if job_actor is not None:
+        return job_actor[0], job_actor[1]
     if not has_request_context():
         return None, COMMAND_LINE
     user = g.get("_login_user")
@@ -166,7 +175,7 @@ def update_action(row, changes: dict) -> str:
     if isinstance(row, Minutes) and "status" in changes:
         return {MinutesStatus.VALIDATED.value: "validated", MinutesStatus.PUBLISHED.value: "published",
                 MinutesStatus.DRAFT.value: "reopened"}[changes["status"][1]]
-    if isinstance(row, ConvocationDelivery) and changes.get("status", [None, None])[1] == DeliveryStatus.SENT.value:
+    if isinstance(row, OutboxMessage) and changes.get("status", [None, None])[1] == MailStatus.SENT.value:
         return "sent"
     if isinstance(row, User) and "active" in changes:
         return "reactivated" if changes["active"][1] else "deactivated"
@@ -182,8 +191,6 @@ def meeting_id_of(row, connection) -> int | None:
         if section is not None:
             return section.meeting_id
         return connection.scalar(select(RoundTableSection.meeting_id).where(RoundTableSection.id == row.section_id))
-    if isinstance(row, ConvocationDelivery):
-        return connection.scalar(select(Invitation.meeting_id).where(Invitation.id == row.invitation_id))
     return getattr(row, "meeting_id", None)
 
 
@@ -208,9 +215,9 @@ def record(row, action: str, changes: dict, connection) -> None:
 
 
 def after_insert(mapper, connection, row) -> None:
-    if isinstance(row, ConvocationDelivery) and row.status is not DeliveryStatus.SENT:
-        return  # failures are listed on the meeting page; the trail keeps what was sent
-    action = "sent" if isinstance(row, ConvocationDelivery) else "created"
+    if isinstance(row, OutboxMessage):
+        return  # queued e-mails are listed on the meeting page; the trail keeps what was sent
+    action = "created"
     if isinstance(row, Minutes) and row.status is not MinutesStatus.DRAFT:
         action = row.status.value  # minutes validated at once: « validated »
     record(row, action, column_changes(row, creating=True), connection)
@@ -221,8 +228,8 @@ def after_update(mapper, connection, row) -> None:
     if not changes:
         return
     action = update_action(row, changes)
-    if isinstance(row, ConvocationDelivery) and action != "sent":
-        return
+    if isinstance(row, OutboxMessage) and (action != "sent" or row.meeting_id is None):
+        return  # the trail keeps e-mails sent about meetings
     record(row, action, changes, connection)
 
 

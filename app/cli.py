@@ -18,9 +18,10 @@ def register_commands(app: Flask) -> None:
     from app.admin.cli import commands as admin_commands
     from app.calendar.cli import commands as calendar_commands
     from app.documents.cli import commands as document_commands
+    from app.mail.cli import commands as mail_commands
 
     for command in (demo_command, meetings_command, backup_command, restore_command, generate_load_command,
-                    *account_commands, *document_commands, *calendar_commands, *admin_commands):
+                    *account_commands, *document_commands, *calendar_commands, *admin_commands, *mail_commands):
         app.cli.add_command(command)
 
 

@@ -45,6 +45,13 @@ class Config:
     ANONYMISE_MINUTES_AFTER_YEARS = 10  # validated minutes older than this lose the names of anonymised people
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password reset link stays valid
     MAIL_TIMEOUT = 30  # seconds
+    # Seconds before each new try of an e-mail that could not be sent; after the last, it has failed.
+    MAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+    # An e-mail left « being sent » this long (its worker died) may be taken by another worker.
+    MAIL_SENDING_STALE_AFTER = 300
+    # Background jobs (app/jobs.py): RQ on this Redis; unset, e-mails leave during the request.
+    REDIS_URL = None
+    JOBS_QUEUE = "seances"
     # Largest request body (the French 413 page answers beyond); routes with uploads set a lower limit.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
@@ -58,7 +65,7 @@ def load_config(app, overrides: dict | None) -> None:
         "DATABASE_URL", f"sqlite:///{instance / 'seances.sqlite'}"
     )
     for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
-                 "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION"):
+                 "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)

@@ -267,11 +267,113 @@ def load_demo(today: date | None = None) -> bool:
                  due_date=date(2020, 6, 20)),
     ]
 
+    _add_crsa_plenary(crsa, commissions)
     _add_upcoming_meetings(today, crsa, commissions["CSDU"], cts_31, group)
     _add_demo_users(ars, members[0][0], staff[3][0])
     _add_other_organisation(today)
     db.session.commit()
     return True
+
+
+# The 8 collèges of the CRSA (D.1432-28) and how many of the 100 voting titulaires of the demo sit in each.
+CRSA_COLLEGES = [
+    ("1 — Collectivités territoriales", 13, ["Conseil régional", "Conseil départemental", "Communauté d'agglomération"]),
+    ("2 — Usagers des services de santé et médico-sociaux", 17,
+     ["France Assos Santé", "Association de patients", "Union départementale des associations familiales"]),
+    ("3 — Conseils territoriaux de santé", 9, ["Représentant d'un conseil territorial de santé"]),
+    ("4 — Partenaires sociaux", 10, ["Organisation syndicale de salariés", "Organisation professionnelle d'employeurs"]),
+    ("5 — Cohésion et protection sociales", 7, ["Caisse d'allocations familiales", "Mutualité française"]),
+    ("6 — Prévention et éducation pour la santé", 7, ["Service de santé au travail", "Éducation pour la santé"]),
+    ("7 — Offreurs des services de santé", 35,
+     ["Fédération hospitalière de France", "URPS Médecins", "URPS Infirmiers", "Fédération des EHPAD",
+      "Ordre des médecins"]),
+    ("8 — Personnalités qualifiées", 2, ["Personnalité qualifiée"]),
+]
+
+
+def _add_crsa_plenary(crsa: Body, commissions: dict[str, Body]) -> None:
+    """The CRSA plenary at a realistic size: 100 voting titulaires in the 8 collèges (the seed's president
+    and commission presidents among them), most with one or two suppléants (generated names), its
+    president, vice-presidents and a rapporteure, and two held plenaries with their attendance: the
+    quorum, the suppléants sitting, the pouvoirs and the unexcused absences can be seen at work."""
+    from itertools import product
+    from random import Random
+
+    from app.loadgen import FIRST_NAMES, LAST_NAMES
+    from app.models import MembershipRole, RoleKind
+
+    start = date(2019, 1, 1)
+    seed_names = {(first, last) for _, last, first, _ in SEED_PRESENT + SEED_EXCUSED + SEED_ARS_STAFF}
+    names = [(civility, first, last) for (civility, first), last in product(FIRST_NAMES, LAST_NAMES)
+             if (first, last) not in seed_names]
+    Random(2020).shuffle(names)
+    names = iter(names)
+
+    def new_person():
+        civility, first_name, last_name = next(names)
+        person = Person(organisation=crsa.organisation, civility=civility, first_name=first_name,
+                        last_name=last_name, email=demo_email(first_name, last_name))
+        db.session.add(person)
+        return person
+
+    titulaires = list(crsa.memberships)  # the seed's president and commission presidents
+    for membership in titulaires:
+        membership.college = CRSA_COLLEGES[6][0]
+    for college, size, titles in CRSA_COLLEGES:
+        already = sum(1 for membership in titulaires if membership.college == college)
+        for index in range(size - already):
+            titulaires.append(Membership(person=new_person(), body=crsa, college=college, title=titles[index % len(titles)],
+                                         seat=Seat.TITULAIRE, voting=True, start_date=start))
+    substitutes = {}
+    for index, titulaire in enumerate(titulaires):
+        count = 0 if index % 6 == 5 else 2 if index % 3 == 0 else 1  # most have one or two
+        substitutes[index] = [Membership(person=new_person(), body=crsa, college=titulaire.college, title=titulaire.title,
+                                         seat=Seat.SUPPLEANT, voting=True, start_date=start, substitute_for=titulaire)
+                              for _ in range(count)]
+    db.session.add_all(titulaires + [m for group in substitutes.values() for m in group])
+
+    president, vice_presidents = titulaires[0], titulaires[1:5]
+    db.session.add(MembershipRole(membership=president, kind=RoleKind.PRESIDENT, start_date=start))
+    for membership in vice_presidents:
+        db.session.add(MembershipRole(membership=membership, kind=RoleKind.VICE_PRESIDENT, start_date=start))
+        for commission in commissions.values():
+            for seat in commission.memberships:
+                if seat.person is membership.person:
+                    db.session.add(MembershipRole(membership=seat, kind=RoleKind.PRESIDENT, start_date=start))
+    db.session.add(MembershipRole(membership=titulaires[20], kind=RoleKind.RAPPORTEUR, start_date=date(2020, 1, 1)))
+
+    # Two plenaries after the seed meeting, the titulaires convened; three of them absent without excuse
+    # from both. 3 June: 45 present, 4 replaced by their suppléant, 3 pouvoirs: 52 on 100.
+    absent = titulaires[97:]
+    replaced = [index for index in range(45, 97) if substitutes[index]][:4]
+    givers = [index for index in range(45, 97) if index not in replaced][:3]
+    represented = {titulaires[index]: substitutes[index][0] for index in replaced}
+    represented.update({titulaires[index]: titulaires[holder] for index, holder in zip(givers, (1, 2, 3))})
+    _record_plenary(crsa, date(2020, 6, 3), titulaires, present=titulaires[:45], represented=represented,
+                    excused=[m for m in titulaires[45:97] if m not in represented], absent=absent)
+    _record_plenary(crsa, date(2020, 7, 2), titulaires, present=titulaires[:58], represented={},
+                    excused=titulaires[58:97], absent=absent)
+
+
+def _record_plenary(crsa: Body, day: date, convened: list[Membership], *, present: list[Membership],
+                    represented: dict[Membership, Membership], excused: list[Membership],
+                    absent: list[Membership]) -> None:
+    """A held plenary of ``convened``, its attendance recorded; a suppléant representing their titulaire sits."""
+    meeting = Meeting(body=crsa, title="Séance plénière de la CRSA", starts_at=paris_datetime(day, 14, 0),
+                      ends_at=paris_datetime(day, 17, 0), place="Hôtel de Région, Montpellier", status=MeetingStatus.HELD)
+    meeting.agenda_items = [AgendaItem(position=1, title=DEFAULT_AGENDA_ITEM),
+                            AgendaItem(position=2, title="Ségur de la Santé : la concertation en région")]
+    meeting.invitations = [Invitation(person=m.person, title=m.title, capacity=Capacity.MEMBER) for m in convened]
+    rows = [(m, AttendanceStatus.PRESENT, None) for m in present]
+    rows += [(m, AttendanceStatus.REPRESENTED, by) for m, by in represented.items()]
+    rows += [(by, AttendanceStatus.PRESENT, None) for by in represented.values() if by.seat is Seat.SUPPLEANT]
+    rows += [(m, AttendanceStatus.EXCUSED, None) for m in excused] + [(m, AttendanceStatus.ABSENT, None) for m in absent]
+    meeting.attendances = [
+        Attendance(person=m.person, status=status, represented_by=by.person if by else None, title=m.title,
+                   capacity=Capacity.MEMBER, voting=m.voting, position=position)
+        for position, (m, status, by) in enumerate(rows, start=1)
+    ]
+    db.session.add(meeting)
 
 
 def _add_upcoming_meetings(today: date, crsa: Body, csdu: Body, cts: Body, group: Body) -> None:

@@ -31,6 +31,7 @@ from app.models import (
     MeetingStatus,
     Membership,
     Organisation,
+    PRESETS,
     Person,
     RoundTablePoint,
     RoundTableSection,
@@ -175,9 +176,7 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
                 kind, name, members, parent = BodyKind.WORKING_GROUP, f"Groupe de travail n°{offset - 18}", 30, base
             body_rows.append({"id": base + offset, "organisation_id": org_id, "parent_id": parent, "kind": kind,
                               "name": name, "short_name": f"{kind.label[:4]}-{offset}", "territory": "",
-                              "quorum_fraction": 0.5, "quorum_strict": True, "quorum_minimum": 0,
-                              "quorum_counts_represented": True, "convocation_days": 15, "reminder_days": 3,
-                              "proxies_allowed": True, "max_proxies_per_holder": 1})
+                              **PRESETS[kind].rules.settings()})
             body_sizes.append((base + offset, org_id, members))
     counts["body"] = bulk_insert(Body, body_rows)
     progress(f"{counts['body']} instances")

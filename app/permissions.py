@@ -20,6 +20,7 @@ from app.models import (
     Body,
     Meeting,
     Membership,
+    MembershipRole,
     Minutes,
     MinutesStatus,
     Person,
@@ -236,6 +237,15 @@ def get_membership_or_404(membership_id: int) -> Membership:
         abort(404)
     check_body(membership.body)
     return membership
+
+
+def get_role_or_404(role_id: int) -> MembershipRole:
+    """A role on a seat of a body the current user may see (404 for another ARS's)."""
+    role = db.session.get(MembershipRole, role_id)
+    if role is None:
+        abort(404)
+    check_body(role.membership.body)
+    return role
 
 
 def get_person_or_404(person_id: int, *, binned: bool = False) -> Person:

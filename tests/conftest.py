@@ -243,6 +243,69 @@ def mail_settings(app):
     app.config.update(saved)
 
 
+class JobQueue:
+    """The app's jobs on a real RQ queue of the shared Redis; ``work()`` runs a real worker over it
+    (RQ's SimpleWorker in burst mode, with its scheduler: delayed retries that are due run too)."""
+
+    def __init__(self, app, url: str, name: str):
+        from redis import Redis
+
+        self.app, self.name = app, name
+        self.redis = Redis.from_url(url)
+
+    @property
+    def queue(self):
+        from app.jobs import job_queue
+
+        with self.app.app_context():
+            return job_queue()
+
+    def work(self) -> None:
+        from rq import SimpleWorker
+
+        queue = self.queue
+        SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=True,
+                                                                logging_level="WARNING")
+
+    def remove(self) -> None:
+        """Delete every key of this queue and its jobs (Redis is shared with other test runs)."""
+        keys = list(self.redis.scan_iter(match=f"rq:*{self.name}*"))
+        job_ids = set()
+        for key in keys:
+            kind = self.redis.type(key)
+            if kind == b"list":
+                job_ids.update(self.redis.lrange(key, 0, -1))
+            elif kind == b"zset":
+                job_ids.update(self.redis.zrange(key, 0, -1))
+        for job_id in job_ids:
+            job_id = job_id.decode()
+            keys += [f"rq:job:{job_id}", f"rq:results:{job_id}", f"rq:job:{job_id}:dependents"]
+        if keys:
+            self.redis.delete(*keys)
+
+
+@pytest.fixture
+def job_queue(app, mail_settings):
+    """Background jobs on a queue of this test's own (random name) on the Redis of the machine;
+    skipped when no Redis answers. E-mail retries wait one second."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        Redis.from_url(url, socket_connect_timeout=2).ping()
+    except RedisError:
+        pytest.skip(f"Redis absent ({url})")
+    saved = {key: app.config[key] for key in ("REDIS_URL", "JOBS_QUEUE", "MAIL_RETRY_DELAYS")}
+    name = f"seances-test-{uuid.uuid4().hex}"
+    app.config.update(REDIS_URL=url, JOBS_QUEUE=name, MAIL_RETRY_DELAYS=(1, 1))
+    jobs = JobQueue(app, url, name)
+    yield jobs
+    jobs.remove()
+    app.config.update(saved)
+    app.extensions.pop("job_queues", None)
+
+
 @pytest.fixture
 def inbox(app, mail_settings):
     """A real SMTP server on 127.0.0.1 and a free port; the app sends to it."""

@@ -13,8 +13,10 @@ from app.models import (
     Invitation,
     Meeting,
     Membership,
+    MembershipRole,
     Organisation,
     Person,
+    RoleKind,
     Seat,
 )
 
@@ -61,3 +63,10 @@ def plenary(size: int, **settings) -> Meeting:
     for index in range(size):
         add_member(body, f"Membre{index:03d}")
     return make_meeting(body)
+
+
+def make_president(membership: Membership, start: date = MANDATE_START) -> MembershipRole:
+    role = MembershipRole(membership=membership, kind=RoleKind.PRESIDENT, start_date=start)
+    db.session.add(role)
+    db.session.flush()
+    return role

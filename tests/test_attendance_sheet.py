@@ -152,7 +152,8 @@ def test_proxies_refused_where_the_body_admits_none_but_the_substitute_may_sit(s
 
 
 @pytest.mark.parametrize("holder_status, message", [
-    ("absent", "Le pouvoir doit être donné à un autre membre présent"),
+    ("absent", "Un pouvoir ne peut être donné qu&#39;à un membre titulaire présent : Mme BERNARD Anne n&#39;est pas "
+               "présent(e)."),
     (None, "Indiquez qui représente ce membre"),
 ])
 def test_representation_needs_a_present_holder(secretariat_client, group, holder_status, message):
@@ -247,19 +248,20 @@ def test_a_100_person_plenary_is_recorded_with_its_quorum(secretariat_client, ap
     assert len([name for name in values if name.endswith("-person_id")]) == 100
     people = [invitation.person for invitation in meeting.invitations]
     for index, person in enumerate(people):
-        mark(values, person, "present" if index < 51 else "excused")
+        mark(values, person, "present" if index < 50 else "excused")
     response = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values)
     assert response.status_code == 302
     page = secretariat_client.get(response.location).text
-    assert "Quorum atteint : 51 membres sur 100 (51 requis)" in page
-    assert 'data-required="51"' in page and 'data-voting-members="100"' in page
-    assert "Quorum atteint : 51 membres sur 100 (51 requis)" in secretariat_client.get(f"/meetings/{meeting.id}").text
+    # « au moins la moitié » (D.1432-50): 50 of 100, not 51.
+    assert "Quorum atteint : 50 membres sur 100 (50 requis)" in page
+    assert 'data-required="50"' in page and 'data-voting-members="100"' in page
+    assert "Quorum atteint : 50 membres sur 100 (50 requis)" in secretariat_client.get(f"/meetings/{meeting.id}").text
 
 
 def test_sheet_queries_do_not_grow_with_attendees(secretariat_client, app_context):
     small, large = plenary(10), plenary(100)
-    for meeting in (small, large):  # some recorded rows, some from the convocation only
-        for position, invitation in enumerate(meeting.invitations[:5], start=1):
+    for meeting in (small, large):  # some recorded rows, some from the convocation only; no quorum in either
+        for position, invitation in enumerate(meeting.invitations[:4], start=1):
             meeting.attendances.append(Attendance(person=invitation.person, status=AttendanceStatus.PRESENT,
                                                   position=position, voting=True))
     db.session.commit()
@@ -292,14 +294,15 @@ def test_only_a_represented_row_carries_its_list_the_page_holds_the_others_once(
     db.session.commit()
     page = secretariat_client.get(f"/meetings/{meeting.id}/attendance").text
     values = form_values(page, "attendance-sheet")
+    # The observer has no vote: they may neither give nor hold a pouvoir.
     assert options_of(page, f"{row_of(values, martin)}-represented_by") == [
-        "—", f"{substitute.formal_name} (suppléant)",
-        *[person.formal_name for person in (bernard, petit, durand, observer)]]
+        "—", f"{substitute.formal_name} (suppléant)", *[person.formal_name for person in (bernard, petit, durand)]]
     assert options_of(page, f"{row_of(values, bernard)}-represented_by") == ["—"]
-    assert f'data-person="{martin.id}" data-substitutes="{substitute.id}"' in page
+    assert f'data-gives-proxy="1" data-person="{martin.id}" data-substitutes="{substitute.id}"' in page
+    assert f'data-gives-proxy="0" data-person="{observer.id}" data-substitutes=""' in page
     pool = re.search(r'<template id="representatives">(.*?)</template>', page, re.S).group(1)
-    assert re.findall(r'<option value="(\d+)"( data-member)?>', pool) == [
-        *[(str(person.id), " data-member") for person in (martin, bernard, petit, durand, observer)],
+    assert re.findall(r'<option value="(\d+)"( data-proxy-holder)?>', pool) == [
+        *[(str(person.id), " data-proxy-holder") for person in (martin, bernard, petit, durand)],
         (str(substitute.id), "")]
 
 
@@ -317,5 +320,5 @@ def test_without_javascript_a_represented_row_comes_back_asking_with_its_list(se
     assert response.status_code == 422
     assert "Indiquez qui représente ce membre" in response.text
     assert options_of(response.text, f"{row_of(values, bernard)}-represented_by") == [
-        "—", *[person.formal_name for person in (martin, petit, durand, observer)]]
+        "—", *[person.formal_name for person in (martin, petit, durand)]]
     assert recorded(meeting) == {}

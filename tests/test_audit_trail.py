@@ -164,6 +164,6 @@ def test_sent_convocations_are_recorded_once_each(app_context, secretariat_clien
                                title="Séance de printemps")
     secretariat_client.post(f"/meetings/{meeting.id}/convocations")
     secretariat_client.post(f"/meetings/{meeting.id}/convocations")  # nothing new to send
-    sent = events(entity_type="ConvocationDelivery", meeting_id=meeting.id)
+    sent = events(entity_type="OutboxMessage", meeting_id=meeting.id)
     assert len(inbox.messages) == 2
     assert [event.action for event in sent] == ["sent", "sent"]

@@ -25,7 +25,7 @@ from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.demo import NATIONAL_ADMIN_EMAIL
 from app.forms import clean_text, one_line
-from app.models import Invitation, Meeting, RoundTablePoint, User
+from app.models import AttendanceStatus, Body, Invitation, Meeting, MembershipRole, RoundTablePoint, User
 from tests.conftest import log_in
 
 MAX_EXAMPLES = int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "30"))
@@ -109,11 +109,13 @@ CASES = [
         "parent_id": choice_of("0", str(1)), "quorum_fraction": NUMBERS, "quorum_strict": CHECKBOX,
         "quorum_minimum": NUMBERS, "quorum_counts_represented": CHECKBOX, "convocation_days": NUMBERS,
         "reminder_days": NUMBERS, "proxies_allowed": CHECKBOX, "max_proxies_per_holder": NUMBERS,
+        "proxies_exclude_presidents": CHECKBOX, "second_convocation_days": NUMBERS, "unexcused_absences_limit": NUMBERS,
     }, redisplayed=("name", "short_name", "territory")),
     Case("body_edit", lambda ids: f"/bodies/{ids['body_id']}/edit", {
         **text_fields("name", "short_name", "territory"), "kind": choice_of("working_group"),
         "parent_id": choice_of("0"), "quorum_fraction": NUMBERS, "quorum_minimum": NUMBERS,
         "convocation_days": NUMBERS, "reminder_days": NUMBERS, "max_proxies_per_holder": NUMBERS,
+        "second_convocation_days": NUMBERS, "unexcused_absences_limit": NUMBERS,
     }, redisplayed=("name", "short_name", "territory")),
     Case("person_create", lambda ids: "/people/new", {
         "civility": choice_of("M.", "Mme"), **text_fields("first_name", "last_name", "email", "affiliation"),
@@ -130,6 +132,13 @@ CASES = [
         "substitute_for_id": choice_of("0"), "start_date": DATES, "end_date": DATES,
     }, redisplayed=("title", "college")),
     Case("membership_end", lambda ids: f"/bodies/memberships/{ids['membership_id']}/end", {"end_date": DATES}),
+    Case("role_add", lambda ids: f"/bodies/memberships/{ids['membership_id']}/roles/new", {
+        "kind": choice_of("president", "vice_president", "rapporteur"), "start_date": DATES, "end_date": DATES}),
+    Case("role_edit", lambda ids: f"/bodies/roles/{ids['role_id']}/edit", {
+        "kind": choice_of("president", "bureau_member"), "start_date": DATES, "end_date": DATES}),
+    Case("second_convocation", lambda ids: f"/meetings/{ids['plenary_id']}/second-convocation", {
+        "day": DATES, "starts": TIMES, "ends": TIMES, **text_fields("place", "visio_url"),
+    }, redisplayed=("place",), before=lambda client, ids: without_quorum(ids["plenary_id"])),
     Case("csv_import_upload", lambda ids: f"/bodies/{ids['body_id']}/members/import", {},
          files={"csv_file": FILES}),
     Case("csv_import_confirm", lambda ids: f"/bodies/{ids['body_id']}/members/import/confirm",
@@ -144,6 +153,9 @@ CASES = [
         **details_fields(), "occurrences": st.one_of(HOSTILE, st.just("12/01/2031 10:00-12:00\n13/01/2031 25:00-09:00")),
     }, redisplayed=("title", "place", "context")),
     Case("meeting_cancel", lambda ids: f"/meetings/{ids['upcoming_id']}/cancel", {"submit": HOSTILE}),
+    # The demo's next meeting is a week away, within its body's 15-day delay: the reason of urgency is required.
+    Case("convocations_send", lambda ids: f"/meetings/{ids['upcoming_id']}/convocations", {"urgency": HOSTILE},
+         redisplayed=("urgency",)),
     Case("convened", lambda ids: f"/meetings/{ids['upcoming_id']}/convened", {
         "person_id": choice_of("0", "1"), "new_civility": choice_of("Mme"),
         **text_fields("new_first_name", "new_last_name", "new_email", "new_affiliation", "title"),
@@ -206,6 +218,13 @@ ENGLISH_MESSAGES = ("This field is required", "Not a valid", "Invalid choice", "
                     "Number must be", "Invalid URL", "is not a valid")
 
 
+def without_quorum(meeting_id: int) -> None:
+    """The demo's 3 June 2020 CRSA plenary, with most present members marked excused: it may be reconvened."""
+    for attendance in db.session.get(Meeting, meeting_id).attendances[:40]:
+        attendance.status = AttendanceStatus.EXCUSED
+    db.session.commit()
+
+
 def demo_ids(meeting: Meeting) -> dict:
     upcoming = db.session.scalar(select(Meeting).where(Meeting.body_id == meeting.body_id, Meeting.id != meeting.id)
                                  .order_by(Meeting.starts_at.desc()).limit(1))
@@ -213,7 +232,9 @@ def demo_ids(meeting: Meeting) -> dict:
     section = meeting.sections[0]
     point = db.session.scalar(select(RoundTablePoint).where(RoundTablePoint.section_id == section.id).limit(1))
     invitation = db.session.scalar(select(Invitation).where(Invitation.meeting_id == upcoming.id).limit(1))
+    plenary = db.session.scalar(select(Meeting).join(Body).where(Body.short_name == "CRSA").order_by(Meeting.starts_at))
     return {
+        "plenary_id": plenary.id, "role_id": db.session.scalar(select(func.min(MembershipRole.id))),
         "meeting_id": meeting.id, "body_id": meeting.body_id, "upcoming_id": upcoming.id,
         "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
         "point_id": point.id, "answer_token": make_answer_token(invitation),
@@ -424,17 +445,23 @@ def test_a_csv_cell_with_line_breaks_is_made_one_line(app, demo):
 
 
 def test_a_bad_record_never_stops_a_mail_out(app, demo, inbox):
-    """A recorded address no e-mail header can hold fails alone; the others are convened, and a title
-    recorded with a line separator makes a one-line subject."""
+    """A recorded address no e-mail header can hold fails alone in the outbox; the others are convened,
+    and a title recorded with a line separator makes a one-line subject."""
+    from app.models import MailStatus, OutboxMessage
+
     upcoming = db.session.scalar(select(Meeting).where(Meeting.body_id == demo.body_id, Meeting.id != demo.id)
                                  .order_by(Meeting.starts_at.desc()).limit(1))
     broken = upcoming.invitations[0].person
     broken.email = "cassee@[demo.example.fr"
     upcoming.title = "Séance\u2028de suivi"
     db.session.commit()
-    response = client_for(app, "admin").post(f"/meetings/{upcoming.id}/convocations", follow_redirects=True)
+    response = client_for(app, "admin").post(f"/meetings/{upcoming.id}/convocations",
+                                             data={"urgency": "Ordre du jour avancé"}, follow_redirects=True)
     assert response.status_code == 200
-    assert f"Échec de l&#39;envoi pour : {broken.display_name}" in response.text
+    assert "Échec de l&#39;envoi pour 1 personne(s)" in response.text
+    failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.meeting_id == upcoming.id,
+                                                            OutboxMessage.status == MailStatus.FAILED)).all()
+    assert [row.person_id for row in failed] == [broken.id]
     received = [message for _, message in inbox.messages]
     assert len(received) == len(upcoming.invitations) - 1
     assert all("\n" not in message["Subject"] and "\u2028" not in message["Subject"] for message in received)

@@ -9,7 +9,8 @@ BODY_FORM = {
     "name": "Commission spécialisée de prévention", "short_name": "CSP", "kind": "specialised_commission",
     "parent_id": "0", "territory": "Occitanie", "quorum_fraction": "0,6", "quorum_strict": "y",
     "quorum_minimum": "3", "quorum_counts_represented": "", "convocation_days": "10", "reminder_days": "2",
-    "proxies_allowed": "y", "max_proxies_per_holder": "2",
+    "proxies_allowed": "y", "max_proxies_per_holder": "2", "proxies_exclude_presidents": "y",
+    "second_convocation_days": "8", "unexcused_absences_limit": "2",
 }
 
 
@@ -26,7 +27,7 @@ def test_secretariat_creates_a_body_with_its_rules(secretariat_client):
     assert (body.convocation_days, body.reminder_days, body.max_proxies_per_holder) == (10, 2, 2)
     page = secretariat_client.get(response.headers["Location"]).text
     assert "L&#39;instance « Commission spécialisée de prévention » a été créée." in page
-    assert "plus de 60 % des membres avec voix délibérative, et au moins 3" in page
+    assert "Quorum : plus de 60 % des membres en fonction, présents, et au moins 3" in page
 
 
 def test_first_body_of_an_empty_installation_creates_its_organisation(secretariat_client):

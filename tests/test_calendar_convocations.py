@@ -11,14 +11,14 @@ from sqlalchemy import select
 from app.extensions import db
 from app.formatting import long_date, paris_datetime
 from app.models import (
-    ConvocationDelivery,
+    Invitation,
+    REQUEST_KINDS,
     Deadline,
     DeadlineKind,
-    DeadlineReminderDelivery,
-    DeliveryKind,
-    DeliveryStatus,
-    Invitation,
     InvitationResponse,
+    MailKind,
+    MailStatus,
+    OutboxMessage,
     Person,
 )
 from tests.smtp_server import Inbox, free_port
@@ -37,20 +37,30 @@ def send(client, meeting):
 
 
 def parts(message):
-    """(text, html, calendar attachment) of a convocation e-mail."""
+    """(text, html, text/calendar part) of a meeting e-mail, checking the iMIP structure: multipart/mixed
+    holding multipart/alternative (text, HTML, text/calendar with its METHOD) and the same file as seance.ics."""
     assert message.get_content_type() == "multipart/mixed"
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    html = message.get_body(preferencelist=("html",)).get_content()
-    (attachment,) = list(message.iter_attachments())
-    return text, html, attachment
+    alternative, attachment = message.get_payload()
+    assert alternative.get_content_type() == "multipart/alternative"
+    plain, html, calendar = alternative.get_payload()
+    assert [plain.get_content_type(), html.get_content_type(), calendar.get_content_type()] == [
+        "text/plain", "text/html", "text/calendar"]
+    assert calendar.get_param("charset").lower() == "utf-8"
+    assert attachment.get_content_type() == "application/ics" and attachment.get_filename() == "seance.ics"
+    assert attachment.get_content() == calendar.get_content().encode()
+    assert str(parse_ics(attachment.get_content())["METHOD"]) == calendar.get_param("method")
+    return plain.get_content(), html.get_content(), calendar
 
 
-def deliveries(meeting, kind=DeliveryKind.CONVOCATION) -> list[ConvocationDelivery]:
+def ics_of(part) -> bytes:
+    return part.get_content().encode()
+
+
+def deliveries(meeting, kinds=REQUEST_KINDS) -> list[OutboxMessage]:
     db.session.expire_all()
     return list(db.session.scalars(
-        select(ConvocationDelivery).join(Invitation).where(Invitation.meeting_id == meeting.id,
-                                                           ConvocationDelivery.kind == kind)
-        .order_by(ConvocationDelivery.id)
+        select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id, OutboxMessage.kind.in_(kinds))
+        .order_by(OutboxMessage.id)
     ))
 
 
@@ -74,16 +84,18 @@ def test_secretariat_sends_convocations_with_ics_and_answer_links(app, app_conte
     assert "Lieu : ARS, Montpellier" in text
     assert "1. Approbation du compte rendu" in text and "<li>Rapport annuel des droits des usagers</li>" in html
     answers = [match.group(1) for match in ANSWER_LINK.finditer(text)]
-    assert answers == ["present", "excused", "substitute", "proxy"]
+    # Only the answers this titulaire may give: no suppléant in the body, so no « mon suppléant me remplace ».
+    assert answers == ["present", "excused", "proxy"]
     assert "Je serai présent(e)" in html and "Je donne pouvoir à…" in html
-    assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
-    assert attachment.get_filename() == "seance.ics"
-    calendar = parse_ics(attachment.get_content().encode())
+    calendar = parse_ics(ics_of(attachment))
     assert str(calendar["METHOD"]) == "REQUEST"
     (event,) = events(calendar)
     assert str(event["UID"]) == meeting.ical_uid and event["SEQUENCE"] == 0
-    assert [d.status for d in deliveries(meeting)] == [DeliveryStatus.SENT, DeliveryStatus.SENT]
+    (attendee,) = [event["ATTENDEE"]]
+    assert str(attendee) == "mailto:membre1@example.fr" and str(attendee.params["RSVP"]) == "FALSE"
+    assert "n'informent pas le secrétariat" in text
+    assert [(d.kind, d.status) for d in deliveries(meeting)] == [(MailKind.CONVOCATION, MailStatus.SENT)] * 2
 
 
 def test_sending_twice_by_mistake_sends_nothing_twice(app, app_context, secretariat_client, inbox):
@@ -109,8 +121,9 @@ def test_change_of_time_sends_an_update_with_higher_sequence(app, app_context, s
     assert "a été modifiée" in text and "de 15h00 à 17h00" in text
     assert "Votre réponse enregistrée : Sera excusé(e). Vous pouvez la modifier" in text
     assert "Merci d'indiquer votre réponse" in parts(first)[0]
-    (event,) = events(parse_ics(attachment.get_content().encode()))
-    (first_event,) = events(parse_ics(parts(first)[2].get_content().encode()))
+    (event,) = events(parse_ics(ics_of(attachment)))
+    (first_event,) = events(parse_ics(ics_of(parts(first)[2])))
+    assert str(event["ATTENDEE"].params["PARTSTAT"]) == "DECLINED"
     assert str(event["UID"]) == str(first_event["UID"]) == meeting.ical_uid
     assert event["SEQUENCE"] == 1 > first_event["SEQUENCE"]
     assert event.decoded("DTSTART").hour == 15
@@ -132,11 +145,12 @@ def test_cancelling_sends_a_cancellation_to_those_convened(app, app_context, sec
     text, _, attachment = parts(cancellations[0])
     assert "est annulée" in text and not ANSWER_LINK.search(text)
     assert attachment.get_param("method") == "CANCEL"
-    calendar = parse_ics(attachment.get_content().encode())
+    calendar = parse_ics(ics_of(attachment))
     assert str(calendar["METHOD"]) == "CANCEL"
     (event,) = events(calendar)
     assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
-    parsed = parse_with_ical_js(attachment.get_content().encode(), tmp_path)
+    assert str(event["SUMMARY"]).startswith("ANNULÉE — CSDU — ")
+    parsed = parse_with_ical_js(ics_of(attachment), tmp_path)
     assert parsed["method"] == "CANCEL" and parsed["events"][0]["status"] == "CANCELLED"
     assert parsed["events"][0]["uid"] == meeting.ical_uid and parsed["events"][0]["sequence"] == 1
 
@@ -155,7 +169,7 @@ def test_a_restored_meeting_is_sent_again_as_an_update(app, app_context, secreta
     assert cancellation["Subject"].startswith("Annulation") and update["Subject"].startswith("Modification")
     text, _, attachment = parts(update)
     assert ANSWER_LINK.search(text)
-    calendar = parse_ics(attachment.get_content().encode())
+    calendar = parse_ics(ics_of(attachment))
     (event,) = events(calendar)
     assert str(calendar["METHOD"]) == "REQUEST" and str(event["STATUS"]) == "CONFIRMED"
     assert event["SEQUENCE"] == 2 and str(event["UID"]) == meeting.ical_uid
@@ -165,12 +179,16 @@ def test_failed_send_is_reported_per_person_and_retried(app, app_context, secret
     meeting = upcoming_meeting()
     mail_settings.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens there
     page = send(secretariat_client, meeting).get_data(as_text=True)
-    assert "Échec de l&#39;envoi pour" in page
+    assert "Échec de l&#39;envoi pour 3 personne(s)" in page
     page = secretariat_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     for invitation in meeting.invitations:
         assert invitation.person.display_name in page
     assert "ConnectionRefusedError" in page and "Réessayer les envois en échec" in page
-    assert [d.status for d in deliveries(meeting)] == [DeliveryStatus.FAILED] * 3
+    assert "0 courriel(s) envoyé(s)" in page and "3 en attente d'un nouvel essai" in page
+    rows = deliveries(meeting)
+    assert [(d.status, d.sent_at) for d in rows] == [(MailStatus.PENDING, None)] * 3
+    assert [d.attempts for d in rows] == [1, 0, 0], "once the server is found down, the others wait without trying"
+    assert all(d.next_attempt_at is not None and "ConnectionRefusedError" in d.detail for d in rows)
 
     handler = Inbox()
     port = free_port()
@@ -183,7 +201,8 @@ def test_failed_send_is_reported_per_person_and_retried(app, app_context, secret
         controller.stop()
     assert "Courriel envoyé à 3 personne(s)" in page
     assert len(handler.messages) == 3
-    assert [(d.status, d.attempts, d.error) for d in deliveries(meeting)] == [(DeliveryStatus.SENT, 2, "")] * 3
+    assert [(d.status, d.attempts, d.detail) for d in deliveries(meeting)] == [
+        (MailStatus.SENT, 2, ""), (MailStatus.SENT, 1, ""), (MailStatus.SENT, 1, "")]
 
 
 def test_unreachable_server_is_tried_once_per_batch(app, app_context, secretariat_client, monkeypatch):
@@ -199,7 +218,7 @@ def test_unreachable_server_is_tried_once_per_batch(app, app_context, secretaria
     monkeypatch.setattr(smtplib, "SMTP", unreachable)
     send(secretariat_client, meeting)
     assert len(attempts) == 1
-    assert [(d.status, d.error) for d in deliveries(meeting)] == [(DeliveryStatus.FAILED, "TimeoutError: timed out")] * 4
+    assert [(d.status, d.detail) for d in deliveries(meeting)] == [(MailStatus.PENDING, "TimeoutError: timed out")] * 4
 
 
 def test_member_cannot_send_convocations(app, app_context):
@@ -308,7 +327,7 @@ def test_member_gives_proxy_to_another_voting_member(app, app_context, secretari
     # The body allows one pouvoir per holder: a second one to the same member is refused.
     second = links_of(inbox, "membre3@example.fr")["proxy"]
     refused = client.post(second, data={"response": "proxy", "proxy_holder": str(holder.id)})
-    assert refused.status_code == 200 and "nombre maximal de pouvoirs" in refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "c&#39;est le maximum dans cette instance" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Invitation, meeting.invitations[2].id).response is None
 
@@ -351,7 +370,8 @@ def test_reminders_go_to_unanswered_people_once(app, app_context, inbox):
     again = run_reminders(app)
     assert again.exit_code == 0 and "Rappels de séance envoyés : 0" in again.output
     assert len(inbox.messages) == 2
-    assert len(deliveries(soon, DeliveryKind.REMINDER)) == 2 and deliveries(later, DeliveryKind.REMINDER) == []
+    reminder = [MailKind.REMINDER]
+    assert len(deliveries(soon, reminder)) == 2 and deliveries(later, reminder) == []
 
 
 def test_deadline_reminders_go_to_the_meeting_invitees_once(app, app_context, inbox):
@@ -368,11 +388,14 @@ def test_deadline_reminders_go_to_the_meeting_invitees_once(app, app_context, in
     assert "rappels d'échéance envoyés : 3" in result.output
     subjects = {m["Subject"] for _, m in inbox.messages}
     assert len(subjects) == 1 and subjects.pop().startswith("Rappel : Contributions attendues le ")
-    text = parts_text(inbox.messages[0][1])
+    message = inbox.messages[0][1]
+    assert message.get_content_type() == "multipart/alternative"
+    text = parts_text(message)
     assert "Contributions attendues le " in text and "/deadlines/" in text
     assert "rappels d'échéance envoyés : 0" in run_reminders(app).output
     assert len(inbox.messages) == 3
-    assert db.session.scalar(select(DeadlineReminderDelivery).limit(1)).status is DeliveryStatus.SENT
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == MailKind.DEADLINE_REMINDER)
+                             .limit(1)).status is MailStatus.SENT
 
 
 def parts_text(message) -> str:
@@ -383,8 +406,8 @@ def test_failed_reminders_exit_non_zero_and_are_retried(app, app_context, mail_s
     soon = upcoming_meeting(days=1)
     mail_settings.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
     result = run_reminders(app)
-    assert result.exit_code == 1 and "Échec pour" in result.output
-    assert [d.status for d in deliveries(soon, DeliveryKind.REMINDER)] == [DeliveryStatus.FAILED] * 3
+    assert result.exit_code == 1 and "Échec pour 3 rappel(s)" in result.output
+    assert [d.status for d in deliveries(soon, [MailKind.REMINDER])] == [MailStatus.PENDING] * 3
 
 
 def test_answer_link_works_with_csrf_protection_on(database):

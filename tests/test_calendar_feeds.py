@@ -31,8 +31,13 @@ def body_with_meetings():
     return body
 
 
+def title_of(summary: str) -> str:
+    """« CSDU — Séance à venir » → « Séance à venir » (« ANNULÉE — » left out)."""
+    return summary.removeprefix("ANNULÉE — ").split(" — ", 1)[1]
+
+
 def summaries(content: bytes) -> dict[str, object]:
-    return {str(event["SUMMARY"]).split(" — ", 1)[1]: event for event in events(parse_ics(content))}
+    return {title_of(str(event["SUMMARY"])): event for event in events(parse_ics(content))}
 
 
 def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(app, app_context):
@@ -44,16 +49,19 @@ def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(ap
     by_title = summaries(response.data)
     assert set(by_title) == {"Séance à venir", "Séance annulée", "Séance du mois dernier", "Contributions attendues"}
     assert str(by_title["Séance annulée"]["STATUS"]) == "CANCELLED"
+    assert str(by_title["Séance annulée"]["SUMMARY"]) == "ANNULÉE — CSDU — Séance annulée"
     assert str(by_title["Séance à venir"]["STATUS"]) == "CONFIRMED"
     assert "ATTENDEE" not in by_title["Séance à venir"], "a feed open to its link holders lists no addresses"
     assert by_title["Contributions attendues"].decoded("DTSTART") == date.today() + timedelta(days=5)
     assert parse_ics(response.data)["X-WR-CALNAME"] == "Séances — CSDU"
+    text = response.get_data(as_text=True)
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in text and "\r\nX-PUBLISHED-TTL:PT4H\r\n" in text
 
 
 def test_body_feed_parses_with_ical_js(app, app_context, tmp_path):
     body = body_with_meetings()
     content = app.test_client().get(f"/feeds/{feed_token_for(body)}.ics").data
-    parsed = {event["summary"].split(" — ", 1)[1]: event for event in parse_with_ical_js(content, tmp_path)["events"]}
+    parsed = {title_of(event["summary"]): event for event in parse_with_ical_js(content, tmp_path)["events"]}
     assert parsed["Séance annulée"]["status"] == "CANCELLED"
     upcoming = parsed["Séance à venir"]["start"]
     assert upcoming["tzid"] == "Europe/Paris" and upcoming["local"].endswith("T10:00:00")
@@ -122,6 +130,7 @@ def test_member_sees_own_body_feed_with_copy_button(app, app_context):
     client = log_in(app.test_client(), db.session.scalar(select(User).where(User.person_id == member.id)))
     page = client.get(f"/bodies/{body.id}").get_data(as_text=True)
     assert f'value="webcal://seances.test/feeds/{token}.ics"' in page
+    assert f'value="http://seances.test/feeds/{token}.ics"' in page, "the https:// link Google Agenda needs"
     assert 'data-copy-target="flux-instance-' in page and "Ce lien vous est personnel" in page
     assert "/static/js/copy-link.js" in page and "<script>" not in page
     assert client.get("/static/js/copy-link.js").status_code == 200
@@ -206,9 +215,9 @@ def test_feed_is_the_calendar_icalendar_builds_from_its_events(app, app_context)
     with app.test_request_context():
         today = paris_today()
         meetings, deadlines = feed_contents(body, months_before(today, 6), today)
-        events_built = [meeting_event(meeting, with_attendees=False) for meeting in meetings]
+        events_built = [meeting_event(meeting) for meeting in meetings]
         events_built += [deadline_event(deadline) for deadline in deadlines]
-        expected = build_calendar(events_built, name=feed_name(body)).to_ical()
+        expected = build_calendar(events_built, name=feed_name(body), feed=True).to_ical()
     assert len(events_built) == 4
     assert served == expected
 

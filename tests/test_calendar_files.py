@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from app.calendar.builders import meeting_calendar
+from app.calendar.builders import attendees_of, meeting_calendar
 from app.calendar.queries import load_meeting_for_calendar
 from app.extensions import db
 from app.formatting import PARIS
@@ -13,8 +13,9 @@ from conftest import create_user, log_in
 from ics_support import events, make_body, make_meeting, paris, parse_ics, parse_with_ical_js
 
 
-def meeting_ics(meeting_id: int) -> bytes:
-    return meeting_calendar(load_meeting_for_calendar(meeting_id)).to_ical()
+def meeting_ics(meeting_id: int, with_attendees: bool = False) -> bytes:
+    meeting = load_meeting_for_calendar(meeting_id)
+    return meeting_calendar(meeting, attendees=attendees_of(meeting.invitations) if with_attendees else []).to_ical()
 
 
 def test_seed_meeting_file_holds_every_field(app, demo):
@@ -26,7 +27,7 @@ def test_seed_meeting_file_holds_every_field(app, demo):
     invitations[3].response = InvitationResponse.SUBSTITUTE
     db.session.commit()
 
-    calendar = parse_ics(meeting_ics(demo.id))
+    calendar = parse_ics(meeting_ics(demo.id, with_attendees=True))
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     (event,) = events(calendar)
     assert str(event["UID"]) == demo.ical_uid
@@ -166,7 +167,14 @@ def test_member_downloads_meeting_of_own_body_only(app, demo):
     response = client.get(f"/meetings/{demo.id}.ics")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == f'attachment; filename="seance-20200528-{demo.id}.ics"'
-    assert str(events(parse_ics(response.data))[0]["UID"]) == demo.ical_uid
+    (event,) = events(parse_ics(response.data))
+    assert str(event["UID"]) == demo.ical_uid
+    attendees = event.get("ATTENDEE")
+    attendees = attendees if isinstance(attendees, list) else [attendees] if attendees else []
+    assert [str(attendee) for attendee in attendees] in ([], [f"mailto:{member.person.email}"]), \
+        "a member's file names that member alone"
+    others = [i.person.email for i in demo.invitations if i.person.email and i.person_id != member.person_id]
+    assert others and not any(email in response.get_data(as_text=True) for email in others)
     other = make_meeting(make_body(), paris(2026, 6, 4, 14))
     assert client.get(f"/meetings/{other.id}.ics").status_code == 403
     assert client.get(f"/meetings/{other.id}/deadlines.ics").status_code == 403

@@ -9,11 +9,12 @@ def test_meetings_command_lists_one_tab_separated_line_per_meeting_oldest_first(
     result = app.test_cli_runner().invoke(args=["meetings"])
     assert result.exit_code == 0
     lines = result.output.strip().split("\n")
-    assert len(lines) == 9  # both ARS of the demo
+    assert len(lines) == 11  # both ARS of the demo
     first = lines[0].split("\t")
     assert first[1:4] == ["2020-05-28", "10:00", "GT COVID Déconfinement"]
     assert first[4].startswith("Réunion du groupe de travail CRSA COVID Déconfinement")
-    assert lines[1].split("\t")[1:3] == ["2020-06-09", "10:30"]
+    assert lines[1].split("\t")[1:4] == ["2020-06-03", "14:00", "CRSA"]
+    assert lines[2].split("\t")[1:3] == ["2020-06-09", "10:30"]
     dates = [line.split("\t")[1] for line in lines]
     assert dates == sorted(dates)
 

@@ -100,4 +100,5 @@ def test_demo_has_a_second_ars_with_its_own_bodies_people_meeting_and_accounts(d
 def test_demo_runs_once(demo):
     assert load_demo() is False
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 2
-    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 9
+    # seed 004, its 3 follow-ups, 2 held plenaries, 4 upcoming; the second ARS's one
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 11

@@ -72,3 +72,63 @@ def test_upgrade_of_a_database_with_accounts_gives_them_an_organisation_and_ends
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_0010_moves_recorded_deliveries_into_the_outbox_and_sets_echeances_to_their_meeting(database):
+    """Nothing sent before the upgrade is sent again after it, and a next meeting's échéance that had
+    kept an old date takes its meeting's."""
+    from datetime import date, datetime
+
+    from sqlalchemy import text
+
+    app = make_app(database("migration_0010"))
+    with app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as connection:
+            def insert(table: str, **values) -> None:
+                columns = ", ".join(values)
+                connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES "
+                                        f"({', '.join(':' + name for name in values)})"), values)
+
+            insert("organisation", id=1, name="ARS", short_name="ARS")
+            insert("body", id=1, organisation_id=1, kind="cts", name="CTS", short_name="CTS", territory="",
+                   quorum_fraction=0.5, quorum_strict=True, quorum_minimum=0, quorum_counts_represented=True,
+                   convocation_days=15, reminder_days=3, proxies_allowed=True, max_proxies_per_holder=1)
+            insert("person", id=1, organisation_id=1, civility="Mme", first_name="Anne", last_name="Martin",
+                   email="anne@example.fr", affiliation="")
+            for meeting_id, start in ((1, datetime(2026, 6, 4, 8)), (2, datetime(2026, 7, 2, 12))):
+                insert("meeting", id=meeting_id, body_id=1, title="Séance", starts_at=start,
+                       ends_at=start.replace(hour=start.hour + 2), place="", visio_url="", status="planned",
+                       context="", working_method="", round_table_conclusion="", ical_uid=f"uid-{meeting_id}",
+                       ical_sequence=3, version=1, attendance_version=1, created_at=start, updated_at=start)
+            insert("invitation", id=1, meeting_id=1, person_id=1, capacity="member", title="")
+            insert("convocation_delivery", invitation_id=1, sequence=3, kind="convocation", status="sent", error="",
+                   attempts=1, sent_at=datetime(2026, 5, 20, 9), updated_at=datetime(2026, 5, 20, 9))
+            insert("convocation_delivery", invitation_id=1, sequence=3, kind="reminder", status="sending", error="",
+                   attempts=1, updated_at=datetime(2026, 6, 1, 5))
+            insert("deadline", id=1, meeting_id=1, position=1, kind="next_meeting", title="Séance suivante",
+                   due_date=date(2026, 6, 25), due_at=datetime(2026, 6, 25, 8), announced_meeting_id=2,
+                   ical_uid="uid-deadline")
+            insert("deadline_reminder_delivery", deadline_id=1, person_id=1, status="failed", error="Timeout",
+                   attempts=2, updated_at=datetime(2026, 6, 20, 5))
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT key, kind, status, meeting_id, person_id, sequence, attempts "
+                                           "FROM outbox_message ORDER BY id")).all()
+            deadline = connection.execute(text("SELECT due_date, due_at FROM deadline")).one()
+        assert [tuple(row) for row in rows] == [
+            ("meeting:1:person:1:v3:request", "convocation", "sent", 1, 1, 3, 1),
+            ("meeting:1:person:1:v3:reminder", "reminder", "pending", 1, 1, 3, 1),
+            ("deadline:1:person:1", "deadline_reminder", "failed", 1, 1, None, 2),
+        ]
+        assert str(deadline.due_date) == "2026-07-02" and str(deadline.due_at).startswith("2026-07-02 12:00")
+        from app.calendar.convocations import mail_key
+        from app.models import MailKind
+
+        assert mail_key(MailKind.UPDATE, 1, 1, 3) == rows[0].key, "the app's key of that message: never sent twice"
+        downgrade(revision="0005")
+        with db.engine.connect() as connection:
+            assert sorted(connection.execute(text("SELECT kind, status FROM convocation_delivery")).all()) == [
+                ("convocation", "sent"), ("reminder", "failed")]
+        db.session.remove()
+        db.engine.dispose()

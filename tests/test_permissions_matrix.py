@@ -32,6 +32,7 @@ from app.models import (
     Invitation,
     Meeting,
     Membership,
+    MembershipRole,
     Organisation,
     Person,
     Role,
@@ -110,7 +111,9 @@ def url_values(meeting: Meeting) -> dict:
                               .order_by(RoundTablePoint.position).limit(1))
     membership = next(m for m in body.memberships if m.person.email)
     answered = db.session.scalar(select(Invitation).where(Invitation.meeting_id == upcoming.id).limit(1))
+    role = db.session.scalar(select(MembershipRole).order_by(MembershipRole.id).limit(1))
     return {
+        "role_id": role.id,
         "meeting_id": meeting.id,
         "body_id": body.id,
         "deadline_id": meeting.deadlines[0].id,

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts import bp
 from app.accounts.domain import AccountError, create_account, deactivate, reactivate
 from app.accounts.forms import AccountForm, ConfirmForm
-from app.auth.routes import send_reset_email
+from app.auth.emails import send_password_reset
 from app.extensions import db
 from app.forms import choices, page_number
 from app.models import Organisation, Person, Role, User
@@ -65,7 +65,7 @@ def create():
             getattr(form, error.field, form.email).errors.append(str(error))
         else:
             db.session.commit()
-            send_reset_email(account)
+            send_password_reset(account)
             flash(f"Compte créé : {account.email}. Un courriel lui permet de choisir son mot de passe (lien valable "
                   "une heure ; ensuite, « Mot de passe oublié ? » sur la page de connexion).", "success")
             return redirect(url_for("accounts.index"))

@@ -123,7 +123,8 @@ def anonymise_person(person: Person, retention_years: int, now: datetime | None 
     ).all()
     db.session.flush()
     for meeting in old_minutes:
-        meeting.minutes.document = document_bytes(build_minutes(meeting, draft=False))
+        meeting.minutes.document = document_bytes(build_minutes(
+            meeting, draft=False, quorum_statement=meeting.minutes.quorum_statement or ""))
     db.session.flush()
     scrub_audit_trail(person, account)
     return list(old_minutes)

@@ -8,9 +8,12 @@ from app.admin import bp
 from app.admin.personal_data import anonymise_and_log, export_json
 from app.admin.trash import binned_meetings, binned_people, move_to_bin, restore
 from app.audit import AUDITED
+from app.calendar.convocations import cancellation_recipients, queue_cancellations
+from app.calendar.feeds import paris_today
 from app.extensions import db
 from app.formatting import long_date
 from app.forms import FrenchForm, id_number
+from app.mail.outbox import deliver_soon
 from app.models import AuditEvent
 from app.models.audit import SECURITY_ACTIONS
 from app.permissions import (
@@ -75,12 +78,14 @@ def delete_meeting(meeting_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         move_to_bin(meeting)
+        cancellations = queue_cancellations(meeting, paris_today())  # everyone holding an invitation
         db.session.commit()
+        deliver_soon(cancellations.ids)
         flash(f"La séance du {long_date(meeting.starts_at)} a été supprimée. Un administrateur peut la restaurer "
               "depuis la corbeille.", "success")
         return redirect(url_for("bodies.detail", body_id=meeting.body_id))
     return render_template("admin/confirm_delete.html", form=form, what=f"la séance « {meeting.title} » du "
-                           f"{long_date(meeting.starts_at)}",
+                           f"{long_date(meeting.starts_at)}", cancellations=cancellation_recipients(meeting),
                            back=url_for("meetings.detail", meeting_id=meeting.id))
 
 

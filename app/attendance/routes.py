@@ -1,18 +1,29 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from app.attendance import bp
+from app.attendance.absences import unexcused_absence_runs
 from app.attendance.forms import AttendanceSheetForm
-from app.attendance.sheet import NewAttendee, SheetRow, representation_errors, save_sheet
+from app.attendance.sheet import (
+    NewAttendee,
+    SheetRow,
+    may_give_proxy,
+    representation_errors,
+    representative_choices,
+    representative_pool,
+    save_sheet,
+)
 from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
+from app.formatting import to_paris
 from app.forms import choices
 from app.meetings.quorum import count_quorum
-from app.meetings.roster import RosterEntry, build_roster
-from app.models import Attendance, AttendanceStatus, Capacity, Civility, Invitation, Meeting, Person
-from app.permissions import get_editable_meeting_or_404, staff_required
+from app.meetings.roster import Roster, build_roster
+from app.models import Attendance, AttendanceStatus, Body, Capacity, Civility, Invitation, Meeting, Person, utc_now
+from app.permissions import get_editable_meeting_or_404, staff_required, visible_bodies
 
 
 def load_meeting_with_roster(meeting_id: int) -> Meeting:
@@ -31,37 +42,11 @@ def load_meeting_with_roster(meeting_id: int) -> Meeting:
     )
 
 
-def representative_choices(entry: RosterEntry, roster: list[RosterEntry]) -> list[SelectChoice]:
-    """Who may represent ``entry``: their suppléants first, then the other members of the sheet."""
-    options = [("", "—")]
-    substitute_ids = set()
-    for substitute in entry.substitutes:
-        substitute_ids.add(substitute.id)
-        options.append((str(substitute.id), f"{substitute.formal_name} (suppléant)"))
-    for other in roster:
-        if other.capacity is Capacity.MEMBER and other.person.id != entry.person.id and other.person.id not in substitute_ids:
-            options.append((str(other.person.id), other.person.formal_name))
-    return choices(options)
-
-
-def representative_pool(roster: list[RosterEntry]) -> list[tuple[Person, bool]]:
-    """Everyone who may represent someone on the sheet, once each, with whether they are a member on
-    it: the page holds this list once, and the browser builds a row's list from it when needed."""
-    pool: dict[int, tuple[Person, bool]] = {}
-    for entry in roster:
-        if entry.capacity is Capacity.MEMBER:
-            pool[entry.person.id] = (entry.person, True)
-    for entry in roster:
-        for substitute in entry.substitutes:
-            pool.setdefault(substitute.id, (substitute, False))
-    return list(pool.values())
-
-
 def person_choices(people: list[Person]) -> list[SelectChoice]:
     return choices([("", "—")] + [(str(person.id), person.formal_name) for person in people])
 
 
-def addable_people(meeting: Meeting, roster: list[RosterEntry]) -> list[Person]:
+def addable_people(meeting: Meeting, roster: Roster) -> list[Person]:
     on_roster = {entry.person.id for entry in roster}
     people = db.session.scalars(
         select(Person)
@@ -71,7 +56,7 @@ def addable_people(meeting: Meeting, roster: list[RosterEntry]) -> list[Person]:
     return [person for person in people if person.id not in on_roster]
 
 
-def initial_rows(roster: list[RosterEntry]) -> list[dict]:
+def initial_rows(roster: Roster) -> list[dict]:
     """The sheet as recorded, or forecast from the convocation answers; « absent » when nothing is known."""
     return [
         {
@@ -145,7 +130,7 @@ def edit(meeting_id: int):
         for row in form.rows:
             if row.status.data != AttendanceStatus.REPRESENTED.value:
                 row.represented_by.data = None
-        errors = representation_errors(meeting.body, rows)
+        errors = representation_errors(roster, rows)
         for row in form.rows:
             if int(row.person_id.data) in errors:
                 row.represented_by.errors = [errors[int(row.person_id.data)]]
@@ -168,13 +153,17 @@ def edit(meeting_id: int):
     # The quorum shown first is the one of the sheet as displayed (recorded, forecast or just posted).
     for row, entry in sheet:
         entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
-    quorum = count_quorum(meeting.body, [entry for _, entry in sheet])
+        entry.represented_by_id = row.represented_by.data if isinstance(row.represented_by.data, int) else None
+    quorum = count_quorum(meeting.body, [entry for _, entry in sheet], roster.composition.seats_in_office,
+                          meeting.is_second_convocation)
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
                            representatives=representative_pool(roster), has_errors=status_code == 422,
-                           stale_message=stale_message), status_code
+                           stale_message=stale_message,
+                           gives_proxy={entry.person.id: may_give_proxy(entry, roster) for entry in roster}
+                           ), status_code
 
 
-def sheet_with_typed_rows(posted: AttendanceSheetForm, roster: list[RosterEntry],
+def sheet_with_typed_rows(posted: AttendanceSheetForm, roster: Roster,
                           meeting: Meeting) -> AttendanceSheetForm:
     """The current sheet (people added or removed by someone else), with the rows and the new person
     typed in ``posted`` kept for everyone still on it; it carries the current version."""
@@ -189,3 +178,14 @@ def claim_sheet(meeting: Meeting, posted_version: str | None) -> None:
     what = "la feuille de présence"
     check_version(posted_version, meeting.attendance_version, what)
     claim_version(Meeting.__table__, "attendance_version", meeting.id, meeting.attendance_version, what)
+
+
+@bp.route("/absences")
+@staff_required
+def unexcused_absences():
+    """Members absent without excuse from successive meetings (D.1432-44): a list for the commission
+    permanente to act on."""
+    body_ids = visible_bodies(current_user).with_only_columns(Body.id).order_by(None)
+    now = utc_now()
+    runs = unexcused_absence_runs(body_ids, to_paris(now).date(), now)
+    return render_template("attendance/absences.html", runs=runs)

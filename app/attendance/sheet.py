@@ -1,12 +1,15 @@
 """The attendance sheet: checks every row against the body's rules, then writes them all at once."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
+from wtforms.fields.choices import SelectChoice
+
 from app.extensions import db
-from app.meetings.roster import RosterEntry
-from app.models import Attendance, AttendanceStatus, Body, Capacity, Civility, Meeting, Person
+from app.forms import choices
+from app.meetings.proxies import ProxyRules
+from app.meetings.roster import Roster, RosterEntry
+from app.models import Attendance, AttendanceStatus, Capacity, Civility, Meeting, Person
 
 
 @dataclass
@@ -31,39 +34,78 @@ class NewAttendee:
     title: str = ""
 
 
-def representation_errors(body: Body, rows: list[SheetRow]) -> dict[int, str]:
-    """French error per person id for representations the body's rules refuse."""
+def representation_errors(roster: Roster, rows: list[SheetRow]) -> dict[int, str]:
+    """French error per person id for representations the law or the body's rules refuse.
+
+    A titulaire is represented by their own suppléant, who then sits, or by a pouvoir checked by
+    ``app.meetings.proxies`` (the same rules as the answer page of convocation links)."""
     errors: dict[int, str] = {}
-    present_members = {
-        row.entry.person.id: row.entry.person
-        for row in rows
-        if row.entry.capacity is Capacity.MEMBER and row.status is AttendanceStatus.PRESENT
-    }
-    proxies_held: Counter[int] = Counter()
+    status_of = {row.entry.person.id: row.status for row in rows}
+    sitting = {person_id for person_id, status in status_of.items() if status is AttendanceStatus.PRESENT}
+    rules = ProxyRules(roster.composition, sitting=sitting)
+    people = {entry.person.id: entry.person for entry in roster}
     for row in rows:
         if row.status is not AttendanceStatus.REPRESENTED:
             continue
-        person_id = row.entry.person.id
-        if row.entry.capacity is not Capacity.MEMBER:
-            errors[person_id] = "Seul un membre de l'instance peut être représenté."
+        entry, person_id = row.entry, row.entry.person.id
+        if entry.capacity is not Capacity.MEMBER or entry.membership is None:
+            errors[person_id] = "Seul un membre de l'instance en fonction peut être représenté."
+        elif entry.is_substitute:
+            errors[person_id] = ("Un suppléant n'est pas représenté : il siège à la place de son titulaire, "
+                                 "ou il est excusé ou absent.")
         elif row.represented_by_id is None:
-            errors[person_id] = "Indiquez qui représente ce membre (son suppléant ou un membre présent)."
-        elif row.represented_by_id in {substitute.id for substitute in row.entry.substitutes}:
-            continue
-        elif not body.proxies_allowed:
-            errors[person_id] = "Cette instance n'admet pas les pouvoirs : seul son suppléant peut représenter ce membre."
-        elif row.represented_by_id not in present_members or row.represented_by_id == person_id:
-            errors[person_id] = "Le pouvoir doit être donné à un autre membre présent (ou au suppléant)."
+            errors[person_id] = "Indiquez qui représente ce membre (son suppléant ou un titulaire présent)."
+        elif row.represented_by_id in entry.substitute_ids:
+            if status_of.get(row.represented_by_id) in (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT):
+                substitute = people[row.represented_by_id]
+                errors[person_id] = (f"{substitute.formal_name} est marqué(e) excusé(e) ou absent(e) : "
+                                     "un suppléant qui remplace son titulaire est présent.")
         else:
-            proxies_held[row.represented_by_id] += 1
-            if proxies_held[row.represented_by_id] > body.max_proxies_per_holder:
-                holder = present_members[row.represented_by_id]
-                limit = body.max_proxies_per_holder
-                errors[person_id] = (
-                    f"{holder.formal_name} détient déjà {limit} pouvoir{'s' if limit > 1 else ''} : "
-                    f"c'est le maximum dans cette instance."
-                )
+            holder = people.get(row.represented_by_id) or roster.composition.person(row.represented_by_id)
+            refusal = rules.refusal(person_id, holder) if holder else (
+                "Un pouvoir ne peut être donné qu'à un membre titulaire présent.")
+            if refusal:
+                errors[person_id] = refusal
+            else:
+                rules.record(holder.id)
     return errors
+
+
+def representative_choices(entry: RosterEntry, roster: Roster) -> list[SelectChoice]:
+    """Who may represent ``entry``: their suppléants first, then the titulaires of the sheet who may
+    hold a pouvoir (whether they sit is checked on saving). ``static/js/attendance.js`` builds the
+    same list in the browser from ``representative_pool``."""
+    options = [("", "—")]
+    if not entry.is_titulaire:
+        return choices(options)
+    for substitute in entry.substitutes:
+        options.append((str(substitute.id), f"{substitute.formal_name} (suppléant)"))
+    rules = ProxyRules(roster.composition, sitting=set())
+    if rules.may_give(entry.person.id):
+        options += [(str(other.person.id), other.person.formal_name) for other in roster
+                    if other.person.id != entry.person.id and other.person.id not in entry.substitute_ids
+                    and other.capacity is Capacity.MEMBER and rules.may_receive(other.person.id)]
+    return choices(options)
+
+
+def representative_pool(roster: Roster) -> list[tuple[Person, bool]]:
+    """Everyone who may represent someone on the sheet, once each, with whether they may hold a pouvoir:
+    the page holds this list once, and the browser builds a row's list from it when needed."""
+    rules = ProxyRules(roster.composition, sitting=set())
+    pool: dict[int, tuple[Person, bool]] = {}
+    for entry in roster:
+        if entry.capacity is Capacity.MEMBER and rules.may_receive(entry.person.id):
+            pool[entry.person.id] = (entry.person, True)
+    for entry in roster:
+        if entry.is_titulaire:
+            for substitute in entry.substitutes:
+                pool.setdefault(substitute.id, (substitute, False))
+    return list(pool.values())
+
+
+def may_give_proxy(entry: RosterEntry, roster: Roster) -> bool:
+    """Whether the row's « représenté(e) par » list offers titulaires besides the suppléants."""
+    return entry.is_titulaire and ProxyRules(roster.composition, sitting=set()).may_give(entry.person.id)
 
 
 def save_sheet(meeting: Meeting, rows: list[SheetRow], new_attendee: NewAttendee | None) -> None:

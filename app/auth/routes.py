@@ -6,13 +6,11 @@ from flask_login import current_user, login_required
 
 from app.audit import log_security_event
 from app.auth import bp
+from app.auth.emails import send_password_reset
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm
-from app.auth.passwords import check_password_in_constant_time, find_account, reset_token, user_for_reset_token
+from app.auth.passwords import check_password_in_constant_time, find_account, user_for_reset_token
 from app.auth.sessions import end_session, keep_this_browser_signed_in, start_session
-from app.calendar.mail import SEND_ERRORS, new_message, send_email
-from app.calendar.urls import public_url
 from app.extensions import db, limiter
-from app.models import User
 
 NEUTRAL_RESET_MESSAGE = ("Si un compte actif correspond à cette adresse, un message vient de lui être envoyé avec "
                          "un lien pour choisir un nouveau mot de passe, valable une heure.")
@@ -105,24 +103,6 @@ def change_password():
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
 
 
-def send_reset_email(user: User) -> None:
-    """The reset link by e-mail; a failed delivery is logged, never shown (the answer stays neutral)."""
-    sender = current_app.config["SECRETARIAT_EMAIL"]
-    message = new_message("Séances : choisir un nouveau mot de passe", sender, "Séances", user.email, "")
-    link = public_url("auth.reset_password", token=reset_token(user))
-    message.set_content(
-        "Bonjour,\n\n"
-        "Une demande de nouveau mot de passe a été faite pour votre compte Séances. Pour choisir un nouveau "
-        f"mot de passe, ouvrez ce lien dans l'heure :\n\n{link}\n\n"
-        "Le lien ne sert qu'une fois. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
-        "votre mot de passe reste inchangé.\n"
-    )
-    try:
-        send_email(message)
-    except SEND_ERRORS as error:
-        current_app.logger.error("Password reset e-mail to user %s not sent: %s", user.id, error)
-
-
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 @limiter.limit(_account_rate_limit, key_func=_posted_account, methods=["POST"])
@@ -132,8 +112,7 @@ def forgot_password():
         user = find_account(form.email.data)
         if user is not None and user.active:
             log_security_event("password_reset_requested", user)
-            db.session.commit()
-            send_reset_email(user)
+            send_password_reset(user)  # commits the event with the queued e-mail
         flash(NEUTRAL_RESET_MESSAGE, "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200

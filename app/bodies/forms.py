@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import FrenchFloatField, FrenchForm, choices, date_field
-from app.models import BodyKind, Seat
+from app.models import MAX_PROXIES_PER_HOLDER, PRESETS, BodyKind, RoleKind, Seat
 
 MAX_IMPORT_BYTES = 1024 * 1024
 
@@ -17,35 +17,54 @@ class BodyForm(FrenchForm):
     kind = SelectField("Type d'instance", choices=choices(BodyKind.choices()))
     parent_id = SelectField("Instance de rattachement", coerce=int, choices=[])
     territory = StringField("Territoire", validators=[Length(max=100)])
+    # No default here: a new body's rules start from its kind's preset (``preset_data``).
     quorum_fraction = FrenchFloatField(
-        "Quorum : part des membres avec voix délibérative",
+        "Quorum : part des membres en fonction avec voix délibérative",
         validators=[InputRequired("Saisissez la part des membres qui fait le quorum."),
                     NumberRange(min=0.01, max=1, message="Saisissez une part entre 0,01 et 1 (0,5 = la moitié).")],
-        default=0.5,
     )
-    quorum_strict = BooleanField("Il faut strictement plus que cette part (« plus de la moitié »)", default=True)
+    quorum_strict = BooleanField("Il faut strictement plus que cette part (« plus de la moitié ») ; sinon « au moins »")
     quorum_minimum = IntegerField(
-        "Nombre minimum de membres présents", default=0,
+        "Nombre minimum de membres présents",
         validators=[InputRequired("Saisissez un nombre (0 s'il n'y a pas de minimum)."),
                     NumberRange(min=0, message="Le minimum ne peut pas être négatif.")],
     )
-    quorum_counts_represented = BooleanField("Les membres représentés comptent dans le quorum", default=True)
+    quorum_counts_represented = BooleanField("Les membres représentés (pouvoirs) comptent dans le quorum")
     convocation_days = IntegerField(
-        "Délai de convocation (jours)", default=15,
+        "Délai de convocation (jours)",
         validators=[InputRequired("Saisissez un nombre de jours."),
                     NumberRange(min=0, max=365, message="Saisissez un nombre de jours entre 0 et 365.")],
     )
     reminder_days = IntegerField(
-        "Rappel avant la séance (jours)", default=3,
+        "Rappel avant la séance (jours)",
         validators=[InputRequired("Saisissez un nombre de jours."),
                     NumberRange(min=0, max=365, message="Saisissez un nombre de jours entre 0 et 365.")],
     )
-    proxies_allowed = BooleanField("Les pouvoirs sont admis", default=True)
-    max_proxies_per_holder = IntegerField(
-        "Nombre maximum de pouvoirs par membre", default=1,
-        validators=[InputRequired("Saisissez un nombre."),
-                    NumberRange(min=0, max=50, message="Saisissez un nombre entre 0 et 50.")],
+    second_convocation_days = IntegerField(
+        "Seconde convocation si le quorum n'est pas atteint : dans les (jours)",
+        validators=[InputRequired("Saisissez un nombre de jours."),
+                    NumberRange(min=1, max=365, message="Saisissez un nombre de jours entre 1 et 365.")],
     )
+    proxies_allowed = BooleanField("Les pouvoirs sont admis")
+    max_proxies_per_holder = IntegerField(
+        "Nombre maximum de pouvoirs par membre",
+        validators=[InputRequired("Saisissez un nombre."),
+                    NumberRange(min=1, max=MAX_PROXIES_PER_HOLDER, message=(
+                        f"Un membre détient 1 pouvoir, ou jusqu'à {MAX_PROXIES_PER_HOLDER} si le règlement "
+                        f"intérieur le permet, jamais plus (art. D.1432-50 du CSP) : saisissez un nombre entre 1 "
+                        f"et {MAX_PROXIES_PER_HOLDER}."))],
+    )
+    proxies_exclude_presidents = BooleanField("Le président de l'instance ne donne ni ne reçoit de pouvoir")
+    unexcused_absences_limit = IntegerField(
+        "Absences successives sans excuse avant une proposition de démission",
+        validators=[InputRequired("Saisissez un nombre de séances."),
+                    NumberRange(min=1, max=50, message="Saisissez un nombre de séances entre 1 et 50.")],
+    )
+
+
+def preset_data(kind: BodyKind) -> dict:
+    """The rules fields of ``BodyForm`` filled with the preset of ``kind``."""
+    return PRESETS[kind].rules.settings()
 
 
 class MembershipForm(FrenchForm):
@@ -79,3 +98,11 @@ class ConfirmImportForm(FrenchForm):
 
     content = HiddenField(validators=[DataRequired("Le contenu du fichier est manquant : recommencez l'import."),
                                       Length(max=MAX_IMPORT_BYTES, message="Le fichier dépasse 1 Mo.")])
+
+
+class RoleForm(FrenchForm):
+    """A dated role held through a membership."""
+
+    kind = SelectField("Rôle", choices=choices(RoleKind.choices()))
+    start_date = date_field("Début", [InputRequired("Saisissez la date à laquelle le rôle commence.")])
+    end_date = date_field("Fin", [Optional()])

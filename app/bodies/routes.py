@@ -14,6 +14,7 @@ from app.bodies.domain import (
     current_titulaires,
     membership_errors,
 )
+from app.bodies.composition import seats_in_office
 from app.bodies.forms import (
     MAX_IMPORT_BYTES,
     BodyForm,
@@ -21,14 +22,19 @@ from app.bodies.forms import (
     EndMembershipForm,
     MemberImportForm,
     MembershipForm,
+    RoleForm,
+    preset_data,
 )
+from app.bodies.roles import officers_of, role_errors
+from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
 from app.extensions import db
 from app.formatting import short_date
-from app.forms import choices
-from app.models import Body, BodyKind, Meeting, Membership, Person, Seat
+from app.forms import FrenchForm, choices
+from app.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
 from app.permissions import (
     get_body_or_404,
     get_membership_or_404,
+    get_role_or_404,
     staff_required,
     visible_bodies,
     visible_people,
@@ -62,14 +68,15 @@ def detail(body_id: int):
             select(Membership)
             .join(Person, Membership.person_id == Person.id)
             .where(Membership.body_id == body.id, Person.deleted_at.is_(None))
-            .options(selectinload(Membership.person),
+            .options(selectinload(Membership.person), selectinload(Membership.roles),
                      selectinload(Membership.substitute_for).selectinload(Membership.person))
         ).all()
         # Current seats first, titulaires before suppléants, by name; ended mandates last.
         memberships = sorted(memberships, key=lambda m: (not m.is_current(today), m.seat is Seat.SUPPLEANT,
                                                          m.person.sort_key))
     return render_template("bodies/detail.html", body=body, meetings=meetings, memberships=memberships,
-                           today=today)
+                           today=today, quorum_rule=quorum_sentence(body, seats_in_office(body, today)),
+                           rules=rules_summary(body), officers=officers_of(body, today))
 
 
 def _body_form(body: Body | None) -> BodyForm:
@@ -81,6 +88,12 @@ def _body_form(body: Body | None) -> BodyForm:
     if body is not None and not form.is_submitted():
         form.parent_id.data = body.parent_id or 0
         form.kind.data = body.kind.value
+    elif body is None and not form.is_submitted():
+        # A new body starts from the rules of its kind (the first kind unless the link names one).
+        kind = BodyKind._value2member_map_.get(request.args.get("type", ""), BodyKind.CRSA_PLENARY)
+        form.kind.data = kind.value
+        for name, value in preset_data(kind).items():
+            getattr(form, name).data = value
     return form
 
 
@@ -108,7 +121,15 @@ def create():
             flash(f"L'instance « {body.name} » a été créée.", "success")
             return redirect(url_for("bodies.detail", body_id=body.id))
         db.session.rollback()
-    return render_template("bodies/form.html", form=form, body=None)
+    return _render_body_form(form, None)
+
+
+def _render_body_form(form: BodyForm, body: Body | None):
+    """The body form, with the rules its kind starts from (« règles prévues ») beside its own."""
+    kind = BodyKind._value2member_map_.get(form.kind.data) or (body.kind if body else BodyKind.CRSA_PLENARY)
+    source, preset_rules = preset_summary(kind)
+    return render_template("bodies/form.html", form=form, body=body, kind=kind, preset_source=source,
+                           preset_rules=preset_rules, kinds=list(BodyKind))
 
 
 @bp.route("/<int:body_id>/edit", methods=["GET", "POST"])
@@ -120,7 +141,7 @@ def edit(body_id: int):
         db.session.commit()
         flash(f"L'instance « {body.name} » a été modifiée.", "success")
         return redirect(url_for("bodies.detail", body_id=body.id))
-    return render_template("bodies/form.html", form=form, body=body)
+    return _render_body_form(form, body)
 
 
 def _membership_form(body: Body, membership: Membership | None) -> MembershipForm:
@@ -209,6 +230,72 @@ def edit_membership(membership_id: int):
             return redirect(url_for("bodies.detail", body_id=body.id))
         db.session.rollback()
     return render_template("bodies/membership_form.html", form=form, body=body, membership=membership)
+
+
+def _save_role(form: RoleForm, membership: Membership, role: MembershipRole) -> bool:
+    """Check the role against its mandate and the body's other roles, then copy it onto ``role``."""
+    kind = RoleKind(form.kind.data)
+    errors = role_errors(membership, kind, form.start_date.data, form.end_date.data, role.id)
+    for name, message in errors.items():
+        getattr(form, name).errors.append(message)
+    if errors:
+        return False
+    role.membership, role.kind = membership, kind
+    role.start_date, role.end_date = form.start_date.data, form.end_date.data
+    return True
+
+
+@bp.route("/memberships/<int:membership_id>/roles/new", methods=["GET", "POST"])
+@staff_required
+def add_role(membership_id: int):
+    """Président, vice-président, bureau, rapporteur: a dated role on a membership."""
+    membership = get_membership_or_404(membership_id)
+    form = RoleForm()
+    if not form.is_submitted():
+        form.start_date.data = max(date.today(), membership.start_date)
+    if form.validate_on_submit():
+        role = MembershipRole()
+        if _save_role(form, membership, role):
+            db.session.add(role)
+            db.session.commit()
+            flash(f"{membership.person.display_name} : {role.title.lower()} depuis le {short_date(role.start_date)}.",
+                  "success")
+            return redirect(url_for("bodies.edit_membership", membership_id=membership.id))
+        db.session.rollback()
+    return render_template("bodies/role_form.html", form=form, membership=membership, body=membership.body,
+                           role=None)
+
+
+@bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_role(role_id: int):
+    """Change a role's dates, or end it (its end date is set, the history stays)."""
+    role = get_role_or_404(role_id)
+    membership = role.membership
+    form = RoleForm(obj=role)
+    if not form.is_submitted():
+        form.kind.data = role.kind.value
+    if form.validate_on_submit():
+        if _save_role(form, membership, role):
+            db.session.commit()
+            flash(f"Le rôle de {membership.person.display_name} a été modifié.", "success")
+            return redirect(url_for("bodies.edit_membership", membership_id=membership.id))
+        db.session.rollback()
+    return render_template("bodies/role_form.html", form=form, membership=membership, body=membership.body,
+                           role=role)
+
+
+@bp.route("/roles/<int:role_id>/delete", methods=["POST"])
+@staff_required
+def delete_role(role_id: int):
+    """For a role recorded by mistake; a role that ended gets an end date instead."""
+    role = get_role_or_404(role_id)
+    membership = role.membership
+    if FrenchForm().validate_on_submit():  # only the CSRF token
+        db.session.delete(role)
+        db.session.commit()
+        flash(f"Le rôle de {membership.person.display_name} a été supprimé.", "success")
+    return redirect(url_for("bodies.edit_membership", membership_id=membership.id))
 
 
 @bp.route("/memberships/<int:membership_id>/end", methods=["GET", "POST"])

@@ -7,22 +7,25 @@ A newer e-mail (update, reminder) carries a new nonce.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.bodies.composition import body_composition
 from app.calendar.urls import public_url
 from app.extensions import db
+from app.meetings.proxies import ProxyRules
+from app.meetings.roster import meeting_day
 from app.models import (
+    Capacity,
     Invitation,
     InvitationResponse,
     Meeting,
-    Membership,
     Person,
     Seat,
     UsedAnswerLink,
@@ -64,11 +67,12 @@ def make_answer_token(invitation: Invitation) -> str:
 
 
 def answer_links(invitation: Invitation) -> list[tuple[str, str]]:
-    """(label, absolute URL) of the four answers, sharing one fresh token."""
+    """(label, absolute URL) of the answers this person may give (``answer_options``), sharing one
+    fresh token: a suppléant or ARS staff member is never offered a pouvoir in an e-mail."""
     token = make_answer_token(invitation)
     return [
-        (label, public_url("calendar.answer", token=token, reponse=response.value))
-        for response, label in ANSWER_LABELS.items()
+        (ANSWER_LABELS[response], public_url("calendar.answer", token=token, reponse=response.value))
+        for response in answer_options(invitation).responses
     ]
 
 
@@ -100,45 +104,74 @@ def read_answer_token(token: str) -> AnswerLink:
 
 @dataclass
 class AnswerOptions:
-    """What a convened person may answer: the answers offered and who may receive a pouvoir."""
+    """What a convened person may answer: the answers offered, who may receive their pouvoir, and the
+    rules that decided it (to explain a refusal)."""
 
+    person_id: int
     responses: list[InvitationResponse]
     proxy_candidates: list[Person]
+    rules: ProxyRules
+
+    @property
+    def proxy_refusal(self) -> str:
+        """Why « je donne pouvoir » is not offered, in a sentence naming the rule."""
+        return self.rules.giver_refusal(self.person_id) or (
+            "Aucun membre titulaire ne peut recevoir votre pouvoir pour cette séance : un pouvoir est donné "
+            "à un autre titulaire présent, dans la limite de pouvoirs fixée par l'instance.")
+
+    def holder_refusal(self, holder_id: int | None) -> str:
+        """Why the person chosen may not receive the pouvoir."""
+        holder = self.rules.composition.person(holder_id) if holder_id else None
+        if holder is None:
+            return "Choisissez le membre qui recevra votre pouvoir."
+        return self.rules.holder_refusal(self.person_id, holder) or "Choisissez un des membres proposés."
 
 
-def answer_options(invitation: Invitation, today: date) -> AnswerOptions:
-    """The suppléant answer only with a current suppléant, the proxy only with someone to give it to."""
-    candidates = proxy_candidates(invitation, today)
-    responses = [
-        response for response in ANSWER_LABELS
-        if (response is not InvitationResponse.SUBSTITUTE or has_substitute(invitation, today))
-        and (response is not InvitationResponse.PROXY or candidates)
-    ]
-    return AnswerOptions(responses, candidates)
+# Answers by which a member says they will not sit.
+DECLINING = {InvitationResponse.EXCUSED, InvitationResponse.SUBSTITUTE, InvitationResponse.PROXY}
 
 
-def proxy_candidates(invitation: Invitation, today: date) -> list[Person]:
-    """The other current voting members of the body, who may receive the pouvoir."""
+def answer_rules(invitation: Invitation) -> ProxyRules:
+    """The pouvoir rules as the answers stand: titulaires who have not declined may sit, a suppléant
+    sits once they answered « présent », pouvoirs already given count against their holder's limit."""
     meeting = invitation.meeting
-    if not meeting.body.proxies_allowed:
-        return []
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.body_id == meeting.body_id, Membership.voting.is_(True),
-                                 Membership.person_id != invitation.person_id)
-        .options(selectinload(Membership.person))
+    composition = body_composition(meeting.body, meeting_day(meeting))
+    sitting: set[int] = set()
+    held: Counter[int] = Counter()
+    others = db.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.id != invitation.id,
+                                 Invitation.capacity == Capacity.MEMBER)
     )
-    people = {m.person.id: m.person for m in memberships if m.is_current(today) and m.person.deleted_at is None}
-    return sorted(people.values(), key=lambda person: person.sort_key)
+    for other in others:
+        membership = composition.membership_of(other.person_id)
+        if membership is None:
+            continue
+        if membership.seat is Seat.SUPPLEANT:
+            if other.response is InvitationResponse.PRESENT:
+                sitting.add(other.person_id)
+        elif other.response not in DECLINING:
+            sitting.add(other.person_id)
+        if other.response is InvitationResponse.PROXY and other.proxy_holder_id is not None:
+            held[other.proxy_holder_id] += 1
+    return ProxyRules(composition, sitting=sitting, held=held, to_member=True)
 
 
-def has_substitute(invitation: Invitation, today: date) -> bool:
-    """True when the person holds a titulaire seat with a current suppléant in the body."""
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.body_id == invitation.meeting.body_id,
-                                 Membership.person_id == invitation.person_id, Membership.seat == Seat.TITULAIRE)
-        .options(selectinload(Membership.substitutes))
-    )
-    return any(m.is_current(today) and any(s.is_current(today) for s in m.substitutes) for m in memberships)
+def answer_options(invitation: Invitation) -> AnswerOptions:
+    """Only what the person may choose: ARS staff, guests and suppléants answer présent or excusé; a
+    titulaire may also be replaced by their suppléant (if they have one), or give a pouvoir under
+    the rules of ``app.meetings.proxies`` to one of the titulaires listed."""
+    rules = answer_rules(invitation)
+    membership = rules.composition.membership_of(invitation.person_id)
+    allowed = {InvitationResponse.PRESENT, InvitationResponse.EXCUSED}
+    candidates: list[Person] = []
+    if invitation.capacity is Capacity.MEMBER and membership is not None and membership.seat is Seat.TITULAIRE:
+        if rules.composition.substitutes(invitation.person_id):
+            allowed.add(InvitationResponse.SUBSTITUTE)
+        candidates = rules.possible_holders(invitation.person_id)
+        if candidates:
+            allowed.add(InvitationResponse.PROXY)
+    responses = [response for response in ANSWER_LABELS if response in allowed]
+    return AnswerOptions(invitation.person_id, responses, candidates, rules)
 
 
 def record_answer(link: AnswerLink, response: InvitationResponse, proxy_holder: Person | None) -> bool:
@@ -154,14 +187,3 @@ def record_answer(link: AnswerLink, response: InvitationResponse, proxy_holder: 
         db.session.rollback()
         return False
     return True
-
-
-def proxy_limit_reached(invitation: Invitation, holder: Person) -> bool:
-    """True when ``holder`` already holds the body's maximum of pouvoirs for this meeting."""
-    held = db.session.scalar(
-        select(func.count(Invitation.id)).where(
-            Invitation.meeting_id == invitation.meeting_id, Invitation.id != invitation.id,
-            Invitation.response == InvitationResponse.PROXY, Invitation.proxy_holder_id == holder.id,
-        )
-    )
-    return held >= invitation.meeting.body.max_proxies_per_holder

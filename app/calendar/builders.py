@@ -16,13 +16,39 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
 from app.calendar.urls import public_url
-from app.formatting import PARIS, long_date, to_paris
-from app.models import Deadline, Invitation, InvitationResponse, Meeting
+from app.formatting import long_date, to_paris
+from app.models import Deadline, Invitation, InvitationResponse, Meeting, Person
 
 PRODID = "-//Seances//Democratie sanitaire//FR"
+# Europe/Paris as Outlook and Google write it: one yearly rule per change (EU rules, since 1996),
+# which every client expands for any year. Not icalendar's ``add_missing_timezones()`` output, whose
+# comma-separated RDATE lists ical.js and vobject read only in part.
+PARIS_VTIMEZONE = (
+    "BEGIN:VTIMEZONE\r\n"
+    "TZID:Europe/Paris\r\n"
+    "X-LIC-LOCATION:Europe/Paris\r\n"
+    "BEGIN:DAYLIGHT\r\n"
+    "TZOFFSETFROM:+0100\r\n"
+    "TZOFFSETTO:+0200\r\n"
+    "TZNAME:CEST\r\n"
+    "DTSTART:19960331T020000\r\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+    "END:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\n"
+    "TZOFFSETFROM:+0200\r\n"
+    "TZOFFSETTO:+0100\r\n"
+    "TZNAME:CET\r\n"
+    "DTSTART:19961027T030000\r\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+    "END:STANDARD\r\n"
+    "END:VTIMEZONE\r\n"
+)
+# How often subscribers should poll a feed (REFRESH-INTERVAL, RFC 7986; X-PUBLISHED-TTL for Outlook).
+FEED_REFRESH = timedelta(hours=4)
+CANCELLED_PREFIX = "ANNULÉE — "
 # Enough for every event of every feed of a national deployment (a few hundred bytes each).
 SERIALIZED_EVENTS_CACHED = 20_000
 
@@ -58,9 +84,16 @@ def organiser_email(meeting: Meeting) -> str:
     return meeting.body.organisation.secretariat_email or current_app.config["SECRETARIAT_EMAIL"]
 
 
+def is_called_off(meeting: Meeting) -> bool:
+    """Cancelled, or deleted to the bin: calendars must drop the event either way."""
+    return meeting.is_cancelled or meeting.deleted_at is not None
+
+
 def meeting_summary(meeting: Meeting) -> str:
-    """« Body — title », as calendars list it."""
-    return f"{meeting.body.label} — {meeting.title}"
+    """« Body — title », as calendars list it; « ANNULÉE — » first once called off, so that the
+    cancellation shows even in clients that ignore STATUS."""
+    summary = f"{meeting.body.label} — {meeting.title}"
+    return CANCELLED_PREFIX + summary if is_called_off(meeting) else summary
 
 
 def meeting_location(meeting: Meeting) -> str:
@@ -70,7 +103,7 @@ def meeting_location(meeting: Meeting) -> str:
 def meeting_description(meeting: Meeting, page_url: str) -> str:
     """The agenda, then the visio link and the page of the meeting."""
     lines = []
-    if meeting.is_cancelled:
+    if is_called_off(meeting):
         lines += ["Séance annulée.", ""]
     if meeting.agenda_items:
         lines.append("Ordre du jour :")
@@ -82,6 +115,16 @@ def meeting_description(meeting: Meeting, page_url: str) -> str:
     return "\n".join(lines)
 
 
+def calendar_time(moment: datetime) -> datetime:
+    """Paris wall time with TZID, except in the hour that occurs twice in October, written in UTC:
+    clients disagree on which of the two a local time means (RFC 5545 says the first, ical.js takes
+    the second), while a UTC time means one instant for all of them."""
+    paris = to_paris(moment)
+    if paris.replace(fold=1 - paris.fold).utcoffset() != paris.utcoffset():
+        return moment.astimezone(timezone.utc)
+    return paris
+
+
 def meeting_fields(meeting: Meeting, stamp: datetime | None = None) -> EventFields:
     """``stamp`` (DTSTAMP) defaults to the meeting's last change, so that the same meeting gives the
     same bytes (feeds rely on it for their ETag); e-mails pass now."""
@@ -91,29 +134,30 @@ def meeting_fields(meeting: Meeting, stamp: datetime | None = None) -> EventFiel
         uid=meeting.ical_uid,
         stamp=(stamp or meeting.updated_at).astimezone(timezone.utc),
         sequence=meeting.ical_sequence,
-        start=to_paris(meeting.starts_at),
-        end=to_paris(meeting.ends_at),
+        start=calendar_time(meeting.starts_at),
+        end=calendar_time(meeting.ends_at),
         summary=meeting_summary(meeting),
         location=meeting_location(meeting),
         url=page_url,
         description=meeting_description(meeting, page_url),
-        status="CANCELLED" if meeting.is_cancelled else "CONFIRMED",
+        status="CANCELLED" if is_called_off(meeting) else "CONFIRMED",
         organiser=(organiser_email(meeting), organisation.short_name or organisation.name),
-        alarm_minutes=None if meeting.is_cancelled else int(current_app.config["ICS_ALARM_MINUTES"]),
+        alarm_minutes=None if is_called_off(meeting) else int(current_app.config["ICS_ALARM_MINUTES"]),
     )
 
 
 def deadline_fields(deadline: Deadline) -> EventFields:
-    """A « prochaine échéance »: all day on ``due_date`` when it has no time."""
+    """A « prochaine échéance »: all day on ``due_date`` when it has no time. A next meeting already
+    in Séances is that meeting's own event (same UID, SEQUENCE, time, place and status), so that a
+    calendar holding both files shows it once, and moving or cancelling the meeting updates it."""
+    if deadline.announced_meeting is not None:
+        return meeting_fields(deadline.announced_meeting)
     meeting = deadline.meeting
     body = deadline.body or meeting.body
     if deadline.is_all_day:
         start, end = deadline.due_date, deadline.due_date + timedelta(days=1)
     else:
-        start, end = to_paris(deadline.due_at), None
-        announced = deadline.announced_meeting
-        if announced is not None and announced.ends_at > deadline.due_at:
-            end = to_paris(announced.ends_at)
+        start, end = calendar_time(deadline.due_at), None
     return EventFields(
         uid=deadline.ical_uid,
         stamp=meeting.updated_at.astimezone(timezone.utc),
@@ -162,24 +206,43 @@ def reminder_alarm(text: str, minutes: int) -> Alarm:
     return alarm
 
 
-def attendee(invitation: Invitation) -> vCalAddress:
-    address = vCalAddress(f"mailto:{invitation.person.email}")
-    address.params["CN"] = vText(invitation.person.display_name)
+class Attendee(NamedTuple):
+    """A person named in an event, with their answer (None: not answered)."""
+
+    person: Person
+    response: InvitationResponse | None = None
+
+
+def attendees_of(invitations: Iterable[Invitation]) -> list[Attendee]:
+    return [Attendee(invitation.person, invitation.response) for invitation in invitations]
+
+
+def attendee(named: Attendee) -> vCalAddress:
+    """One convened person with their answer. RSVP=FALSE: answers are given through the links of
+    the e-mail (a REPLY sent by a calendar client would reach a mailbox nothing reads)."""
+    address = vCalAddress(f"mailto:{named.person.email}")
+    address.params["CN"] = vText(named.person.display_name)
     address.params["ROLE"] = vText("REQ-PARTICIPANT")
-    address.params["PARTSTAT"] = vText(PARTSTAT[invitation.response])
+    address.params["PARTSTAT"] = vText(PARTSTAT[named.response])
     address.params["CUTYPE"] = vText("INDIVIDUAL")
-    if invitation.response is None:
-        address.params["RSVP"] = vText("TRUE")
+    address.params["RSVP"] = vText("FALSE")
     return address
 
 
-def meeting_event(meeting: Meeting, stamp: datetime | None = None, with_attendees: bool = True) -> Event:
-    """The VEVENT of a meeting, with its attendees (and their e-mail addresses) if asked."""
+def attendees_shown_to(user, meeting: Meeting) -> list[Attendee]:
+    """Staff see everyone convened; a member sees their own convocation only (never others' addresses)."""
+    if user.is_staff:
+        return attendees_of(meeting.invitations)
+    return attendees_of(invitation for invitation in meeting.invitations if invitation.person_id == user.person_id)
+
+
+def meeting_event(meeting: Meeting, stamp: datetime | None = None, attendees: Iterable[Attendee] = ()) -> Event:
+    """The VEVENT of a meeting with the ATTENDEE lines of ``attendees`` (those with an address).
+    A member's file or e-mail names that member alone (iTIP: one invitation per attendee)."""
     event = event_from_fields(meeting_fields(meeting, stamp))
-    if with_attendees:
-        for invitation in meeting.invitations:
-            if invitation.person.email:
-                event.add("attendee", attendee(invitation))
+    for named in attendees:
+        if named.person.email:
+            event.add("attendee", attendee(named))
     return event
 
 
@@ -193,17 +256,15 @@ def serialized_event(fields: EventFields) -> bytes:
     return event_from_fields(fields).to_ical()
 
 
-@lru_cache(maxsize=64)
-def paris_timezone(first_year: int, last_year: int) -> Timezone:
-    """The VTIMEZONE of Europe/Paris from 1 January ``first_year`` to ``last_year`` (computing its
-    transitions is slow: calendars share one component, which nothing modifies)."""
-    return Timezone.from_tzid(PARIS.key, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+@lru_cache(maxsize=1)
+def paris_timezone() -> Timezone:
+    """The one VTIMEZONE of every file (parsed once; calendars share it and nothing modifies it)."""
+    return Timezone.from_ical(PARIS_VTIMEZONE)
 
 
-def calendar_shell(starts: Iterable[date | datetime], method: str | None = None,
-                   name: str | None = None) -> Calendar:
-    """A VCALENDAR with its properties and, when some event has a time, the VTIMEZONE covering the
-    events' starts a year each side (not 1970–2038: files stay small); no events yet."""
+def calendar_shell(method: str | None = None, name: str | None = None, feed: bool = False) -> Calendar:
+    """A VCALENDAR with its properties and the Europe/Paris VTIMEZONE, always: a calendar without
+    events still holds a component, as RFC 5545 requires. ``feed``: how often to poll it."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -213,34 +274,48 @@ def calendar_shell(starts: Iterable[date | datetime], method: str | None = None,
     if name:
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", "Europe/Paris")
-    starts = list(starts)
-    if any(isinstance(start, datetime) for start in starts):
-        years = [start.year for start in starts]
-        calendar.add_component(paris_timezone(min(years) - 1, max(years) + 2))
+    if feed:
+        calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    calendar.add_component(paris_timezone())
     return calendar
 
 
-def build_calendar(events: Iterable[Event], method: str | None = None, name: str | None = None) -> Calendar:
-    """A VCALENDAR holding ``events`` and the VTIMEZONE they use."""
-    events = list(events)
-    calendar = calendar_shell([event.decoded("dtstart") for event in events], method=method, name=name)
-    for event in events:
+def one_per_uid(items: Iterable, uid_of) -> list:
+    """``items`` in order, the first of each UID only: a meeting that is also an échéance (or is
+    announced twice) is one event in a file."""
+    seen, kept = set(), []
+    for item in items:
+        uid = uid_of(item)
+        if uid not in seen:
+            seen.add(uid)
+            kept.append(item)
+    return kept
+
+
+def build_calendar(events: Iterable[Event], method: str | None = None, name: str | None = None,
+                   feed: bool = False) -> Calendar:
+    """A VCALENDAR holding ``events`` (one per UID) and the VTIMEZONE."""
+    calendar = calendar_shell(method=method, name=name, feed=feed)
+    for event in one_per_uid(events, lambda event: str(event["uid"])):
         calendar.add_component(event)
     return calendar
 
 
 def serialized_calendar(events: list[EventFields], name: str | None = None) -> bytes:
-    """The bytes ``build_calendar`` would give for these events, each VEVENT taken from the cache."""
-    shell = calendar_shell([fields.start for fields in events], name=name).to_ical()
+    """The bytes ``build_calendar(..., feed=True)`` would give for these events (one per UID), each
+    VEVENT taken from the cache."""
+    shell = calendar_shell(name=name, feed=True).to_ical()
     end = b"END:VCALENDAR\r\n"
-    return shell.removesuffix(end) + b"".join(serialized_event(fields) for fields in events) + end
+    unique = one_per_uid(events, lambda fields: fields.uid)
+    return shell.removesuffix(end) + b"".join(serialized_event(fields) for fields in unique) + end
 
 
 def meeting_calendar(meeting: Meeting, method: str | None = None, stamp: datetime | None = None,
-                     with_attendees: bool = True) -> Calendar:
-    """The .ics of one meeting; METHOD:REQUEST / CANCEL for e-mails. Attendees carry their e-mail
-    addresses: only staff get them (``with_attendees``)."""
-    return build_calendar([meeting_event(meeting, stamp=stamp, with_attendees=with_attendees)], method=method)
+                     attendees: Iterable[Attendee] = ()) -> Calendar:
+    """The .ics of one meeting; METHOD:REQUEST / CANCEL for e-mails. ``attendees`` are named with
+    their addresses: the recipient alone in an e-mail, the member alone in their download."""
+    return build_calendar([meeting_event(meeting, stamp=stamp, attendees=attendees)], method=method)
 
 
 def deadlines_calendar(deadlines: Iterable[Deadline], name: str | None = None) -> Calendar:

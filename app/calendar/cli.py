@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from app.calendar.builders import deadlines_calendar, meeting_calendar
+from app.calendar.builders import attendees_of, deadlines_calendar, meeting_calendar
 from app.calendar.queries import load_meeting_for_calendar, meeting_deadlines
 from app.calendar.reminders import send_reminders
 
@@ -23,7 +23,7 @@ def calendar_command(meeting_id: int, deadlines: bool, output: Path):
     if deadlines:
         calendar = deadlines_calendar(meeting_deadlines(meeting), name=f"Prochaines échéances — {meeting.body.label}")
     else:
-        calendar = meeting_calendar(meeting)
+        calendar = meeting_calendar(meeting, attendees=attendees_of(meeting.invitations))
     output.write_bytes(calendar.to_ical())
     click.echo(f"Fichier écrit : {output}")
 
@@ -31,13 +31,19 @@ def calendar_command(meeting_id: int, deadlines: bool, output: Path):
 @click.command("send-reminders")
 def send_reminders_command():
     """E-mail the reminders that are due (meant for cron; running it twice sends nothing twice)."""
-    meeting_report, deadline_report = send_reminders()
-    click.echo(f"Rappels de séance envoyés : {len(meeting_report.sent)} ; "
-               f"rappels d'échéance envoyés : {len(deadline_report.sent)}.")
-    failures = meeting_report.failed + deadline_report.failed
-    for name, error in failures:
-        click.echo(f"Échec pour {name} : {error}", err=True)
+    reminders = send_reminders()
+    meetings, deadlines = reminders.meetings.ids, reminders.deadlines.ids
+    delivered = reminders.delivered
+    if delivered is None:
+        click.echo(f"Rappels de séance confiés à l'envoi : {len(meetings)} ; "
+                   f"rappels d'échéance confiés à l'envoi : {len(deadlines)}.")
+        return
+    sent = set(delivered.sent)
+    click.echo(f"Rappels de séance envoyés : {len(sent.intersection(meetings))} ; "
+               f"rappels d'échéance envoyés : {len(sent.intersection(deadlines))}.")
+    failures = delivered.failed + delivered.retrying
     if failures:
+        click.echo(f"Échec pour {len(failures)} rappel(s) : ils seront réessayés (flask deliver-mail).", err=True)
         raise SystemExit(1)
 
 

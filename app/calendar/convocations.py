@@ -1,122 +1,415 @@
-"""Convocation, update, cancellation and reminder e-mails for a meeting's convened people."""
+"""Convocation, update, cancellation and reminder e-mails of a meeting, through the outbox.
+
+What each convened person holds is read from the outbox rows of the meeting (one query): the
+version (SEQUENCE) of the last invitation sent to them, and whether a cancellation followed. From
+it: who gets a convocation, an update or a cancellation when the secretariat sends, who holds an old
+version (shown on the meeting page), and the date the convocations went out (J-n, issue 13: the
+convocation delay, with the urgency reason when late).
+"""
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from email.message import EmailMessage
 
 from sqlalchemy import select
 
 from app.calendar.answers import answer_links
-from app.calendar.builders import meeting_calendar, meeting_location
-from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all, prepared
+from app.calendar.builders import Attendee, is_called_off, meeting_calendar, meeting_location
+from app.calendar.feeds import paris_today
 from app.calendar.mail import secretariat_email
+from app.calendar.queries import load_meeting_for_calendar, meeting_options
 from app.calendar.urls import public_url
 from app.extensions import db
-from app.formatting import long_date, time_range
+from app.formatting import long_date, plain_date, time_range, to_paris
+from app.jobs import background_enabled
+from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
 from app.models import (
-    ConvocationDelivery,
-    DeliveryKind,
-    DeliveryStatus,
+    CANCEL_KINDS,
+    REQUEST_KINDS,
+    Capacity,
+    ConvocationSending,
     Invitation,
+    MailKind,
+    MailStatus,
     Meeting,
+    OutboxMessage,
+    Person,
     utc_now,
 )
 
 SUBJECT_PREFIX = {
-    "convocation": "Convocation",
-    "update": "Modification",
-    "cancellation": "Annulation",
-    "reminder": "Rappel",
+    MailKind.CONVOCATION: "Convocation",
+    MailKind.UPDATE: "Modification",
+    MailKind.CANCELLATION: "Annulation",
+    MailKind.WITHDRAWAL: "Annulation",
+    MailKind.REMINDER: "Rappel",
 }
+# Outbox key of each kind: one invitation, one cancellation, one reminder per person and version.
+KEY_FAMILY = {MailKind.CONVOCATION: "request", MailKind.UPDATE: "request", MailKind.CANCELLATION: "cancel",
+              MailKind.WITHDRAWAL: "cancel", MailKind.REMINDER: "reminder"}
 
 
-def meeting_message(invitation: Invitation, wording: str) -> EmailMessage:
-    """The e-mail to one convened person: text and HTML in French, the meeting as .ics
-    (METHOD:REQUEST, or CANCEL when cancelled) and, unless cancelled, the answer links."""
+def mail_key(kind: MailKind, meeting_id: int, person_id: int, sequence: int, suffix: str = "") -> str:
+    return f"meeting:{meeting_id}:person:{person_id}:v{sequence}:{KEY_FAMILY.get(kind, kind.value)}{suffix}"
+
+
+def meeting_mail(kind: MailKind, meeting: Meeting, person_id: int, **values) -> dict:
+    """The outbox row of a ``kind`` e-mail about the current version of ``meeting`` to a person."""
+    return {"key": mail_key(kind, meeting.id, person_id, meeting.ical_sequence, values.pop("key_suffix", "")),
+            "kind": kind, "meeting_id": meeting.id, "person_id": person_id, "sequence": meeting.ical_sequence,
+            **values}
+
+
+def can_email(person: Person) -> bool:
+    return bool(person.email) and person.deleted_at is None
+
+
+def days_before(meeting: Meeting, day: date) -> int:
+    """Paris days from ``day`` to the meeting (J-n)."""
+    return (to_paris(meeting.starts_at).date() - day).days
+
+
+@dataclass
+class MeetingMail:
+    """The outbox rows of a meeting, read per person."""
+
+    meeting: Meeting
+    rows: list[OutboxMessage]
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> MeetingMail:
+        rows = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id).order_by(OutboxMessage.id)
+        ).all()
+        return cls(meeting, list(rows))
+
+    def held_version(self, person_id: int) -> int | None:
+        """The version of the last invitation sent to the person (None: never sent)."""
+        versions = [row.sequence for row in self.rows if row.person_id == person_id and row.kind in REQUEST_KINDS
+                    and row.status is MailStatus.SENT]
+        return max(versions, default=None)
+
+    def needs_cancellation(self, person_id: int) -> bool:
+        """Holds an invitation, and no cancellation of it is sent or on its way."""
+        held = self.held_version(person_id)
+        if held is None:
+            return False
+        return not any(row.person_id == person_id and row.kind in CANCEL_KINDS and row.sequence >= held
+                       and row.status in (MailStatus.SENT, MailStatus.PENDING, MailStatus.SENDING)
+                       for row in self.rows)
+
+    def current(self, person_id: int, kinds) -> OutboxMessage | None:
+        """The person's row of ``kinds`` for the meeting's current version: a sent one, else the latest."""
+        found = [row for row in self.rows if row.person_id == person_id and row.kind in kinds
+                 and row.sequence == self.meeting.ical_sequence and row.status is not MailStatus.DROPPED]
+        sent = [row for row in found if row.status is MailStatus.SENT]
+        return (sent or found or [None])[-1]
+
+    def first_convocation(self) -> OutboxMessage | None:
+        sent = [row for row in self.rows if row.kind is MailKind.CONVOCATION and row.status is MailStatus.SENT]
+        return min(sent, key=lambda row: row.sent_at, default=None)
+
+
+@dataclass
+class SendingPlan:
+    """What « Envoyer les convocations » would send now."""
+
+    meeting: Meeting
+    messages: list[dict]
+    kinds: Counter
+    without_email: list[str]
+    days_before: int
+    late: bool  # first convocations of members, fewer days ahead than the body's delay
+
+    @property
+    def delay_days(self) -> int:
+        return self.meeting.body.convocation_days
+
+
+def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None) -> SendingPlan:
+    """A convocation to every convened person with an address, an update (same UID, higher
+    SEQUENCE) to those holding an earlier version; once called off, a cancellation to those holding
+    an invitation. Messages already sent or on their way are left out by the outbox (same key)."""
+    mail = mail or MeetingMail.of(meeting)
+    messages, without_email, late = [], [], False
+    ahead = days_before(meeting, today)
+    for invitation in sorted(meeting.invitations, key=lambda invitation: invitation.person.sort_key):
+        person = invitation.person
+        if is_called_off(meeting):
+            if mail.needs_cancellation(person.id) and can_email(person):
+                messages.append(meeting_mail(MailKind.CANCELLATION, meeting, person.id))
+            continue
+        if not can_email(person):
+            without_email.append(person.display_name)
+            continue
+        held = mail.held_version(person.id)
+        if held is not None and held >= meeting.ical_sequence:
+            continue
+        kind = MailKind.CONVOCATION if held is None else MailKind.UPDATE
+        messages.append(meeting_mail(kind, meeting, person.id))
+        if kind is MailKind.CONVOCATION and invitation.capacity is Capacity.MEMBER:
+            late = late or ahead < meeting.body.convocation_days
+    kinds = Counter(message["kind"] for message in messages)
+    # A second convocation follows a meeting without quorum within days (D.1432-47): never late.
+    late = late and ahead >= 0 and not meeting.is_second_convocation
+    return SendingPlan(meeting, messages, kinds, without_email, ahead, late)
+
+
+@dataclass
+class SendOutcome:
+    """What a sending did: rows recorded, and their delivery when it happened at once (no queue)."""
+
+    queued: Queued
+    delivered: Delivered | None
+    without_email: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[tuple[str, str]]:
+        """(French text, category) to flash: what left, what waits, what failed — never more."""
+        messages = []
+        to_send = len(self.queued.ids)
+        if self.delivered is None and to_send:
+            messages.append((f"{to_send} courriel(s) en cours d'envoi : la progression s'affiche ci-dessous.", "success"))
+        elif self.delivered is not None:
+            if self.delivered.sent:
+                messages.append((f"Courriel envoyé à {len(self.delivered.sent)} personne(s).", "success"))
+            failures = len(self.delivered.failed) + len(self.delivered.retrying)
+            if failures:
+                messages.append((f"Échec de l'envoi pour {failures} personne(s) : voir ci-dessous. "
+                                 "Vous pouvez réessayer.", "error"))
+        if self.without_email:
+            messages.append(("Sans adresse électronique (non convoqués par courriel) : "
+                             + ", ".join(self.without_email), "warning"))
+        if not to_send:
+            messages.append(("Aucun courriel à envoyer : chaque personne a déjà reçu cette version de la séance "
+                             "ou la recevra sous peu.", "info"))
+        return messages
+
+
+def send_planned(plan: SendingPlan, requested_by_id: int | None, urgency_reason: str = "") -> SendOutcome:
+    """Record the sending and its messages, commit, and hand them to the worker."""
+    meeting = plan.meeting
+    if not plan.messages:
+        return SendOutcome(Queued(), None, plan.without_email)
+    sending = ConvocationSending(meeting_id=meeting.id, sequence=meeting.ical_sequence,
+                                 requested_by_id=requested_by_id, days_before=plan.days_before, late=plan.late,
+                                 urgency_reason=urgency_reason.strip() if plan.late else "")
+    db.session.add(sending)
+    db.session.flush()
+    queued = queue([{**message, "sending_id": sending.id} for message in plan.messages])
+    db.session.commit()
+    return SendOutcome(queued, deliver_soon(queued.ids), plan.without_email)
+
+
+def last_urgency_reason(meeting: Meeting) -> str:
+    """The reason given at the meeting's last late sending, to offer again (a retry, an update)."""
+    return db.session.scalar(
+        select(ConvocationSending.urgency_reason).where(ConvocationSending.meeting_id == meeting.id,
+                                                        ConvocationSending.urgency_reason != "")
+        .order_by(ConvocationSending.id.desc()).limit(1)
+    ) or ""
+
+
+def queue_withdrawal(invitation: Invitation) -> Queued:
+    """A person taken off the convened list gets a cancellation (METHOD:CANCEL) of the invitation
+    they hold. Call before deleting the invitation; no commit."""
     meeting = invitation.meeting
-    person = invitation.person
-    cancelled = meeting.is_cancelled
+    mail = MeetingMail.of(meeting)
+    if not can_email(invitation.person) or not mail.needs_cancellation(invitation.person_id):
+        return Queued()
+    return queue([meeting_mail(MailKind.WITHDRAWAL, meeting, invitation.person_id)])
+
+
+def cancellation_recipients(meeting: Meeting) -> int:
+    """How many convened people hold an invitation that deleting the meeting will cancel."""
+    meeting = load_meeting_for_calendar(meeting.id)
+    mail = MeetingMail.of(meeting)
+    return sum(1 for invitation in meeting.invitations
+               if can_email(invitation.person) and mail.needs_cancellation(invitation.person_id))
+
+
+def queue_cancellations(meeting: Meeting, today: date) -> Queued:
+    """Cancellations of a meeting just called off (cancelled or deleted to the bin), carrying its new
+    SEQUENCE (raised by the flush); no commit."""
+    db.session.flush()
+    return queue(plan_sending(load_meeting_for_calendar(meeting.id), today).messages)
+
+
+# --- The messages, built by the worker -------------------------------------------------------------
+
+def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | None, kind: MailKind) -> EmailMessage:
+    """The e-mail to one person: text and HTML in French, the meeting as an invitation naming that
+    person alone (METHOD:REQUEST, or CANCEL when called off or withdrawn) and, unless cancelled,
+    the answer links."""
+    cancelling = kind in CANCEL_KINDS
     context = {
-        "wording": wording,
+        "wording": kind.value,
         "meeting": meeting,
         "person": person,
         "when": f"{long_date(meeting.starts_at).capitalize()}, {time_range(meeting.starts_at, meeting.ends_at)}",
         "location": meeting_location(meeting),
         "meeting_url": public_url("meetings.detail", meeting_id=meeting.id),
-        "links": [] if cancelled else answer_links(invitation),
-        "current_answer": invitation.response,
+        "links": [] if cancelling or invitation is None else answer_links(invitation),
+        "current_answer": invitation.response if invitation is not None else None,
     }
-    subject = f"{SUBJECT_PREFIX[wording]} : {meeting.body.label} — {meeting.title} — {long_date(meeting.starts_at)}"
-    message = secretariat_email(meeting, person, subject, "meeting", context)
-    method = "CANCEL" if cancelled else "REQUEST"
-    calendar = meeting_calendar(meeting, method=method, stamp=utc_now())
-    message.add_attachment(calendar.to_ical(), maintype="text", subtype="calendar", filename="seance.ics",
-                           params={"method": method, "charset": "utf-8"})
-    return message
+    subject = f"{SUBJECT_PREFIX[kind]} : {meeting.body.label} — {meeting.title} — {long_date(meeting.starts_at)}"
+    calendar = meeting_calendar(meeting, method="CANCEL" if cancelling else "REQUEST", stamp=utc_now(),
+                                attendees=[Attendee(person, context["current_answer"])])
+    return secretariat_email(meeting, person, subject, "meeting", context, calendar=calendar)
 
 
-def _convocations_sent(meeting: Meeting) -> dict[int, int]:
-    """Invitation id → lowest SEQUENCE of a convocation it received."""
-    rows = db.session.execute(
-        select(ConvocationDelivery.invitation_id, ConvocationDelivery.sequence).join(Invitation)
-        .where(Invitation.meeting_id == meeting.id, ConvocationDelivery.kind == DeliveryKind.CONVOCATION,
-               ConvocationDelivery.status == DeliveryStatus.SENT)
-    )
-    first_sent: dict[int, int] = {}
-    for invitation_id, sequence in rows:
-        first_sent[invitation_id] = min(sequence, first_sent.get(invitation_id, sequence))
-    return first_sent
+def why_not_due(row: OutboxMessage, meeting: Meeting, invitation: Invitation | None) -> str | None:
+    """Why a meeting e-mail is no longer to send, or None."""
+    if row.kind is MailKind.WITHDRAWAL:
+        return None
+    if row.kind is MailKind.CANCELLATION:
+        return None if is_called_off(meeting) else "séance rétablie depuis"
+    if is_called_off(meeting):
+        return "séance annulée depuis"
+    if row.sequence != meeting.ical_sequence:
+        return "remplacé par une version plus récente de la séance"
+    if invitation is None:
+        return "plus convoqué(e)"
+    if row.kind is MailKind.REMINDER and invitation.response is not None:
+        return "a répondu entre-temps"
+    return None
 
 
-def prepare_meeting_emails(meeting: Meeting, invitations: list[Invitation], kind: DeliveryKind,
-                           wording_for, report: SendReport) -> list[Outgoing]:
-    """One message per convened person with an address (the others are listed in ``report``)."""
-    outgoing = []
-    for invitation in invitations:
+def load_meetings(meeting_ids) -> dict[int, Meeting]:
+    """Meetings with what their e-mails show (deleted ones too: their cancellation is due)."""
+    return {meeting.id: meeting for meeting in db.session.scalars(
+        select(Meeting).where(Meeting.id.in_(set(meeting_ids))).options(*meeting_options()))}
+
+
+def load_people(person_ids) -> dict[int, Person]:
+    return {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(set(person_ids))))}
+
+
+def build_for_recipients(rows: list[OutboxMessage], subjects: dict, subject_of, build) -> dict[int, EmailMessage | Dropped]:
+    """The shared part of the outbox builders: each row's subject (``subjects[subject_of(row)]``: a
+    meeting, a deadline) and recipient, loaded in one query; ``build(row, subject, person)`` makes the
+    message, and a row whose subject is gone or whose recipient has no address any more is dropped."""
+    people = load_people(row.person_id for row in rows)
+    messages: dict[int, EmailMessage | Dropped] = {}
+    for row in rows:
+        subject, person = subjects.get(subject_of(row)), people.get(row.person_id)
+        if subject is None or person is None or not can_email(person):
+            messages[row.id] = Dropped("sans adresse électronique")
+        else:
+            messages[row.id] = build(row, subject, person)
+    return messages
+
+
+def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person) -> EmailMessage | Dropped:
+    invitation = next((i for i in meeting.invitations if i.person_id == person.id), None)
+    reason = why_not_due(row, meeting, invitation)
+    if reason is not None:
+        return Dropped(reason)
+    return meeting_message(meeting, person, None if row.kind is MailKind.WITHDRAWAL else invitation, row.kind)
+
+
+def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
+    """Outbox builder of convocations, updates, cancellations, withdrawals and reminders."""
+    return build_for_recipients(rows, load_meetings(row.meeting_id for row in rows), lambda row: row.meeting_id,
+                                meeting_email)
+
+
+# --- What the meeting page shows -------------------------------------------------------------------
+
+@dataclass
+class ConvocationRecord:
+    """When the convocations went out, as the compte rendu and the meeting page state it."""
+
+    sent_on: date
+    days_before: int
+    delay_days: int
+    urgency_reason: str = ""
+
+    @property
+    def late(self) -> bool:
+        return self.days_before < self.delay_days
+
+    @property
+    def sentence(self) -> str:
+        """« Convocations envoyées le 20 mai 2020 (J-14) », and when late the delay and the urgency."""
+        text = f"Convocations envoyées le {plain_date(self.sent_on)} (J-{self.days_before})"
+        if self.late:
+            text += f", en deçà du délai de {self.delay_days} jours"
+            if self.urgency_reason:
+                text += f" ; motif d'urgence : {self.urgency_reason}"
+        return text
+
+
+def convocation_record(meeting: Meeting, mail: MeetingMail | None = None) -> ConvocationRecord | None:
+    """From the deliveries recorded: the day the first convocation was sent, J-n, and the urgency
+    reason given if that sending was late. None before any convocation was sent."""
+    mail = mail or MeetingMail.of(meeting)
+    first = mail.first_convocation()
+    if first is None:
+        return None
+    sent_on = to_paris(first.sent_at).date()
+    reason = ""
+    if first.sending_id is not None:
+        sending = db.session.get(ConvocationSending, first.sending_id)
+        reason = sending.urgency_reason if sending is not None else ""
+    return ConvocationRecord(sent_on, days_before(meeting, sent_on), meeting.body.convocation_days, reason)
+
+
+@dataclass
+class MailingProgress:
+    """The meeting page's account of its e-mails: only what really happened counts as sent."""
+
+    version: int
+    convened: int
+    called_off: bool
+    sent: int = 0
+    waiting: int = 0
+    retrying: list[tuple[str, str, datetime]] = field(default_factory=list)  # name, error, next try
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    outdated: int = 0  # hold an older version, nothing newer sent or on its way
+    never_sent: int = 0  # with an address, never sent an invitation
+    to_cancel: int = 0
+    without_email: list[str] = field(default_factory=list)
+    record: ConvocationRecord | None = None
+    background: bool = False
+    asks_urgency: bool = False  # sending now would be late: the button leads to the urgency form
+
+
+def mailing_progress(meeting: Meeting) -> MailingProgress:
+    """Sent, waiting and failed e-mails of the meeting's current version, and who is behind."""
+    mail = MeetingMail.of(meeting)
+    called_off = is_called_off(meeting)
+    progress = MailingProgress(meeting.ical_sequence, len(meeting.invitations), called_off,
+                               record=convocation_record(meeting, mail), background=background_enabled(),
+                               asks_urgency=plan_sending(meeting, paris_today(), mail).late)
+    kinds = CANCEL_KINDS if called_off else REQUEST_KINDS
+    for invitation in sorted(meeting.invitations, key=lambda invitation: invitation.person.sort_key):
         person = invitation.person
-        if not can_email(person, report):
+        if not can_email(person):
+            progress.without_email.append(person.display_name)
             continue
-        key = {"invitation_id": invitation.id, "sequence": meeting.ical_sequence, "kind": kind}
-        item = prepared(person.display_name, key, lambda: meeting_message(invitation, wording_for(invitation)), report)
-        if item is not None:
-            outgoing.append(item)
-    return outgoing
+        row = mail.current(person.id, kinds)
+        if called_off and row is None:
+            progress.to_cancel += mail.needs_cancellation(person.id)
+        elif row is None:
+            held = mail.held_version(person.id)
+            progress.never_sent += held is None
+            progress.outdated += held is not None and held < meeting.ical_sequence
+        elif row.status is MailStatus.SENT:
+            progress.sent += 1
+        elif row.status is MailStatus.FAILED:
+            progress.failed.append((person.display_name, row.detail))
+        elif row.retrying:
+            progress.retrying.append((person.display_name, row.detail, row.next_attempt_at))
+        else:
+            progress.waiting += 1
+    return progress
 
 
-def send_meeting_emails(meeting: Meeting, invitations: list[Invitation], kind: DeliveryKind,
-                        wording_for) -> SendReport:
-    report = SendReport()
-    outgoing = prepare_meeting_emails(meeting, invitations, kind, wording_for, report)
-    return deliver_all(ConvocationDelivery, outgoing, report)
+def queue_reminders(meetings: list[Meeting]) -> list[dict]:
+    """Reminder rows of these meetings for the convened people who have not answered."""
+    return [meeting_mail(MailKind.REMINDER, meeting, invitation.person_id)
+            for meeting in meetings for invitation in meeting.invitations
+            if invitation.response is None and can_email(invitation.person)]
 
-
-def send_convocations(meeting: Meeting) -> SendReport:
-    """Convocation to every convened person; an update (same UID, higher SEQUENCE) to those
-    convened to an earlier version; a cancellation to those convened, once cancelled.
-    Idempotent per person and version; failed deliveries are retried."""
-    first_sent = _convocations_sent(meeting)
-    if meeting.is_cancelled:
-        invitations = [invitation for invitation in meeting.invitations if invitation.id in first_sent]
-        return send_meeting_emails(meeting, invitations, DeliveryKind.CANCELLATION, lambda _: "cancellation")
-
-    def wording(invitation: Invitation) -> str:
-        earlier = first_sent.get(invitation.id, meeting.ical_sequence) < meeting.ical_sequence
-        return "update" if earlier else "convocation"
-
-    return send_meeting_emails(meeting, list(meeting.invitations), DeliveryKind.CONVOCATION, wording)
-
-
-def delivery_summary(meeting: Meeting) -> dict:
-    """For the meeting page: counts of the current version's deliveries and the failed ones by name."""
-    rows = db.session.execute(
-        select(ConvocationDelivery, Invitation)
-        .join(Invitation, ConvocationDelivery.invitation_id == Invitation.id)
-        .where(Invitation.meeting_id == meeting.id, ConvocationDelivery.sequence == meeting.ical_sequence,
-               ConvocationDelivery.kind != DeliveryKind.REMINDER)
-    ).all()
-    people = {invitation.id: invitation.person for invitation in meeting.invitations}
-    return {
-        "sent": sum(1 for delivery, _ in rows if delivery.status is DeliveryStatus.SENT),
-        "failed": [(people[invitation.id].display_name, delivery.error)
-                   for delivery, invitation in rows if delivery.status is DeliveryStatus.FAILED],
-        "convened": len(meeting.invitations),
-    }

@@ -1,10 +1,10 @@
 """Forms of the calendar area."""
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
 
-from app.calendar.answers import ANSWER_LABELS, AnswerOptions, proxy_limit_reached
+from app.calendar.answers import ANSWER_LABELS, AnswerOptions
 from app.forms import FrenchForm, choice_values, choices
 from app.models import Invitation, InvitationResponse, Person
 
@@ -28,6 +28,7 @@ class AnswerForm(FrenchForm):
     def __init__(self, invitation: Invitation, options: AnswerOptions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+        self.options = options
         self.candidates = {person.id: person for person in options.proxy_candidates}
         self.response.choices = choices((response.value, ANSWER_LABELS[response]) for response in options.responses)
         self.proxy_holder.choices = choices([(0, "— Choisir un membre —")] + [
@@ -45,21 +46,40 @@ class AnswerForm(FrenchForm):
         return self.candidates[self.proxy_holder.data]
 
     def validate_response(self, field):
-        if field.data not in choice_values(field):
-            raise ValidationError("Choisissez une des réponses proposées.")
+        if field.data in choice_values(field):
+            return
+        if field.data == InvitationResponse.PROXY.value:
+            raise ValidationError(self.options.proxy_refusal)
+        if field.data == InvitationResponse.SUBSTITUTE.value:
+            raise ValidationError("Choisissez une des réponses proposées. Seul un membre titulaire qui a un "
+                                  "suppléant peut se faire remplacer par lui.")
+        raise ValidationError("Choisissez une des réponses proposées.")
 
     def validate_proxy_holder(self, field):
-        if self.response.data != InvitationResponse.PROXY.value:
+        if self.response.data != InvitationResponse.PROXY.value or self.response.errors:
             return
-        holder = self.candidates.get(field.data)
-        if holder is None:
-            raise ValidationError("Choisissez le membre qui recevra votre pouvoir.")
-        if proxy_limit_reached(self.invitation, holder):
-            raise ValidationError(f"{holder.display_name} a déjà reçu le nombre maximal de pouvoirs pour cette "
-                                  "séance. Choisissez un autre membre.")
+        if field.data not in self.candidates:
+            raise ValidationError(self.options.holder_refusal(field.data))
 
 
 class ConfirmForm(FrenchForm):
     """A button whose only content is its CSRF token (send, regenerate)."""
 
     submit = SubmitField("Confirmer")
+
+
+class SendingForm(FrenchForm):
+    """« Envoyer les convocations »; when the body's convocation delay is no longer met, the
+    secretariat confirms with the reason of urgency, which is recorded and shown."""
+
+    urgency = TextAreaField("Motif d'urgence", validators=[Length(max=1000, message="1 000 caractères au plus.")])
+    submit = SubmitField("Envoyer")
+
+    def __init__(self, late: bool, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.late = late
+
+    def validate_urgency(self, field):
+        if self.late and not (field.data or "").strip():
+            raise ValidationError("Indiquez le motif d'urgence : la séance a lieu dans moins de jours que le "
+                                  "délai de convocation de l'instance.")

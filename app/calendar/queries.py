@@ -17,7 +17,7 @@ FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def meeting_options(with_attendees: bool = True):
-    """Loader options for everything ``meeting_event`` reads; feeds leave the attendees out, so
+    """Loader options for everything ``meeting_event`` reads; feeds leave the invitations out, so
     they do not load every invitation of months of meetings."""
     options = (
         selectinload(Meeting.body).selectinload(Body.organisation),
@@ -28,11 +28,16 @@ def meeting_options(with_attendees: bool = True):
     return options
 
 
+def announced_meeting_options():
+    """A next meeting is its own event (``deadline_fields``): load what ``meeting_fields`` reads."""
+    return (selectinload(Deadline.announced_meeting).options(*meeting_options(with_attendees=False)),)
+
+
 def deadline_options():
     """Loader options for everything ``deadline_event`` reads."""
     return (
         selectinload(Deadline.body),
-        selectinload(Deadline.announced_meeting),
+        *announced_meeting_options(),
         selectinload(Deadline.meeting).selectinload(Meeting.body),
     )
 
@@ -47,7 +52,8 @@ def load_deadline(deadline_id: int) -> Deadline | None:
 
 def meeting_deadlines(meeting: Meeting) -> list[Deadline]:
     return list(db.session.scalars(
-        select(Deadline).where(Deadline.meeting_id == meeting.id).options(*deadline_options())
+        select(Deadline).where(Deadline.meeting_id == meeting.id, Deadline.not_announcing_a_binned_meeting())
+        .options(*deadline_options())
         .order_by(Deadline.position, Deadline.id)
     ))
 
@@ -116,10 +122,11 @@ def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[
         deadline
         for deadline in db.session.scalars(
             select(Deadline).join(Deadline.meeting)
-            .where(Meeting.deleted_at.is_(None), Deadline.due_date >= since, *recorded_at)
+            .where(Meeting.deleted_at.is_(None), Deadline.due_date >= since, Deadline.not_announcing_a_binned_meeting(),
+                   *recorded_at)
             # The meeting comes in the same rows (most are already loaded above).
             .options(contains_eager(Deadline.meeting).selectinload(Meeting.body), selectinload(Deadline.body),
-                     selectinload(Deadline.announced_meeting))
+                     *announced_meeting_options())
             .order_by(Deadline.due_date, Deadline.id)
         )
         # A next meeting already in the feed is not repeated as a deadline.

@@ -4,35 +4,28 @@
   who have not answered, with the answer links and the .ics;
 - a deadline (one that is not a meeting already in Séances) from ``reminder_days`` days before
   its due date: to the people convened to the meeting that set it — those who must deliver.
-Each (meeting version, person) and (deadline, person) is sent once; failed ones are retried.
+Each (meeting version, person) and (deadline, person) is recorded once in the outbox, which
+delivers it and retries failures (app/mail/outbox.py).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from email.message import EmailMessage
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.calendar.convocations import prepare_meeting_emails
-from app.calendar.deliveries import Outgoing, SendReport, can_email, deliver_all, prepared
+from app.calendar.convocations import build_for_recipients, can_email, queue_reminders
+from app.calendar.feeds import paris_today
 from app.calendar.mail import secretariat_email
 from app.calendar.queries import deadline_options, meeting_options
 from app.calendar.urls import public_url
 from app.extensions import db
 from app.formatting import PARIS
+from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
 from app.meetings.outline import deadline_when
-from app.models import (
-    Body,
-    ConvocationDelivery,
-    Deadline,
-    DeadlineReminderDelivery,
-    DeliveryKind,
-    Invitation,
-    Meeting,
-    MeetingStatus,
-    Person,
-    utc_now,
-)
+from app.models import Body, Deadline, Invitation, MailKind, Meeting, MeetingStatus, OutboxMessage, Person, utc_now
 
 
 def _longest_reminder_delay() -> int:
@@ -66,7 +59,7 @@ def deadlines_to_remind(today: date) -> list[Deadline]:
     return [d for d in deadlines if d.due_date - timedelta(days=d.meeting.body.reminder_days) <= today]
 
 
-def deadline_message(deadline: Deadline, person: Person):
+def deadline_message(deadline: Deadline, person: Person) -> EmailMessage:
     meeting = deadline.meeting
     context = {
         "deadline": deadline, "person": person, "meeting": meeting, "when": deadline_when(deadline),
@@ -74,35 +67,38 @@ def deadline_message(deadline: Deadline, person: Person):
         "ics_url": public_url("calendar.deadline_ics", deadline_id=deadline.id),
     }
     subject = f"Rappel : {deadline.title} {deadline_when(deadline)}"
-    message = secretariat_email(meeting, person, subject, "deadline", context)
-    return message
+    return secretariat_email(meeting, person, subject, "deadline", context)
 
 
-def prepare_deadline_emails(deadline: Deadline, report: SendReport) -> list[Outgoing]:
-    outgoing = []
-    for invitation in deadline.meeting.invitations:
-        person = invitation.person
-        if not can_email(person, report):
-            continue
-        key = {"deadline_id": deadline.id, "person_id": person.id}
-        item = prepared(person.display_name, key, lambda: deadline_message(deadline, person), report)
-        if item is not None:
-            outgoing.append(item)
-    return outgoing
+def deadline_mails(deadline: Deadline) -> list[dict]:
+    """Reminder rows of a deadline, one per person convened to the meeting that set it."""
+    return [{"key": f"deadline:{deadline.id}:person:{invitation.person_id}", "kind": MailKind.DEADLINE_REMINDER,
+             "deadline_id": deadline.id, "meeting_id": deadline.meeting_id, "person_id": invitation.person_id}
+            for invitation in deadline.meeting.invitations if can_email(invitation.person)]
 
 
-def send_reminders(today: date | None = None) -> tuple[SendReport, SendReport]:
-    """Reminders of meetings, then of deadlines; every message is built before the first is sent."""
-    today = today or utc_now().astimezone(PARIS).date()
-    meeting_report, deadline_report = SendReport(), SendReport()
-    meeting_emails = []
-    for meeting in meetings_to_remind(today):
-        unanswered = [invitation for invitation in meeting.invitations if invitation.response is None]
-        meeting_emails += prepare_meeting_emails(meeting, unanswered, DeliveryKind.REMINDER,
-                                                 lambda _: "reminder", meeting_report)
-    deadline_emails = []
-    for deadline in deadlines_to_remind(today):
-        deadline_emails += prepare_deadline_emails(deadline, deadline_report)
-    deliver_all(ConvocationDelivery, meeting_emails, meeting_report)
-    deliver_all(DeadlineReminderDelivery, deadline_emails, deadline_report)
-    return meeting_report, deadline_report
+def build_deadline_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
+    """Outbox builder of deadline reminders."""
+    deadlines = {deadline.id: deadline for deadline in db.session.scalars(
+        select(Deadline).where(Deadline.id.in_({row.deadline_id for row in rows}))
+        .options(*deadline_options(), selectinload(Deadline.meeting).selectinload(Meeting.body)
+                 .selectinload(Body.organisation)))}
+    return build_for_recipients(rows, deadlines, lambda row: row.deadline_id,
+                                lambda row, deadline, person: deadline_message(deadline, person))
+
+
+@dataclass
+class RemindersQueued:
+    meetings: Queued
+    deadlines: Queued
+    delivered: Delivered | None
+
+
+def send_reminders(today: date | None = None) -> RemindersQueued:
+    """Record the reminders due today (each once: the outbox keeps its key) and hand them to the
+    worker; without a queue they are delivered before this returns."""
+    today = today or paris_today()
+    meetings = queue(queue_reminders(meetings_to_remind(today)))
+    deadlines = queue([mail for deadline in deadlines_to_remind(today) for mail in deadline_mails(deadline)])
+    db.session.commit()
+    return RemindersQueued(meetings, deadlines, deliver_soon(meetings.ids + deadlines.ids))

@@ -4,11 +4,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.audit import log_security_event
 from app.calendar import bp
 from app.calendar.answers import AnswerLinkError, answer_options, read_answer_token, record_answer
-from app.calendar.builders import deadlines_calendar, meeting_calendar
-from app.calendar.convocations import delivery_summary, send_convocations
-from app.audit import log_security_event
+from app.calendar.builders import attendees_shown_to, deadlines_calendar, meeting_calendar
+from app.calendar.convocations import (
+    convocation_record,
+    last_urgency_reason,
+    mailing_progress,
+    plan_sending,
+    send_planned,
+)
 from app.calendar.feeds import (
     feed_ics,
     ics_response,
@@ -16,7 +22,8 @@ from app.calendar.feeds import (
     regenerate_body_feed_link,
     regenerate_feed_token,
 )
-from app.calendar.forms import AnswerForm, ConfirmForm
+from app.calendar.forms import AnswerForm, ConfirmForm, SendingForm
+from app.calendar.notices import tell_people_concerned
 from app.calendar.queries import (
     body_feed_link,
     find_feed_owner,
@@ -24,9 +31,10 @@ from app.calendar.queries import (
     load_meeting_for_calendar,
     meeting_deadlines,
 )
-from app.calendar.urls import webcal_url
+from app.calendar.urls import feed_url, webcal_url
 from app.extensions import db
 from app.formatting import to_paris
+from app.meetings.outline import shown_deadlines
 from app.models import Body, Person
 from app.permissions import check_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
@@ -38,13 +46,17 @@ def calendar_feed_url(owner: Body | Person) -> str | None:
         token = link.token if link is not None else None
     else:
         token = owner.feed_token
-    return webcal_url(token) if token else None
+    return feed_url(token) if token else None
 
 
 @bp.app_context_processor
 def calendar_helpers():
     """Helpers for the partials this area adds to the meeting and body pages."""
-    return {"calendar_feed_url": calendar_feed_url, "convocation_summary": delivery_summary}
+    return {"calendar_feed_url": calendar_feed_url, "mailing_progress": mailing_progress,
+            "convocation_record": convocation_record}
+
+
+bp.add_app_template_filter(webcal_url, "webcal")
 
 
 def meeting_filename(meeting, suffix: str = "") -> str:
@@ -56,7 +68,7 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 def meeting_ics(meeting_id: int):
     get_meeting_or_404(meeting_id)
     meeting = load_meeting_for_calendar(meeting_id)
-    return ics_response(meeting_calendar(meeting, with_attendees=current_user.is_staff).to_ical(),
+    return ics_response(meeting_calendar(meeting, attendees=attendees_shown_to(current_user, meeting)).to_ical(),
                         meeting_filename(meeting))
 
 
@@ -72,7 +84,7 @@ def meeting_deadlines_ics(meeting_id: int):
 @login_required
 def deadline_ics(deadline_id: int):
     deadline = load_deadline(deadline_id)
-    if deadline is None:
+    if deadline is None or not shown_deadlines([deadline]):
         abort(404)
     check_meeting(deadline.meeting)
     return ics_response(deadlines_calendar([deadline]).to_ical(), f"echeance-{deadline.due_date:%Y%m%d}-{deadline.id}.ics")
@@ -130,24 +142,22 @@ def regenerate_my_feed():
     return redirect(url_for("calendar.my_feed"))
 
 
-@bp.route("/meetings/<int:meeting_id>/convocations", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/convocations", methods=["GET", "POST"])
 @staff_required
 def send_meeting_convocations(meeting_id: int):
+    """Send (GET: what would be sent). Later than the body's delay, asks for the reason of urgency."""
     get_meeting_or_404(meeting_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     meeting = load_meeting_for_calendar(meeting_id)
-    report = send_convocations(meeting)
-    if report.sent:
-        flash(f"Courriel envoyé à {len(report.sent)} personne(s).", "success")
-    if report.failed:
-        flash("Échec de l'envoi pour : " + ", ".join(name for name, _ in report.failed)
-              + ". Vous pouvez réessayer.", "error")
-    if report.without_email:
-        flash("Sans adresse électronique (non convoqués par courriel) : " + ", ".join(report.without_email), "warning")
-    if not report.sent and not report.failed:
-        flash("Aucun courriel à envoyer : chaque personne a déjà reçu cette version de la séance.", "info")
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    plan = plan_sending(meeting, paris_today())
+    form = SendingForm(plan.late)
+    if form.validate_on_submit():
+        outcome = send_planned(plan, current_user.id, form.urgency.data or "")
+        for message, category in outcome.messages():
+            flash(message, category)
+        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    if not form.is_submitted() and plan.late:
+        form.urgency.data = last_urgency_reason(meeting)
+    return render_template("calendar/send.html", form=form, meeting=meeting, plan=plan), 422 if form.errors else 200
 
 
 @bp.route("/reponse/<token>", methods=["GET", "POST"])
@@ -159,7 +169,7 @@ def answer(token: str):
     except AnswerLinkError as error:
         return render_template("calendar/answer_invalid.html", message=error.message), error.status
     invitation = link.invitation
-    options = answer_options(invitation, paris_today())
+    options = answer_options(invitation)
     form = AnswerForm(invitation, options)
     if request.method == "GET" and request.args.get("reponse") in {r.value for r in options.responses}:
         form.response.data = request.args["reponse"]
@@ -167,6 +177,7 @@ def answer(token: str):
         response, holder = form.chosen_response, form.chosen_holder
         if not record_answer(link, response, holder):
             return render_template("calendar/answer_invalid.html", message="Ce lien de réponse a déjà été utilisé."), 410
+        tell_people_concerned(invitation, paris_today())
         confirmation = f"Votre réponse est enregistrée : {response.label}"
         if holder is not None:
             confirmation += f" à {holder.display_name}"

@@ -11,7 +11,11 @@ def public_url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
 
 
-def webcal_url(token: str) -> str:
-    """The feed address calendar clients subscribe to (webcal:// is http(s):// for them)."""
-    url = public_url("calendar.feed", token=token)
+def feed_url(token: str) -> str:
+    """The https:// address of a feed (what Google Calendar's « À partir de l'URL » needs)."""
+    return public_url("calendar.feed", token=token)
+
+
+def webcal_url(url: str) -> str:
+    """The same feed as webcal://, which opens the subscription in Outlook, Apple Calendar, Thunderbird."""
     return "webcal://" + url.split("://", 1)[1]

@@ -24,7 +24,8 @@ def upcoming_deadlines(user: User, body_id: int | None, today: date) -> Select:
     binned = select(Meeting.id).where(Meeting.deleted_at.is_not(None))
     query = (
         select(Deadline)
-        .where(Deadline.due_date >= today, Deadline.meeting_id.not_in(binned))
+        .where(Deadline.due_date >= today, Deadline.meeting_id.not_in(binned),
+               Deadline.not_announcing_a_binned_meeting())
         .options(selectinload(Deadline.meeting).selectinload(Meeting.body), selectinload(Deadline.body),
                  selectinload(Deadline.announced_meeting))
         .order_by(Deadline.due_date, Deadline.due_at, Deadline.id)

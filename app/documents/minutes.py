@@ -10,23 +10,29 @@ from docx.shared import Cm
 from app.documents.word import WordWriter
 from app.formatting import plain_date
 from app.meetings.outline import deadline_outline
+from app.meetings.second_convocation import second_convocation_notice
 from app.models import Attendance, Meeting, RoundTablePoint
 
 ATTENDANCE_HEADER = ("NOMS", "QUALITÉ")
 ATTENDANCE_WIDTHS = (Cm(7), Cm(10))
 
 
-def build_minutes(meeting: Meeting, *, draft: bool = True) -> Document:
+def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str = "") -> Document:
     """The compte rendu of ``meeting`` (loaded with ``load_meeting_for_display``).
 
     A draft says « PROJET » on every page; validation builds it once more with ``draft=False``.
-    Sections with nothing to say are left out.
+    ``quorum_statement`` is the quorum sentence (``documents.workflow.quorum_statement``), frozen at
+    validation. Sections with nothing to say are left out.
     """
     body = meeting.body
     writer = WordWriter(title=f"Compte rendu — {meeting.title}", organisation=body.organisation,
                         header_lines=[body.name], draft=draft)
     writer.title(meeting.title)
     writer.paragraph(f"Date : {plain_date(meeting.starts_at)}", bold=True)
+    if meeting.is_second_convocation:
+        writer.paragraph(second_convocation_notice(meeting), bold=True)
+    if quorum_statement:
+        writer.paragraph(quorum_statement)
     writer.text(meeting.context)
     if meeting.working_method.strip():
         writer.heading("Méthode de travail retenue", 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from app.documents.minutes import build_minutes
 from app.documents.word import document_bytes
 from app.extensions import db
+from app.meetings.quorum import quorum_status
 from app.models import Meeting, Minutes, MinutesAction, MinutesEvent, MinutesStatus, User, utc_now
 
 
@@ -31,11 +32,21 @@ def minutes_visible_to(user: User, meeting: Meeting) -> bool:
     return user.is_staff or minutes_status(meeting) is MinutesStatus.PUBLISHED
 
 
+def quorum_statement(meeting: Meeting) -> str:
+    """The quorum sentence of the compte rendu: as frozen at validation, else as the attendance
+    recorded reads now; empty while no attendance is recorded."""
+    if meeting.minutes is not None and minutes_are_frozen(meeting) and meeting.minutes.quorum_statement is not None:
+        return meeting.minutes.quorum_statement
+    if not meeting.attendances:
+        return ""
+    return quorum_status(meeting).sentence
+
+
 def minutes_file(meeting: Meeting) -> bytes:
     """The compte rendu as served: the frozen file once validated, else a fresh draft."""
     if meeting.minutes is not None and meeting.minutes.document is not None and minutes_are_frozen(meeting):
         return meeting.minutes.document
-    return document_bytes(build_minutes(meeting, draft=True))
+    return document_bytes(build_minutes(meeting, draft=True, quorum_statement=quorum_statement(meeting)))
 
 
 def _minutes_of(meeting: Meeting) -> Minutes:
@@ -51,10 +62,12 @@ def _record(minutes: Minutes, action: MinutesAction, user: User, comment: str = 
 
 def validate_minutes(meeting: Meeting, user: User) -> Minutes:
     """Freeze the compte rendu as it reads now (without the « PROJET » mark)."""
-    minutes = _minutes_of(meeting)
-    if minutes.status is not MinutesStatus.DRAFT:
+    if minutes_are_frozen(meeting):
         raise MinutesWorkflowError("Ce compte rendu est déjà validé.")
-    minutes.document = document_bytes(build_minutes(meeting, draft=False))
+    statement = quorum_statement(meeting)  # read before the minutes change: its queries would flush them
+    minutes = _minutes_of(meeting)
+    minutes.quorum_statement = statement
+    minutes.document = document_bytes(build_minutes(meeting, draft=False, quorum_statement=minutes.quorum_statement))
     minutes.status = MinutesStatus.VALIDATED
     minutes.validated_at, minutes.validated_by_id = utc_now(), user.id
     _record(minutes, MinutesAction.VALIDATED, user)
@@ -80,7 +93,7 @@ def reopen_minutes(meeting: Meeting, user: User, reason: str = "") -> Minutes:
     if minutes.status is MinutesStatus.DRAFT:
         raise MinutesWorkflowError("Ce compte rendu est déjà en projet.")
     minutes.status = MinutesStatus.DRAFT
-    minutes.document = None
+    minutes.document = minutes.quorum_statement = None
     minutes.validated_at = minutes.validated_by_id = None
     minutes.published_at = minutes.published_by_id = None
     _record(minutes, MinutesAction.REOPENED, user, reason.strip())

@@ -16,14 +16,12 @@ def check_ends_after_start(form, field) -> None:
         raise ValidationError("L'heure de fin doit être après l'heure de début.")
 
 
-class MeetingDetailsForm(FrenchForm):
-    title = StringField("Intitulé", validators=[DataRequired("Saisissez l'intitulé de la séance."), Length(max=300)])
+class WhereForm(FrenchForm):
+    """Where a meeting sits: a place and/or a visio link."""
+
     place = StringField("Lieu", validators=[Length(max=300)])
     visio_url = URLField("Lien de visioconférence", validators=[
         Optional(), URL(message="Saisissez une adresse complète, commençant par https://."), Length(max=500)])
-    agenda = TextAreaField("Ordre du jour", validators=[Length(max=20000)])
-    context = TextAreaField("Contexte", validators=[Length(max=50000)])
-    working_method = TextAreaField("Méthode de travail", validators=[Length(max=50000)])
 
     def validate_visio_url(self, field) -> None:
         """The link becomes a clickable href on the meeting page: web addresses only (no javascript:)."""
@@ -31,13 +29,29 @@ class MeetingDetailsForm(FrenchForm):
             raise ValidationError("Saisissez une adresse complète, commençant par https://.")
 
 
-class MeetingForm(MeetingDetailsForm):
+class MeetingDetailsForm(WhereForm):
+    title = StringField("Intitulé", validators=[DataRequired("Saisissez l'intitulé de la séance."), Length(max=300)])
+    agenda = TextAreaField("Ordre du jour", validators=[Length(max=20000)])
+    context = TextAreaField("Contexte", validators=[Length(max=50000)])
+    working_method = TextAreaField("Méthode de travail", validators=[Length(max=50000)])
+
+
+class OccurrenceFields:
+    """The day and Paris times of one meeting (mixed into the forms that plan one)."""
+
     day = date_field("Date", [InputRequired("Saisissez la date de la séance.")])
     starts = time_field("Heure de début", [InputRequired("Saisissez l'heure de début."), paris_time_on("day")])
     ends = time_field("Heure de fin", [InputRequired("Saisissez l'heure de fin."), check_ends_after_start,
                                        paris_time_on("day")])
+
+
+class MeetingForm(OccurrenceFields, MeetingDetailsForm):
     # The version read when the form was shown: saving over someone else's change is refused.
     version = HiddenField()
+
+
+class SecondConvocationForm(OccurrenceFields, WhereForm):
+    """When and where a meeting without quorum sits again; agenda and convened list are kept."""
 
 
 class SeriesForm(MeetingDetailsForm):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import (
     Attendance,
+    Deadline,
     Invitation,
     Meeting,
     MeetingStatus,
@@ -47,7 +48,7 @@ def load_meeting_for_display(meeting_id: int) -> Meeting | None:
                 selectinload(RoundTablePoint.themes),
                 selectinload(RoundTablePoint.speaker),
             ),
-            selectinload(Meeting.deadlines),
+            selectinload(Meeting.deadlines).selectinload(Deadline.announced_meeting),
             selectinload(Meeting.minutes),
         )
     )

@@ -1,6 +1,14 @@
-"""Quorum of a meeting: voting seats filled against the body's rule (a setting of each body)."""
+"""Quorum of a meeting: the voting seats in office filled, against the body's rule (a setting of each body).
+
+The base is the voting seats held on the meeting day (titulaires in office), not the convened list.
+A seat is filled by a member present: its titulaire, or a suppléant sitting in their place (also in
+bodies that count presents only); else it counts as represented when its titulaire gave a pouvoir and
+the body counts represented members. A second convocation needs no quorum (D.1432-50).
+``app/static/js/attendance.js`` applies the same rule live on the attendance sheet.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.meetings.roster import RosterEntry, build_roster
@@ -9,35 +17,77 @@ from app.models import AttendanceStatus, Body, Meeting
 
 @dataclass(frozen=True)
 class QuorumStatus:
-    voting_members: int
-    counted: int
-    required: int
-    reached: bool
+    voting_members: int  # voting seats in office on the meeting day: the base
+    present: int  # seats filled by a member present (a suppléant sitting for their titulaire included)
+    represented: int  # other seats whose titulaire gave a pouvoir, where the body counts them (else 0)
+    required: int  # 0 on a second convocation
+    counts_represented: bool = True
+    second_convocation: bool = False
+
+    @property
+    def counted(self) -> int:
+        return self.present + self.represented
+
+    @property
+    def reached(self) -> bool:
+        """The body may deliberate: quorum reached, or a second convocation."""
+        return self.counted >= self.required
 
     @property
     def label(self) -> str:
-        """« Quorum atteint : 12 membres sur 14 (8 requis) »; the attendance script writes the same text."""
+        """« Quorum atteint : 12 membres sur 14 (7 requis) »; the attendance script writes the same text."""
+        if self.second_convocation:
+            return (f"Seconde convocation, aucun quorum requis : {members(self.counted)} "
+                    f"sur {self.voting_members}")
         state = "Quorum atteint" if self.reached else "Quorum non atteint"
-        return f"{state} : {self.counted} membre{'s' if self.counted > 1 else ''} sur {self.voting_members} ({self.required} requis)"
+        return f"{state} : {members(self.counted)} sur {self.voting_members} ({self.required} requis)"
+
+    @property
+    def sentence(self) -> str:
+        """The compte rendu's sentence: « Le quorum étant atteint (52 membres présents ou représentés sur
+        100), la séance est ouverte. », or why the body could not, or need not, reach it."""
+        count = f"{members(self.counted)} {attending(self.counted, self.counts_represented)} sur {self.voting_members}"
+        if self.second_convocation:
+            return ("Sur seconde convocation, l'instance délibère valablement quel que soit le nombre de "
+                    f"présents ({count}).")
+        if self.reached:
+            return f"Le quorum étant atteint ({count}), la séance est ouverte."
+        return (f"Le quorum n'étant pas atteint ({count}, {self.required} requis), l'instance ne peut pas "
+                "délibérer valablement.")
 
 
-def count_quorum(body: Body, entries: list[RosterEntry]) -> QuorumStatus:
-    """A seat counts when its holder or a suppléant sharing it is present, or when the holder is
-    represented and the body counts represented members."""
-    seats = {entry.seat_id for entry in entries if entry.seat_id is not None}
-    filled = set()
+def members(count: int) -> str:
+    return f"{count} membre{'s' if count > 1 else ''}"
+
+
+def attending(count: int, counts_represented: bool) -> str:
+    plural = "s" if count > 1 else ""
+    return f"présent{plural} ou représenté{plural}" if counts_represented else f"présent{plural}"
+
+
+def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: int,
+                 second_convocation: bool = False) -> QuorumStatus:
+    """The quorum of ``entries`` (with the statuses they carry) over ``seats_in_office`` voting seats."""
+    present: set[int] = set()
+    represented: set[int] = set()
     for entry in entries:
         if entry.seat_id is None:
             continue
-        if entry.status is AttendanceStatus.PRESENT or (
-            entry.is_seat_holder and entry.status is AttendanceStatus.REPRESENTED and body.quorum_counts_represented
-        ):
-            filled.add(entry.seat_id)
-    required = body.quorum_required(len(seats))
-    return QuorumStatus(voting_members=len(seats), counted=len(filled), required=required,
-                        reached=len(filled) >= required)
+        if entry.status is AttendanceStatus.PRESENT:
+            present.add(entry.seat_id)
+        elif entry.status is AttendanceStatus.REPRESENTED and entry.is_seat_holder:
+            if entry.represented_by_id in entry.substitute_ids:
+                present.add(entry.seat_id)  # their suppléant sits: a member present
+            else:
+                represented.add(entry.seat_id)
+    counted_represented = len(represented - present) if body.quorum_counts_represented else 0
+    required = 0 if second_convocation else body.quorum_required(seats_in_office)
+    return QuorumStatus(voting_members=seats_in_office, present=len(present), represented=counted_represented,
+                        required=required, counts_represented=body.quorum_counts_represented,
+                        second_convocation=second_convocation)
 
 
 def quorum_status(meeting: Meeting) -> QuorumStatus:
     """The quorum of a meeting as recorded (or forecast by the convocation answers)."""
-    return count_quorum(meeting.body, build_roster(meeting))
+    roster = build_roster(meeting)
+    return count_quorum(meeting.body, roster, roster.composition.seats_in_office, meeting.is_second_convocation)

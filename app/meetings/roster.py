@@ -1,15 +1,13 @@
-"""The roster of a meeting: everyone convened or recorded, with their vote, seat and status.
+"""The roster of a meeting: everyone convened or recorded, with their seat, role and status.
 
-One builder shared by the attendance screen and the quorum, so both read people the same way.
+One builder shared by the attendance screen and the quorum, so both read people the same way; the
+body is read as it stands on the meeting day (``app.bodies.composition``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from app.extensions import db
+from app.bodies.composition import Composition, body_composition
 from app.formatting import to_paris
 from app.models import (
     Attendance,
@@ -19,6 +17,7 @@ from app.models import (
     InvitationResponse,
     Meeting,
     Membership,
+    MembershipRole,
     Person,
     Seat,
 )
@@ -39,10 +38,11 @@ class RosterEntry:
     attendance: Attendance | None
     membership: Membership | None
     voting: bool
-    # Person id of the titulaire whose voting seat this entry fills (a suppléant fills their
-    # titulaire's seat when both are convened); None for people without a vote.
+    # The voting seat (titulaire membership id) this entry fills when present: a titulaire's own, a
+    # suppléant's titulaire's; None for people without a voting seat in office on the day.
     seat_id: int | None = None
     substitutes: list[Person] = field(default_factory=list)
+    roles: list[MembershipRole] = field(default_factory=list)
 
     @property
     def response(self) -> InvitationResponse | None:
@@ -50,34 +50,50 @@ class RosterEntry:
 
     @property
     def is_seat_holder(self) -> bool:
-        return self.seat_id == self.person.id
+        """The titulaire of the seat (who may be represented), as opposed to a suppléant filling it."""
+        return self.seat_id is not None and self.membership.id == self.seat_id
+
+    @property
+    def is_titulaire(self) -> bool:
+        """A titulaire in office (with or without a vote): may be represented by their suppléant."""
+        return self.membership is not None and self.membership.seat is Seat.TITULAIRE
+
+    @property
+    def is_substitute(self) -> bool:
+        return self.membership is not None and self.membership.seat is Seat.SUPPLEANT
+
+    @property
+    def substitute_ids(self) -> set[int]:
+        return {substitute.id for substitute in self.substitutes}
+
+
+@dataclass
+class Roster:
+    """The entries of a meeting (iterable like a list) and the body's composition on the day."""
+
+    entries: list[RosterEntry]
+    composition: Composition
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index):
+        return self.entries[index]
 
 
 def meeting_day(meeting: Meeting):
     return to_paris(meeting.starts_at).date()
 
 
-def body_memberships(meeting: Meeting) -> dict[int, Membership]:
-    """Current memberships in the meeting's body by person id, people loaded, in one query.
+def prefilled_status(invitation: Invitation | None, substitutes: list[Person],
+                     replaced_titulaire_answer: InvitationResponse | None = None
+                     ) -> tuple[AttendanceStatus | None, int | None]:
+    """The status forecast by the convocation answer, used until attendance is recorded.
 
-    All of them, not only the convened ones: a suppléant may represent a titulaire without being convened.
-    """
-    day = meeting_day(meeting)
-    memberships = db.session.scalars(
-        select(Membership)
-        .where(
-            Membership.body_id == meeting.body_id,
-            Membership.start_date <= day,
-            (Membership.end_date.is_(None)) | (Membership.end_date >= day),
-        )
-        .options(selectinload(Membership.person))
-        .order_by(Membership.start_date)
-    ).all()
-    return {membership.person_id: membership for membership in memberships}
-
-
-def prefilled_status(invitation: Invitation | None, substitutes: list[Person]) -> tuple[AttendanceStatus | None, int | None]:
-    """The status forecast by the convocation answer, used until attendance is recorded."""
+    A suppléant whose titulaire answered « mon suppléant me remplace » is forecast present."""
     response = invitation.response if invitation else None
     if response is InvitationResponse.PRESENT:
         return AttendanceStatus.PRESENT, None
@@ -87,35 +103,39 @@ def prefilled_status(invitation: Invitation | None, substitutes: list[Person]) -
         return AttendanceStatus.REPRESENTED, substitutes[0].id
     if response is InvitationResponse.PROXY and invitation.proxy_holder_id:
         return AttendanceStatus.REPRESENTED, invitation.proxy_holder_id
+    if replaced_titulaire_answer is InvitationResponse.SUBSTITUTE:
+        return AttendanceStatus.PRESENT, None
     return None, None
 
 
-def build_roster(meeting: Meeting) -> list[RosterEntry]:
+def build_roster(meeting: Meeting) -> Roster:
     """Everyone convened to or recorded at ``meeting``: members first, then ARS staff, then guests.
 
     ``meeting.invitations`` and ``meeting.attendances`` should be loaded with their people
-    (``load_meeting_for_display``); the memberships are read in one query.
+    (``load_meeting_for_display``); the body's composition on the day is read in three queries.
     """
+    composition = body_composition(meeting.body, meeting_day(meeting))
     invitations = {invitation.person_id: invitation for invitation in meeting.invitations}
     attendances = {attendance.person_id: attendance for attendance in meeting.attendances}
-    memberships = body_memberships(meeting)
-    substitutes_of: dict[int, list[Person]] = {}
-    for membership in memberships.values():
-        if membership.seat is Seat.SUPPLEANT and membership.substitute_for_id:
-            substitutes_of.setdefault(membership.substitute_for_id, []).append(membership.person)
+    # Who stands in first for each titulaire who answered « mon suppléant me remplace ».
+    standing_in = {}
+    for person_id, invitation in invitations.items():
+        substitutes = composition.substitutes(person_id)
+        if invitation.response is InvitationResponse.SUBSTITUTE and substitutes:
+            standing_in[substitutes[0].id] = invitation.response
 
     order: list[int] = list(dict.fromkeys([*invitations, *attendances]))
     entries = []
     for person_id in order:
         invitation, attendance = invitations.get(person_id), attendances.get(person_id)
-        membership = memberships.get(person_id)
         person = (attendance or invitation).person
         capacity = attendance.capacity if attendance else invitation.capacity
-        substitutes = substitutes_of.get(membership.id, []) if membership else []
+        membership = composition.membership_of(person_id) if capacity is Capacity.MEMBER else None
+        substitutes = composition.substitutes(person_id) if membership else []
         if attendance:
             status, represented_by_id = attendance.status, attendance.represented_by_id
         else:
-            status, represented_by_id = prefilled_status(invitation, substitutes)
+            status, represented_by_id = prefilled_status(invitation, substitutes, standing_in.get(person_id))
         if capacity is Capacity.MEMBER:
             voting = membership.voting if membership else bool(attendance and attendance.voting)
         else:
@@ -126,25 +146,12 @@ def build_roster(meeting: Meeting) -> list[RosterEntry]:
         entries.append(RosterEntry(person=person, capacity=capacity, title=title, status=status,
                                    represented_by_id=represented_by_id, invitation=invitation,
                                    attendance=attendance, membership=membership, voting=voting,
-                                   substitutes=substitutes))
-    assign_seats(entries)
+                                   seat_id=composition.seat_filled_by(membership), substitutes=substitutes,
+                                   roles=composition.roles_of(person_id) if membership else []))
     original_index = {person_id: index for index, person_id in enumerate(order)}
     entries.sort(key=lambda entry: (
         CAPACITY_ORDER[entry.capacity],
         entry.attendance.position if entry.attendance else 10**9,
         original_index[entry.person.id],
     ))
-    return entries
-
-
-def assign_seats(entries: list[RosterEntry]) -> None:
-    """A voting member holds a seat; a suppléant convened with their titulaire shares the titulaire's seat."""
-    on_roster = {entry.membership.id: entry.person.id for entry in entries if entry.membership}
-    for entry in entries:
-        if not entry.voting:
-            continue
-        membership = entry.membership
-        if membership and membership.seat is Seat.SUPPLEANT and membership.substitute_for_id in on_roster:
-            entry.seat_id = on_roster[membership.substitute_for_id]
-        else:
-            entry.seat_id = entry.person.id
+    return Roster(entries, composition)

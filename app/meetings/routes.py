@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -10,9 +12,16 @@ from app.formatting import long_date, short_date, to_paris
 from app.forms import choices
 from app.meetings import bp
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
-from app.meetings.forms import ConfirmForm, InvitationForm, MeetingForm, SeriesForm
+from app.meetings.forms import ConfirmForm, InvitationForm, MeetingForm, SecondConvocationForm, SeriesForm
 from app.meetings.outline import deadline_outline
 from app.meetings.queries import load_meeting_for_display
+from app.meetings.quorum import quorum_status
+from app.meetings.second_convocation import (
+    latest_day,
+    occurrence_refusal,
+    reconvening_refusal,
+    schedule_second_convocation,
+)
 from app.meetings.scheduling import (
     MeetingDetails,
     Occurrence,
@@ -28,6 +37,7 @@ from app.permissions import (
     check_meeting,
     get_body_or_404,
     get_editable_meeting_or_404,
+    get_meeting_or_404,
     staff_required,
     visible_people,
 )
@@ -112,8 +122,7 @@ def edit(meeting_id: int):
             meeting.title, meeting.place, meeting.visio_url = details.title, details.place, details.visio_url
             meeting.context, meeting.working_method = details.context, details.working_method
             meeting.starts_at, meeting.ends_at = occurrence.starts_at, occurrence.ends_at
-            replace_agenda(meeting, details.agenda_titles)
-            meeting.ical_sequence += 1  # calendars replace the event they already hold
+            replace_agenda(meeting, details.agenda_titles)  # SEQUENCE follows (app/calendar/sequence.py)
             try:
                 db.session.commit()
             except StaleDataError as error:  # saved by someone else between our check and our UPDATE
@@ -153,12 +162,42 @@ def _confirm_status_change(meeting_id: int, cancelled: bool):
     form = ConfirmForm()
     if form.validate_on_submit():
         meeting.status = new_status
-        meeting.ical_sequence += 1
         db.session.commit()
         flash(f"La séance du {long_date(meeting.starts_at)} est {'annulée' if cancelled else 'rétablie'}.", "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render_template("meetings/status_change.html", form=form, meeting=meeting, cancelling=cancelled,
                            new_status=new_status)
+
+
+@bp.route("/meetings/<int:meeting_id>/second-convocation", methods=["GET", "POST"])
+@staff_required
+def second_convocation(meeting_id: int):
+    """« Reconvoquer »: the meeting without quorum sits again within the body's delay, same agenda and
+    convened list. The first meeting is not changed (its compte rendu may already be validated)."""
+    meeting = get_meeting_or_404(meeting_id)
+    refusal = reconvening_refusal(meeting, quorum_status(meeting))
+    if refusal:
+        flash(refusal, "info")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    form = SecondConvocationForm(obj=meeting)
+    if not form.is_submitted():
+        occurrence = occurrence_of(meeting)
+        form.day.data = min(occurrence.day + timedelta(days=7), latest_day(meeting))
+        form.starts.data, form.ends.data = occurrence.starts, occurrence.ends
+    if form.validate_on_submit():
+        occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
+        refusal = occurrence_refusal(meeting, occurrence)
+        if refusal:
+            form.day.errors.append(refusal)
+        else:
+            second = schedule_second_convocation(meeting, occurrence, form.place.data.strip(),
+                                                 (form.visio_url.data or "").strip())
+            db.session.commit()
+            flash(f"Seconde convocation planifiée le {long_date(second.starts_at)} ; "
+                  f"{len(second.invitations)} personne(s) convoquée(s). Envoyez-leur les convocations.", "success")
+            return redirect(url_for("meetings.detail", meeting_id=second.id))
+    return render_template("meetings/second_convocation.html", form=form, meeting=meeting,
+                           latest=latest_day(meeting)), 422 if form.errors else 200
 
 
 def _invitation_form(meeting: Meeting, invitations: list[Invitation]) -> InvitationForm:
@@ -228,8 +267,14 @@ def remove_invitation(meeting_id: int, invitation_id: int):
     if invitation.meeting_id != meeting.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
+        from app.calendar.convocations import queue_withdrawal  # the calendar area imports meetings
+        from app.mail.outbox import deliver_soon
+
         name = invitation.person.display_name
+        withdrawal = queue_withdrawal(invitation)  # they hold an invitation: their calendar drops it
         db.session.delete(invitation)
         db.session.commit()
-        flash(f"{name} n'est plus convoqué(e).", "success")
+        deliver_soon(withdrawal.ids)
+        flash(f"{name} n'est plus convoqué(e)" + (" ; l'annulation lui est envoyée." if withdrawal.ids else "."),
+              "success")
     return redirect(url_for("meetings.convened", meeting_id=meeting.id))

@@ -56,10 +56,12 @@ def members_to_convene(body: Body, on: date) -> list[Membership]:
     return sorted(current, key=lambda membership: membership.person.sort_key)
 
 
-def schedule_meeting(body: Body, occurrence: Occurrence, details: MeetingDetails) -> Meeting:
-    """A planned meeting, convening the body's members of that day, with the default round-table sections.
+def schedule_meeting(body: Body, occurrence: Occurrence, details: MeetingDetails, *,
+                     convened_as: Meeting | None = None) -> Meeting:
+    """A planned meeting, convening the body's members of that day (or the people convened to
+    ``convened_as``, with their capacity and qualité), with the default round-table sections.
     Added to the session; the caller commits."""
-    convened = members_to_convene(body, occurrence.day)
+    members = members_to_convene(body, occurrence.day) if convened_as is None else []
     meeting = Meeting(
         body=body, title=details.title, starts_at=occurrence.starts_at, ends_at=occurrence.ends_at,
         place=details.place, visio_url=details.visio_url, context=details.context,
@@ -67,7 +69,11 @@ def schedule_meeting(body: Body, occurrence: Occurrence, details: MeetingDetails
     )
     meeting.agenda_items = [AgendaItem(position=position, title=title)
                             for position, title in enumerate(details.agenda_titles, start=1)]
-    convene(meeting, convened)
+    if convened_as is None:
+        convene(meeting, members)
+    else:
+        meeting.invitations = [Invitation(person_id=invitation.person_id, capacity=invitation.capacity,
+                                          title=invitation.title) for invitation in convened_as.invitations]
     meeting.sections = [RoundTableSection(position=position, title=title)
                         for position, title in enumerate(DEFAULT_SECTION_TITLES, start=1)]
     db.session.add(meeting)

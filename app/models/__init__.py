@@ -1,16 +1,20 @@
 """All models, importable from one place: ``from app.models import Meeting``."""
 from app.models.accounts import Role, User
 from app.models.audit import AuditEvent
-from app.models.bodies import Body, BodyKind, Membership, Seat
-from app.models.cache import DataGeneration
-from app.models.calendar import (
-    BodyFeedLink,
-    ConvocationDelivery,
-    DeadlineReminderDelivery,
-    DeliveryKind,
-    DeliveryStatus,
-    UsedAnswerLink,
+from app.models.bodies import (
+    MAX_PROXIES_PER_HOLDER,
+    PRESETS,
+    Body,
+    BodyKind,
+    BodyPreset,
+    BodyRules,
+    Membership,
+    MembershipRole,
+    RoleKind,
+    Seat,
 )
+from app.models.cache import DataGeneration
+from app.models.calendar import BodyFeedLink, ConvocationSending, UsedAnswerLink
 from app.models.meetings import (
     AgendaItem,
     Attendance,
@@ -27,6 +31,7 @@ from app.models.meetings import (
     point_themes,
 )
 from app.models.minutes import Minutes, MinutesAction, MinutesEvent, MinutesStatus
+from app.models.outbox import CANCEL_KINDS, REQUEST_KINDS, MailKind, MailStatus, OutboxMessage
 from app.models.organisations import SEGUR_PILLARS, Organisation, Theme, ensure_default_themes
 from app.models.people import Civility, Person
 from app.models.types import utc_now
@@ -37,6 +42,8 @@ __all__ = [
     "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
-    "ConvocationDelivery", "DeadlineReminderDelivery", "DeliveryKind", "DeliveryStatus", "UsedAnswerLink",
+    "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "REQUEST_KINDS",
+    "CANCEL_KINDS",
     "DataGeneration", "BodyFeedLink",
+    "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
 ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -30,8 +31,59 @@ class Seat(LabelledEnum):
     SUPPLEANT = ("suppleant", "Suppléant")
 
 
+# The règlement intérieur may allow up to three pouvoirs per holder, never more (D.1432-50).
+MAX_PROXIES_PER_HOLDER = 3
+
+
+@dataclass(frozen=True)
+class BodyRules:
+    """The sitting rules of a body, as its settings hold them (one field per ``Body`` column)."""
+
+    quorum_fraction: float
+    quorum_strict: bool  # « plus de » the fraction; False: « au moins »
+    quorum_minimum: int
+    quorum_counts_represented: bool
+    convocation_days: int
+    reminder_days: int
+    proxies_allowed: bool
+    max_proxies_per_holder: int
+    proxies_exclude_presidents: bool
+    second_convocation_days: int
+    unexcused_absences_limit: int
+
+    def settings(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class BodyPreset:
+    """The rules a body of a kind starts with, and where they come from."""
+
+    rules: BodyRules
+    source: str
+
+
+# Code de la santé publique: convocation 10 days before (D.1432-47); quorum « au moins la moitié » of the
+# members, present or represented; one pouvoir per holder, presidents neither give nor receive one;
+# second convocation within 8 days (D.1432-50); resignation after 2 successive unexcused absences (D.1432-44).
+CSP_RULES = BodyRules(
+    quorum_fraction=0.5, quorum_strict=False, quorum_minimum=0, quorum_counts_represented=True,
+    convocation_days=10, reminder_days=3, proxies_allowed=True, max_proxies_per_holder=1,
+    proxies_exclude_presidents=True, second_convocation_days=8, unexcused_absences_limit=2,
+)
+CRSA_SOURCE = "Code de la santé publique, articles D.1432-44, D.1432-47 et D.1432-50"
+PRESETS: dict[BodyKind, BodyPreset] = {
+    BodyKind.CRSA_PLENARY: BodyPreset(CSP_RULES, CRSA_SOURCE),
+    BodyKind.PERMANENT_COMMISSION: BodyPreset(CSP_RULES, CRSA_SOURCE),
+    BodyKind.SPECIALISED_COMMISSION: BodyPreset(CSP_RULES, CRSA_SOURCE),
+    BodyKind.CTS: BodyPreset(CSP_RULES, "valeurs de départ, à adapter au règlement intérieur du conseil (R.1434-38)"),
+    BodyKind.WORKING_GROUP: BodyPreset(CSP_RULES, "valeurs de départ, à adapter aux règles du groupe"),
+}
+
+
 class Body(db.Model):
-    """A body that meets. Its rules (quorum, delays, proxies) are settings, not constants."""
+    """A body that meets. Its rules (quorum, delays, proxies) are settings, not constants: a new body
+    starts with the preset of its kind (``PRESETS``) for every rule not given."""
 
     __tablename__ = "body"
     __table_args__ = (
@@ -40,6 +92,10 @@ class Body(db.Model):
         CheckConstraint("convocation_days >= 0", name="convocation_days_positive"),
         CheckConstraint("reminder_days >= 0", name="reminder_days_positive"),
         CheckConstraint("id <> parent_id", name="not_own_parent"),
+        CheckConstraint(f"max_proxies_per_holder BETWEEN 1 AND {MAX_PROXIES_PER_HOLDER}",
+                        name="max_proxies_per_holder_range"),
+        CheckConstraint("second_convocation_days >= 1", name="second_convocation_days_positive"),
+        CheckConstraint("unexcused_absences_limit >= 1", name="unexcused_absences_limit_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,15 +105,22 @@ class Body(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(50), default="")
     territory: Mapped[str] = mapped_column(String(100), default="")
-    # Quorum: members with a vote present (or represented) must exceed / reach this share.
-    quorum_fraction: Mapped[float] = mapped_column(default=0.5)
-    quorum_strict: Mapped[bool] = mapped_column(default=True)
-    quorum_minimum: Mapped[int] = mapped_column(default=0)
-    quorum_counts_represented: Mapped[bool] = mapped_column(default=True)
-    convocation_days: Mapped[int] = mapped_column(default=15)
-    reminder_days: Mapped[int] = mapped_column(default=3)
-    proxies_allowed: Mapped[bool] = mapped_column(default=True)
-    max_proxies_per_holder: Mapped[int] = mapped_column(default=1)
+    # Quorum: the voting seats in office filled by members present (or represented) must exceed / reach
+    # this share of those seats.
+    quorum_fraction: Mapped[float]
+    quorum_strict: Mapped[bool]
+    quorum_minimum: Mapped[int]
+    quorum_counts_represented: Mapped[bool]
+    convocation_days: Mapped[int]
+    reminder_days: Mapped[int]
+    proxies_allowed: Mapped[bool]
+    max_proxies_per_holder: Mapped[int]
+    # The president of the body neither gives nor receives a pouvoir.
+    proxies_exclude_presidents: Mapped[bool]
+    # A meeting without quorum is convened again within this many days, and then needs no quorum.
+    second_convocation_days: Mapped[int]
+    # Successive meetings missed without excuse after which a member may be declared resigned.
+    unexcused_absences_limit: Mapped[int]
 
     organisation: Mapped[Organisation] = relationship(back_populates="bodies")
     parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="children")
@@ -65,16 +128,27 @@ class Body(db.Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="body", order_by="Membership.id")
     meetings: Mapped[list[Meeting]] = relationship(back_populates="body", order_by="Meeting.starts_at")
 
+    def __init__(self, **fields):
+        kind = fields.get("kind")
+        if kind is not None:
+            for name, value in PRESETS[BodyKind(kind)].rules.settings().items():
+                fields.setdefault(name, value)
+        super().__init__(**fields)
+
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def preset(self) -> BodyPreset:
+        return PRESETS[self.kind]
 
     def current_memberships(self, on: date | None = None) -> list[Membership]:
         on = on or date.today()
         return [membership for membership in self.memberships if membership.is_current(on)]
 
     def quorum_required(self, voting_members: int) -> int:
-        """Smallest number of voting members present (or represented) that makes the quorum."""
+        """Smallest number of voting seats filled (present, or represented) that makes the quorum."""
         share = voting_members * self.quorum_fraction
         needed = math.floor(share) + 1 if self.quorum_strict else math.ceil(share)
         return max(needed, self.quorum_minimum)
@@ -115,9 +189,67 @@ class Membership(db.Model):
         remote_side=[id], back_populates="substitutes"
     )
     substitutes: Mapped[list[Membership]] = relationship(back_populates="substitute_for")
+    roles: Mapped[list[MembershipRole]] = relationship(
+        back_populates="membership", order_by="MembershipRole.start_date", cascade="all, delete-orphan"
+    )
 
     def is_current(self, on: date) -> bool:
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
 
+    @property
+    def holds_voting_seat(self) -> bool:
+        """A titulaire with a vote: a seat that counts in the quorum and may give or receive a pouvoir."""
+        return self.seat is Seat.TITULAIRE and self.voting
+
+    def roles_on(self, on: date) -> list[MembershipRole]:
+        return [role for role in self.roles if role.is_current(on)]
+
     def __repr__(self) -> str:
         return f"<Membership {self.person_id}@{self.body_id} {self.title!r}>"
+
+
+class RoleKind(LabelledEnum):
+    PRESIDENT = ("president", "Président(e)")
+    VICE_PRESIDENT = ("vice_president", "Vice-président(e)")
+    BUREAU_MEMBER = ("bureau_member", "Membre du bureau")
+    RAPPORTEUR = ("rapporteur", "Rapporteur(e)")
+
+
+# The title a role gives, by civility value (« M. », « Mme »).
+ROLE_TITLES = {
+    RoleKind.PRESIDENT: {"M.": "Président", "Mme": "Présidente"},
+    RoleKind.VICE_PRESIDENT: {"M.": "Vice-président", "Mme": "Vice-présidente"},
+    RoleKind.BUREAU_MEMBER: {"M.": "Membre du bureau", "Mme": "Membre du bureau"},
+    RoleKind.RAPPORTEUR: {"M.": "Rapporteur", "Mme": "Rapporteure"},
+}
+
+
+class MembershipRole(db.Model):
+    """A dated role held through a membership: président, vice-président, bureau, rapporteur.
+
+    Read through ``app.bodies.roles`` (``president_of``…): the president may neither give nor receive
+    a pouvoir, has the casting vote and presides the compte rendu."""
+
+    __tablename__ = "membership_role"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RoleKind] = mapped_column(enum_column(RoleKind, "role_kind"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    membership: Mapped[Membership] = relationship(back_populates="roles")
+
+    def is_current(self, on: date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+    @property
+    def title(self) -> str:
+        """« Présidente », « Vice-président »: the role as the person's civility says it."""
+        return ROLE_TITLES[self.kind][self.membership.person.civility.value]
+
+    def __repr__(self) -> str:
+        return f"<MembershipRole {self.kind.value} of membership {self.membership_id}>"

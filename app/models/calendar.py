@@ -1,8 +1,6 @@
-"""Deliveries of convocation and reminder e-mails, and answer links already used.
-
-A delivery row is claimed before the e-mail leaves, so that sending twice (a double click, cron run
-twice) sends nothing twice; a failed delivery keeps its error and is retried by the next send.
-"""
+"""Sendings of convocations (with their urgency reason when late), answer links already used, and the
+personal links to a body's calendar. The e-mails themselves are rows of the outbox
+(``app/models/outbox.py``)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,63 +10,27 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import LabelledEnum, UTCDateTime, enum_column, utc_now
+from app.models.types import UTCDateTime, utc_now
 
 if TYPE_CHECKING:
     from app.models.accounts import User
     from app.models.bodies import Body
-    from app.models.meetings import Deadline, Invitation
-    from app.models.people import Person
 
 
-class DeliveryKind(LabelledEnum):
-    CONVOCATION = ("convocation", "Convocation")
-    CANCELLATION = ("cancellation", "Annulation")
-    REMINDER = ("reminder", "Rappel")
+class ConvocationSending(db.Model):
+    """One press of « Envoyer les convocations »: when, by whom, how many days before the meeting,
+    and the reason of urgency when it came later than the body's convocation delay."""
 
-
-class DeliveryStatus(LabelledEnum):
-    SENDING = ("sending", "En cours d'envoi")
-    SENT = ("sent", "Envoyé")
-    FAILED = ("failed", "Échec")
-
-
-class ConvocationDelivery(db.Model):
-    """One e-mail about a meeting to one convened person, for one version (SEQUENCE) of the meeting."""
-
-    __tablename__ = "convocation_delivery"
-    __table_args__ = (UniqueConstraint("invitation_id", "sequence", "kind"),)
+    __tablename__ = "convocation_sending"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     sequence: Mapped[int] = mapped_column()
-    kind: Mapped[DeliveryKind] = mapped_column(enum_column(DeliveryKind, "delivery_kind"))
-    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus, "delivery_status"))
-    error: Mapped[str] = mapped_column(Text, default="")
-    attempts: Mapped[int] = mapped_column(default=0)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
-
-    invitation: Mapped[Invitation] = relationship()
-
-
-class DeadlineReminderDelivery(db.Model):
-    """One reminder e-mail about a deadline to one person."""
-
-    __tablename__ = "deadline_reminder_delivery"
-    __table_args__ = (UniqueConstraint("deadline_id", "person_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadline.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus, "delivery_status"))
-    error: Mapped[str] = mapped_column(Text, default="")
-    attempts: Mapped[int] = mapped_column(default=0)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
-
-    deadline: Mapped[Deadline] = relationship()
-    person: Mapped[Person] = relationship()
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    days_before: Mapped[int] = mapped_column()  # Paris days from the sending to the meeting (J-n)
+    late: Mapped[bool] = mapped_column(default=False)
+    urgency_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class UsedAnswerLink(db.Model):

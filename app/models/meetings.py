@@ -17,6 +17,8 @@ from sqlalchemy import (
     Text,
     text,
     UniqueConstraint,
+    or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,6 +99,10 @@ class Meeting(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     # Version of the attendance sheet as a whole, raised by each save of the sheet (app/concurrency.py).
     attendance_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A second convocation (D.1432-50): the meeting whose quorum was not reached. It needs no quorum.
+    second_convocation_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -123,10 +129,20 @@ class Meeting(db.Model):
         cascade="all, delete-orphan",
     )
     minutes: Mapped[Minutes | None] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+    first_convocation: Mapped[Meeting | None] = relationship(
+        remote_side=[id], back_populates="second_convocations", foreign_keys=[second_convocation_of_id]
+    )
+    second_convocations: Mapped[list[Meeting]] = relationship(
+        back_populates="first_convocation", foreign_keys=[second_convocation_of_id], order_by="Meeting.starts_at"
+    )
 
     @property
     def is_cancelled(self) -> bool:
         return self.status is MeetingStatus.CANCELLED
+
+    @property
+    def is_second_convocation(self) -> bool:
+        return self.second_convocation_of_id is not None
 
     def status_when_restored(self, now: datetime) -> MeetingStatus:
         """A cancelled meeting brought back is planned again, or held if it is over."""
@@ -315,5 +331,12 @@ class Deadline(db.Model):
     @property
     def is_all_day(self) -> bool:
         return self.due_at is None
+
+    @classmethod
+    def not_announcing_a_binned_meeting(cls):
+        """SQL criterion: not the announcement of a meeting now in the bin (it left every list)."""
+        binned = select(Meeting.id).where(Meeting.deleted_at.is_not(None))
+        return or_(cls.announced_meeting_id.is_(None), cls.announced_meeting_id.not_in(binned))
+
     body: Mapped[Body | None] = relationship()
     announced_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[announced_meeting_id])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -38,6 +38,9 @@ class Minutes(db.Model):
         enum_column(MinutesStatus, "minutes_status"), default=MinutesStatus.DRAFT
     )
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The quorum sentence of the compte rendu, computed at validation and kept with the frozen file
+    # (the seats in office may change afterwards; what was stated may not).
+    quorum_statement: Mapped[str | None] = mapped_column(Text)
     validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,15 +32,15 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
 
     page.get_by_role("link", name="Présences").click()
     quorum = page.locator("#quorum-status")
-    expect(quorum).to_have_text("Quorum non atteint : 0 membre sur 14 (8 requis)")
+    expect(quorum).to_have_text("Quorum non atteint : 0 membre sur 14 (7 requis)")
     mark_attendance(page, {"M. MARCHAND Laurent": "Présent", "M. BERTRAND Maurice": "Présent",
                            "M. BOUSCAT Jean-François": "Excusé"})
-    expect(quorum).to_have_text("Quorum non atteint : 2 membres sur 14 (8 requis)")
+    expect(quorum).to_have_text("Quorum non atteint : 2 membres sur 14 (7 requis)")
     # Keyboard: « p » on a focused row marks it present and moves to the next row.
     page.get_by_label("Absent : M. DELMAS Jean-Michel", exact=True).focus()
     page.keyboard.press("p")
     expect(page.get_by_label("Présent : M. DELMAS Jean-Michel", exact=True)).to_be_checked()
-    expect(quorum).to_have_text("Quorum non atteint : 3 membres sur 14 (8 requis)")
+    expect(quorum).to_have_text("Quorum non atteint : 3 membres sur 14 (7 requis)")
     # Choosing who represents a member marks them « représenté »; represented members count here.
     # A row's list of representatives is built when the field is reached: suppléants first.
     bertrand = page.get_by_label("Représenté(e) par — M. BERTRAND Maurice")
@@ -50,7 +50,7 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     jouve.focus()
     jouve.select_option(label="M. MARCHAND Laurent")
     expect(page.get_by_label("Représenté : M. JOUVE Olivier", exact=True)).to_be_checked()
-    expect(quorum).to_have_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
+    expect(quorum).to_have_text("Quorum non atteint : 4 membres sur 14 (7 requis)")
     save_attendance(page)
     expect(page.get_by_label("Excusé : M. BOUSCAT Jean-François", exact=True)).to_be_checked()
 
@@ -61,6 +61,7 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
 
     # A text typed but not saved survives a reload (and so a session timeout); saved ones are forgotten.
     difficulties = round_table_section(page, "Difficultés").get_by_label("Texte du point")
+    page.wait_for_load_state("load")  # drafts.js (deferred) listens to the field only once the page has loaded
     difficulties.fill("Brouillon en cours de saisie")
     page.reload()
     expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value(
@@ -73,16 +74,30 @@ def test_secretariat_holds_a_session_and_a_member_finds_it(demo_site, page):
     expect(main).to_contain_text("Synthèses des CTS attendues")
     expect(main).to_contain_text("Mobilisation remarquable des équipes de terrain")
     expect(main).to_contain_text("Pérenniser les téléconsultations en EHPAD")
-    expect(main).to_contain_text("Quorum non atteint : 4 membres sur 14 (8 requis)")
+    expect(main).to_contain_text("Quorum non atteint : 4 membres sur 14 (7 requis)")
     expect(main).to_contain_text("M. JOUVE Olivier, Président de la CSOS, représenté(e) par M. MARCHAND Laurent")
     present = page.locator("table", has=page.get_by_text("M. MARCHAND Laurent"))
     expect(present).to_contain_text("M. BERTRAND Maurice")
     expect(main).to_contain_text("Étaient excusés")
+
+    # No quorum: « Reconvoquer » plans the second convocation within 8 days, same agenda and convened list.
+    page.get_by_role("link", name="Reconvoquer").click()
+    page.get_by_label("Date").fill((day + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Planifier la seconde convocation").click()
+    expect(page.get_by_role("heading", level=1, name=f"{NEW_MEETING} (seconde convocation)")).to_be_visible()
+    expect(main).to_contain_text("Seconde convocation : la séance se tient quel que soit le nombre de présents")
+    expect(main).to_contain_text("Retours des CTS")
+    page.get_by_role("link", name="Présences").click()
+    expect(quorum).to_have_text("Seconde convocation, aucun quorum requis : 0 membre sur 14")
+    mark_attendance(page, {"Mme FABRE Claire": "Présent"})  # the suppléante sits in her titulaire's seat
+    expect(quorum).to_have_text("Seconde convocation, aucun quorum requis : 1 membre sur 14")
+    mark_attendance(page, {"M. BERTRAND Maurice": "Présent"})  # her titulaire too: still one seat
+    expect(quorum).to_have_text("Seconde convocation, aucun quorum requis : 1 membre sur 14")
     logout(page)
 
     login(page, demo_site, MEMBER)
     page.get_by_role("link", name="Mes séances").click()
-    expect(page.get_by_role("link", name=NEW_MEETING)).to_be_visible()
+    expect(page.get_by_role("link", name=NEW_MEETING, exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Présences")).to_have_count(0)
 
 

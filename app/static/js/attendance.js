@@ -10,35 +10,52 @@
   var countsRepresented = form.dataset.countsRepresented === "1";
   var required = parseInt(form.dataset.required, 10);
   var votingMembers = parseInt(form.dataset.votingMembers, 10);
+  var secondConvocation = form.dataset.secondConvocation === "1";
 
   function checkedValue(row) {
     var checked = row.querySelector("input[type=radio]:checked");
     return checked ? checked.value : "";
   }
 
-  // Same rule as app/meetings/quorum.py count_quorum: a seat counts when someone filling it is
-  // present, or when its holder is represented and the body counts represented members.
+  function members(count) { return count + (count > 1 ? " membres" : " membre"); }
+
+  // Same rule as app/meetings/quorum.py count_quorum: the base is the voting seats in office (from the
+  // server); a seat is filled by a member present (its titulaire, or a suppléant sitting in their place,
+  // also when the titulaire is marked represented by that suppléant), else counts as represented when
+  // its titulaire gave a pouvoir and the body counts represented members.
   function updateQuorum() {
-    var filled = {};
+    var present = {}, represented = {};
     rows.forEach(function (row) {
       var seat = row.dataset.seat;
       if (!seat) { return; }
       var value = checkedValue(row);
-      if (value === "present" || (value === "represented" && countsRepresented && row.dataset.holder === "1")) {
-        filled[seat] = true;
+      if (value === "present") {
+        present[seat] = true;
+      } else if (value === "represented" && row.dataset.holder === "1") {
+        var select = row.querySelector("select[data-person]");
+        var substitutes = select ? (select.dataset.substitutes || "").split(" ").filter(Boolean) : [];
+        if (select && select.value && substitutes.indexOf(select.value) >= 0) { present[seat] = true; }
+        else { represented[seat] = true; }
       }
     });
-    var counted = Object.keys(filled).length;
+    var counted = Object.keys(present).length;
+    if (countsRepresented) {
+      counted += Object.keys(represented).filter(function (seat) { return !present[seat]; }).length;
+    }
     var reached = counted >= required;
-    output.textContent = (reached ? "Quorum atteint" : "Quorum non atteint") + " : " + counted +
-      (counted > 1 ? " membres" : " membre") + " sur " + votingMembers + " (" + required + " requis)";
+    if (secondConvocation) {
+      output.textContent = "Seconde convocation, aucun quorum requis : " + members(counted) + " sur " + votingMembers;
+    } else {
+      output.textContent = (reached ? "Quorum atteint" : "Quorum non atteint") + " : " + members(counted) +
+        " sur " + votingMembers + " (" + required + " requis)";
+    }
     output.classList.toggle("fr-badge--success", reached);
     output.classList.toggle("fr-badge--warning", !reached);
   }
 
   // A row's « représenté(e) par » list, built when first needed from the page's one list of
-  // representatives, in the order of app/attendance/routes.py representative_choices: the member's
-  // suppléants first, then the other members of the sheet.
+  // representatives, in the order of app/attendance/sheet.py representative_choices: the member's
+  // suppléants first, then, if the member may give a pouvoir, the titulaires who may hold one.
   var pool = document.getElementById("representatives");
   function fillRepresentatives(select) {
     if (!pool || select.dataset.filled) { return; }
@@ -57,11 +74,13 @@
         options.push(option);
       }
     });
-    Array.prototype.forEach.call(pool.content.querySelectorAll("option[data-member]"), function (source) {
-      if (source.value !== select.dataset.person && substitutes.indexOf(source.value) < 0) {
-        options.push(source.cloneNode(true));
-      }
-    });
+    if (select.dataset.givesProxy === "1") {
+      Array.prototype.forEach.call(pool.content.querySelectorAll("option[data-proxy-holder]"), function (source) {
+        if (source.value !== select.dataset.person && substitutes.indexOf(source.value) < 0) {
+          options.push(source.cloneNode(true));
+        }
+      });
+    }
     select.replaceChildren.apply(select, options);
     select.value = current;
   }
@@ -92,9 +111,10 @@
       if (target.value === "represented" && representativeSelect(target)) { fillRepresentatives(representativeSelect(target)); }
     }
     // Choosing a representative means the member is represented.
-    if (target.tagName === "SELECT" && target.value && target.closest("tr[data-capacity]")) {
+    if (target.tagName === "SELECT" && target.closest("tr[data-capacity]")) {
       var represented = target.closest("tr").querySelector("input[type=radio][value=represented]");
-      if (represented) { represented.checked = true; updateQuorum(); }
+      if (represented && target.value) { represented.checked = true; }
+      updateQuorum();
     }
   });
 

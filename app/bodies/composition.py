@@ -1,0 +1,113 @@
+"""The composition of a body on a day: who holds which seat, who stands in for whom, who presides.
+
+The quorum, the pouvoirs and the attendance sheet all read a body through this one object, built
+in a fixed number of queries whatever the size of the body.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Body, Membership, MembershipRole, Person, RoleKind, Seat
+
+
+def current_on(day: date):
+    """SQL condition: the membership runs on ``day``."""
+    return (Membership.start_date <= day) & (Membership.end_date.is_(None) | (Membership.end_date >= day))
+
+
+@dataclass
+class Composition:
+    """The memberships of a body current on ``day``, their people and roles loaded."""
+
+    body: Body
+    day: date
+    memberships: list[Membership]
+    by_person: dict[int, Membership] = field(init=False)
+    seat_ids: set[int] = field(init=False)
+    substitutes_of: dict[int, list[Membership]] = field(init=False)
+
+    def __post_init__(self):
+        # A person with two seats in one body is read by their titulaire seat.
+        self.by_person = {}
+        for membership in sorted(self.memberships, key=lambda m: m.seat is Seat.TITULAIRE):
+            self.by_person[membership.person_id] = membership
+        self.seat_ids = {membership.id for membership in self.memberships if membership.holds_voting_seat}
+        self.substitutes_of = {}
+        for membership in self.memberships:
+            if membership.seat is Seat.SUPPLEANT and membership.substitute_for_id is not None:
+                self.substitutes_of.setdefault(membership.substitute_for_id, []).append(membership)
+
+    @property
+    def seats_in_office(self) -> int:
+        """The quorum's base: voting seats held by a titulaire in office on the day."""
+        return len(self.seat_ids)
+
+    def membership_of(self, person_id: int) -> Membership | None:
+        return self.by_person.get(person_id)
+
+    def person(self, person_id: int) -> Person | None:
+        """A person holding a membership on the day (a suppléant who is not convened, say)."""
+        membership = self.by_person.get(person_id)
+        return membership.person if membership is not None else None
+
+    def seat_filled_by(self, membership: Membership | None) -> int | None:
+        """The voting seat (titulaire membership id) a member fills when present: their own as a
+        titulaire, their titulaire's as a suppléant; None without a voting seat in office."""
+        if membership is None:
+            return None
+        seat = membership.id if membership.seat is Seat.TITULAIRE else membership.substitute_for_id
+        return seat if seat in self.seat_ids else None
+
+    def voting_titulaire(self, person_id: int) -> Membership | None:
+        """The person's voting titulaire seat in office, if any: who may give or receive a pouvoir."""
+        membership = self.by_person.get(person_id)
+        return membership if membership is not None and membership.holds_voting_seat else None
+
+    def substitutes(self, person_id: int) -> list[Person]:
+        """The suppléants in office of the person's titulaire seat."""
+        membership = self.by_person.get(person_id)
+        if membership is None or membership.seat is not Seat.TITULAIRE:
+            return []
+        return [substitute.person for substitute in self.substitutes_of.get(membership.id, [])]
+
+    def roles_of(self, person_id: int) -> list[MembershipRole]:
+        membership = self.by_person.get(person_id)
+        return membership.roles_on(self.day) if membership is not None else []
+
+    @property
+    def president(self) -> Membership | None:
+        """The membership of the body's president on the day."""
+        for membership in self.memberships:
+            if any(role.kind is RoleKind.PRESIDENT for role in membership.roles_on(self.day)):
+                return membership
+        return None
+
+    def is_president(self, person_id: int) -> bool:
+        president = self.president
+        return president is not None and president.person_id == person_id
+
+
+def body_composition(body: Body, day: date) -> Composition:
+    """The composition of ``body`` on ``day``: three queries (memberships, people, roles)."""
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.body_id == body.id, current_on(day))
+        .options(selectinload(Membership.person), selectinload(Membership.roles))
+        .order_by(Membership.start_date, Membership.id)
+    ).all()
+    return Composition(body=body, day=day,
+                       memberships=[m for m in memberships if m.person.deleted_at is None])
+
+
+def seats_in_office(body: Body, day: date) -> int:
+    """The number of voting titulaire seats held on ``day``, in one query (the body page's rule sentence)."""
+    return db.session.scalar(
+        select(func.count(Membership.id)).join(Person, Membership.person_id == Person.id)
+        .where(Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE, Membership.voting.is_(True),
+               Person.deleted_at.is_(None), current_on(day))
+    )

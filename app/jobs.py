@@ -1,0 +1,111 @@
+"""Background jobs: a function named by its import path, run by a worker, or at once without one.
+
+    from app.jobs import enqueue
+    enqueue("app.mail.outbox:deliver", [1, 2, 3])
+
+With ``REDIS_URL`` set, the call is queued with RQ on the queue ``JOBS_QUEUE`` and run by
+``flask --app wsgi worker`` (or ``rq worker``); without it (the SQLite demo, most tests) it runs
+before ``enqueue`` returns. Jobs take plain arguments (ids, strings) and load what they need: they
+run later, in another process, each in an app context of its own. The user who queued a job is
+recorded as the author of the changes it makes (audit trail).
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import datetime
+
+from flask import Flask, current_app, g, has_app_context
+
+from app.audit import JOB_ACTOR, current_actor
+
+logger = logging.getLogger(__name__)
+# Seconds a job may run before the worker stops it (a big mail-out to a slow server takes a while).
+JOB_TIMEOUT = 3600
+_standalone_app: Flask | None = None
+
+
+def resolve(path: str):
+    """``"package.module:function"`` → the function."""
+    module_name, _, name = path.partition(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
+def background_enabled() -> bool:
+    """True when jobs go to a queue (``REDIS_URL`` set), False when they run at once."""
+    return bool(current_app.config.get("REDIS_URL"))
+
+
+def job_queue():
+    """The RQ queue named by the config (one Redis connection pool per process and setting)."""
+    from redis import Redis
+    from rq import Queue
+
+    settings = (current_app.config["REDIS_URL"], current_app.config["JOBS_QUEUE"])
+    queues = current_app.extensions.setdefault("job_queues", {})
+    if settings not in queues:
+        url, name = settings
+        queues[settings] = Queue(name, connection=Redis.from_url(url), default_timeout=JOB_TIMEOUT)
+    return queues[settings]
+
+
+def enqueue(path: str, *args, **kwargs):
+    """Run ``path(*args, **kwargs)`` in the background; without a queue, now, returning its result.
+    If Redis cannot be reached the job runs now too (logged): the work is never lost."""
+    from redis.exceptions import RedisError
+
+    function = resolve(path)  # a wrong path fails here, in the caller
+    if not background_enabled():
+        return function(*args, **kwargs)
+    try:
+        job_queue().enqueue(run_job, path, args, kwargs, current_actor())
+    except RedisError as error:
+        logger.warning("Queue unreachable (%s): job %s run in this process", error, path)
+        return function(*args, **kwargs)
+    return None
+
+
+def schedule(at: datetime, path: str, *args, **kwargs) -> bool:
+    """Run ``path`` in the background from ``at`` on (the worker's scheduler picks it up). False when
+    there is no queue to wait in: the caller keeps its own way to come back to it (a sweep)."""
+    from redis.exceptions import RedisError
+
+    resolve(path)
+    if not background_enabled():
+        return False
+    try:
+        job_queue().enqueue_at(at, run_job, path, args, kwargs, current_actor())
+    except RedisError as error:
+        logger.warning("Queue unreachable (%s): job %s not scheduled", error, path)
+        return False
+    return True
+
+
+def run_job(path: str, args: tuple, kwargs: dict, actor: tuple[int | None, str] | None = None):
+    """What the worker runs: the function in a fresh app context (own database session), with the
+    user who queued it as the author of what it changes."""
+    app = current_app._get_current_object() if has_app_context() else standalone_app()
+    with app.app_context():
+        setattr(g, JOB_ACTOR, actor)
+        return resolve(path)(*args, **kwargs)
+
+
+def standalone_app() -> Flask:
+    """The app of a worker started without Flask's command line (``rq worker``), created once."""
+    global _standalone_app
+    if _standalone_app is None:
+        from app import create_app
+
+        _standalone_app = create_app()
+    return _standalone_app
+
+
+def run_worker(burst: bool = False) -> None:
+    """Work on the configured queue in this process (RQ's SimpleWorker: the app, its database pool
+    and its caches are made once, not per job), with RQ's scheduler for delayed jobs and retries.
+    ``burst``: stop when the queue is empty."""
+    from rq import SimpleWorker
+
+    queue = job_queue()
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True,
+                                                            logging_level="WARNING")

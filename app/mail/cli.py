@@ -1,0 +1,36 @@
+"""flask commands of e-mail: the worker of background jobs and the outbox sweep."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from app.jobs import background_enabled, enqueue, run_worker
+from app.mail.outbox import deliver_due
+
+SWEEP_JOB = "app.mail.outbox:deliver_due"
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
+def worker_command(burst: bool):
+    """Run the background jobs (e-mails…) of the Redis queue; starts by sending what was left behind."""
+    if not background_enabled():
+        click.echo("REDIS_URL n'est pas configuré : les courriels partent pendant la requête, aucun worker "
+                   "n'est nécessaire.")
+        return
+    enqueue(SWEEP_JOB)
+    click.echo(f"Worker de la file « {current_app.config['JOBS_QUEUE']} » démarré.")
+    run_worker(burst=burst)
+
+
+@click.command("deliver-mail")
+def deliver_mail_command():
+    """Send the e-mails that are due now (waiting, or whose next try has come): a safety net for cron."""
+    delivered = deliver_due()
+    click.echo(f"Courriels envoyés : {len(delivered.sent)} ; en attente d'un nouvel essai : "
+               f"{len(delivered.retrying)} ; en échec : {len(delivered.failed)}.")
+    if delivered.failed or delivered.retrying:
+        raise SystemExit(1)
+
+
+commands: list = [worker_command, deliver_mail_command]

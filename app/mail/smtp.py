@@ -1,0 +1,110 @@
+"""Sending e-mail over SMTP with the standard library (settings MAIL_* of the config)."""
+from __future__ import annotations
+
+import re
+import smtplib
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+from app.forms import one_line
+
+# What a failed delivery raises: refused by the server, or no server at all.
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+ADDRESS = re.compile(r"[^\s<>'\"(),;:]+@[^\s<>'\"(),;:]+")
+
+
+def server_unavailable(error: Exception) -> bool:
+    """True when no message can get through (no server, timeout, refused login), as opposed to
+    one message refused (a bad recipient): the rest of a batch need not wait for it."""
+    if isinstance(error, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
+                          smtplib.SMTPAuthenticationError)):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def permanent_refusal(error: Exception) -> bool:
+    """True when the server refused this message for good (5xx: unknown recipient, message
+    rejected): trying again would give the same answer."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        return error.smtp_code >= 500
+    return False
+
+
+def describe_error(error: Exception) -> str:
+    """The error as shown to the secretariat, addresses left out (they are personal data)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        details = "; ".join(f"{code} {message.decode(errors='replace')}" for code, message in error.recipients.values())
+        text = f"{type(error).__name__}: {details}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return ADDRESS.sub("(adresse)", text)[:1000]
+
+
+def mailbox(name: str, email: str) -> Address:
+    """An address header value; built from its parts so that non-ASCII local parts (RFC 6531)
+    are accepted — smtplib then sends them with SMTPUTF8."""
+    username, _, domain = email.rpartition("@")
+    return Address(display_name=name, username=username, domain=domain)
+
+
+def new_message(subject: str, sender: str, sender_name: str, recipient: str, recipient_name: str) -> EmailMessage:
+    """Headers are one line: a title or a name recorded with a line break (U+2028, CR/LF) cannot break
+    the message, nor the batch it belongs to."""
+    message = EmailMessage()
+    message["Subject"] = one_line(subject)
+    message["From"] = mailbox(one_line(sender_name), sender)
+    message["To"] = mailbox(one_line(recipient_name), recipient)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    return message
+
+
+class SmtpConnection:
+    """One connection to the SMTP server, opened at the first message and reused for the next ones
+    of a batch (``with SmtpConnection() as smtp: smtp.send(message)``)."""
+
+    def __init__(self):
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def open(self) -> smtplib.SMTP:
+        config = current_app.config
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"])
+        try:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand one message to the server; raises one of SEND_ERRORS on failure (the connection is
+        then dropped, and the next message opens a new one)."""
+        if self.smtp is None:
+            self.smtp = self.open()
+        try:
+            self.smtp.send_message(message)
+        except SEND_ERRORS:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except SEND_ERRORS:
+                self.smtp.close()
+            self.smtp = None
