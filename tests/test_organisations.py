@@ -10,6 +10,7 @@ from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, OTHER_ORGANISATION_NAM
 from app.extensions import db
 from app.models import Body, Membership, Organisation, Person, Role, User
 from tests.conftest import create_user, log_in
+from tests.html_forms import form_values
 
 
 def demo_client(app, email: str):
@@ -36,10 +37,9 @@ def test_each_ars_lists_only_its_own_bodies_people_and_meetings(app, demo):
 
 def test_new_bodies_and_people_belong_to_the_creators_ars(app, demo):
     bretagne = demo_client(app, "secretariat@bretagne.demo.example.fr")
-    response = bretagne.post("/bodies/new", data={
-        "name": "Commission spécialisée de prévention", "short_name": "CSP", "kind": "specialised_commission",
-        "parent_id": "0", "quorum_fraction": "0,5", "quorum_minimum": "0", "convocation_days": "15",
-        "reminder_days": "3", "max_proxies_per_holder": "1"})
+    offered = form_values(bretagne.get("/bodies/new?type=specialised_commission").text)
+    response = bretagne.post("/bodies/new", data={**offered, "name": "Commission spécialisée de prévention",
+                                                  "short_name": "CSP"})
     assert response.status_code == 302
     body = db.session.scalar(select(Body).where(Body.short_name == "CSP", Body.organisation_id == other_ars().id))
     assert body is not None, "the same name as Occitanie's CSP is free in another ARS"
@@ -204,3 +204,23 @@ def test_themes_of_another_ars_are_neither_offered_nor_in_its_synthesis(app, dem
     text = " ".join(paragraph.text for paragraph in document.paragraphs)
     text += " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "Pilier n°1" in text and "littoral" not in text
+
+
+def test_the_unexcused_absences_page_lists_the_ars_own_members_only(app, demo):
+    from app.models import Attendance, AttendanceStatus, Meeting
+    from tests.meeting_factories import add_member, make_body, make_meeting
+
+    body = make_body("Conférence de Bretagne", organisation=other_ars())
+    absent = add_member(body, "Riou")
+    for day in (date(2020, 3, 5), date(2020, 4, 2)):
+        db.session.add(Attendance(meeting=make_meeting(body, day=day), person=absent.person,
+                                  status=AttendanceStatus.ABSENT, position=1, voting=True))
+    db.session.commit()
+    occitan = db.session.scalar(select(Person).join(Attendance, Attendance.person_id == Person.id)
+                                .join(Meeting, Meeting.id == Attendance.meeting_id).join(Body)
+                                .where(Attendance.status == AttendanceStatus.ABSENT,
+                                       Body.organisation_id != other_ars().id).limit(1))
+    occitanie = demo_client(app, "secretariat@demo.example.fr").get("/absences").text
+    bretagne = demo_client(app, "secretariat@bretagne.demo.example.fr").get("/absences").text
+    assert "RIOU" in bretagne and "RIOU" not in occitanie
+    assert occitan.last_name.upper() in occitanie and occitan.last_name.upper() not in bretagne

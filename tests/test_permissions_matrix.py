@@ -27,6 +27,7 @@ from app.extensions import db
 from app.models import (
     Body,
     Civility,
+    ConvocationSending,
     Deadline,
     DeadlineKind,
     Invitation,
@@ -34,8 +35,10 @@ from app.models import (
     Membership,
     MembershipRole,
     Organisation,
+    OutboxMessage,
     Person,
     Role,
+    RoleKind,
     RoundTablePoint,
     RoundTableSection,
     User,
@@ -309,14 +312,15 @@ def other_ars_values() -> dict:
     meeting = db.session.scalar(select(Meeting).join(Body).where(Body.organisation_id == other.id))
     section = db.session.scalar(select(RoundTableSection).where(RoundTableSection.meeting_id == meeting.id)
                                 .order_by(RoundTableSection.position).limit(1))
+    membership = meeting.body.memberships[0]
     point = RoundTablePoint(section=section, position=1, text="Point de l'autre ARS")
     deadline = Deadline(meeting=meeting, position=1, kind=DeadlineKind.DUE_DATE, title="Échéance de l'autre ARS",
                         due_date=date(2030, 1, 1))
-    db.session.add_all([point, deadline])
+    role = MembershipRole(membership=membership, kind=RoleKind.PRESIDENT, start_date=membership.start_date)
+    db.session.add_all([point, deadline, role])
     db.session.commit()
-    membership = meeting.body.memberships[0]
     return {
-        "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
+        "role_id": role.id, "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
         "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
         "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down",
         "filename": "seances.css", "organisation_id": other.id,
@@ -344,9 +348,13 @@ def other_ars_snapshot(organisation_id: int) -> list:
                                   .where(User.organisation_id == organisation_id)).all()
     memberships = db.session.execute(select(Membership.id, Membership.end_date, Membership.title).join(Body)
                                      .where(Body.organisation_id == organisation_id)).all()
+    roles = db.session.execute(select(MembershipRole.id, MembershipRole.kind, MembershipRole.start_date,
+                                      MembershipRole.end_date).join(Membership).join(Body)
+                               .where(Body.organisation_id == organisation_id)).all()
     counts = [db.session.scalar(select(func.count()).select_from(table)) for table in
-              (Body.__table__, Person.__table__, Membership.__table__, Invitation.__table__, Deadline.__table__)]
-    return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), counts]
+              (Body.__table__, Person.__table__, Membership.__table__, MembershipRole.__table__, Invitation.__table__,
+               Deadline.__table__, Meeting.__table__, OutboxMessage.__table__, ConvocationSending.__table__)]
+    return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), sorted(roles), counts]
 
 
 @pytest.mark.parametrize("role", ("secretariat", "admin", "member"))

@@ -12,7 +12,7 @@ from app.calendar.convocations import cancellation_recipients, queue_cancellatio
 from app.calendar.feeds import paris_today
 from app.extensions import db
 from app.formatting import long_date
-from app.forms import FrenchForm, id_number
+from app.forms import FrenchForm, id_number, page_number
 from app.mail.outbox import deliver_soon
 from app.models import AuditEvent
 from app.models.audit import SECURITY_ACTIONS
@@ -33,8 +33,8 @@ class ConfirmForm(FrenchForm):
 
 
 def audit_page(query):
-    return db.paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), per_page=PAGE_SIZE,
-                       error_out=False)
+    return db.paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page=page_number(),
+                       per_page=PAGE_SIZE, error_out=False)
 
 
 @bp.route("/meetings/<int:meeting_id>/audit")

@@ -29,7 +29,7 @@ from app.bodies.roles import officers_of, role_errors
 from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
 from app.extensions import db
 from app.formatting import short_date
-from app.forms import FrenchForm, choices
+from app.forms import FrenchForm, choices, page_number
 from app.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
 from app.permissions import (
     get_body_or_404,
@@ -59,7 +59,7 @@ def detail(body_id: int):
         select(Meeting)
         .where(Meeting.body_id == body.id, Meeting.deleted_at.is_(None))
         .order_by(Meeting.starts_at.desc()),
-        per_page=MEETINGS_PER_PAGE, error_out=False,
+        page=page_number(), per_page=MEETINGS_PER_PAGE, error_out=False,
     )
     memberships = []
     today = date.today()
