@@ -52,7 +52,7 @@ def build(members: int) -> tuple[Body, list[Person]]:
                      email=f"membre{n}@example.fr") for n in range(members)]
     db.session.add_all([Membership(person=person, body=body, title="Membre", seat=Seat.TITULAIRE,
                                    start_date=date(2020, 1, 1)) for person in people])
-    user = User(email="secretariat@banc.example.fr", role=Role.SECRETARIAT)
+    user = User(email="secretariat@banc.example.fr", role=Role.SECRETARIAT, organisation=organisation)
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()
