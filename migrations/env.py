@@ -94,6 +94,9 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    from app.agenda.fulltext import outside_search_index  # the full-text index is made by its own SQL
+
+    conf_args.setdefault("include_name", outside_search_index)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

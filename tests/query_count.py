@@ -33,3 +33,23 @@ def count_queries(client, url: str) -> int:
     with counted_queries() as statements:
         assert client.get(url).status_code == 200
     return len(statements)
+
+
+@contextmanager
+def counted_rows():
+    """Collects the number of rows each ORM statement (queries, eager and lazy loads) reads inside
+    the block: a list of (statement start, rows); ``sum(rows for _, rows in ...)`` is the total."""
+    from sqlalchemy.orm import Session
+
+    counts = []
+
+    def record(state):
+        frozen = state.invoke_statement().freeze()
+        counts.append((str(state.statement)[:80], len(frozen().all())))
+        return frozen()
+
+    event.listen(Session, "do_orm_execute", record)
+    try:
+        yield counts
+    finally:
+        event.remove(Session, "do_orm_execute", record)

@@ -4,6 +4,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
+from app.agenda.fulltext import outside_search_index
 from app.extensions import db
 from app.models import Theme
 from tests.conftest import make_app
@@ -19,7 +20,8 @@ def test_upgrade_from_empty_then_downgrade_and_upgrade_again(database):
         db.session.remove()
 
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                                   "include_name": outside_search_index})
             differences = compare_metadata(context, db.metadata)
         assert differences == [], "models and migrations differ: run flask db migrate"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.models import Body, Membership, MembershipRole, Person, RoleKind, Seat
@@ -93,15 +93,15 @@ class Composition:
 
 
 def body_composition(body: Body, day: date) -> Composition:
-    """The composition of ``body`` on ``day``: three queries (memberships, people, roles)."""
+    """The composition of ``body`` on ``day``: two queries (memberships with their people, roles)."""
     memberships = db.session.scalars(
         select(Membership)
-        .where(Membership.body_id == body.id, current_on(day))
-        .options(selectinload(Membership.person), selectinload(Membership.roles))
+        .join(Membership.person)
+        .where(Membership.body_id == body.id, current_on(day), Person.deleted_at.is_(None))
+        .options(contains_eager(Membership.person), selectinload(Membership.roles))
         .order_by(Membership.start_date, Membership.id)
     ).all()
-    return Composition(body=body, day=day,
-                       memberships=[m for m in memberships if m.person.deleted_at is None])
+    return Composition(body=body, day=day, memberships=list(memberships))
 
 
 def seats_in_office(body: Body, day: date) -> int:

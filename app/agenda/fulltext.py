@@ -1,0 +1,230 @@
+"""Full-text search of meetings (title, context) and of round-table points, by the database's own index.
+
+PostgreSQL: ``tsvector`` of the French configuration (plurals and conjugations stemmed: « hôpitaux »
+finds « hôpital ») over the text lowered and stripped of its accents by ``translate()`` (``unaccent`` is
+an extension not installed by default), kept in GIN expression indexes the database maintains.
+SQLite: FTS5 tables with the ``unicode61 remove_diacritics 2`` tokenizer, external content tables kept
+by triggers; its words are not stemmed, so each word of the question is searched by a prefix of its
+light French stem (« hôpitaux » → ``hopita*``).
+
+Every object of the index is named ``search_…``: ``outside_search_index`` keeps them out of the comparison
+of models and migrations.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, event, func, literal_column, select, union_all
+from sqlalchemy.sql import column, table
+
+from app.models import Meeting, RoundTablePoint, RoundTableSection
+
+ACCENTED = "àáâãäåāçćčèéêëēėęìíîïīñńòóôõöøōùúûüūýÿžœæ"
+PLAIN = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzoa"
+FOLDING = str.maketrans(ACCENTED, PLAIN)
+# PostgreSQL's lower() leaves accented capitals as they are under the C locale: translate them too.
+SQL_ACCENTED, SQL_PLAIN = ACCENTED + ACCENTED.upper(), PLAIN + PLAIN
+WORD = re.compile(r"\w+")
+PREFIX = "search_"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one (the same folding as the SQL ``translate()``)."""
+    return text.lower().translate(FOLDING)
+
+
+def light_stem(word: str) -> str:
+    """A prefix shared by the singular and the plural of a folded French word (SQLite has no stemmer)."""
+    for ending, replacement in (("eaux", "eau"), ("aux", "a"), ("al", "a"), ("s", ""), ("x", "")):
+        if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= 3:
+            return word[: len(word) - len(ending)] + replacement
+    return word
+
+
+def question_words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+# --- PostgreSQL: expression indexes -------------------------------------------------------------
+
+def _pg_vector(expression: str) -> str:
+    return f"to_tsvector('french'::regconfig, translate(lower({expression}), '{SQL_ACCENTED}', '{SQL_PLAIN}'))"
+
+
+def _meeting_text(prefix: str = "") -> str:
+    return f"(({prefix}title)::text || ' '::text || coalesce({prefix}context, ''::text))"
+
+
+PG_INDEXES = {
+    "search_meeting_text": ("meeting", _pg_vector(_meeting_text())),
+    "search_point_text": ("round_table_point", _pg_vector("text")),
+}
+PG_MEETING_VECTOR = literal_column(_pg_vector(_meeting_text("meeting.")))
+PG_POINT_VECTOR = literal_column(_pg_vector("round_table_point.text"))
+
+# --- SQLite: FTS5 external content tables and their triggers --------------------------------------
+
+SQLITE_TABLES = {  # index table: (content table, indexed columns)
+    "search_meeting": ("meeting", ("title", "context")),
+    "search_point": ("round_table_point", ("text",)),
+}
+
+
+def _sqlite_statements(name: str, source: str, columns: tuple[str, ...]) -> list[str]:
+    listed = ", ".join(columns)
+    new = ", ".join(f"new.{name_}" for name_ in columns)
+    old = ", ".join(f"old.{name_}" for name_ in columns)
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5({listed}, content='{source}', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_insert AFTER INSERT ON {source} BEGIN "
+        f"INSERT INTO {name}(rowid, {listed}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_delete AFTER DELETE ON {source} BEGIN "
+        f"INSERT INTO {name}({name}, rowid, {listed}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_update AFTER UPDATE OF {listed} ON {source} BEGIN "
+        f"INSERT INTO {name}({name}, rowid, {listed}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {name}(rowid, {listed}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {name}({name}) VALUES ('rebuild')",  # what the table already holds
+    ]
+
+
+def create_search_index(connection, source: str | None = None) -> None:
+    """Create the index (of the table ``source`` only, or of both) if missing, and fill it from the rows
+    already there; the database keeps it up to date afterwards."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        for name, (table_name, expression) in PG_INDEXES.items():
+            if source in (None, table_name):
+                connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table_name} USING gin ({expression})")
+    elif dialect == "sqlite":
+        for name, (table_name, columns) in SQLITE_TABLES.items():
+            if source in (None, table_name):
+                for statement in _sqlite_statements(name, table_name, columns):
+                    connection.exec_driver_sql(statement)
+
+
+def drop_search_index(connection) -> None:
+    if connection.dialect.name == "postgresql":
+        for name in PG_INDEXES:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    elif connection.dialect.name == "sqlite":
+        for name in SQLITE_TABLES:
+            for trigger in ("insert", "delete", "update"):
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}_{trigger}")
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def outside_search_index(name: str | None, type_: str, parent_names) -> bool:
+    """For Alembic's ``include_name``: the index is made by SQL of its own, not by the models."""
+    return not (name or "").startswith(PREFIX)
+
+
+def _after_create(target, connection, **kw) -> None:
+    create_search_index(connection, target.name)
+
+
+for _table in (Meeting.__table__, RoundTablePoint.__table__):
+    event.listen(_table, "after_create", _after_create)
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+def _sqlite_match(words: list[str]) -> str:
+    return " ".join(f'"{light_stem(word)}"*' for word in words)
+
+
+def _hits(kind: str, words: list[str], meeting_ids=None):
+    """Select of (meeting_id, score) for the meetings (kind "meeting") or the points (kind
+    "point") that hold the words, among ``meeting_ids`` (a list or a select of ids) if given."""
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        query = func.plainto_tsquery(literal_column("'french'::regconfig"), " ".join(words))
+        vector = PG_MEETING_VECTOR if kind == "meeting" else PG_POINT_VECTOR
+        matches, score = vector.op("@@")(query), func.ts_rank(vector, query).label("score")
+        meeting_id = Meeting.id
+        hits = select(Meeting.id.label("meeting_id"), score)
+    else:
+        name = f"search_{kind}"
+        index = table(name, column("rowid"))
+        matches = literal_column(name).op("MATCH")(_sqlite_match(words))
+        score = (-func.bm25(literal_column(name))).label("score")
+        meeting_id = index.c.rowid
+        hits = select(index.c.rowid.label("meeting_id"), score).select_from(index)
+    if kind == "point":
+        meeting_id = RoundTableSection.meeting_id
+        hits = select(RoundTableSection.meeting_id.label("meeting_id"), score)
+        if db.engine.dialect.name == "sqlite":
+            hits = hits.select_from(index).join(RoundTablePoint, RoundTablePoint.id == index.c.rowid)
+        else:
+            hits = hits.select_from(RoundTablePoint)
+        hits = hits.join(RoundTableSection, RoundTablePoint.section_id == RoundTableSection.id)
+    hits = hits.where(matches)
+    return hits if meeting_ids is None else hits.where(meeting_id.in_(meeting_ids))
+
+
+def meeting_scores(text: str, points_readable: ColumnElement[bool], among=None):
+    """Subquery (meeting_id, score): meetings whose title or context, or a point the user may read
+    (``points_readable``, a condition on ``Meeting``), holds the words of ``text``; ``among``
+    (a select of meeting ids) narrows it to the meetings the user may see. None without a word."""
+    words = question_words(text)
+    if not words:
+        return None
+    meetings = _hits("meeting", words, among)
+    points = _hits("point", words, among).join(Meeting, Meeting.id == RoundTableSection.meeting_id) \
+        .where(points_readable)
+    both = union_all(meetings, points).subquery()
+    return (select(both.c.meeting_id, func.max(both.c.score).label("score"))
+            .group_by(both.c.meeting_id).subquery("search_scores"))
+
+
+def best_points(text: str, meeting_ids: list[int], points_readable: ColumnElement[bool]) -> dict[int, str]:
+    """The best matching point the user may read of each meeting in ``meeting_ids``: {meeting id: text}."""
+    from app.extensions import db
+
+    words = question_words(text)
+    if not words or not meeting_ids:
+        return {}
+    hits = (_hits("point", words, meeting_ids).join(Meeting, Meeting.id == RoundTableSection.meeting_id)
+            .where(points_readable)
+            .add_columns(RoundTablePoint.text).order_by(literal_column("score").desc(), RoundTablePoint.id))
+    found: dict[int, str] = {}
+    for row in db.session.execute(hits):
+        found.setdefault(row.meeting_id, row.text)
+    return found
+
+
+@dataclass
+class Excerpt:
+    """A passage of a text, in parts: (text, is it a word of the question?)."""
+
+    parts: list[tuple[str, bool]]
+
+
+def highlight(text: str, question: str, width: int = 80) -> Excerpt | None:
+    """The passage of ``text`` around the first word of the question (singular or plural, any accents or
+    case), with every such word marked; neighbouring marked words make one mark. None if absent."""
+    stems = [light_stem(word) for word in question_words(question)]
+    folded = fold(text)
+    spans = [match.span() for match in WORD.finditer(folded) if any(match.group().startswith(s) for s in stems)]
+    if not spans:
+        return None
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if not WORD.search(folded, merged[-1][1], start):  # only spaces or punctuation between them
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    first, limit = max(0, merged[0][0] - width), merged[0][1] + width
+    parts: list[tuple[str, bool]] = [("…" if first else "", False)]
+    cursor = first
+    for start, end in merged:
+        if start >= limit:
+            break
+        parts += [(text[cursor:start], False), (text[start:end], True)]
+        cursor = end
+    stop = max(cursor, min(len(text), limit))
+    parts.append((text[cursor:stop] + ("…" if stop < len(text) else ""), False))
+    return Excerpt([part for part in parts if part[0]])
