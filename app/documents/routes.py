@@ -1,6 +1,7 @@
 """Routes of the documents area: downloads, the minutes workflow, the synthesis."""
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import unicodedata
@@ -16,7 +17,7 @@ from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
 from app.documents.text_blocks import text_blocks
 from app.documents.word import DOCX_MIMETYPE, document_bytes
 from app.documents import workflow
-from app.documents.workflow import MinutesWorkflowError, minutes_file, minutes_visible_to
+from app.documents.workflow import MinutesWorkflowError, minutes_are_frozen, minutes_file, minutes_visible_to
 from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
@@ -27,8 +28,9 @@ from app.permissions import get_meeting_or_404, staff_required, visible_bodies
 bp.add_app_template_filter(text_blocks, "text_blocks")
 
 
-def docx_response(content: bytes, filename: str):
-    return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
+def docx_response(content: bytes, filename: str, etag: str | None = None):
+    return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename,
+                     etag=etag or False)
 
 
 def meeting_filename(kind: str, meeting: Meeting) -> str:
@@ -47,10 +49,15 @@ def _meeting_for_documents(meeting_id: int) -> Meeting:
 @bp.route("/meetings/<int:meeting_id>/minutes.docx")
 @login_required
 def minutes_docx(meeting_id: int):
-    meeting = _meeting_for_documents(meeting_id)
+    """A validated compte rendu is its frozen bytes, served as they are (with an ETag: a browser that has
+    them gets a 304); a draft is built from the whole meeting."""
+    meeting = get_meeting_or_404(meeting_id)
     if not minutes_visible_to(current_user, meeting):
         abort(403)
-    return docx_response(minutes_file(meeting), meeting_filename("compte-rendu", meeting))
+    filename = meeting_filename("compte-rendu", meeting)
+    if minutes_are_frozen(meeting) and (frozen := meeting.minutes.document) is not None:
+        return docx_response(frozen, filename, etag=hashlib.sha256(frozen).hexdigest())
+    return docx_response(minutes_file(load_meeting_for_display(meeting_id)), filename)
 
 
 @bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx")

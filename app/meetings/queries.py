@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload, noload, selectinload
+from sqlalchemy.orm import joinedload, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -14,7 +14,6 @@ from app.models import (
     Invitation,
     Meeting,
     MeetingStatus,
-    Minutes,
     RoundTablePoint,
     RoundTableSection,
     User,
@@ -38,7 +37,7 @@ def load_meeting_for_display(meeting_id: int) -> Meeting | None:
     """A meeting with everything its page and its documents show, in a fixed number of queries, each
     row read once: people come joined to the attendance, invitation or point that names them, the
     points of all sections come in one query and their nesting is rebuilt from it (no second read of
-    the sub-points), and the frozen .docx of the minutes is left in the database until downloaded."""
+    the sub-points)."""
     meeting = db.session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting_id)
@@ -56,7 +55,7 @@ def load_meeting_for_display(meeting_id: int) -> Meeting | None:
                 joinedload(RoundTablePoint.speaker),
             ),
             selectinload(Meeting.deadlines).selectinload(Deadline.announced_meeting),
-            selectinload(Meeting.minutes).options(defer(Minutes.document)),
+            selectinload(Meeting.minutes),
         )
     )
     if meeting is not None:

@@ -37,7 +37,7 @@ class Minutes(db.Model):
     status: Mapped[MinutesStatus] = mapped_column(
         enum_column(MinutesStatus, "minutes_status"), default=MinutesStatus.DRAFT
     )
-    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # read only when served
     # The quorum sentence of the compte rendu, computed at validation and kept with the frozen file
     # (the seats in office may change afterwards; what was stated may not).
     quorum_statement: Mapped[str | None] = mapped_column(Text)
