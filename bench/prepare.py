@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.agenda.fulltext import create_search_index  # noqa: E402
 from app.calendar.feeds import regenerate_body_feed_link  # noqa: E402
 from app.calendar.queries import body_feed_link  # noqa: E402
 from app.calendar.sequence import new_feed_token  # noqa: E402
@@ -88,6 +89,8 @@ def main() -> None:
         for table in db.metadata.sorted_tables:  # a dataset kept from an earlier run gets new indexes
             for index in table.indexes:
                 index.create(db.engine, checkfirst=True)
+        with db.engine.begin() as connection:  # a dataset kept from an earlier run gets the full-text index
+            create_search_index(connection)
         ensure_default_themes()
         db.session.commit()
         body = db.session.scalar(select(Body).where(Body.name == BENCHMARK_BODY_NAME))

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # Benchmark of Séances under load (not part of the test suite). See README, « Performances ».
-#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4]
+#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4] [--mixed]
+# --mixed: the mixed workload of many sessions (bench/mixed.py; 16 connections and 30 s unless given).
 # Generates the dataset once per engine and scale (reused afterwards), serves the app with gunicorn
 # (2 workers) on 127.0.0.1, and measures it with wrk; prints a table of ratios to a bare route.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DB=sqlite SCALE=0.1 DURATION=10 CONNECTIONS=4 PORT=${BENCH_PORT:-8765}
+DB=sqlite SCALE=0.1 DURATION= CONNECTIONS= MIXED= PORT=${BENCH_PORT:-8765}
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB=$2; shift 2 ;;
     --scale) SCALE=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
+    --mixed) MIXED=1; shift ;;
     *) echo "option inconnue : $1" >&2; exit 2 ;;
   esac
 done
+if [ -n "$MIXED" ]; then DURATION=${DURATION:-30} CONNECTIONS=${CONNECTIONS:-16}; else DURATION=${DURATION:-10} CONNECTIONS=${CONNECTIONS:-4}; fi
 PYTHON=${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )}
 BIN=$(dirname "$PYTHON")
 
 if ! command -v wrk >/dev/null; then
   echo "wrk absent : installation (apt-get install -y wrk)" >&2
-  apt-get install -y wrk >/dev/null
+  scripts/install-system-packages
 fi
 
 DATA_DIR=${BENCH_DATA_DIR:-/tmp/seances-bench}
@@ -46,6 +49,12 @@ GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/_bench/ping" >/dev/null && break; sleep 0.2; done
 
+if [ -n "$MIXED" ]; then
+  echo "Charge mixte ($DURATION s, $CONNECTIONS connexions ; charge de la machine : $(uptime))" >&2
+  "$PYTHON" bench/mixed.py --base "http://127.0.0.1:$PORT" --duration "$DURATION" --connections "$CONNECTIONS" \
+    --dataset "$DATASET" --gunicorn-pid "$GUNICORN" --work-dir "$DATA_DIR"
+  exit $?
+fi
 echo "Mesures ($DURATION s par page, $CONNECTIONS connexions)…" >&2
 "$PYTHON" bench/measure.py --base "http://127.0.0.1:$PORT" --duration "$DURATION" \
   --connections "$CONNECTIONS" --dataset "$DATASET"

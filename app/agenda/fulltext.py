@@ -86,13 +86,13 @@ def _sqlite_statements(name: str, source: str, columns: tuple[str, ...]) -> list
         f"CREATE TRIGGER IF NOT EXISTS {name}_update AFTER UPDATE OF {listed} ON {source} BEGIN "
         f"INSERT INTO {name}({name}, rowid, {listed}) VALUES ('delete', old.id, {old}); "
         f"INSERT INTO {name}(rowid, {listed}) VALUES (new.id, {new}); END",
-        f"INSERT INTO {name}({name}) VALUES ('rebuild')",  # what the table already holds
+        f"INSERT INTO {name}({name}) VALUES ('rebuild')",  # the rows already there
     ]
 
 
 def create_search_index(connection, source: str | None = None) -> None:
     """Create the index (of the table ``source`` only, or of both) if missing, and fill it from the rows
-    already there; the database keeps it up to date afterwards."""
+    already there; the database keeps it up to date afterwards. Nothing happens when it exists."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
         for name, (table_name, expression) in PG_INDEXES.items():
@@ -100,7 +100,8 @@ def create_search_index(connection, source: str | None = None) -> None:
                 connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table_name} USING gin ({expression})")
     elif dialect == "sqlite":
         for name, (table_name, columns) in SQLITE_TABLES.items():
-            if source in (None, table_name):
+            exists = connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).first()
+            if source in (None, table_name) and not exists:
                 for statement in _sqlite_statements(name, table_name, columns):
                     connection.exec_driver_sql(statement)
 

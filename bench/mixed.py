@@ -1,0 +1,349 @@
+"""Mixed workload of real use (run by ``bench/run.sh --mixed``): many sessions, thousands of URLs, writes.
+
+1. In process, on the benchmark dataset: accounts of several ARS (secretariat) and members, validated
+   comptes rendus, feed links; the list of requests each account makes (``requests.tsv``).
+2. Over HTTP against the running app: logs every account in, takes a CSRF token per staff session,
+   then wrk (``mixed.lua``) plays the requests in random order with ``--connections`` connections:
+   meeting pages, body pages, « Mes séances », deadlines, searches, feeds, calendar files, documents,
+   and about 5 % writes (points of the tour de table, échéances). The bare route is measured in the
+   same run; the peak memory of each gunicorn worker is read from /proc afterwards.
+3. Single-request times: « Mes séances » and the meeting page over HTTP one at a time against the same
+   server, and in process (each request with a fresh session, as a new request has); the search in
+   process.
+Prints every target with « ok » or « MANQUÉ »; exits 1 when one is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+from measure import USER_AGENT, fetch, run_wrk, session_cookie  # noqa: E402
+
+PASSWORD = "banc-d-essai-2026"
+STAFF_PER_ARS = 4
+MEMBERS_PER_ARS = 6
+ARS_COUNT = 6
+SEARCH_WORDS = ["hôpitaux", "télémédecine", "urgences", "santé mentale", "prévention", "parcours", "handicap",
+                "personnes âgées", "vaccination", "démographie médicale", "xylophonie"]
+MIX = {  # share of the requests of each kind (writes about 5 %)
+    "meeting": 30, "body": 10, "mes-seances": 10, "deadlines": 8, "search": 10, "feed": 10, "ics": 5,
+    "minutes-frozen": 8, "minutes-draft": 2, "roundtable": 2, "write-point": 3, "write-deadline": 2,
+}
+
+
+@dataclass
+class Account:
+    email: str
+    staff: bool
+    urls: dict[str, list[str]] = field(default_factory=dict)
+    writes: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
+    cookie: str = ""
+    csrf: str = ""
+
+
+def prepare_accounts(seed: int = 7) -> list[Account]:
+    """Accounts of ``ARS_COUNT`` ARS and what each of them opens (in process, on DATABASE_URL)."""
+    from sqlalchemy import func, select
+    from werkzeug.security import generate_password_hash
+
+    from app import create_app
+    from app.calendar.feeds import regenerate_body_feed_link
+    from app.calendar.queries import body_feed_link
+    from app.calendar.sequence import new_feed_token
+    from app.documents.workflow import minutes_are_frozen, validate_minutes
+    from app.extensions import db
+    from app.meetings.queries import load_meeting_for_display
+    from app.models import Body, Membership, Meeting, Organisation, Person, Role, RoundTableSection, User
+
+    rng = random.Random(seed)
+    accounts = []
+    with create_app().app_context():
+        password_hash = generate_password_hash(PASSWORD)
+        organisations = db.session.scalars(
+            select(Organisation).join(Body, Body.organisation_id == Organisation.id)
+            .join(Meeting, Meeting.body_id == Body.id).group_by(Organisation.id)
+            .having(func.count(Meeting.id) > 50).order_by(Organisation.id).limit(ARS_COUNT)).all()
+        for org_index, organisation in enumerate(organisations):
+            bodies = db.session.scalars(select(Body).where(Body.organisation_id == organisation.id)).all()
+            body_ids = [body.id for body in bodies]
+            meetings = db.session.execute(select(Meeting.id, Meeting.body_id).where(Meeting.body_id.in_(body_ids),
+                                                                                  Meeting.deleted_at.is_(None))).all()
+            meeting_ids = [row.id for row in meetings]
+            sections = dict(db.session.execute(
+                select(RoundTableSection.meeting_id, func.min(RoundTableSection.id))
+                .where(RoundTableSection.meeting_id.in_(meeting_ids)).group_by(RoundTableSection.meeting_id)).all())
+            staff_users = [user_account(f"banc-mixte-{org_index}-secretariat-{n}@exemple.fr", Role.SECRETARIAT,
+                                        organisation, password_hash) for n in range(STAFF_PER_ARS)]
+            frozen = [meeting_id for meeting_id in rng.sample(meeting_ids, 12)]
+            for meeting_id in frozen:
+                meeting = load_meeting_for_display(meeting_id)
+                if not minutes_are_frozen(meeting):
+                    validate_minutes(meeting, staff_users[0])
+            db.session.commit()
+            editable = [meeting_id for meeting_id in meeting_ids if meeting_id in sections and meeting_id not in frozen]
+            feeds = []
+            for body in rng.sample(bodies, 6):
+                link = body_feed_link(body, staff_users[0]) or regenerate_body_feed_link(body, staff_users[0], None)
+                feeds.append(f"/feeds/{link.token}.ics")
+            db.session.commit()
+            for user in staff_users:
+                account = Account(user.email, True)
+                account.urls = {
+                    "meeting": [f"/meetings/{i}" for i in rng.sample(meeting_ids, 150)],
+                    "body": [f"/bodies/{i}" for i in body_ids],
+                    "mes-seances": ["/"],
+                    "deadlines": ["/deadlines", "/deadlines?page=2"],
+                    "search": search_urls(rng),
+                    "feed": feeds,
+                    "ics": [f"/meetings/{i}.ics" for i in rng.sample(meeting_ids, 40)],
+                    "minutes-frozen": [f"/meetings/{i}/minutes.docx" for i in frozen],
+                    "minutes-draft": [f"/meetings/{i}/minutes.docx" for i in rng.sample(editable, 20)],
+                    "roundtable": [f"/meetings/{i}/round-table" for i in rng.sample(editable, 20)],
+                }
+                targets = rng.sample(editable, 30)
+                account.writes = {
+                    "write-point": [(f"/meetings/{i}/round-table/sections/{sections[i]}/points",
+                                     {"text": "Point ajouté pendant le banc d'essai", "parent": "", "speaker": ""})
+                                    for i in targets],
+                    "write-deadline": [(f"/meetings/{i}/deadlines/due-date",
+                                        {"title": "Retour des contributions (banc d'essai)", "day": "2027-03-15",
+                                         "at": ""}) for i in targets],
+                }
+                accounts.append(account)
+            memberships = db.session.scalars(
+                select(Membership).join(Person, Person.id == Membership.person_id)
+                .where(Membership.body_id.in_(body_ids), Person.deleted_at.is_(None))
+                .order_by(Membership.id).limit(400)).all()
+            for n, membership in enumerate(rng.sample(memberships, MEMBERS_PER_ARS)):
+                person = membership.person
+                user = user_account(f"banc-mixte-{org_index}-membre-{n}@exemple.fr", Role.MEMBER, organisation,
+                                    password_hash, person)
+                person.feed_token = person.feed_token or new_feed_token()
+                db.session.commit()
+                own = [row.id for row in meetings if row.body_id == membership.body_id]
+                account = Account(user.email, False)
+                account.urls = {
+                    "meeting": [f"/meetings/{i}" for i in rng.sample(own, min(60, len(own)))],
+                    "body": [f"/bodies/{membership.body_id}"],
+                    "mes-seances": ["/mes-seances", "/mes-seances?page=2"],
+                    "deadlines": ["/deadlines"],
+                    "search": search_urls(rng),
+                    "feed": [f"/feeds/{person.feed_token}.ics"],
+                    "ics": [f"/meetings/{i}.ics" for i in rng.sample(own, min(20, len(own)))],
+                }
+                accounts.append(account)
+    return accounts
+
+
+def user_account(email, role, organisation, password_hash, person=None):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import User
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, role=role, organisation=organisation, person=person, password_hash=password_hash)
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def search_urls(rng) -> list[str]:
+    urls = [f"/recherche?{urllib.parse.urlencode({'texte': word})}" for word in SEARCH_WORDS]
+    return urls + [url + "&page=2" for url in rng.sample(urls, 3)]
+
+
+def log_in(base: str, account: Account) -> None:
+    account.cookie = session_cookie(base, account.email, PASSWORD)
+    if account.staff:
+        status, page = fetch(base + "/deadlines", account.cookie)
+        meeting_page = account.urls["roundtable"][0]
+        status, page = fetch(base + meeting_page, account.cookie)
+        found = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
+        if status != 200 or not found:
+            raise SystemExit(f"jeton CSRF introuvable pour {account.email} sur {meeting_page} ({status})")
+        account.csrf = found.group(1).decode()
+
+
+def request_lines(accounts: list[Account], count: int, seed: int = 11) -> list[str]:
+    """``count`` requests: kind drawn by ``MIX``, then an account that makes it, then URL; one per line:
+    method, path, cookie, body, tab-separated."""
+    rng = random.Random(seed)
+    kinds, weights = zip(*MIX.items())
+    lines = []
+    having = {kind: [account for account in accounts if kind in account.urls or kind in account.writes]
+              for kind in kinds}
+    while len(lines) < count:
+        kind = rng.choices(kinds, weights)[0]
+        account = rng.choice(having[kind])
+        if kind in account.urls:
+            lines.append(f"GET\t{rng.choice(account.urls[kind])}\t{account.cookie}\t")
+        elif kind in account.writes:
+            path, data = rng.choice(account.writes[kind])
+            body = urllib.parse.urlencode({"csrf_token": account.csrf, **data})
+            lines.append(f"POST\t{path}\t{account.cookie}\t{body}")
+    return lines
+
+
+def run_mixed(base: str, lines_file: Path, duration: int, connections: int) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(BENCH / "mixed.lua"),
+               base, "--", str(lines_file)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    fields = next(line for line in output.splitlines() if line.startswith("RESULT")).split()[1:]
+    requests, seconds = int(fields[0]), float(fields[1])
+    statuses = next((line for line in output.splitlines() if line.startswith("STATUS")), "STATUS").split()[1:]
+    return {"rps": requests / seconds, "requests": requests, "errors": sum(int(value) for value in fields[2:7]),
+            "p50": int(fields[7]) / 1000, "p95": int(fields[8]) / 1000, "p99": int(fields[9]) / 1000,
+            "statuses": statuses}
+
+
+def peak_rss_mb(master_pid: int) -> list[float]:
+    """VmHWM (peak resident memory) of each gunicorn worker."""
+    children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return peaks
+
+
+def http_one_at_a_time(base: str, path: str, cookie: str, runs: int = 15) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        status, _ = fetch(base + path, cookie)
+        times.append(time.perf_counter() - started)
+        assert status == 200, (path, status)
+    return statistics.median(times[2:])
+
+
+def in_process(paths: dict[str, tuple[str, str]], runs: int = 7) -> dict[str, float]:
+    """Median time of each page in process, each request in a new session and a new app context (as a
+    request over HTTP has: no identity map, no user kept from the previous request)."""
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    times = {}
+    for label, (path, email) in paths.items():
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        measured = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(path)
+            measured.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+        with app.app_context():
+            db.session.remove()
+        times[label] = statistics.median(measured[1:])
+    return times
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MANQUÉ"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8765")
+    parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--dataset", required=True, help="JSON line printed by prepare.py")
+    parser.add_argument("--gunicorn-pid", type=int, required=True)
+    parser.add_argument("--work-dir", default="/tmp/seances-bench")
+    arguments = parser.parse_args()
+    data = json.loads(arguments.dataset)
+    base = arguments.base
+
+    print("  comptes et adresses…", file=sys.stderr)
+    accounts = prepare_accounts()
+    print(f"  connexion de {len(accounts)} sessions…", file=sys.stderr)
+    for account in accounts:
+        log_in(base, account)
+    lines = request_lines(accounts, 20_000)
+    lines_file = Path(arguments.work_dir) / "requests.tsv"
+    lines_file.write_text("\n".join(lines) + "\n")
+    distinct = len({line.split("\t")[1] for line in lines})
+    writes = sum(line.startswith("POST") for line in lines) / len(lines)
+
+    print(f"  wrk {arguments.duration} s : route nue…", file=sys.stderr)
+    bare = run_wrk(base + "/_bench/ping", None, arguments.duration // 3 or 1, arguments.connections)
+    print(f"  wrk {arguments.duration} s : charge mixte…", file=sys.stderr)
+    mixed = run_mixed(base, lines_file, arguments.duration, arguments.connections)
+    peaks = peak_rss_mb(arguments.gunicorn_pid)
+    staff_account = next(account for account in accounts if account.staff)
+    frozen_url = staff_account.urls["minutes-frozen"][0]
+    print("  wrk : compte rendu validé…", file=sys.stderr)
+    frozen = run_wrk(base + frozen_url, staff_account.cookie, max(3, arguments.duration // 6), arguments.connections)
+
+    staff_cookie = session_cookie(base, data["staff"], data["password"])
+    member_cookie = session_cookie(base, data["member"], data["password"])
+    http_times = {
+        "« Mes séances » (membre)": http_one_at_a_time(base, "/mes-seances", member_cookie),
+        "page de séance de référence": http_one_at_a_time(base, f"/meetings/{data['meeting_id']}", staff_cookie),
+    }
+    member_email = next(account.email for account in accounts if not account.staff)
+    own_meeting = next(account for account in accounts if not account.staff).urls["meeting"][0]
+    process_times = in_process({
+        "« Mes séances » (membre)": ("/mes-seances", data["member"]),
+        "page de séance de référence": (f"/meetings/{data['meeting_id']}", data["staff"]),
+        "page de séance ordinaire": (own_meeting, member_email),
+        "recherche « hôpitaux »": ("/recherche?texte=h%C3%B4pitaux", data["staff"]),
+        "recherche sans résultat": ("/recherche?texte=xylophonie", data["staff"]),
+        "recherche « santé mentale »": ("/recherche?texte=sant%C3%A9+mentale", data["staff"]),
+    })
+
+    ratio = mixed["rps"] / bare["rps"]
+    print(f"\nCharge mixte : {len(accounts)} sessions, {distinct} adresses différentes, {writes:.1%} d'écritures, "
+          f"{arguments.connections} connexions, {arguments.duration} s")
+    print(f"{'':34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'erreurs':>8} {'ratio':>7}")
+    for label, result in (("route nue /_bench/ping", bare), ("charge mixte", mixed), ("compte rendu validé", frozen)):
+        print(f"{label:34} {result['rps']:8.0f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
+              f"{result['errors']:8d} {result['rps'] / bare['rps']:7.1%}")
+    if mixed["statuses"]:
+        print("réponses par statut (charge mixte) : " + " ".join(mixed["statuses"]))
+    print("mémoire maximale par worker : " + ", ".join(f"{peak:.0f} Mo" for peak in peaks))
+    print("\nUne requête à la fois (HTTP, gunicorn) / en processus (nouvelle session à chaque requête) :")
+    for label, seconds in process_times.items():
+        over_http = http_times.get(label)
+        print(f"  {label:32} {'' if over_http is None else f'{over_http * 1000:7.1f} ms HTTP':>15} "
+              f"{seconds * 1000:7.1f} ms en processus")
+
+    targets = [
+        ("charge mixte ≥ 10 % de la route nue", ratio >= 0.10, f"{ratio:.1%}"),
+        ("charge mixte p95 ≤ 150 ms", mixed["p95"] <= 150, f"{mixed['p95']:.0f} ms"),
+        ("charge mixte sans erreur", mixed["errors"] == 0, str(mixed["errors"])),
+        ("compte rendu validé ≥ 50 % de la route nue", frozen["rps"] / bare["rps"] >= 0.5,
+         f"{frozen['rps'] / bare['rps']:.0%}"),
+        ("mémoire maximale par worker ≤ 250 Mo", max(peaks, default=0) <= 250, f"{max(peaks, default=0):.0f} Mo"),
+        ("page de séance de référence en processus ≤ 25 ms", process_times["page de séance de référence"] <= 0.025,
+         f"{process_times['page de séance de référence'] * 1000:.1f} ms"),
+        ("page de séance ordinaire en processus ≤ 10 ms", process_times["page de séance ordinaire"] <= 0.010,
+         f"{process_times['page de séance ordinaire'] * 1000:.1f} ms"),
+        ("recherche en processus ≤ 50 ms (la plus lente)",
+         max(v for k, v in process_times.items() if k.startswith("recherche")) <= 0.050,
+         f"{max(v for k, v in process_times.items() if k.startswith('recherche')) * 1000:.1f} ms"),
+    ]
+    print("\nCibles :")
+    for label, ok, value in targets:
+        print(f"  {label:52} {value:>10}  {verdict(ok)}")
+    sys.exit(0 if all(ok for _, ok, _ in targets) else 1)
+
+
+if __name__ == "__main__":
+    main()
