@@ -32,7 +32,7 @@ case "$DB" in
   sqlite) export DATABASE_URL="sqlite:///$DATA_DIR/seances-$SCALE.sqlite" ;;
   postgresql)
     PG=${BENCH_POSTGRES:-postgresql://postgres@127.0.0.1:5432}
-    NAME="seances_bench_${SCALE//./_}"
+    NAME=${BENCH_DATABASE:-seances_bench_${SCALE//./_}}
     psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$NAME'" | grep -q 1 \
       || psql "$PG/postgres" -qc "CREATE DATABASE $NAME"
     export DATABASE_URL="$PG/$NAME" ;;
