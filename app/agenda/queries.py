@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import Select, false, select, union
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from app.agenda.fulltext import Excerpt, best_points, highlight, meeting_scores
@@ -63,6 +64,29 @@ def search_meetings(user: User, *, text: str = "", body_id: int | None = None, s
         return query.join(scores, scores.c.meeting_id == Meeting.id).order_by(
             scores.c.score.desc(), Meeting.starts_at.desc(), Meeting.id.desc())
     return query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+
+
+class RankedPage(Pagination):
+    """A page of search results whose ids, in order, are all known (``ids``): the ranked search is run
+    once, not again to count; only the page's meetings are loaded."""
+
+    def _query_items(self) -> list[Meeting]:
+        ids = self._query_args["ids"][self._query_offset:self._query_offset + self.per_page]
+        loaded = {meeting.id: meeting for meeting in
+                  db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).options(*AGENDA_LOADING))}
+        return [loaded[meeting_id] for meeting_id in ids]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
+
+
+def search_page(user: User, *, text: str, page: int, per_page: int, **filters) -> Pagination:
+    """One page of ``search_meetings``."""
+    query = search_meetings(user, text=text, **filters)
+    if not text:
+        return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = list(db.session.scalars(query.with_only_columns(Meeting.id)))
+    return RankedPage(page=page, per_page=per_page, error_out=False, ids=ids)
 
 
 def excerpts_for(meetings: list[Meeting], text: str, user: User) -> dict[int, Excerpt]:

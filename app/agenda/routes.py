@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from app.agenda import bp
 from app.agenda.forms import SearchForm
-from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, past, search_meetings, upcoming
+from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, past, search_page, upcoming
 from app.extensions import db
 from app.forms import choices, page_number
 from app.permissions import visible_bodies
@@ -32,10 +32,8 @@ def search():
     results, excerpts = None, {}
     if searched and form.validate():
         text = (form.texte.data or "").strip()
-        results = db.paginate(
-            search_meetings(current_user, text=text, body_id=form.instance.data, start=form.du.data, end=form.au.data),
-            page=page_number(), per_page=PER_PAGE, error_out=False,
-        )
+        results = search_page(current_user, text=text, body_id=form.instance.data, start=form.du.data,
+                              end=form.au.data, page=page_number(), per_page=PER_PAGE)
         excerpts = excerpts_for(results.items, text, current_user)
     status = 422 if searched and form.errors else 200
     return render_template("agenda/search.html", form=form, results=results, excerpts=excerpts), status
