@@ -116,11 +116,12 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
                 targets = rng.sample(editable, 30)
                 account.writes = {
                     "write-point": [(f"/meetings/{i}/round-table/sections/{sections[i]}/points",
-                                     {"text": "Point ajouté pendant le banc d'essai", "parent": "", "speaker": ""})
+                                     {f"section-{sections[i]}-text": "Point ajouté pendant le banc d'essai",
+                                      f"section-{sections[i]}-parent": "", f"section-{sections[i]}-speaker": ""})
                                     for i in targets],
                     "write-deadline": [(f"/meetings/{i}/deadlines/due-date",
-                                        {"title": "Retour des contributions (banc d'essai)", "day": "2027-03-15",
-                                         "at": ""}) for i in targets],
+                                        {"butoir-title": "Retour des contributions (banc d'essai)",
+                                         "butoir-day": "2027-03-15", "butoir-at": ""}) for i in targets],
                 }
                 accounts.append(account)
             memberships = db.session.scalars(
