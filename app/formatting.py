@@ -72,6 +72,7 @@ def long_datetime(value: datetime) -> str:
     return f"{long_date(value)} à {clock_time(value)}"
 
 
+@lru_cache(maxsize=65536)  # names come back on every page that lists people: fold each once per process
 def alphabetical_key(text: str) -> tuple[str, str]:
     """Sorts French names as a reader expects: « Élise » among the E, « Œuvrard » as « Oeuvrard »,
     case and accents ignored (then used to break ties, so that the order is stable)."""
