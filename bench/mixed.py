@@ -30,7 +30,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from measure import USER_AGENT, fetch, run_wrk, session_cookie  # noqa: E402
+from measure import fetch, run_wrk, session_cookie  # noqa: E402
 
 PASSWORD = "banc-d-essai-2026"
 STAFF_PER_ARS = 4
@@ -66,7 +66,7 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
     from app.documents.workflow import minutes_are_frozen, validate_minutes
     from app.extensions import db
     from app.meetings.queries import load_meeting_for_display
-    from app.models import Body, Membership, Meeting, Organisation, Person, Role, RoundTableSection, User
+    from app.models import Body, Membership, Meeting, Organisation, Person, Role, RoundTableSection
 
     rng = random.Random(seed)
     accounts = []
@@ -87,7 +87,7 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
                 .where(RoundTableSection.meeting_id.in_(meeting_ids)).group_by(RoundTableSection.meeting_id)).all())
             staff_users = [user_account(f"banc-mixte-{org_index}-secretariat-{n}@exemple.fr", Role.SECRETARIAT,
                                         organisation, password_hash) for n in range(STAFF_PER_ARS)]
-            frozen = [meeting_id for meeting_id in rng.sample(meeting_ids, 12)]
+            frozen = rng.sample(meeting_ids, 12)
             for meeting_id in frozen:
                 meeting = load_meeting_for_display(meeting_id)
                 if not minutes_are_frozen(meeting):
@@ -171,7 +171,6 @@ def search_urls(rng) -> list[str]:
 def log_in(base: str, account: Account) -> None:
     account.cookie = session_cookie(base, account.email, PASSWORD)
     if account.staff:
-        status, page = fetch(base + "/deadlines", account.cookie)
         meeting_page = account.urls["roundtable"][0]
         status, page = fetch(base + meeting_page, account.cookie)
         found = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loadgen import create_benchmark_meeting
-from app.models import point_themes, RoundTablePoint, RoundTableSection
+from app.models import RoundTablePoint, RoundTableSection, point_themes
 from tests.conftest import test_organisation
 from tests.query_count import counted_rows, fresh_session
 

@@ -14,7 +14,6 @@ of models and migrations.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, event, func, literal_column, select, union_all
