@@ -1,5 +1,6 @@
 """Honest speed: the whole-response cache goes (its data_generation table with it); the full-text index
-of meetings and round-table points (PostgreSQL GIN expression indexes, SQLite FTS5 tables and triggers).
+of meetings and round-table points (PostgreSQL: stored generated tsvector columns with GIN indexes;
+SQLite: FTS5 tables kept by triggers), filled from the rows already there.
 
 Revision ID: 0030
 Revises: 0023
