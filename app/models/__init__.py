@@ -14,6 +14,7 @@ from app.models.bodies import (
     Seat,
 )
 from app.models.cache import DataGeneration
+from app.models.dossier import DocumentChunk, DocumentReceipt, DocumentVersion, MeetingDocument
 from app.models.calendar import BodyFeedLink, ConvocationSending, UsedAnswerLink
 from app.models.meetings import (
     AgendaItem,
@@ -45,5 +46,6 @@ __all__ = [
     "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "REQUEST_KINDS",
     "CANCEL_KINDS",
     "DataGeneration", "BodyFeedLink",
+    "DocumentChunk", "DocumentReceipt", "DocumentVersion", "MeetingDocument",
     "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
 ]
