@@ -2,18 +2,22 @@
 
 Always ``Content-Disposition: attachment`` with the detected type and ``nosniff``: a document is never
 rendered from the app's origin (a PDF or an image with scripts would run with the user's session).
+The bytes are read while the response is sent, in an application context of their own, from plain
+values taken during the request (ids, names, sizes): never more than one chunk in memory.
 """
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
-from flask import Response, stream_with_context
+from flask import Response, current_app
 
 from app.dossier.domain import DossierLine
-from app.dossier.storage import storage_for
-from app.formatting import long_date, plain_date
+from app.dossier.storage import storage_named
+from app.formatting import long_date, plain_date, to_paris
 from app.models import Meeting
 from app.models.dossier import DocumentVersion
 
@@ -29,11 +33,48 @@ def attachment_headers(filename: str) -> dict[str, str]:
     }
 
 
+def in_own_context(produce: Callable[[], Iterator[bytes]]) -> Iterator[bytes]:
+    """The pieces of ``produce()``, each made when the server asks for it inside a short application
+    context of its own (one session, one query), left before the piece is handed over: no context stays
+    open between two pieces, however the server interleaves requests."""
+    app = current_app._get_current_object()
+
+    def generate() -> Iterator[bytes]:
+        pieces = None
+        while True:
+            with app.app_context():
+                pieces = pieces if pieces is not None else produce()
+                piece = next(pieces, None)
+            if piece is None:
+                return
+            yield piece
+
+    return generate()
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What the body of a download needs, read during the request."""
+
+    version_id: int
+    storage: str
+    size: int
+    modified: datetime
+
+    @classmethod
+    def of(cls, version: DocumentVersion) -> StoredFile:
+        return cls(version.id, version.storage, version.size, version.uploaded_at)
+
+    def chunks(self) -> Iterator[bytes]:
+        return storage_named(self.storage).chunks(self.version_id)
+
+
 def file_response(version: DocumentVersion) -> Response:
     """The version's bytes, streamed chunk by chunk."""
-    response = Response(stream_with_context(storage_for(version).chunks(version)), mimetype=version.mimetype,
+    stored = StoredFile.of(version)
+    response = Response(in_own_context(stored.chunks), mimetype=version.mimetype,
                         headers=attachment_headers(version.filename))
-    response.content_length = version.size
+    response.content_length = stored.size
     return response
 
 
@@ -66,26 +107,27 @@ def table_of_contents(meeting: Meeting, lines: list[DossierLine]) -> str:
     for name, line in zip(entry_names(lines), lines):
         document = line.document
         item = f" (point : {document.agenda_item.title})" if document.agenda_item is not None else ""
-        text.append(f"{name}")
+        text.append(name)
         text.append(f"    {document.title}{item}")
         text.append(f"    version {document.current.number} du {plain_date(document.current.uploaded_at)}"
                     + (f" — {line.mark}" if line.mark else ""))
+    if not lines:
+        text.append("Aucun document diffusé.")
     return "\r\n".join(text) + "\r\n"
 
 
-def zip_chunks(meeting: Meeting, lines: list[DossierLine]) -> Iterator[bytes]:
+def zip_chunks(contents: str, entries: list[tuple[str, StoredFile]]) -> Iterator[bytes]:
     """The .zip, yielded piece by piece: never more than a chunk of a file in memory."""
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("00 - Sommaire.txt", table_of_contents(meeting, lines))
+        archive.writestr("00 - Sommaire.txt", contents)
         yield pipe.take()
-        for name, line in zip(entry_names(lines), lines):
-            version = line.document.current
-            info = zipfile.ZipInfo(name, date_time=version.uploaded_at.timetuple()[:6])
+        for name, stored in entries:
+            info = zipfile.ZipInfo(name, date_time=to_paris(stored.modified).timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.file_size = version.size
+            info.file_size = stored.size
             with archive.open(info, mode="w") as entry:
-                for piece in storage_for(version).chunks(version):
+                for piece in stored.chunks():
                     entry.write(piece)
                     yield pipe.take()
             yield pipe.take()
@@ -93,6 +135,8 @@ def zip_chunks(meeting: Meeting, lines: list[DossierLine]) -> Iterator[bytes]:
 
 
 def zip_response(meeting: Meeting, lines: list[DossierLine]) -> Response:
-    filename = f"dossier-seance-{meeting.starts_at:%Y-%m-%d}.zip"
-    return Response(stream_with_context(zip_chunks(meeting, lines)), mimetype="application/zip",
+    contents = table_of_contents(meeting, lines)
+    entries = [(name, StoredFile.of(line.document.current)) for name, line in zip(entry_names(lines), lines)]
+    filename = f"dossier-seance-{to_paris(meeting.starts_at):%Y-%m-%d}.zip"
+    return Response(in_own_context(lambda: zip_chunks(contents, entries)), mimetype="application/zip",
                     headers=attachment_headers(filename))

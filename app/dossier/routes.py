@@ -201,9 +201,10 @@ def download(version_id: int):
     document = get_document_or_404(version.document_id)
     if not current_user.is_staff and document.withdrawn_at is not None:
         abort(404)
+    response = file_response(version)
     if not current_user.is_staff and is_convened(document.meeting, current_user.person_id):
         record_receipts([version], current_user.person_id)
-    return file_response(version)
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/dossier.zip")
@@ -211,9 +212,10 @@ def meeting_zip(meeting_id: int):
     """The whole published dossier as one .zip with its table of contents."""
     meeting = get_meeting_or_404(meeting_id)
     documents = published_documents(meeting)
+    response = zip_response(meeting, dossier_lines(documents, meeting))
     if not current_user.is_staff and is_convened(meeting, current_user.person_id):
         record_receipts([document.current for document in documents], current_user.person_id)
-    return zip_response(meeting, dossier_lines(documents, meeting))
+    return response
 
 
 def personal_link_holder(token: str) -> tuple[Person, Meeting | None, MeetingDocument | None]:
@@ -237,8 +239,9 @@ def personal_download(token: str):
     person, _, document = personal_link_holder(token)
     if document is None:
         abort(404)
+    response = file_response(document.current)
     record_receipts([document.current], person.id)
-    return file_response(document.current)
+    return response
 
 
 @bp.route("/dossier/lien/<token>/dossier.zip")
@@ -247,8 +250,9 @@ def personal_zip(token: str):
     if document is not None:
         abort(404)
     documents = published_documents(meeting)
+    response = zip_response(meeting, dossier_lines(documents, meeting))
     record_receipts([document.current for document in documents], person.id)
-    return zip_response(meeting, dossier_lines(documents, meeting))
+    return response
 
 
 @bp.app_template_global()

@@ -26,8 +26,9 @@ class Storage(Protocol):
     def save(self, version: DocumentVersion, stream: IO[bytes]) -> None:
         """Store the stream's bytes for ``version`` (flushed, with an id); set its size and sha256."""
 
-    def chunks(self, version: DocumentVersion) -> Iterator[bytes]:
-        """The version's bytes, in pieces, without holding the whole file."""
+    def chunks(self, version_id: int) -> Iterator[bytes]:
+        """A version's bytes, in pieces, without holding the whole file (given the id only: the download
+        runs after the request's session is gone)."""
 
     def delete(self, version: DocumentVersion) -> None:
         """Forget the version's bytes."""
@@ -47,8 +48,7 @@ class DatabaseStorage:
             index += 1
         version.size, version.sha256 = size, digest.hexdigest()
 
-    def chunks(self, version: DocumentVersion) -> Iterator[bytes]:
-        version_id = version.id
+    def chunks(self, version_id: int) -> Iterator[bytes]:
         indexes = db.session.scalars(select(DocumentChunk.index).where(DocumentChunk.version_id == version_id)
                                      .order_by(DocumentChunk.index)).all()
         for index in indexes:
@@ -64,6 +64,10 @@ BACKENDS: dict[str, Storage] = {DatabaseStorage.name: DatabaseStorage()}
 
 def storage_for(version: DocumentVersion) -> Storage:
     return BACKENDS[version.storage]
+
+
+def storage_named(name: str) -> Storage:
+    return BACKENDS[name]
 
 
 def default_storage() -> Storage:
