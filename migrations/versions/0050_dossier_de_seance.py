@@ -62,7 +62,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['document_id'], ['meeting_document.id'], name=op.f('fk_document_version_document_id_meeting_document'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_document_version_uploaded_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document_version')),
-    sa.UniqueConstraint('document_id', 'number', name=op.f('uq_document_version_document_id'))
+    sa.UniqueConstraint('document_id', 'number', name=op.f('uq_document_version_document_id_number'))
     )
     op.create_table('document_chunk',
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -79,7 +79,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_document_receipt_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['version_id'], ['document_version.id'], name=op.f('fk_document_receipt_version_id_document_version'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document_receipt')),
-    sa.UniqueConstraint('version_id', 'person_id', name=op.f('uq_document_receipt_version_id'))
+    sa.UniqueConstraint('version_id', 'person_id', name=op.f('uq_document_receipt_version_id_person_id'))
     )
     with op.batch_alter_table('document_receipt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_receipt_person_id'), ['person_id'], unique=False)
