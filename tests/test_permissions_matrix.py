@@ -10,6 +10,7 @@ national admin, who reads no ARS's data at all.
 """
 from __future__ import annotations
 
+import io
 import re
 import socket
 from datetime import date
@@ -22,6 +23,9 @@ from app.access import ENDPOINT_AUDIENCE, Audience
 from app.auth.passwords import reset_token
 from app.calendar.answers import make_answer_token
 from app.calendar.feeds import regenerate_body_feed_link
+from app.dossier.demo import simple_pdf
+from app.dossier.domain import add_document, publish
+from app.dossier.files import FileType
 from app.dossier.links import document_token, dossier_token
 from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, ORGANISATION_NAME, OTHER_ORGANISATION_NAME
 from app.extensions import db
@@ -101,6 +105,16 @@ def other_body_member() -> User:
     return user
 
 
+def demo_document(meeting: Meeting) -> MeetingDocument:
+    """A published document of the seed meeting (the demo gives one to upcoming meetings only)."""
+    document = add_document(meeting, title="Note de cadrage", agenda_item=None, presented_at_meeting=False,
+                            stream=io.BytesIO(simple_pdf(["Note de cadrage"])), filename="note.pdf",
+                            file_type=FileType("application/pdf", "pdf"), user=None)
+    publish([document])
+    db.session.commit()
+    return document
+
+
 def url_values(meeting: Meeting) -> dict:
     """Real ids and tokens of the demo data, by URL argument name."""
     body = meeting.body
@@ -117,7 +131,7 @@ def url_values(meeting: Meeting) -> dict:
     membership = next(m for m in body.memberships if m.person.email)
     answered = db.session.scalar(select(Invitation).where(Invitation.meeting_id == upcoming.id).limit(1))
     role = db.session.scalar(select(MembershipRole).order_by(MembershipRole.id).limit(1))
-    document = db.session.scalar(select(MeetingDocument).where(MeetingDocument.meeting_id == meeting.id))
+    document = demo_document(meeting)
     convened = meeting.invitations[0].person_id
     return {
         "document_id": document.id,

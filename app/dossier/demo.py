@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.dossier.domain import add_document, publish
 from app.dossier.files import FileType
 from app.extensions import db
-from app.models import Meeting
+from app.models import Meeting, utc_now
 
 
 def simple_pdf(lines: list[str]) -> bytes:
@@ -38,9 +38,10 @@ def simple_pdf(lines: list[str]) -> bytes:
 
 
 def add_demo_dossiers() -> None:
-    """A published note for every meeting of the demo (both ARS). No commit."""
+    """A published note for every upcoming meeting of the demo (both ARS); the seed's past meetings keep
+    their compte rendu as it was. No commit."""
     db.session.flush()
-    for meeting in db.session.scalars(select(Meeting).order_by(Meeting.starts_at)):
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.starts_at > utc_now()).order_by(Meeting.starts_at)):
         content = simple_pdf(["Note de presentation", meeting.title, meeting.body.short_name])
         document = add_document(meeting, title="Note de présentation", agenda_item=None, presented_at_meeting=False,
                                 stream=io.BytesIO(content), filename="note-de-presentation.pdf",
