@@ -156,3 +156,14 @@ def test_a_document_made_available_after_the_delay_is_hors_delai(app, app_contex
     on_time = convened_meeting(days_ahead=30, body_name="Commission à l'heure")
     published(secretariat_client, on_time, PDF, "note.pdf", "Note à l'heure")
     assert "Hors délai" not in secretariat_client.get(f"/meetings/{on_time.id}").get_data(as_text=True)
+
+
+def test_members_find_the_published_dossier_in_mes_seances(app, app_context, secretariat_client):
+    meeting = convened_meeting()
+    published(secretariat_client, meeting, PDF, "odj.pdf", "Ordre du jour détaillé")
+    upload(secretariat_client, meeting.id, PDF, "brouillon.pdf", title="Brouillon interne")
+    person = meeting.invitations[0].person
+    member = log_in(app.test_client(), create_user(Role.MEMBER, email="compte-arnaud@example.fr", person=person))
+    page = member.get("/mes-seances").get_data(as_text=True)
+    assert "Ordre du jour détaillé" in page and "Brouillon interne" not in page
+    assert f"/meetings/{meeting.id}/dossier.zip" in page

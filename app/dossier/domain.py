@@ -88,6 +88,21 @@ def published_documents(meeting: Meeting) -> list[MeetingDocument]:
     return [document for document in meeting_documents(meeting) if document.is_published]
 
 
+def published_by_meeting(meetings: list[Meeting]) -> dict[int, list[MeetingDocument]]:
+    """The published documents of several meetings, by meeting id, in a fixed number of queries (« Mes
+    séances »)."""
+    found: dict[int, list[MeetingDocument]] = {}
+    if not meetings:
+        return found
+    documents = db.session.scalars(select(MeetingDocument).where(
+        MeetingDocument.meeting_id.in_([meeting.id for meeting in meetings]), MeetingDocument.published_at.is_not(None),
+        MeetingDocument.withdrawn_at.is_(None))
+        .options(selectinload(MeetingDocument.versions), selectinload(MeetingDocument.agenda_item))).all()
+    for document in sorted(documents, key=dossier_order):
+        found.setdefault(document.meeting_id, []).append(document)
+    return found
+
+
 def documents_for(user: User, meeting: Meeting) -> list[MeetingDocument]:
     """Staff see the whole dossier (drafts and withdrawn ones marked); members the published documents."""
     return meeting_documents(meeting) if user.is_staff else published_documents(meeting)
