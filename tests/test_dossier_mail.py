@@ -7,7 +7,6 @@ import re
 import zipfile
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db

@@ -11,7 +11,7 @@ from app.calendar.convocations import MeetingMail, days_before
 from app.dossier.domain import DossierLine, dossier_lines, published_documents
 from app.extensions import db
 from app.formatting import to_paris
-from app.models import Invitation, MailKind, MailStatus, Meeting, Person
+from app.models import MailKind, MailStatus, Meeting, Person
 from app.models.dossier import DocumentReceipt
 
 
