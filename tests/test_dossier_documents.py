@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -193,3 +194,11 @@ def test_the_sqlite_backup_holds_the_documents(app, secretariat_client, meeting,
     chunks = b"".join(row[0] for row in connection.execute('SELECT data FROM document_chunk ORDER BY "index"'))
     connection.close()
     assert chunks == PDF
+
+
+def test_a_zip_bomb_is_refused_without_being_inflated(secretariat_client, meeting):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b" " * (8 * 1024 * 1024))
+    response = upload(secretariat_client, meeting.id, buffer.getvalue(), "bombe.docx")
+    assert response.status_code == 422 and "pas d&#39;un type accepté" in response.get_data(as_text=True)

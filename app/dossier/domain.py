@@ -125,10 +125,11 @@ def change_mark(document: MeetingDocument, sent_at: datetime | None) -> str:
 
 def is_late(document: MeetingDocument, meeting: Meeting) -> bool:
     """« Hors délai »: made available fewer days before the meeting than the body's convocation delay
-    (documents presented at the meeting and added afterwards are not late: they are annexes)."""
+    (documents presented at the meeting and added afterwards are not late: they are annexes; nor are
+    those of a second convocation)."""
     available = document.available_at
-    if available is None or document.presented_at_meeting:
-        return False
+    if available is None or document.presented_at_meeting or meeting.is_second_convocation:
+        return False  # a second convocation follows within days (D.1432-47): its delay is not the body's
     return days_before(meeting, to_paris(available).date()) < meeting.body.convocation_days
 
 

@@ -49,11 +49,13 @@ def _zip_type(stream: IO[bytes]) -> FileType | None:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                with archive.open("mimetype") as entry:  # read a little: never inflate a zip bomb whole
+                    declared = entry.read(100).decode("ascii", "replace").strip()
                 if declared in ODF_TYPES:
                     return FileType(declared, ODF_TYPES[declared])
             if "[Content_Types].xml" in names:
-                content_types = archive.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
+                with archive.open("[Content_Types].xml") as entry:
+                    content_types = entry.read(200_000).decode("utf-8", "replace")
                 for main_part, (mimetype, extension) in OOXML_TYPES.items():
                     if main_part in content_types:
                         return FileType(mimetype, extension)
