@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from app.calendar import bp as calendar_bp
     from app.deadlines import bp as deadlines_bp
     from app.documents import bp as documents_bp
+    from app.dossier import bp as dossier_bp
     from app.main import bp as main_bp
     from app.meetings import bp as meetings_bp
     from app.organisation import bp as organisation_bp
@@ -76,7 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from app.roundtable import bp as roundtable_bp
 
     for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp, people_bp, deadlines_bp,
-                      attendance_bp, roundtable_bp, agenda_bp, admin_bp, organisation_bp, accounts_bp):
+                      attendance_bp, roundtable_bp, agenda_bp, admin_bp, organisation_bp, accounts_bp, dossier_bp):
         app.register_blueprint(blueprint)
 
 

@@ -92,6 +92,20 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "documents.publish_minutes": Audience.STAFF,
     "documents.reopen_minutes": Audience.STAFF,
     "documents.synthesis": Audience.STAFF,
+    # dossier de séance (members: published documents of their body's meetings, see app/dossier/routes.py)
+    "dossier.manage": Audience.STAFF,
+    "dossier.edit": Audience.STAFF,
+    "dossier.replace": Audience.STAFF,
+    "dossier.publish_document": Audience.STAFF,
+    "dossier.publish_all": Audience.STAFF,
+    "dossier.withdraw_document": Audience.STAFF,
+    "dossier.move_document": Audience.STAFF,
+    "dossier.notify": Audience.STAFF,
+    "dossier.receipts": Audience.STAFF,
+    "dossier.download": Audience.BODY_MEMBER,
+    "dossier.meeting_zip": Audience.BODY_MEMBER,
+    "dossier.personal_download": Audience.PUBLIC,  # the signed personal link is the credential
+    "dossier.personal_zip": Audience.PUBLIC,
     # calendar and convocations
     "calendar.meeting_ics": Audience.BODY_MEMBER,
     "calendar.meeting_deadlines_ics": Audience.BODY_MEMBER,

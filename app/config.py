@@ -54,6 +54,10 @@ class Config:
     JOBS_QUEUE = "seances"
     # Largest request body (the French 413 page answers beyond); routes with uploads set a lower limit.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    # Dossier de séance (app/dossier/): largest document, where the bytes live, how long personal links last.
+    DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+    DOCUMENT_STORAGE = "database"
+    DOCUMENT_LINK_MAX_AGE_DAYS = 120
 
 
 def load_config(app, overrides: dict | None) -> None:
@@ -65,7 +69,7 @@ def load_config(app, overrides: dict | None) -> None:
         "DATABASE_URL", f"sqlite:///{instance / 'seances.sqlite'}"
     )
     for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
-                 "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE"):
+                 "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE", "DOCUMENT_MAX_BYTES"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)
@@ -73,6 +77,7 @@ def load_config(app, overrides: dict | None) -> None:
         app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])
+    app.config["DOCUMENT_MAX_BYTES"] = int(app.config["DOCUMENT_MAX_BYTES"])
     if not isinstance(app.config["REMEMBER_COOKIE_DURATION"], timedelta):  # seconds
         app.config["REMEMBER_COOKIE_DURATION"] = timedelta(seconds=int(app.config["REMEMBER_COOKIE_DURATION"]))
     if not app.config.get("SECRET_KEY"):

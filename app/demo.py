@@ -271,6 +271,7 @@ def load_demo(today: date | None = None) -> bool:
     _add_upcoming_meetings(today, crsa, commissions["CSDU"], cts_31, group)
     _add_demo_users(ars, members[0][0], staff[3][0])
     _add_other_organisation(today)
+    _add_dossiers()
     db.session.commit()
     return True
 
@@ -391,6 +392,12 @@ def _add_upcoming_meetings(today: date, crsa: Body, csdu: Body, cts: Body, group
             title=title, place="ARS Occitanie, 26-28 Parc-Club du Millénaire, Montpellier",
             agenda_titles=(DEFAULT_AGENDA_ITEM, title),
         ))
+
+
+def _add_dossiers() -> None:
+    from app.dossier.demo import add_demo_dossiers
+
+    add_demo_dossiers()
 
 
 def _add_demo_users(ars: Organisation, member: Person, assistant: Person) -> None:

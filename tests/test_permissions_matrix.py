@@ -10,6 +10,7 @@ national admin, who reads no ARS's data at all.
 """
 from __future__ import annotations
 
+import io
 import re
 import socket
 from datetime import date
@@ -22,6 +23,10 @@ from app.access import ENDPOINT_AUDIENCE, Audience
 from app.auth.passwords import reset_token
 from app.calendar.answers import make_answer_token
 from app.calendar.feeds import regenerate_body_feed_link
+from app.dossier.demo import simple_pdf
+from app.dossier.domain import add_document, publish
+from app.dossier.files import FileType
+from app.dossier.links import document_token, dossier_token
 from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, ORGANISATION_NAME, OTHER_ORGANISATION_NAME
 from app.extensions import db
 from app.models import (
@@ -43,6 +48,7 @@ from app.models import (
     RoundTableSection,
     User,
 )
+from app.models.dossier import DocumentVersion, MeetingDocument
 from tests.conftest import log_in
 from tests.images import png_bytes
 
@@ -99,6 +105,16 @@ def other_body_member() -> User:
     return user
 
 
+def demo_document(meeting: Meeting) -> MeetingDocument:
+    """A published document of the seed meeting (the demo gives one to upcoming meetings only)."""
+    document = add_document(meeting, title="Note de cadrage", agenda_item=None, presented_at_meeting=False,
+                            stream=io.BytesIO(simple_pdf(["Note de cadrage"])), filename="note.pdf",
+                            file_type=FileType("application/pdf", "pdf"), user=None)
+    publish([document])
+    db.session.commit()
+    return document
+
+
 def url_values(meeting: Meeting) -> dict:
     """Real ids and tokens of the demo data, by URL argument name."""
     body = meeting.body
@@ -115,7 +131,13 @@ def url_values(meeting: Meeting) -> dict:
     membership = next(m for m in body.memberships if m.person.email)
     answered = db.session.scalar(select(Invitation).where(Invitation.meeting_id == upcoming.id).limit(1))
     role = db.session.scalar(select(MembershipRole).order_by(MembershipRole.id).limit(1))
+    document = demo_document(meeting)
+    convened = meeting.invitations[0].person_id
     return {
+        "document_id": document.id,
+        "version_id": document.current.id,
+        "document_token": document_token(convened, document.id),
+        "dossier_token": dossier_token(convened, meeting.id),
         "role_id": role.id,
         "meeting_id": meeting.id,
         "body_id": body.id,
@@ -140,8 +162,9 @@ def build_url(app, rule, values: dict) -> str:
     arguments = {}
     for name in rule.arguments:
         if name == "token":
-            arguments[name] = values[{"calendar.feed": "feed_token", "auth.reset_password": "reset_token"}.get(
-                rule.endpoint, "answer_token")]
+            arguments[name] = values[{"calendar.feed": "feed_token", "auth.reset_password": "reset_token",
+                                      "dossier.personal_download": "document_token",
+                                      "dossier.personal_zip": "dossier_token"}.get(rule.endpoint, "answer_token")]
         else:
             arguments[name] = values[name]
     with app.test_request_context():
@@ -319,7 +342,9 @@ def other_ars_values() -> dict:
     role = MembershipRole(membership=membership, kind=RoleKind.PRESIDENT, start_date=membership.start_date)
     db.session.add_all([point, deadline, role])
     db.session.commit()
+    document = db.session.scalar(select(MeetingDocument).where(MeetingDocument.meeting_id == meeting.id))
     return {
+        "document_id": document.id, "version_id": document.current.id,
         "role_id": role.id, "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
         "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
         "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down",
@@ -354,7 +379,12 @@ def other_ars_snapshot(organisation_id: int) -> list:
     counts = [db.session.scalar(select(func.count()).select_from(table)) for table in
               (Body.__table__, Person.__table__, Membership.__table__, MembershipRole.__table__, Invitation.__table__,
                Deadline.__table__, Meeting.__table__, OutboxMessage.__table__, ConvocationSending.__table__)]
-    return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), sorted(roles), counts]
+    documents = db.session.execute(select(MeetingDocument.id, MeetingDocument.title, MeetingDocument.position,
+                                          MeetingDocument.published_at, MeetingDocument.withdrawn_at)
+                                   .join(Meeting).join(Body).where(Body.organisation_id == organisation_id)).all()
+    counts.append(db.session.scalar(select(func.count()).select_from(DocumentVersion.__table__)))
+    return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), sorted(roles), sorted(documents),
+            counts]
 
 
 @pytest.mark.parametrize("role", ("secretariat", "admin", "member"))

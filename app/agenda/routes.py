@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from app.agenda import bp
 from app.agenda.forms import SearchForm
 from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, past, search_page, upcoming
+from app.dossier.domain import published_by_meeting
 from app.extensions import db
 from app.forms import choices, page_number
 from app.permissions import visible_bodies
@@ -17,8 +18,10 @@ def my_meetings():
     query = my_meetings_query(current_user)
     past_page = db.paginate(past(query), page=page_number(), per_page=PER_PAGE,
                             error_out=False)
-    return render_template("agenda/my_meetings.html", upcoming=upcoming(query), past_page=past_page,
-                           linked=current_user.person_id is not None)
+    coming = upcoming(query)
+    return render_template("agenda/my_meetings.html", upcoming=coming, past_page=past_page,
+                           linked=current_user.person_id is not None,
+                           dossiers=published_by_meeting([*coming, *past_page.items]))
 
 
 @bp.route("/recherche")

@@ -241,7 +241,9 @@ def queue_cancellations(meeting: Meeting, today: date) -> Queued:
 def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | None, kind: MailKind) -> EmailMessage:
     """The e-mail to one person: text and HTML in French, the meeting as an invitation naming that
     person alone (METHOD:REQUEST, or CANCEL when called off or withdrawn) and, unless cancelled,
-    the answer links."""
+    the answer links and the dossier's personal links."""
+    from app.dossier.notices import convocation_dossier  # the dossier imports this module
+
     cancelling = kind in CANCEL_KINDS
     context = {
         "wording": kind.value,
@@ -252,6 +254,7 @@ def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | N
         "meeting_url": public_url("meetings.detail", meeting_id=meeting.id),
         "links": [] if cancelling or invitation is None else answer_links(invitation),
         "current_answer": invitation.response if invitation is not None else None,
+        "dossier": None if cancelling else convocation_dossier(meeting, person),
     }
     subject = f"{SUBJECT_PREFIX[kind]} : {meeting.body.label} — {meeting.title} — {long_date(meeting.starts_at)}"
     calendar = meeting_calendar(meeting, method="CANCEL" if cancelling else "REQUEST", stamp=utc_now(),

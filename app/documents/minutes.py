@@ -8,6 +8,7 @@ from docx.document import Document
 from docx.shared import Cm
 
 from app.documents.word import WordWriter
+from app.dossier.minutes import add_dossier_annexes
 from app.formatting import plain_date
 from app.meetings.outline import deadline_outline
 from app.meetings.second_convocation import second_convocation_notice
@@ -40,6 +41,7 @@ def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str
     _add_round_table(writer, meeting)
     _add_deadlines(writer, meeting)
     _add_attendance(writer, meeting)
+    add_dossier_annexes(writer, meeting)
     return writer.document
 
 

@@ -39,6 +39,7 @@ BUILDERS = {
     MailKind.PROXY_NOTICE: "app.calendar.notices:build_notice_emails",
     MailKind.DEADLINE_REMINDER: "app.calendar.reminders:build_deadline_emails",
     MailKind.PASSWORD_RESET: "app.auth.emails:build_password_reset_emails",
+    MailKind.DOSSIER_UPDATE: "app.dossier.notices:build_dossier_emails",
 }
 DELIVER_JOB = "app.mail.outbox:deliver"
 logger = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from app.models.bodies import (
     RoleKind,
     Seat,
 )
+from app.models.dossier import DocumentChunk, DocumentReceipt, DocumentVersion, MeetingDocument
 from app.models.calendar import BodyFeedLink, ConvocationSending, UsedAnswerLink
 from app.models.meetings import (
     AgendaItem,
@@ -44,5 +45,6 @@ __all__ = [
     "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "REQUEST_KINDS",
     "CANCEL_KINDS",
     "BodyFeedLink",
+    "DocumentChunk", "DocumentReceipt", "DocumentVersion", "MeetingDocument",
     "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
 ]

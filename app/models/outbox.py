@@ -30,6 +30,7 @@ class MailKind(LabelledEnum):
     PROXY_NOTICE = ("proxy_notice", "Pouvoir reçu")
     DEADLINE_REMINDER = ("deadline_reminder", "Rappel d'échéance")
     PASSWORD_RESET = ("password_reset", "Nouveau mot de passe")
+    DOSSIER_UPDATE = ("dossier_update", "Dossier de séance complété")
 
 
 class MailStatus(LabelledEnum):

@@ -1,0 +1,263 @@
+"""The dossier's pages: the secretariat's (upload, versions, publishing, receipts), members' downloads,
+and the personal links of the e-mails."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.dossier import bp
+from app.dossier.domain import (
+    add_document,
+    add_version,
+    changed_since_convocation,
+    dossier_lines,
+    documents_for,
+    is_convened,
+    meeting_documents,
+    move,
+    publish,
+    published_documents,
+    record_receipts,
+    withdraw,
+)
+from app.dossier.downloads import file_response, zip_response
+from app.dossier.forms import DocumentForm, NewDocumentForm, NewVersionForm
+from app.dossier.links import read_token
+from app.dossier.notices import queue_dossier_notices
+from app.dossier.receipts import receipt_report
+from app.extensions import db
+from app.mail.outbox import deliver_soon
+from app.models import AgendaItem, Meeting, Person
+from app.models.dossier import DocumentVersion, MeetingDocument
+from app.permissions import check_meeting, get_editable_meeting_or_404, get_meeting_or_404, staff_required
+
+
+def allow_upload() -> None:
+    """Bodies up to the document limit (and a little for the form); beyond, the French 413 page."""
+    request.max_content_length = current_app.config["DOCUMENT_MAX_BYTES"] + 256 * 1024
+
+
+def get_document_or_404(document_id: int, *, editable: bool = False) -> MeetingDocument:
+    """A document of a meeting the user may see: members only reach published ones (404 otherwise)."""
+    document = db.session.get(MeetingDocument, document_id)
+    if document is None:
+        abort(404)
+    check_meeting(document.meeting)
+    if editable:
+        get_editable_meeting_or_404(document.meeting_id)
+    elif not current_user.is_staff and not document.is_published:
+        abort(404)
+    return document
+
+
+def chosen_item(meeting: Meeting, item_id: int | None) -> AgendaItem | None:
+    return next((item for item in meeting.agenda_items if item.id == item_id), None)
+
+
+@bp.route("/meetings/<int:meeting_id>/dossier", methods=["GET", "POST"])
+@staff_required
+def manage(meeting_id: int):
+    """The secretariat's dossier: upload, order, publish, replace, withdraw; notify after the convocation."""
+    allow_upload()
+    meeting = get_meeting_or_404(meeting_id)
+    form = NewDocumentForm()
+    form.set_agenda_choices(meeting)
+    if form.validate_on_submit():
+        get_editable_meeting_or_404(meeting_id)
+        upload = form.file.data
+        document = add_document(meeting, title=form.title.data.strip(), agenda_item=chosen_item(meeting, form.agenda_item.data),
+                                presented_at_meeting=form.presented_at_meeting.data, stream=upload.stream,
+                                filename=upload.filename or "", file_type=form.file_type, user=current_user)
+        db.session.commit()
+        flash(f"Document ajouté au dossier (brouillon) : {document.title}. Diffusez-le pour que les membres le "
+              "voient.", "success")
+        return redirect(url_for("dossier.manage", meeting_id=meeting.id))
+    lines = dossier_lines(meeting_documents(meeting), meeting)
+    return render_template("dossier/manage.html", meeting=meeting, form=form, lines=lines,
+                           changed=changed_since_convocation(meeting),
+                           max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)), 422 if form.errors else 200
+
+
+@bp.route("/dossier/documents/<int:document_id>", methods=["GET", "POST"])
+@staff_required
+def edit(document_id: int):
+    """Title, agenda item, « présenté en séance »; and the form of a new version."""
+    allow_upload()
+    document = get_document_or_404(document_id)
+    meeting = document.meeting
+    form = DocumentForm(obj=document if request.method == "GET" else None)
+    form.set_agenda_choices(meeting)
+    if request.method == "GET":
+        form.agenda_item.data = document.agenda_item_id
+    if form.validate_on_submit():
+        get_editable_meeting_or_404(meeting.id)
+        document.title = form.title.data.strip()
+        document.agenda_item = chosen_item(meeting, form.agenda_item.data)
+        document.presented_at_meeting = form.presented_at_meeting.data
+        db.session.commit()
+        flash("Document enregistré.", "success")
+        return redirect(url_for("dossier.manage", meeting_id=meeting.id))
+    return render_document_page(document, form, NewVersionForm(formdata=None))
+
+
+def render_document_page(document: MeetingDocument, form, version_form):
+    status = 422 if form.errors or version_form.errors else 200
+    return render_template("dossier/document.html", document=document, meeting=document.meeting, form=form,
+                           version_form=version_form,
+                           max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)), status
+
+
+@bp.route("/dossier/documents/<int:document_id>/version", methods=["POST"])
+@staff_required
+def replace(document_id: int):
+    """A new version of the file; the old one stays, listed as replaced."""
+    allow_upload()
+    document = get_document_or_404(document_id, editable=True)
+    version_form = NewVersionForm()
+    if version_form.validate_on_submit():
+        upload = version_form.file.data
+        add_version(document, upload.stream, upload.filename or "", version_form.file_type, current_user)
+        db.session.commit()
+        flash(f"Nouvelle version enregistrée : {document.title}.", "success")
+        return redirect(url_for("dossier.manage", meeting_id=document.meeting_id))
+    form = DocumentForm(obj=document, formdata=None)
+    form.set_agenda_choices(document.meeting)
+    form.agenda_item.data = document.agenda_item_id
+    return render_document_page(document, form, version_form)
+
+
+@bp.route("/dossier/documents/<int:document_id>/publish", methods=["POST"])
+@staff_required
+def publish_document(document_id: int):
+    document = get_document_or_404(document_id, editable=True)
+    if publish([document]):
+        db.session.commit()
+        flash(f"Document diffusé aux membres : {document.title}.", "success")
+    return redirect(url_for("dossier.manage", meeting_id=document.meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/dossier/publish", methods=["POST"])
+@staff_required
+def publish_all(meeting_id: int):
+    meeting = get_editable_meeting_or_404(meeting_id)
+    count = publish(meeting_documents(meeting))
+    db.session.commit()
+    flash(f"{count} document(s) diffusé(s) aux membres." if count else "Aucun brouillon à diffuser.",
+          "success" if count else "info")
+    return redirect(url_for("dossier.manage", meeting_id=meeting.id))
+
+
+@bp.route("/dossier/documents/<int:document_id>/withdraw", methods=["POST"])
+@staff_required
+def withdraw_document(document_id: int):
+    document = get_document_or_404(document_id, editable=True)
+    withdraw(document)
+    db.session.commit()
+    flash(f"Document retiré du dossier : {document.title}.", "success")
+    return redirect(url_for("dossier.manage", meeting_id=document.meeting_id))
+
+
+@bp.route("/dossier/documents/<int:document_id>/move/<direction>", methods=["POST"])
+@staff_required
+def move_document(document_id: int, direction: str):
+    if direction not in ("up", "down"):
+        abort(404)
+    document = get_document_or_404(document_id, editable=True)
+    move(document, direction)
+    db.session.commit()
+    return redirect(url_for("dossier.manage", meeting_id=document.meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/dossier/notify", methods=["POST"])
+@staff_required
+def notify(meeting_id: int):
+    """One e-mail to each convened person listing what was added or replaced since the convocation."""
+    meeting = get_meeting_or_404(meeting_id)
+    queued = queue_dossier_notices(meeting)
+    db.session.commit()
+    if queued.ids:
+        deliver_soon(queued.ids)
+        flash(f"{len(queued.ids)} personne(s) prévenue(s) des changements du dossier.", "success")
+    else:
+        flash("Personne à prévenir : aucun changement depuis la convocation, ou déjà signalé.", "info")
+    return redirect(url_for("dossier.manage", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/dossier/receipts")
+@staff_required
+def receipts(meeting_id: int):
+    """Who opened what, and whether each member had the dossier in time."""
+    meeting = get_meeting_or_404(meeting_id)
+    return render_template("dossier/receipts.html", meeting=meeting, report=receipt_report(meeting))
+
+
+@bp.route("/dossier/versions/<int:version_id>")
+def download(version_id: int):
+    """A version of a document, for a logged-in user who may see the meeting (members: published
+    documents). A convened member's first download of each version is recorded."""
+    version = db.session.get(DocumentVersion, version_id)
+    if version is None:
+        abort(404)
+    document = get_document_or_404(version.document_id)
+    if not current_user.is_staff and document.withdrawn_at is not None:
+        abort(404)
+    response = file_response(version)
+    if not current_user.is_staff and is_convened(document.meeting, current_user.person_id):
+        record_receipts([version], current_user.person_id)
+    return response
+
+
+@bp.route("/meetings/<int:meeting_id>/dossier.zip")
+def meeting_zip(meeting_id: int):
+    """The whole published dossier as one .zip with its table of contents."""
+    meeting = get_meeting_or_404(meeting_id)
+    documents = published_documents(meeting)
+    response = zip_response(meeting, dossier_lines(documents, meeting))
+    if not current_user.is_staff and is_convened(meeting, current_user.person_id):
+        record_receipts([document.current for document in documents], current_user.person_id)
+    return response
+
+
+def personal_link_holder(token: str) -> tuple[Person, Meeting | None, MeetingDocument | None]:
+    """The person, meeting and document a personal link names, if the person is still convened and the
+    document still in the dossier; else a French 404 page (tampered, expired, withdrawn…)."""
+    link = read_token(token)
+    person = db.session.get(Person, link.person_id) if link else None
+    document = db.session.get(MeetingDocument, link.document_id) if link and link.document_id else None
+    meeting = document.meeting if document is not None else (
+        db.session.get(Meeting, link.meeting_id) if link and link.meeting_id else None)
+    if (person is None or person.deleted_at is not None or meeting is None or meeting.deleted_at is not None
+            or not is_convened(meeting, person.id) or (document is not None and not document.is_published)
+            or (link.document_id and document is None)):
+        abort(404)
+    return person, meeting, document
+
+
+@bp.route("/dossier/lien/<token>")
+def personal_download(token: str):
+    """The link of a convocation e-mail: the current version of one document, recorded as received."""
+    person, _, document = personal_link_holder(token)
+    if document is None:
+        abort(404)
+    response = file_response(document.current)
+    record_receipts([document.current], person.id)
+    return response
+
+
+@bp.route("/dossier/lien/<token>/dossier.zip")
+def personal_zip(token: str):
+    person, meeting, document = personal_link_holder(token)
+    if document is not None:
+        abort(404)
+    documents = published_documents(meeting)
+    response = zip_response(meeting, dossier_lines(documents, meeting))
+    record_receipts([document.current for document in documents], person.id)
+    return response
+
+
+@bp.app_template_global()
+def meeting_dossier(meeting: Meeting):
+    """The dossier as the meeting page shows it to the current user (an include in meetings/detail.html)."""
+    return dossier_lines(documents_for(current_user, meeting), meeting)
+
+
