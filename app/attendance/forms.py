@@ -27,6 +27,7 @@ class AttendanceSheetForm(FrenchForm):
         choices=choices([(Capacity.ARS_STAFF.value, Capacity.ARS_STAFF.label), (Capacity.GUEST.value, "Invité(e)")]),
         validate_choice=False,
     )
+    new_person_search = StringField("Rechercher une personne déjà enregistrée")
     new_person = SelectField("Personne déjà enregistrée", coerce=optional_int, validate_choice=False)
     new_civility = SelectField("Civilité", choices=choices([("", "—"), *Civility.choices()]))
     new_last_name = StringField("Nom", validators=[Length(max=100, message="100 caractères au plus.")])
