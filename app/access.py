@@ -39,6 +39,10 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "auth.reset_password": Audience.PUBLIC,  # the signed, expiring token is the credential
     # home, agenda, search
     "main.home": Audience.ANY_USER,
+    # what a public service site shows everyone, from the footer
+    "main.accessibility": Audience.PUBLIC,
+    "main.legal_notice": Audience.PUBLIC,
+    "main.personal_data": Audience.PUBLIC,
     "agenda.my_meetings": Audience.ANY_USER,
     "agenda.search": Audience.ANY_USER,
     "deadlines.index": Audience.ANY_USER,

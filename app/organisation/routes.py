@@ -72,10 +72,13 @@ def header_brand():
 
 @dataclass
 class HeaderBrand:
-    """What heads every page: the ARS's logo, and the State bloc-marque when the ARS may use it."""
+    """What heads every page: the ARS's logo, and the State bloc-marque when the ARS may use it; its name
+    and address for the footer's pages (the publisher of the site)."""
 
     logo_url: str | None = None
     state_brand: bool = False
+    name: str | None = None
+    secretariat_email: str | None = None
 
 
 def header_brand_of_request() -> HeaderBrand:
@@ -87,10 +90,11 @@ def header_brand_of_request() -> HeaderBrand:
         organisation_id = ids[0] if len(ids) == 1 else None
     brand = HeaderBrand()
     if organisation_id is not None:
-        row = db.session.execute(select(Organisation.logo.is_not(None), Organisation.state_brand)
+        row = db.session.execute(select(Organisation.logo.is_not(None), Organisation.state_brand, Organisation.name,
+                                        Organisation.secretariat_email)
                                  .where(Organisation.id == organisation_id)).first()
         if row is not None:
-            has_logo, state_brand = row
+            has_logo, state_brand, name, secretariat_email = row
             brand = HeaderBrand(url_for("organisation.logo", organisation_id=organisation_id) if has_logo else None,
-                                bool(state_brand))
+                                bool(state_brand), name, secretariat_email)
     return brand
