@@ -151,7 +151,7 @@ def test_a_new_admin_of_a_new_ars_starts_with_an_empty_ars(app, app_context):
     db.session.add(corse)
     db.session.commit()
     admin = log_in(app.test_client(), create_user(Role.ADMIN, organisation=corse))
-    assert "Aucune instance" in admin.get("/bodies/").text or "<li" not in admin.get("/bodies/").text.split("<main")[1]
+    assert "Aucune instance" in admin.get("/bodies/").text or "<li" not in admin.get("/bodies/").text.split("<main")[1].split("</main>")[0]
     assert admin.get("/organisation").status_code == 200
     assert 'value="Agence Régionale de Santé Corse"' in admin.get("/organisation").text
 
