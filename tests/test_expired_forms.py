@@ -89,3 +89,16 @@ def test_an_action_without_a_page_says_it_was_not_done(csrf_app):
     log_in_with_token(client, new_user(csrf_app, Role.MEMBER))
     refused = client.post("/logout")
     assert refused.status_code == 400 and "l&#39;action n&#39;a pas été faite" in refused.text
+
+
+def test_a_refused_form_lists_its_errors_at_the_top_and_the_title_says_so(secretariat_client):
+    page = secretariat_client.post("/people/new", data={"civility": "Mme", "last_name": "", "email": "pas-une-adresse"})
+    assert page.status_code in (200, 422)
+    title = re.search(r"<title>([^<]*)</title>", page.text).group(1)
+    assert title.startswith("Erreur : ")
+    summary = page.text.split('id="erreurs"', 1)[1].split("</div>", 1)[0]
+    assert "2 erreurs empêchent l'enregistrement" in summary
+    assert '<a href="#last_name">Nom</a> : Saisissez le nom.' in summary
+    assert '<a href="#email">Adresse électronique</a>' in summary
+    assert page.text.index('id="erreurs"') < page.text.index('id="last_name"')
+    assert not secretariat_client.get("/people/new").text.split("<title>")[1].startswith("Erreur")

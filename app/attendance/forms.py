@@ -21,7 +21,7 @@ class AttendanceRowForm(Form):
 class AttendanceSheetForm(FrenchForm):
     """The whole sheet, saved in one transaction, with an optional person to add."""
 
-    rows = FieldList(FormField(AttendanceRowForm))
+    rows = FieldList(FormField(AttendanceRowForm), label="Lignes de la feuille de présence")
     new_capacity = SelectField(
         "Présent(e) au titre de",
         choices=choices([(Capacity.ARS_STAFF.value, Capacity.ARS_STAFF.label), (Capacity.GUEST.value, "Invité(e)")]),

@@ -2,6 +2,8 @@
 Every page must fit the screen's width and show its main action without scrolling sideways."""
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -105,3 +107,17 @@ def test_anyone_reads_the_footer_pages_on_a_desktop_and_on_a_phone(demo_site, pa
             browser_page.get_by_role("contentinfo").get_by_role("link", name=link).click()
             expect(browser_page.get_by_role("heading", level=1, name=heading)).to_be_visible()
             expect_no_sideways_scroll(browser_page)
+
+
+def test_after_a_refused_submit_the_focus_goes_to_the_summary_of_errors(demo_site, phone_page):
+    page = phone_page
+    login(page, demo_site, SECRETARIAT)
+    page.goto(f"{demo_site}/people/new")
+    page.get_by_label("Adresse électronique").fill("pas-une-adresse")
+    page.get_by_role("button", name="Enregistrer").click()
+    summary = page.get_by_role("alert").filter(has_text="erreurs empêchent l'enregistrement")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile("^Erreur : "))
+    summary.get_by_role("link", name="Nom").click()
+    expect(page.get_by_label("Nom", exact=True)).to_be_in_viewport()
+    expect_no_sideways_scroll(page)
