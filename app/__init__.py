@@ -41,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     from app.access import init_access
 
     init_access(app)
+    from app.expired_forms import init_expired_forms
+
+    init_expired_forms(app)
     app.jinja_env.filters.update(JINJA_FILTERS)
     app.jinja_env.globals["nav_links"] = navigation_links
     register_blueprints(app)

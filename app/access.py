@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from werkzeug.routing import IntegerConverter
 
+from app.expired_forms import keep_form_for_login
 from app.forms import MAX_ID
 from app.models import Role
 
@@ -39,6 +40,10 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "auth.reset_password": Audience.PUBLIC,  # the signed, expiring token is the credential
     # home, agenda, search
     "main.home": Audience.ANY_USER,
+    # what a public service site shows everyone, from the footer
+    "main.accessibility": Audience.PUBLIC,
+    "main.legal_notice": Audience.PUBLIC,
+    "main.personal_data": Audience.PUBLIC,
     "agenda.my_meetings": Audience.ANY_USER,
     "agenda.search": Audience.ANY_USER,
     "deadlines.index": Audience.ANY_USER,
@@ -172,6 +177,7 @@ def enforce_audience():
     if may_open(current_user, endpoint):
         return None
     if not current_user.is_authenticated:
+        keep_form_for_login()  # a post whose session ended: what was typed comes back after the login
         return current_app.login_manager.unauthorized()
     abort(403)
 

@@ -43,6 +43,12 @@ class Config:
     FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
     ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
     ANONYMISE_MINUTES_AFTER_YEARS = 10  # validated minutes older than this lose the names of anonymised people
+    # The accessibility statement (décret 2019-768): « non », « partiellement » or « totalement » conforme
+    # to the RGAA. Without a valid audit the law says « non conforme »; set the audit's figures after one.
+    ACCESSIBILITY_CONFORMITY = "non"
+    ACCESSIBILITY_AUDIT = None  # e.g. "Audit réalisé le 3 mars 2027 par ... : 87 % des critères respectés."
+    # Who hosts this installation, for the « mentions légales » page (name, address).
+    HOSTING_PROVIDER = None
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password reset link stays valid
     MAIL_TIMEOUT = 30  # seconds
     # Seconds before each new try of an e-mail that could not be sent; after the last, it has failed.

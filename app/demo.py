@@ -155,7 +155,7 @@ def load_demo(today: date | None = None) -> bool:
     ensure_default_themes()
     pillars = {theme.code: theme for theme in db.session.scalars(select(Theme))}
 
-    ars = Organisation(name=ORGANISATION_NAME, short_name="ARS Occitanie",
+    ars = Organisation(name=ORGANISATION_NAME, short_name="ARS Occitanie", state_brand=True,
                        secretariat_email="ars-oc-democratie-sanitaire@ars.example.fr")
     crsa = Body(organisation=ars, kind=BodyKind.CRSA_PLENARY, name="Conférence Régionale de la Santé et de l'Autonomie",
                 short_name="CRSA", territory="Occitanie")

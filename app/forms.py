@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
@@ -24,6 +25,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.expired_forms import replayed_form_data
 from app.formatting import EARLIEST_DATE, LATEST_DATE, paris_time_exists, short_date
 
 _FRENCH = get_translations(["fr"])
@@ -95,6 +97,10 @@ class FrenchForm(FlaskForm):
             return _FRENCH
 
         def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and has_request_context():
+                replayed = replayed_form_data()
+                if replayed is not None:  # a page shown again with what a refused post held
+                    return clean_formdata(replayed)
             return clean_formdata(super().wrap_formdata(form, formdata))
 
     def process(self, *args, **kwargs) -> None:

@@ -14,6 +14,7 @@ from app.models import (
     Capacity,
     Civility,
     InvitationResponse,
+    Organisation,
     Person,
     Role,
     Seat,
@@ -321,4 +322,58 @@ def test_without_javascript_a_represented_row_comes_back_asking_with_its_list(se
     assert "Indiquez qui représente ce membre" in response.text
     assert options_of(response.text, f"{row_of(values, bernard)}-represented_by") == [
         "—", *[person.formal_name for person in (martin, petit, durand)]]
+    assert recorded(meeting) == {}
+
+
+def test_a_person_to_add_is_found_by_name_not_picked_from_the_whole_ars(secretariat_client, group):
+    """The sheet offers only the people a search finds (server side, without JavaScript); the search keeps
+    the sheet as typed and saves nothing; the person chosen is checked again on saving."""
+    meeting, people, substitute, observer = group
+    organisation = meeting.body.organisation
+    colleague = Person(organisation=organisation, civility=Civility.MR, last_name="Ricard", first_name="Pierre")
+    others = [Person(organisation=organisation, civility=Civility.MRS, last_name=f"Agent{n}", first_name="Zoé")
+              for n in range(40)]
+    db.session.add_all([colleague, *others])
+    db.session.commit()
+    page = secretariat_client.get(f"/meetings/{meeting.id}/attendance").text
+    assert "RICARD" not in page and "AGENT1" not in page
+
+    values = mark(sheet(secretariat_client, meeting), people[0], "present")
+    values.update({"new_person_search": "pierre ric", "chercher": "1"})
+    response = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values)
+    assert response.status_code == 200 and recorded(meeting) == {}
+    kept = form_values(response.text, "attendance-sheet")
+    assert kept[f"{row_of(kept, people[0])}-status"] == "present" and kept["new_person_search"] == "pierre ric"
+    assert f'<option value="{colleague.id}">M. RICARD Pierre</option>' in response.text
+    assert "AGENT" not in response.text
+
+    values.update({"new_person_search": "agent", "chercher": "1"})
+    found = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).text
+    assert found.count("AGENT") == 30  # a short list: type more of the name to narrow it
+
+    values.update({"new_person_search": "personne inconnue"})
+    nobody = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).text
+    assert "Aucune personne enregistrée à ajouter ne porte ce nom" in nobody
+
+    del values["chercher"]
+    values.update({"new_capacity": Capacity.ARS_STAFF.value, "new_person": str(colleague.id), "new_person_search": ""})
+    assert secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).status_code == 302
+    assert recorded(meeting)[colleague.id].capacity is Capacity.ARS_STAFF
+
+
+def test_a_person_of_another_ars_or_already_on_the_sheet_cannot_be_added(secretariat_client, group):
+    meeting, people, substitute, observer = group
+    other_ars = Organisation(name="ARS Corse")
+    stranger = Person(organisation=other_ars, civility=Civility.MR, last_name="Ricard", first_name="Paul")
+    db.session.add(stranger)
+    db.session.commit()
+    values = sheet(secretariat_client, meeting)
+    values.update({"new_person_search": "ricard", "chercher": "1"})
+    assert "RICARD" not in secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).text
+    for person in (stranger, people[1]):
+        values = sheet(secretariat_client, meeting)
+        values.update({"new_capacity": Capacity.GUEST.value, "new_person": str(person.id)})
+        response = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values)
+        assert response.status_code == 422
+        assert "Cette personne figure déjà sur la feuille ou n&#39;existe pas." in response.text
     assert recorded(meeting) == {}

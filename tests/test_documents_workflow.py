@@ -163,3 +163,29 @@ def test_meeting_page_offers_the_documents_to_staff(demo, secretariat_client):
     page = secretariat_client.get(f"/meetings/{demo.id}").get_data(as_text=True)
     assert "Publier le compte rendu" in page and "Le compte rendu est figé" in page
     assert "Valider le compte rendu" not in page
+
+
+def test_the_minutes_of_a_meeting_not_yet_held_are_neither_validated_nor_published(app, app_context):
+    from datetime import timedelta
+
+    from app.formatting import to_paris
+    from app.models import MeetingStatus, utc_now
+    from meeting_factories import make_body, make_meeting
+
+    meeting = make_meeting(make_body("Commission à venir"), day=to_paris(utc_now() + timedelta(days=3)).date())
+    client = client_of(app, create_user(Role.SECRETARIAT))
+    page = client.get(f"/meetings/{meeting.id}").text
+    assert "Valider le compte rendu" not in page
+    assert "le compte rendu se validera une fois la séance tenue" in page
+    refused = client.post(f"/meetings/{meeting.id}/minutes/validate", follow_redirects=True)
+    assert "La séance n&#39;a pas encore eu lieu" in refused.text
+    assert minutes_of(meeting) is None or minutes_of(meeting).status is MinutesStatus.DRAFT
+    client.post(f"/meetings/{meeting.id}/minutes/publish")
+    assert minutes_of(meeting) is None or minutes_of(meeting).status is MinutesStatus.DRAFT
+
+    meeting.status = MeetingStatus.HELD  # held early: the secretariat marked it so
+    db.session.commit()
+    assert "Valider fige le compte rendu" in client.get(f"/meetings/{meeting.id}").text
+    client.post(f"/meetings/{meeting.id}/minutes/validate")
+    client.post(f"/meetings/{meeting.id}/minutes/publish")
+    assert minutes_of(meeting).status is MinutesStatus.PUBLISHED

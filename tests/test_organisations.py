@@ -151,7 +151,7 @@ def test_a_new_admin_of_a_new_ars_starts_with_an_empty_ars(app, app_context):
     db.session.add(corse)
     db.session.commit()
     admin = log_in(app.test_client(), create_user(Role.ADMIN, organisation=corse))
-    assert "Aucune instance" in admin.get("/bodies/").text or "<li" not in admin.get("/bodies/").text.split("<main")[1]
+    assert "Aucune instance" in admin.get("/bodies/").text or "<li" not in admin.get("/bodies/").text.split("<main")[1].split("</main>")[0]
     assert admin.get("/organisation").status_code == 200
     assert 'value="Agence Régionale de Santé Corse"' in admin.get("/organisation").text
 
@@ -224,3 +224,23 @@ def test_the_unexcused_absences_page_lists_the_ars_own_members_only(app, demo):
     bretagne = demo_client(app, "secretariat@bretagne.demo.example.fr").get("/absences").text
     assert "RIOU" in bretagne and "RIOU" not in occitanie
     assert occitan.last_name.upper() in occitanie and occitan.last_name.upper() not in bretagne
+
+
+def test_the_state_bloc_marque_heads_the_pages_only_when_the_ars_may_use_it(app, app_context):
+    from tests.conftest import test_organisation
+
+    organisation = test_organisation()
+    admin = log_in(app.test_client(), create_user(Role.ADMIN))
+    assert "fr-logo" not in admin.get("/").text  # not by default: the ARS's admin says so
+    values = form_values(admin.get("/organisation").text, "organisation-settings")
+    values["state_brand"] = "y"
+    assert admin.post("/organisation", data=values).status_code == 302
+    db.session.expire_all()
+    assert organisation.state_brand is True
+    page = admin.get("/").text
+    assert '<p class="fr-logo">République<br>française</p>' in page
+    assert 'aria-controls="menu-principal"' in page and 'id="menu-principal"' in page  # the phone's menu
+    assert '<p class="fr-logo">' in app.test_client().get("/login").text  # the only ARS's brand, before login
+    del values["state_brand"]
+    admin.post("/organisation", data=values)
+    assert "fr-logo" not in admin.get("/").text

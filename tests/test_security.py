@@ -37,7 +37,7 @@ def test_a_post_without_csrf_token_is_refused(isolated_app):
         client = csrf_app.test_client()
         refused = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert refused.status_code == 400
-        assert "Requête invalide" in refused.text
+        assert "La page était ouverte depuis trop longtemps : rien n&#39;a été enregistré." in refused.text
         token = csrf_token(client.get("/login").text)
         accepted = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
         assert accepted.status_code == 302

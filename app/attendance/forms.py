@@ -21,12 +21,13 @@ class AttendanceRowForm(Form):
 class AttendanceSheetForm(FrenchForm):
     """The whole sheet, saved in one transaction, with an optional person to add."""
 
-    rows = FieldList(FormField(AttendanceRowForm))
+    rows = FieldList(FormField(AttendanceRowForm), label="Lignes de la feuille de présence")
     new_capacity = SelectField(
         "Présent(e) au titre de",
         choices=choices([(Capacity.ARS_STAFF.value, Capacity.ARS_STAFF.label), (Capacity.GUEST.value, "Invité(e)")]),
         validate_choice=False,
     )
+    new_person_search = StringField("Rechercher une personne déjà enregistrée")
     new_person = SelectField("Personne déjà enregistrée", coerce=optional_int, validate_choice=False)
     new_civility = SelectField("Civilité", choices=choices([("", "—"), *Civility.choices()]))
     new_last_name = StringField("Nom", validators=[Length(max=100, message="100 caractères au plus.")])

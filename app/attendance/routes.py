@@ -8,7 +8,10 @@ from app.attendance import bp
 from app.attendance.absences import unexcused_absence_runs
 from app.attendance.forms import AttendanceSheetForm
 from app.attendance.sheet import (
+    MAX_SEARCH_LENGTH,
     NewAttendee,
+    addable_person,
+    find_addable_people,
     SheetRow,
     may_give_proxy,
     representation_errors,
@@ -19,7 +22,7 @@ from app.attendance.sheet import (
 from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
 from app.formatting import to_paris
-from app.forms import choices
+from app.forms import choices, without_control_characters
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import Roster, build_roster
 from app.models import Attendance, AttendanceStatus, Body, Capacity, Civility, Invitation, Meeting, Person, utc_now
@@ -46,14 +49,15 @@ def person_choices(people: list[Person]) -> list[SelectChoice]:
     return choices([("", "—")] + [(str(person.id), person.formal_name) for person in people])
 
 
-def addable_people(meeting: Meeting, roster: Roster) -> list[Person]:
-    on_roster = {entry.person.id for entry in roster}
-    people = db.session.scalars(
-        select(Person)
-        .where(Person.organisation_id == meeting.body.organisation_id, Person.deleted_at.is_(None))
-        .order_by(Person.last_name, Person.first_name)
-    ).all()
-    return [person for person in people if person.id not in on_roster]
+def people_to_offer(form: AttendanceSheetForm, meeting: Meeting, roster: Roster) -> tuple[list[Person], Person | None]:
+    """The people found by the search typed in the sheet, and the one chosen (None when nobody or nobody
+    who may be added): only these are offered, never the whole ARS."""
+    text = without_control_characters(form.new_person_search.data or "").strip()[:MAX_SEARCH_LENGTH]
+    found = find_addable_people(meeting, roster, text) if text else []
+    chosen = addable_person(meeting, roster, form.new_person.data) if isinstance(form.new_person.data, int) else None
+    if chosen is not None and chosen not in found:
+        found.insert(0, chosen)
+    return found, chosen
 
 
 def initial_rows(roster: Roster) -> list[dict]:
@@ -69,11 +73,11 @@ def initial_rows(roster: Roster) -> list[dict]:
     ]
 
 
-def new_attendee_from(form: AttendanceSheetForm, people: dict[int, Person]) -> NewAttendee | None:
+def new_attendee_from(form: AttendanceSheetForm, chosen: Person | None) -> NewAttendee | None:
     """The person to add, or None; puts French errors on the form's fields when incomplete."""
     capacity = Capacity(form.new_capacity.data)
     if form.new_person.data is not None:
-        person = people.get(form.new_person.data)
+        person = chosen
         if person is None:
             form.new_person.errors.append("Cette personne figure déjà sur la feuille ou n'existe pas.")
             return None
@@ -98,19 +102,18 @@ def edit(meeting_id: int):
     meeting = load_meeting_with_roster(meeting_id)
     roster = build_roster(meeting)
     entries = {str(entry.person.id): entry for entry in roster}
-    people = addable_people(meeting, roster)
     if request.method == "POST":
         form = AttendanceSheetForm()
     else:
         form = AttendanceSheetForm(data={"rows": initial_rows(roster), "version": meeting.attendance_version})
-    form.new_person.choices = person_choices(people)
+    # « Rechercher » posts the sheet as typed to look for a person to add; nothing is saved.
+    searching = request.method == "POST" and "chercher" in request.form
 
     stale_message = None
     posted_ids = [row.person_id.data for row in form.rows]
     if request.method == "POST" and (sorted(posted_ids) != sorted(entries) or len(set(posted_ids)) != len(posted_ids)):
         # Someone changed who is on the sheet meanwhile: show the current sheet with what was typed.
         form = sheet_with_typed_rows(form, roster, meeting)
-        form.new_person.choices = person_choices(people)
         stale_message = StaleEditError("la feuille de présence").message
     for row in form.rows:
         # Only a represented row carries its whole list: with 150 people, 150 full lists weigh
@@ -119,9 +122,15 @@ def edit(meeting_id: int):
             row.represented_by.choices = representative_choices(entries[row.person_id.data], roster)
         else:
             row.represented_by.choices = choices([("", "—")])
+    found, chosen = people_to_offer(form, meeting, roster)
+    form.new_person.choices = person_choices(found)
 
     status_code = 409 if stale_message else 200
-    if stale_message is None and form.validate_on_submit():
+    if searching:
+        if not found:
+            form.new_person_search.errors = ["Aucune personne enregistrée à ajouter ne porte ce nom : "
+                                             "saisissez-la ci-dessous."]
+    elif stale_message is None and form.validate_on_submit():
         rows = [
             SheetRow(entry=entries[row.person_id.data], status=AttendanceStatus(row.status.data),
                      represented_by_id=row.represented_by.data, title=row.title.data or "")
@@ -134,7 +143,7 @@ def edit(meeting_id: int):
         for row in form.rows:
             if int(row.person_id.data) in errors:
                 row.represented_by.errors = [errors[int(row.person_id.data)]]
-        new_attendee = new_attendee_from(form, {person.id: person for person in people})
+        new_attendee = new_attendee_from(form, chosen)
         if not errors and not any(field.errors for field in form if field.name.startswith("new_")):
             try:
                 claim_sheet(meeting, form.version.data)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
 
+from app.expired_forms import KEPT_FORM
 from app.extensions import db
 from app.forms import MAX_ID
 from app.models import User, utc_now
@@ -56,7 +57,10 @@ def start_session(user: User, remember: bool) -> None:
 
 
 def _log_in(user: User, remember: bool) -> None:
+    kept_form = session.get(KEPT_FORM)  # typed before the session expired: shown again after the login
     session.clear()
+    if kept_form is not None:
+        session[KEPT_FORM] = kept_form
     user.logged_in_at = int(time.time())
     login_user(user, remember=remember, duration=login_lifetime())
 

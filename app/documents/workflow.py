@@ -60,10 +60,16 @@ def _record(minutes: Minutes, action: MinutesAction, user: User, comment: str = 
     minutes.events.append(MinutesEvent(action=action, user_id=user.id, at=utc_now(), comment=comment))
 
 
+NOT_YET_HELD = ("La séance n'a pas encore eu lieu : son compte rendu ne peut être validé ni publié qu'une fois la "
+                "séance tenue.")
+
+
 def validate_minutes(meeting: Meeting, user: User) -> Minutes:
-    """Freeze the compte rendu as it reads now (without the « PROJET » mark)."""
+    """Freeze the compte rendu as it reads now (without the « PROJET » mark); only once the meeting took place."""
     if minutes_are_frozen(meeting):
         raise MinutesWorkflowError("Ce compte rendu est déjà validé.")
+    if not meeting.has_taken_place:
+        raise MinutesWorkflowError(NOT_YET_HELD)
     statement = quorum_statement(meeting)  # read before the minutes change: its queries would flush them
     minutes = _minutes_of(meeting)
     minutes.quorum_statement = statement
@@ -76,6 +82,8 @@ def validate_minutes(meeting: Meeting, user: User) -> Minutes:
 
 def publish_minutes(meeting: Meeting, user: User) -> Minutes:
     """Make the validated compte rendu available to the members."""
+    if not meeting.has_taken_place:
+        raise MinutesWorkflowError(NOT_YET_HELD)
     minutes = _minutes_of(meeting)
     if minutes.status is MinutesStatus.DRAFT:
         raise MinutesWorkflowError("Validez le compte rendu avant de le publier.")

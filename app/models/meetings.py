@@ -141,6 +141,13 @@ class Meeting(db.Model):
         return self.status is MeetingStatus.CANCELLED
 
     @property
+    def has_taken_place(self) -> bool:
+        """Marked held, or begun (and not cancelled): only then may its compte rendu be validated."""
+        if self.status is MeetingStatus.CANCELLED:
+            return False
+        return self.status is MeetingStatus.HELD or self.starts_at <= utc_now()
+
+    @property
     def is_second_convocation(self) -> bool:
         return self.second_convocation_of_id is not None
 

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -21,6 +23,7 @@ def settings():
         organisation.name = form.name.data.strip()
         organisation.short_name = form.short_name.data.strip()
         organisation.secretariat_email = (form.secretariat_email.data or "").strip() or None
+        organisation.state_brand = form.state_brand.data
         if getattr(form, "logo_content", None) is not None:
             organisation.logo, organisation.logo_mimetype = form.logo_content, form.logo_type
         elif form.remove_logo.data:
@@ -63,19 +66,35 @@ def logo(organisation_id: int):
 
 
 @bp.app_context_processor
-def header_logo():
-    return {"header_logo_url": header_logo_url}
+def header_brand():
+    return {"header_brand": header_brand_of_request}
 
 
-def header_logo_url() -> str | None:
-    """The logo of the user's ARS for the page header; on pages without a user, the logo of the only ARS
-    of the installation (none when it serves several). None when there is no logo."""
+@dataclass
+class HeaderBrand:
+    """What heads every page: the ARS's logo, and the State bloc-marque when the ARS may use it; its name
+    and address for the footer's pages (the publisher of the site)."""
+
+    logo_url: str | None = None
+    state_brand: bool = False
+    name: str | None = None
+    secretariat_email: str | None = None
+
+
+def header_brand_of_request() -> HeaderBrand:
+    """The brand of the user's ARS; on pages without a user, that of the only ARS of the installation
+    (none when it serves several). One query; base.html asks once per page."""
     organisation_id = getattr(current_user, "organisation_id", None)
     if organisation_id is None and not current_user.is_authenticated:
         ids = db.session.scalars(select(Organisation.id).limit(2)).all()
         organisation_id = ids[0] if len(ids) == 1 else None
-    if organisation_id is None:
-        return None
-    has_logo = db.session.scalar(select(Organisation.id).where(Organisation.id == organisation_id,
-                                                               Organisation.logo.is_not(None)))
-    return url_for("organisation.logo", organisation_id=organisation_id) if has_logo else None
+    brand = HeaderBrand()
+    if organisation_id is not None:
+        row = db.session.execute(select(Organisation.logo.is_not(None), Organisation.state_brand, Organisation.name,
+                                        Organisation.secretariat_email)
+                                 .where(Organisation.id == organisation_id)).first()
+        if row is not None:
+            has_logo, state_brand, name, secretariat_email = row
+            brand = HeaderBrand(url_for("organisation.logo", organisation_id=organisation_id) if has_logo else None,
+                                bool(state_brand), name, secretariat_email)
+    return brand

@@ -16,7 +16,8 @@ def login(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) 
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text(email)).to_be_visible()
+    # The account's link is in the header's tools (the phone's menu holds a copy, shown on demand).
+    expect(page.locator(".fr-header__tools-links").get_by_text(email)).to_have_count(1)
 
 
 def logout(page: Page) -> None:
@@ -89,3 +90,39 @@ def add_due_date(page: Page, title: str, day: date) -> None:
     due_form.get_by_role("button", name="Ajouter l'échéance").click()
     expect(page.locator("main")).to_contain_text(title)
     page.goto(meeting_url)
+
+
+PHONE = {"width": 390, "height": 844}
+
+# The page's width against the viewport's, with the widest elements poking out (to say what to mend).
+_OVERFLOW_SCRIPT = """() => {
+  const width = window.screen.width;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(element => element.getBoundingClientRect().right > width + 1 && element.offsetParent !== null)
+    .filter(element => !element.querySelector('*') || element.children.length === 0)
+    .slice(0, 5)
+    .map(element => `${element.tagName.toLowerCase()}.${element.className} « ${(element.textContent || '').trim().slice(0, 40)} »`);
+  return {page: document.documentElement.scrollWidth, viewport: width, wide};
+}"""
+
+
+def expect_no_sideways_scroll(page: Page) -> None:
+    """The page is no wider than the viewport (nothing to scroll sideways on a phone)."""
+    page.wait_for_load_state("load")
+    widths = page.evaluate(_OVERFLOW_SCRIPT)
+    # A phone's browser zooms out a page wider than the screen (its layout viewport grows with the page):
+    # compare with the screen's width, not with the layout viewport's.
+    screen = page.viewport_size["width"]
+    assert widths["page"] <= screen and widths["viewport"] <= screen, (
+        f"{page.url} : page de {widths['page']} px pour un écran de {screen} px ; "
+        f"dépassent : {widths['wide']}")
+
+
+def expect_within_screen(page: Page, locator) -> None:
+    """A main action is visible and lies within the screen's width (no need to scroll sideways to reach it)."""
+    expect(locator).to_be_visible()
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (
+        f"{page.url} : action hors de l'écran ({box})")

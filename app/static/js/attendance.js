@@ -141,5 +141,14 @@
     }
   });
 
+  // Enter in the search for a person to add searches (without JavaScript, it saves the sheet).
+  var search = document.getElementById("new_person_search");
+  var searchButton = document.getElementById("chercher-personne");
+  if (search && searchButton) {
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); searchButton.click(); }
+    });
+  }
+
   updateQuorum();
 }());
