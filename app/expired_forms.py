@@ -4,7 +4,9 @@ the same page comes back with what was typed in its fields and a French message 
 - Token lost, still logged in: the page is shown again at once, as a GET (so nothing is saved), its form
   filled from what was posted (``replayed_form_data``, read by ``app.forms.FrenchForm``).
 - Session ended: what was typed waits in the session cookie (if small enough) while the person logs in
-  again; the login leads back to the page, shown with it.
+  again; the login leads back to the page, shown with it, but only to the account whose session ended
+  (on a shared computer, the next person never sees it). A browser with no session left at all gets
+  the login page and a message, nothing kept.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 KEPT_FORM = "formulaire_a_reprendre"
+# The account whose session the loader refused in this browser: what was typed goes back to it alone.
+ENDED_SESSION_ACCOUNT = "compte_session_terminee"
 # Kept on the request itself (not in ``g``, which may outlive a request when an app context is shared).
 REPLAYED_FORM = "seances.replayed_form"
 # What the session cookie may carry (browsers drop cookies beyond 4 KB); longer texts are kept by
@@ -55,8 +59,9 @@ def keep_form_for_login() -> None:
     if request.method != "POST" or not page_shows_a_form():
         return
     values = posted_values()
-    if len(json.dumps(values)) <= MAX_KEPT_CHARACTERS:
-        session[KEPT_FORM] = {"path": request.path, "values": values}
+    account = session.get(ENDED_SESSION_ACCOUNT)
+    if account is not None and len(json.dumps(values)) <= MAX_KEPT_CHARACTERS:
+        session[KEPT_FORM] = {"path": request.path, "values": values, "account": account}
         flash("Votre session a expiré : reconnectez-vous. Ce que vous aviez saisi vous sera présenté de nouveau, "
               "à vérifier puis à enregistrer.", "warning")
     else:

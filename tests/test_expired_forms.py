@@ -3,13 +3,14 @@ French message, instead of « Requête invalide »; nothing is saved, passwords 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Person, Role
+from app.models import Person, Role, User
 from tests.conftest import PASSWORD, create_user
 
 TYPED = {"civility": "Mme", "last_name": "Lefèvre", "first_name": "Odile", "email": "odile.lefevre@example.fr",
@@ -56,22 +57,56 @@ def test_a_lost_token_shows_the_form_again_filled_and_saves_nothing(csrf_app):
     assert len(people_named_lefevre(csrf_app)) == 1
 
 
-def test_after_the_session_ended_the_login_leads_back_to_the_filled_form(csrf_app):
-    user = new_user(csrf_app, Role.SECRETARIAT)
-    client = csrf_app.test_client()  # a browser whose cookies are gone: no session, no token
-    response = client.post("/people/new", data={**TYPED, "csrf_token": "de l'ancienne session"})
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/people/new")
+def end_sessions_of(app, user) -> None:
+    """The account's sessions end (logout elsewhere, a password reset, a login grown too old)."""
+    with app.app_context():
+        account = db.session.scalars(select(User).where(User.email == user.email)).one()
+        account.end_sessions()
+        db.session.commit()
+
+
+def post_after_the_session_ended(app, client, user):
+    log_in_with_token(client, user)
+    token = csrf_token(client.get("/people/new").text)
+    end_sessions_of(app, user)
+    response = client.post("/people/new", data={**TYPED, "csrf_token": token})
+    assert response.status_code == 302 and unquote(response.headers["Location"]) == "/login?next=/people/new"
     login_page = client.get(response.headers["Location"]).text
     assert "Votre session a expiré : reconnectez-vous." in login_page
-    token = csrf_token(login_page)
-    logged_in = client.post(response.headers["Location"], data={"email": user.email, "password": PASSWORD,
-                                                                 "csrf_token": token})
+    return response.headers["Location"], csrf_token(login_page)
+
+
+def test_after_the_session_ended_the_login_leads_back_to_the_filled_form(csrf_app):
+    user = new_user(csrf_app, Role.SECRETARIAT)
+    client = csrf_app.test_client()
+    login_url, token = post_after_the_session_ended(csrf_app, client, user)
+    logged_in = client.post(login_url, data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     assert logged_in.headers["Location"] == "/people/new"
     form = client.get("/people/new").text
     assert 'value="Lefèvre"' in form and 'value="odile.lefevre@example.fr"' in form
     assert "est repris ci-dessous" in form
     assert 'value="Lefèvre"' not in client.get("/people/new").text  # once
     assert people_named_lefevre(csrf_app) == []
+
+
+def test_what_was_typed_never_goes_to_the_next_person_on_the_same_browser(csrf_app):
+    first, second = new_user(csrf_app, Role.SECRETARIAT), new_user(csrf_app, Role.SECRETARIAT)
+    client = csrf_app.test_client()
+    login_url, token = post_after_the_session_ended(csrf_app, client, first)
+    client.post(login_url, data={"email": second.email, "password": PASSWORD, "csrf_token": token})
+    form = client.get("/people/new").text
+    assert "Lefèvre" not in form and "odile.lefevre@example.fr" not in form
+    with client.session_transaction() as session:
+        assert "Lefèvre" not in str(dict(session))
+
+
+def test_a_browser_without_any_session_keeps_nothing(csrf_app):
+    client = csrf_app.test_client()  # cookies gone: nothing tells whose typing this was
+    response = client.post("/people/new", data={**TYPED, "csrf_token": "de l'ancienne session"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/people/new")
+    assert "reconnectez-vous, puis enregistrez de nouveau" in client.get(response.headers["Location"]).text
+    with client.session_transaction() as session:
+        assert "Lefèvre" not in str(dict(session))
 
 
 def test_the_login_form_comes_back_with_the_address_never_the_password(csrf_app):

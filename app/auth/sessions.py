@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
 
-from app.expired_forms import KEPT_FORM
+from app.expired_forms import ENDED_SESSION_ACCOUNT, KEPT_FORM
 from app.extensions import db
 from app.forms import MAX_ID
 from app.models import User, utc_now
@@ -31,17 +31,25 @@ def load_user(session_user_id: str) -> User | None:
     user = _valid_account(session_user_id)
     if user is None:
         # Nothing to load this session from: drop the id, and have Flask-Login delete the remember cookie.
+        # Whose session it was is remembered, so that only they get back what they had typed.
         session.pop("_user_id", None)
         session["_remember"] = "clear"
+        session[ENDED_SESSION_ACCOUNT] = _account_id(session_user_id)
     return user
+
+
+def _account_id(session_user_id: str) -> int | None:
+    first = str(session_user_id).split(":")[0]
+    return int(first) if first.isdigit() and 0 < int(first) <= MAX_ID else None
 
 
 def _valid_account(session_user_id: str) -> User | None:
     parts = str(session_user_id).split(":")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
+    user_id = _account_id(session_user_id)
+    if len(parts) != 3 or user_id is None or not parts[2].isdigit():
         return None  # an id of before the session generations, or tampered with
-    user_id, generation, logged_in_at = int(parts[0]), parts[1], int(parts[2])
-    if not 0 < user_id <= MAX_ID or logged_in_at + login_lifetime().total_seconds() < time.time():
+    generation, logged_in_at = parts[1], int(parts[2])
+    if logged_in_at + login_lifetime().total_seconds() < time.time():
         return None
     user = db.session.get(User, user_id)
     if user is None or not user.active or not hmac.compare_digest(user.session_generation, generation):
@@ -59,7 +67,7 @@ def start_session(user: User, remember: bool) -> None:
 def _log_in(user: User, remember: bool) -> None:
     kept_form = session.get(KEPT_FORM)  # typed before the session expired: shown again after the login
     session.clear()
-    if kept_form is not None:
+    if kept_form is not None and kept_form.get("account") == user.id:  # never to someone else
         session[KEPT_FORM] = kept_form
     user.logged_in_at = int(time.time())
     login_user(user, remember=remember, duration=login_lifetime())
