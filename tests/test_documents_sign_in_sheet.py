@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.demo import SEED_EXCUSED, SEED_PRESENT, WORKING_GROUP_NAME
 from app.documents.queries import load_meeting_for_sign_in_sheet
 from app.documents.sign_in_sheet import build_sign_in_sheet
+from app.documents.typography import french_typography as fr
 from app.extensions import db
 from app.models import Capacity, Civility, Invitation, Membership, Person
 from docx_reading import header_text, repeated_header_flags, reopen, styled_paragraphs, table_rows
@@ -23,14 +24,14 @@ def sheet_of(meeting):
 def test_sign_in_sheet_lists_every_convened_member_sorted_by_name_with_an_empty_signature(demo):
     document = sheet_of(demo)
     assert [text for _style, text in styled_paragraphs(document)] == [
-        "Feuille d'émargement",
+        fr("Feuille d'émargement"),
         WORKING_GROUP_NAME,
         demo.title,
-        "Date : jeudi 28 mai 2020, de 10h00 à 12h00",
-        "Lieu : Visioconférence",
+        fr("Date : jeudi 28 mai 2020, de 10h00 à 12h00"),
+        fr("Lieu : Visioconférence"),
     ]
     convened = sorted(SEED_PRESENT + SEED_EXCUSED, key=lambda row: (row[1].casefold(), row[2].casefold()))
-    expected = [[f"{civility.value} {last.upper()} {first}".strip(), title, "Titulaire", ""]
+    expected = [[f"{civility.value} {last.upper()} {first}".strip(), fr(title), "Titulaire", ""]
                 for civility, last, first, title in convened]
     (table,) = document.tables
     rows = table_rows(table)
@@ -90,7 +91,7 @@ def test_meeting_without_convocations_says_so_instead_of_an_empty_table(demo):
     db.session.commit()
     document = sheet_of(demo)
     assert document.tables == []
-    assert styled_paragraphs(document)[-1][1] == "Aucune personne n'est convoquée à cette séance."
+    assert styled_paragraphs(document)[-1][1] == fr("Aucune personne n'est convoquée à cette séance.")
 
 
 def test_secretariat_downloads_the_sign_in_sheet(demo, secretariat_client):

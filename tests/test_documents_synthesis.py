@@ -9,17 +9,18 @@ from sqlalchemy import select
 from app.demo import WORKING_GROUP_NAME
 from app.documents.queries import meetings_for_synthesis, synthesis_themes
 from app.documents.synthesis import build_synthesis
+from app.documents.typography import french_typography as fr
 from app.extensions import db
 from app.models import Body, Meeting, Role, RoundTablePoint, RoundTableSection, Theme
 from conftest import create_user, log_in
 from docx_reading import headings, repeated_header_flags, reopen, styled_paragraphs, table_rows
 
-PILLAR_NAMES = [
+PILLAR_NAMES = [fr(name) for name in (
     "Pilier n°1 : Transformer les métiers et revaloriser ceux qui soignent",
     "Pilier n°2 : Définir une nouvelle politique d'investissement et de financement au service des soins",
     "Pilier n°3 : Simplifier radicalement les organisations et le quotidien des équipes",
     "Pilier n°4 : Fédérer les acteurs de la santé dans les territoires au service des usagers",
-]
+)]
 CITATION_28_MAY = " (GT COVID Déconfinement, 28 mai 2020)"
 CITATION_9_JUNE = " (GT COVID Déconfinement, 9 juin 2020)"
 
@@ -57,9 +58,9 @@ def test_counts_per_theme_come_first_in_a_table(group, proposals):
     document = synthesis_of(group)
     paragraphs = styled_paragraphs(document)
     assert paragraphs[0] == ("Title", "Synthèse des travaux")
-    assert paragraphs[1][1] == ("4 séance(s) du 28 mai 2020 au 23 juin 2020 ; "
-                                "18 point(s), dont 3 proposition(s).")
-    assert paragraphs[2][1] == f"Instances : {WORKING_GROUP_NAME}"
+    assert paragraphs[1][1] == fr("4 séance(s) du 28 mai 2020 au 23 juin 2020 ; "
+                                   "18 point(s), dont 3 proposition(s).")
+    assert paragraphs[2][1] == fr(f"Instances : {WORKING_GROUP_NAME}")
     assert paragraphs[3] == ("Heading 1", "Points et propositions par thème")
     counts = document.tables[0]
     assert table_rows(counts) == [
@@ -81,10 +82,10 @@ def test_points_are_grouped_by_pillar_and_cite_their_meeting(group, proposals):
     pillar_1 = paragraphs.index(("Heading 1", PILLAR_NAMES[0]))
     assert paragraphs[pillar_1 + 1:pillar_1 + 7] == [
         ("Heading 2", "Propositions"),
-        ("List Bullet", "Créer un guichet unique « aller vers »" + CITATION_9_JUNE),
+        ("List Bullet", fr("Créer un guichet unique « aller vers »") + CITATION_9_JUNE),
         ("Heading 2", "Points relevés"),
-        ("List Bullet", "Implication remarquable des professionnels de santé et de l'ensemble des personnels "
-                        "d'accompagnement" + CITATION_28_MAY),
+        ("List Bullet", fr("Implication remarquable des professionnels de santé et de l'ensemble des personnels "
+                           "d'accompagnement") + CITATION_28_MAY),
         ("List Bullet", paragraphs[pillar_1 + 5][1]),
         ("List Bullet", paragraphs[pillar_1 + 6][1]),
     ]
@@ -97,7 +98,7 @@ def test_points_are_grouped_by_pillar_and_cite_their_meeting(group, proposals):
 
 def test_sub_points_follow_their_parent_one_level_down(group):
     paragraphs = styled_paragraphs(synthesis_of(group))
-    parent = paragraphs.index(("List Bullet", "Emergence de nouvelles modalités de collaboration :" + CITATION_28_MAY))
+    parent = paragraphs.index(("List Bullet", fr("Emergence de nouvelles modalités de collaboration :") + CITATION_28_MAY))
     assert paragraphs[parent + 1][0] == "List Bullet 2"
     assert paragraphs[parent + 1][1].startswith("Des exemples de coopérations territoriales")
     assert paragraphs[parent + 1][1].endswith("collectivités locales")  # no citation on sub-points
@@ -107,9 +108,10 @@ def test_sub_points_follow_their_parent_one_level_down(group):
 def test_date_range_keeps_only_meetings_between_the_two_days(group):
     document = synthesis_of(group, date(2020, 6, 9), date(2020, 6, 16))
     meetings = [text for style, text in styled_paragraphs(document)[-2:]]
-    assert meetings == ["GT COVID Déconfinement, 9 juin 2020 : Réunion du groupe de travail CRSA COVID Déconfinement",
-                        "GT COVID Déconfinement, 16 juin 2020 : Réunion du groupe de travail CRSA COVID "
-                        "Déconfinement"]
+    assert meetings == [fr("GT COVID Déconfinement, 9 juin 2020 : Réunion du groupe de travail CRSA COVID "
+                           "Déconfinement"),
+                        fr("GT COVID Déconfinement, 16 juin 2020 : Réunion du groupe de travail CRSA COVID "
+                           "Déconfinement")]
     assert [row[1:] for row in table_rows(document.tables[0])[1:]] == [["0", "0"]] * 4
 
 

@@ -8,9 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.meetings.queries import load_meeting_for_display
 from app.permissions import themes_of
 from app.formatting import paris_datetime
 from app.models import Body, Invitation, Meeting, Person, RoundTablePoint, RoundTableSection, Theme
+
+
+def load_meeting_for_minutes(meeting_id: int) -> Meeting | None:
+    """The meeting as its page shows it, plus the memberships of the people recorded (their collège)."""
+    meeting = load_meeting_for_display(meeting_id)
+    if meeting is not None and meeting.attendances:
+        person_ids = [attendance.person_id for attendance in meeting.attendances]
+        db.session.scalars(select(Person).where(Person.id.in_(person_ids))
+                           .options(selectinload(Person.memberships))).all()
+    return meeting
 
 
 def load_meeting_for_sign_in_sheet(meeting_id: int) -> Meeting | None:

@@ -10,17 +10,16 @@ from flask_login import current_user, login_required
 
 from app.documents import bp
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
-from app.documents.queries import load_meeting_for_sign_in_sheet, meetings_for_synthesis, synthesis_themes
+from app.documents.queries import load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis, synthesis_themes
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
 from app.documents.text_blocks import text_blocks
 from app.documents.word import DOCX_MIMETYPE, document_bytes
 from app.documents import workflow
-from app.documents.workflow import MinutesWorkflowError, minutes_file, minutes_visible_to
+from app.documents.workflow import MinutesWorkflowError, minutes_are_frozen, minutes_file, minutes_visible_to
 from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
-from app.meetings.queries import load_meeting_for_display
 from app.models import Meeting
 from app.permissions import get_meeting_or_404, staff_required, visible_bodies
 
@@ -31,17 +30,23 @@ def docx_response(content: bytes, filename: str):
     return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
-def meeting_filename(kind: str, meeting: Meeting) -> str:
-    """« compte-rendu-2020-05-28-gt-covid-deconfinement.docx »: ASCII, safe in every browser."""
+def meeting_filename(kind: str, meeting: Meeting, suffix: str = "", extension: str = "docx") -> str:
+    """« compte-rendu-2020-05-28-gt-covid-deconfinement-projet.docx »: ASCII, safe in every browser."""
     ascii_label = unicodedata.normalize("NFKD", meeting.body.label).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_label.lower()).strip("-")
-    return f"{kind}-{to_paris(meeting.starts_at):%Y-%m-%d}-{slug}.docx"
+    return f"{kind}-{to_paris(meeting.starts_at):%Y-%m-%d}-{slug}{suffix}.{extension}"
+
+
+def minutes_filename(meeting: Meeting, extension: str = "docx") -> str:
+    """The draft and the validated file never share a name: « …-projet.docx », « …-valide.docx »."""
+    suffix = "-valide" if minutes_are_frozen(meeting) else "-projet"
+    return meeting_filename("compte-rendu", meeting, suffix, extension)
 
 
 def _meeting_for_documents(meeting_id: int) -> Meeting:
     """Permission check first, then everything the documents show, in a fixed number of queries."""
     get_meeting_or_404(meeting_id)
-    return load_meeting_for_display(meeting_id)
+    return load_meeting_for_minutes(meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.docx")
@@ -50,7 +55,7 @@ def minutes_docx(meeting_id: int):
     meeting = _meeting_for_documents(meeting_id)
     if not minutes_visible_to(current_user, meeting):
         abort(403)
-    return docx_response(minutes_file(meeting), meeting_filename("compte-rendu", meeting))
+    return docx_response(minutes_file(meeting), minutes_filename(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -23,6 +23,8 @@ class Organisation(db.Model):
     secretariat_email: Mapped[str | None] = mapped_column(String(254))
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_mimetype: Mapped[str | None] = mapped_column(String(50))
+    # French typography (non-breaking spaces before « : ; ! ? », ’) applied to the typed text of documents.
+    french_typography: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.name")
 

@@ -46,6 +46,7 @@ class OrganisationForm(OrganisationDetailsForm):
     logo = FileField("Logo", validators=[
         FileSize(MAX_LOGO_BYTES, message="Le logo dépasse 500 Ko.")])
     remove_logo = BooleanField("Retirer le logo actuel")
+    french_typography = BooleanField("Appliquer la typographie française aux textes saisis dans les documents")
 
     def validate_logo(self, field):
         """Read the upload once; keeps its bytes and type for the view."""
