@@ -32,6 +32,7 @@ def load_meeting_for_sign_in_sheet(meeting_id: int) -> Meeting | None:
         .options(
             selectinload(Meeting.body).selectinload(Body.organisation),
             selectinload(Meeting.invitations).selectinload(Invitation.person).selectinload(Person.memberships),
+            selectinload(Meeting.invitations).selectinload(Invitation.proxy_holder),
         )
     )
 

@@ -9,6 +9,8 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.documents import bp
+from app.documents.attendance_certificate import (build_attendance_certificate, certified_attendances,
+                                                  in_person_attendance_csv)
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.queries import load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis, synthesis_themes
 from app.documents.sign_in_sheet import build_sign_in_sheet
@@ -24,6 +26,7 @@ from app.models import Meeting
 from app.permissions import get_meeting_or_404, staff_required, visible_bodies
 
 bp.add_app_template_filter(text_blocks, "text_blocks")
+bp.add_app_template_global(certified_attendances, "certified_attendances")
 
 
 def docx_response(content: bytes, filename: str):
@@ -56,6 +59,30 @@ def minutes_docx(meeting_id: int):
     if not minutes_visible_to(current_user, meeting):
         abort(403)
     return docx_response(minutes_file(meeting), minutes_filename(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.docx")
+@login_required
+def attendance_certificate_docx(meeting_id: int, person_id: int):
+    """Staff download anyone's attestation; a member their own (when recorded present)."""
+    meeting = _meeting_for_documents(meeting_id)
+    if not current_user.is_staff and current_user.person_id != person_id:
+        abort(403)
+    attendance = next((attendance for attendance in certified_attendances(meeting)
+                       if attendance.person_id == person_id), None)
+    if attendance is None:
+        abort(404)
+    slug = unicodedata.normalize("NFKD", attendance.person.last_name).encode("ascii", "ignore").decode().lower()
+    return docx_response(document_bytes(build_attendance_certificate(meeting, attendance)),
+                         meeting_filename("attestation-presence", meeting, "-" + re.sub(r"[^a-z0-9]+", "-", slug)))
+
+
+@bp.route("/meetings/<int:meeting_id>/in-person-attendance.csv")
+@staff_required
+def in_person_attendance(meeting_id: int):
+    meeting = _meeting_for_documents(meeting_id)
+    return send_file(io.BytesIO(in_person_attendance_csv([meeting]).encode("utf-8")), mimetype="text/csv",
+                     as_attachment=True, download_name=meeting_filename("presences-sur-place", meeting, extension="csv"))
 
 
 @bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx")
