@@ -14,7 +14,7 @@ from app.documents.attendance_certificate import (build_attendance_certificate, 
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.queries import load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis, synthesis_themes
 from app.documents.sign_in_sheet import build_sign_in_sheet
-from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
+from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
 from app.documents.text_blocks import text_blocks
 from app.documents.word import DOCX_MIMETYPE, document_bytes
 from app.documents import workflow
@@ -143,13 +143,15 @@ def reopen_minutes(meeting_id: int):
 def synthesis():
     form = SynthesisForm()
     form.bodies.choices = choices((body.id, body.name) for body in db.session.scalars(visible_bodies(current_user)))
-    no_meeting = False
+    no_meeting, untagged = False, []
     if form.validate_on_submit():
         meetings = meetings_for_synthesis(form.bodies.data, form.date_from.data, form.date_to.data)
-        if meetings:
-            content = document_bytes(build_synthesis(meetings, synthesis_themes(current_user.organisation_id)))
+        untagged = untagged_points(meetings)
+        if meetings and (not untagged or form.generate_anyway.data):
+            content = document_bytes(build_synthesis(meetings, synthesis_themes(current_user.organisation_id),
+                                                     title=form.title.data, introduction=form.introduction.data or ""))
             return docx_response(content, f"synthese-{form.date_from.data:%Y-%m-%d}-{form.date_to.data:%Y-%m-%d}.docx")
-        no_meeting = True
+        no_meeting = not meetings
     status = 422 if form.errors or no_meeting else 200
-    return render_template("documents/synthesis.html", form=form,
+    return render_template("documents/synthesis.html", form=form, untagged=untagged,
                            no_meeting_message=NO_MEETING_SELECTED if no_meeting else None), status
