@@ -12,6 +12,7 @@ from app.documents import bp
 from app.documents.attendance_certificate import (build_attendance_certificate, certified_attendances,
                                                   in_person_attendance_csv)
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
+from app.documents.pdf import pdf_available, pdf_for
 from app.documents.queries import load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis, synthesis_themes
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
@@ -27,10 +28,21 @@ from app.permissions import get_meeting_or_404, staff_required, visible_bodies
 
 bp.add_app_template_filter(text_blocks, "text_blocks")
 bp.add_app_template_global(certified_attendances, "certified_attendances")
+bp.add_app_template_global(pdf_available, "pdf_available")
 
 
-def docx_response(content: bytes, filename: str):
-    return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
+def docx_response(content: bytes, filename: str, extension: str = "docx"):
+    """The .docx, or with ``extension`` « pdf » its PDF: served when converted, else a page that
+    says the conversion runs and reloads (the request never waits for LibreOffice with a queue)."""
+    if extension == "docx":
+        return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
+    if extension != "pdf" or not pdf_available():
+        abort(404)
+    pdf = pdf_for(content)
+    if pdf is None:
+        return render_template("documents/pdf_pending.html"), 202
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=filename.removesuffix(".docx") + ".pdf")
 
 
 def meeting_filename(kind: str, meeting: Meeting, suffix: str = "", extension: str = "docx") -> str:
@@ -52,18 +64,20 @@ def _meeting_for_documents(meeting_id: int) -> Meeting:
     return load_meeting_for_minutes(meeting_id)
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes.docx")
+@bp.route("/meetings/<int:meeting_id>/minutes.pdf", defaults={"extension": "pdf"})  # registered after the .docx rule: url_for without extension builds the .docx
+@bp.route("/meetings/<int:meeting_id>/minutes.docx", defaults={"extension": "docx"})
 @login_required
-def minutes_docx(meeting_id: int):
+def minutes_docx(meeting_id: int, extension: str = "docx"):
     meeting = _meeting_for_documents(meeting_id)
     if not minutes_visible_to(current_user, meeting):
         abort(403)
-    return docx_response(minutes_file(meeting), minutes_filename(meeting))
+    return docx_response(minutes_file(meeting), minutes_filename(meeting), extension)
 
 
-@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.docx")
+@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.pdf", defaults={"extension": "pdf"})  # registered after the .docx rule: url_for without extension builds the .docx
+@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.docx", defaults={"extension": "docx"})
 @login_required
-def attendance_certificate_docx(meeting_id: int, person_id: int):
+def attendance_certificate_docx(meeting_id: int, person_id: int, extension: str = "docx"):
     """Staff download anyone's attestation; a member their own (when recorded present)."""
     meeting = _meeting_for_documents(meeting_id)
     if not current_user.is_staff and current_user.person_id != person_id:
@@ -74,7 +88,8 @@ def attendance_certificate_docx(meeting_id: int, person_id: int):
         abort(404)
     slug = unicodedata.normalize("NFKD", attendance.person.last_name).encode("ascii", "ignore").decode().lower()
     return docx_response(document_bytes(build_attendance_certificate(meeting, attendance)),
-                         meeting_filename("attestation-presence", meeting, "-" + re.sub(r"[^a-z0-9]+", "-", slug)))
+                         meeting_filename("attestation-presence", meeting, "-" + re.sub(r"[^a-z0-9]+", "-", slug)),
+                         extension)
 
 
 @bp.route("/meetings/<int:meeting_id>/in-person-attendance.csv")
@@ -85,12 +100,14 @@ def in_person_attendance(meeting_id: int):
                      as_attachment=True, download_name=meeting_filename("presences-sur-place", meeting, extension="csv"))
 
 
-@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx")
+@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.pdf", defaults={"extension": "pdf"})  # registered after the .docx rule: url_for without extension builds the .docx
+@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx", defaults={"extension": "docx"})
 @staff_required
-def sign_in_sheet_docx(meeting_id: int):
+def sign_in_sheet_docx(meeting_id: int, extension: str = "docx"):
     get_meeting_or_404(meeting_id)
     meeting = load_meeting_for_sign_in_sheet(meeting_id)
-    return docx_response(document_bytes(build_sign_in_sheet(meeting)), meeting_filename("emargement", meeting))
+    return docx_response(document_bytes(build_sign_in_sheet(meeting)), meeting_filename("emargement", meeting),
+                         extension)
 
 
 def _run_step(meeting_id: int, step, success: str):

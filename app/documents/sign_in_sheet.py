@@ -11,7 +11,7 @@ from app.models import Capacity, Invitation, InvitationResponse, Meeting
 
 SIGN_IN_HEADER = ("NOMS", "QUALITÉ", "TITULAIRE / SUPPLÉANT", "POUVOIR DONNÉ À", "SIGNATURE")
 # 17 cm: the width between the 2 cm margins of an A4 portrait page; 6 cm to sign in.
-SIGN_IN_WIDTHS = (Cm(3.8), Cm(3.0), Cm(1.9), Cm(2.3), Cm(6.0))
+SIGN_IN_WIDTHS = (Cm(4.0), Cm(2.5), Cm(2.5), Cm(2.0), Cm(6.0))
 STAFF_HEADER = ("NOMS", "FONCTION", "SIGNATURE")
 STAFF_WIDTHS = (Cm(5.0), Cm(6.0), Cm(6.0))
 SIGNATURE_ROW_HEIGHT = Cm(1.2)
