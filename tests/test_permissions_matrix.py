@@ -126,7 +126,7 @@ def url_values(meeting: Meeting) -> dict:
         "point_id": point.id,
         "invitation_id": meeting.invitations[-1].id,
         "direction": "down",
-        "extension": "docx",  # the .pdf twins of the document routes convert with LibreOffice: tests/test_documents_pdf.py
+        "extension": "docx",  # the .pdf twins convert with LibreOffice: tests/test_documents_pdf.py
         "filename": "seances.css",
         "feed_token": feed_link.token,
         "answer_token": make_answer_token(answered),

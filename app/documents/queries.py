@@ -11,7 +11,8 @@ from app.extensions import db
 from app.meetings.queries import load_meeting_for_display
 from app.permissions import themes_of
 from app.formatting import paris_datetime
-from app.models import Body, Invitation, Meeting, MeetingStatus, Person, RoundTablePoint, RoundTableSection, Theme, utc_now
+from app.models import (Body, Invitation, Meeting, MeetingStatus, Person, RoundTablePoint, RoundTableSection, Theme,
+                        utc_now)
 
 
 def load_meeting_for_minutes(meeting_id: int) -> Meeting | None:

@@ -13,7 +13,8 @@ from app.documents.attendance_certificate import (build_attendance_certificate, 
                                                   in_person_attendance_csv)
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.pdf import pdf_available, pdf_for
-from app.documents.queries import load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis, synthesis_themes
+from app.documents.queries import (load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis,
+                                   synthesis_themes)
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
 from app.documents.text_blocks import text_blocks
@@ -64,17 +65,18 @@ def _meeting_for_documents(meeting_id: int) -> Meeting:
     return load_meeting_for_minutes(meeting_id)
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes.pdf", defaults={"extension": "pdf"})  # registered after the .docx rule: url_for without extension builds the .docx
+@bp.route("/meetings/<int:meeting_id>/minutes.pdf", defaults={"extension": "pdf"})
 @bp.route("/meetings/<int:meeting_id>/minutes.docx", defaults={"extension": "docx"})
 @login_required
 def minutes_docx(meeting_id: int, extension: str = "docx"):
+    # The .pdf rule is registered after the .docx one: url_for without ``extension`` builds the .docx.
     meeting = _meeting_for_documents(meeting_id)
     if not minutes_visible_to(current_user, meeting):
         abort(403)
     return docx_response(minutes_file(meeting), minutes_filename(meeting), extension)
 
 
-@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.pdf", defaults={"extension": "pdf"})  # registered after the .docx rule: url_for without extension builds the .docx
+@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.pdf", defaults={"extension": "pdf"})
 @bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.docx", defaults={"extension": "docx"})
 @login_required
 def attendance_certificate_docx(meeting_id: int, person_id: int, extension: str = "docx"):
@@ -97,10 +99,11 @@ def attendance_certificate_docx(meeting_id: int, person_id: int, extension: str 
 def in_person_attendance(meeting_id: int):
     meeting = _meeting_for_documents(meeting_id)
     return send_file(io.BytesIO(in_person_attendance_csv([meeting]).encode("utf-8")), mimetype="text/csv",
-                     as_attachment=True, download_name=meeting_filename("presences-sur-place", meeting, extension="csv"))
+                     as_attachment=True,
+                     download_name=meeting_filename("presences-sur-place", meeting, extension="csv"))
 
 
-@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.pdf", defaults={"extension": "pdf"})  # registered after the .docx rule: url_for without extension builds the .docx
+@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.pdf", defaults={"extension": "pdf"})
 @bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx", defaults={"extension": "docx"})
 @staff_required
 def sign_in_sheet_docx(meeting_id: int, extension: str = "docx"):
