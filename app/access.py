@@ -93,6 +93,9 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     # documents (members: published compte rendu only, see documents.workflow.minutes_visible_to)
     "documents.minutes_docx": Audience.BODY_MEMBER,
     "documents.sign_in_sheet_docx": Audience.STAFF,
+    # members: their own attestation only (checked in the view)
+    "documents.attendance_certificate_docx": Audience.BODY_MEMBER,
+    "documents.in_person_attendance": Audience.STAFF,
     "documents.validate_minutes": Audience.STAFF,
     "documents.publish_minutes": Audience.STAFF,
     "documents.reopen_minutes": Audience.STAFF,

@@ -10,6 +10,8 @@ from pathlib import Path
 class Config:
     """Defaults for a local run on the embedded SQLite database."""
 
+    # LibreOffice for the PDF of documents: None finds « soffice » on the PATH, '' turns PDFs off.
+    SOFFICE_PATH = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # a long round-table entry must not expire its form
     SESSION_COOKIE_HTTPONLY = True
@@ -75,7 +77,8 @@ def load_config(app, overrides: dict | None) -> None:
         "DATABASE_URL", f"sqlite:///{instance / 'seances.sqlite'}"
     )
     for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
-                 "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE", "DOCUMENT_MAX_BYTES"):
+                 "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE", "DOCUMENT_MAX_BYTES",
+                 "SOFFICE_PATH"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)

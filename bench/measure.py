@@ -174,6 +174,25 @@ def minutes_against_python_docx(meeting_id: int, runs: int = 5) -> tuple[float, 
     return built, fastest, paragraphs, rows
 
 
+def pdf_conversion_seconds(meeting_id: int) -> float | None:
+    """LibreOffice's time to convert the reference compte rendu to PDF (the work a background job
+    does; the request asking for the PDF returns at once with a queue). None without LibreOffice."""
+    import time
+
+    from app import create_app
+    from app.documents.pdf import convert_to_pdf, pdf_available
+    from app.documents.queries import load_meeting_for_minutes
+    from app.documents.workflow import minutes_file
+
+    with create_app().app_context():
+        if not pdf_available():
+            return None
+        content = minutes_file(load_meeting_for_minutes(meeting_id))
+        start = time.perf_counter()
+        convert_to_pdf(content)
+        return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", default="http://127.0.0.1:8765")
@@ -223,6 +242,9 @@ def main() -> None:
           f"le plus rapide : {fastest * 1000:.1f} ms ; rapport {built / fastest:.2f} — cible ≤ 2 "
           f"{'ok' if minutes_ok else 'MANQUÉ'}")
     failures += (not feed_ok) + (not minutes_ok)
+    pdf_seconds = pdf_conversion_seconds(data["meeting_id"])
+    print("Conversion PDF du compte rendu (LibreOffice, en tâche de fond) : "
+          + ("LibreOffice absent" if pdf_seconds is None else f"{pdf_seconds * 1000:.0f} ms"))
     pages = {label: (path, who) for label, path, who in [
         ("page de séance", f"/meetings/{data['meeting_id']}", "staff"),
         ("page d'instance", f"/bodies/{data['body_id']}", "staff"),

@@ -19,7 +19,7 @@ def test_minutes_command_writes_the_seed_004_compte_rendu(app, demo, tmp_path):
     present = table_rows(document.tables[0])
     assert len(present) == len(SEED_PRESENT) + 1
     assert ["M. MARCHAND Laurent", "Président de la CRSA"] in present
-    assert "Date : 28 mai 2020" in body_text(document)
+    assert "Compte rendu de la séance du jeudi 28 mai 2020" in body_text(document)
     assert "PROJET" in header_text(document)
 
 

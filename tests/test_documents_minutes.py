@@ -9,8 +9,9 @@ from docx.oxml.ns import qn
 from app.demo import ORGANISATION_NAME, SEED_ARS_STAFF, SEED_EXCUSED, SEED_PRESENT, WORKING_GROUP_NAME
 from app.documents.minutes import build_minutes
 from app.documents.text_blocks import text_blocks
+from app.documents.typography import NBSP, french_typography as fr
 from app.extensions import db
-from app.formatting import paris_datetime
+from app.formatting import alphabetical_key, paris_datetime
 from app.meetings.queries import load_meeting_for_display
 from app.models import (
     Attendance,
@@ -38,7 +39,7 @@ from docx_reading import (
 TINY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
-ARS_HEADING = "Personnes présentes au titre de l'Agence Régionale de Santé"
+ARS_HEADING = fr("Personnes présentes au titre de l'Agence Régionale de Santé")
 
 
 def formal(civility, last_name, first_name):
@@ -53,8 +54,12 @@ def test_compte_rendu_follows_seed_004_sections_in_order_with_heading_styles(dem
     document = demo_minutes(demo)
     paragraphs = styled_paragraphs(document)
     assert paragraphs[0] == ("Title", demo.title)
-    assert paragraphs[1] == ("Normal", "Date : 28 mai 2020")
-    assert paragraphs[2][1].startswith("Le 25 mai le Premier ministre")
+    assert paragraphs[1] == ("Normal", "Compte rendu de la séance du jeudi 28 mai 2020")
+    assert paragraphs[2:6] == [("Normal", fr("Instance : Groupe de travail CRSA COVID Déconfinement")),
+                               ("Normal", fr("Horaires : de 10h00 à 12h00")), ("Normal", fr("Lieu : Visioconférence")),
+                               ("Normal", fr("Ordre du jour :"))]
+    assert paragraphs[6] == ("List Bullet", fr("Ségur de la Santé : élargissement de la réflexion du groupe de travail"))
+    assert paragraphs[9][1].startswith("Le 25 mai le Premier ministre")
     assert headings(document) == [
         ("Heading 1", "Méthode de travail retenue"),
         ("Heading 1", "Tour de table des participants"),
@@ -67,35 +72,35 @@ def test_compte_rendu_follows_seed_004_sections_in_order_with_heading_styles(dem
         ("Heading 2", ARS_HEADING),
     ]
     texts = [text for _style, text in paragraphs]
-    conclusion = texts.index("A l'issue du tour de table, il est convenu que chaque participant adressera à l'ARS, "
-                             "les principaux points qu'il a relevé au regard des enjeux du Ségur de la Santé.")
+    conclusion = texts.index(fr("A l'issue du tour de table, il est convenu que chaque participant adressera à l'ARS, "
+                                "les principaux points qu'il a relevé au regard des enjeux du Ségur de la Santé."))
     assert texts.index("Des thématiques mises en exergue durant la gestion de crise") < conclusion
-    assert conclusion < texts.index("Prochaines échéances")
+    assert conclusion < texts.index("Prochaines échéances", conclusion)  # the heading, not the ordre du jour
 
 
 def test_context_bullets_become_list_items_and_other_lines_paragraphs(demo):
     paragraphs = styled_paragraphs(demo_minutes(demo))
-    assert ("List Bullet", "Des partages d'expérience dans les territoires à partir du 29 mai") in paragraphs
-    assert ("List Bullet", "Pilier n°4 : Fédérer les acteurs de la santé dans les territoires au service des "
-                           "usagers.") in paragraphs
-    assert ("Normal", "Les concertations du Ségur de la Santé reposent sur 4 piliers :") in paragraphs
+    assert ("List Bullet", fr("Des partages d'expérience dans les territoires à partir du 29 mai")) in paragraphs
+    assert ("List Bullet", fr("Pilier n°4 : Fédérer les acteurs de la santé dans les territoires au service des "
+                              "usagers.")) in paragraphs
+    assert ("Normal", fr("Les concertations du Ségur de la Santé reposent sur 4 piliers :")) in paragraphs
     assert not any(text.startswith("- ") for _style, text in paragraphs)
 
 
 def test_sub_points_and_deadline_dates_are_second_list_level(demo):
     document = demo_minutes(demo)
     paragraphs = styled_paragraphs(document)
-    start = paragraphs.index(("List Bullet", "Emergence de nouvelles modalités de collaboration :"))
+    start = paragraphs.index(("List Bullet", fr("Emergence de nouvelles modalités de collaboration :")))
     assert [style for style, _text in paragraphs[start:start + 4]] == [
         "List Bullet", "List Bullet 2", "List Bullet 2", "List Bullet"]
     assert paragraphs[start + 1][1].startswith("Des exemples de coopérations territoriales")
-    deadlines = paragraphs.index(("List Bullet", "Réunions du groupe de travail CRSA COVID :"))
+    deadlines = paragraphs.index(("List Bullet", fr("Réunions du groupe de travail CRSA COVID :")))
     assert paragraphs[deadlines - 1] == ("List Bullet", "Réunion de la CRSA le mercredi 3 juin 2020")
     assert paragraphs[deadlines + 1:deadlines + 5] == [
         ("List Bullet 2", "Le mardi 9 juin 2020 à 10h30"),
         ("List Bullet 2", "Le mardi 16 juin 2020 à 14h30"),
         ("List Bullet 2", "Le mardi 23 juin 2020 à 11h00"),
-        ("List Bullet", "Synthèses des retours d'expérience attendues le samedi 20 juin 2020"),
+        ("List Bullet", fr("Synthèses des retours d'expérience attendues le samedi 20 juin 2020")),
     ]
     # The list styles are real Word lists: their numbering levels differ.
     levels = {}
@@ -108,16 +113,19 @@ def test_sub_points_and_deadline_dates_are_second_list_level(demo):
 def test_every_name_and_qualite_of_seed_004_is_in_the_attendance(demo):
     document = demo_minutes(demo)
     present, excused = document.tables
+    # Every name of seed 004, sorted alphabetically as on a sign-in sheet.
     assert table_rows(present) == [["NOMS", "QUALITÉ"]] + [
-        [formal(civility, last, first), title] for civility, last, first, title in SEED_PRESENT]
+        [formal(civility, last, first), fr(title)] for civility, last, first, title in sorted(
+            SEED_PRESENT, key=lambda row: (alphabetical_key(row[1]), alphabetical_key(row[2])))]
     assert table_rows(excused) == [["NOMS", "QUALITÉ"]] + [
-        [formal(civility, last, first), title] for civility, last, first, title in SEED_EXCUSED]
-    assert table_rows(present)[1] == ["M. MARCHAND Laurent", "Président de la CRSA"]
-    assert table_rows(present)[6] == ["Mme DURAND GOUDIN", "Directrice ERE OCCITANIE"]
+        [formal(civility, last, first), fr(title)] for civility, last, first, title in sorted(
+            SEED_EXCUSED, key=lambda row: (alphabetical_key(row[1]), alphabetical_key(row[2])))]
+    assert ["M. MARCHAND Laurent", "Président de la CRSA"] in table_rows(present)
+    assert ["Mme DURAND GOUDIN", "Directrice ERE OCCITANIE"] in table_rows(present)
     paragraphs = styled_paragraphs(document)
     staff_start = paragraphs.index(("Heading 2", ARS_HEADING)) + 1
     assert paragraphs[staff_start:] == [
-        ("List Bullet", f"{civility.value} {first} {last.upper()}, {title}")
+        ("List Bullet", fr(f"{civility.value} {first} {last.upper()}, {title}"))
         for civility, last, first, title in SEED_ARS_STAFF]
     assert paragraphs[staff_start] == ("List Bullet", "M. Pierre RICARD, Directeur Général Adjoint")
 
@@ -182,9 +190,9 @@ def test_special_characters_survive_and_dates_are_french(app_context):
     meeting = make_meeting(context="L’« œuvre » commune & <santé> : écoute, Noël\n- Cœur à « cœur »")
     document = reopen(build_minutes(load_meeting_for_display(meeting.id)))
     paragraphs = styled_paragraphs(document)
-    assert paragraphs[1] == ("Normal", "Date : 1 août 2021")
-    assert paragraphs[2] == ("Normal", "L’« œuvre » commune & <santé> : écoute, Noël")
-    assert paragraphs[3] == ("List Bullet", "Cœur à « cœur »")
+    assert paragraphs[1] == ("Normal", "Compte rendu de la séance du dimanche 1 août 2021")
+    assert paragraphs[5] == ("Normal", f"L’«{NBSP}œuvre{NBSP}» commune & <santé>{NBSP}: écoute, Noël")
+    assert paragraphs[6] == ("List Bullet", f"Cœur à «{NBSP}cœur{NBSP}»")
     assert header_text(document).split("\n")[:2] == ["ARS « Île-de-France » & <Outre-mer>", "CTS de l’Œuvre"]
 
 
@@ -193,7 +201,9 @@ def test_empty_sections_are_left_out(app_context):
     document = reopen(build_minutes(load_meeting_for_display(meeting.id)))
     assert headings(document) == []
     assert document.tables == []
-    assert [text for _style, text in styled_paragraphs(document)] == ["Séance d’été", "Date : 1 août 2021"]
+    assert [text for _style, text in styled_paragraphs(document)] == [
+        "Séance d’été", "Compte rendu de la séance du dimanche 1 août 2021", fr("Instance : CTS de l’Œuvre"),
+        fr("Horaires : de 09h00 à 11h00"), fr("Lieu : non précisé")]
 
 
 def test_represented_members_and_guests_have_their_own_sections(app_context):
@@ -213,7 +223,7 @@ def test_represented_members_and_guests_have_their_own_sections(app_context):
     assert headings(document) == [("Heading 1", "Participants"), ("Heading 2", "Étaient représentés"),
                                   ("Heading 2", "Assistaient également")]
     assert table_rows(document.tables[0])[1] == [
-        "Mme LEFÈVRE Anne, représenté(e) par M. NGUYEN Paul", "Présidente de l'URIOPSS"]
+        "Mme LEFÈVRE Anne, représentée par M. NGUYEN Paul", "Présidente de l’URIOPSS"]
     assert styled_paragraphs(document)[-1] == ("List Bullet", "Mme Zoé ROUSSEL, Experte invitée")
 
 

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from app.demo import SEED_EXCUSED, SEED_PRESENT, WORKING_GROUP_NAME
 from app.documents.queries import load_meeting_for_sign_in_sheet
 from app.documents.sign_in_sheet import build_sign_in_sheet
+from app.documents.typography import french_typography as fr
 from app.extensions import db
-from app.models import Capacity, Civility, Invitation, Membership, Person
+from app.models import Capacity, Civility, Invitation, InvitationResponse, Membership, Person
 from docx_reading import header_text, repeated_header_flags, reopen, styled_paragraphs, table_rows
 
-HEADER = ["NOMS", "QUALITÉ", "TITULAIRE / SUPPLÉANT", "SIGNATURE"]
+HEADER = ["NOMS", "QUALITÉ", "TITULAIRE / SUPPLÉANT", "POUVOIR DONNÉ À", "SIGNATURE"]
+BLANK = [["", "", "", "", ""]] * 5  # for unexpected attendees
 
 
 def sheet_of(meeting):
@@ -23,20 +25,20 @@ def sheet_of(meeting):
 def test_sign_in_sheet_lists_every_convened_member_sorted_by_name_with_an_empty_signature(demo):
     document = sheet_of(demo)
     assert [text for _style, text in styled_paragraphs(document)] == [
-        "Feuille d'émargement",
+        fr("Feuille d'émargement"),
         WORKING_GROUP_NAME,
         demo.title,
-        "Date : jeudi 28 mai 2020, de 10h00 à 12h00",
-        "Lieu : Visioconférence",
+        fr("Date : jeudi 28 mai 2020, de 10h00 à 12h00"),
+        fr("Lieu : Visioconférence"),
     ]
     convened = sorted(SEED_PRESENT + SEED_EXCUSED, key=lambda row: (row[1].casefold(), row[2].casefold()))
-    expected = [[f"{civility.value} {last.upper()} {first}".strip(), title, "Titulaire", ""]
+    expected = [[f"{civility.value} {last.upper()} {first}".strip(), fr(title), "Titulaire", "", ""]
                 for civility, last, first, title in convened]
     (table,) = document.tables
     rows = table_rows(table)
-    assert rows == [HEADER] + expected
-    assert rows[1][0] == "M. BERTRAND Maurice" and rows[-1][0] == "M. SERRES Simon"
-    assert repeated_header_flags(table) == [True] + [False] * len(expected)
+    assert rows == [HEADER] + expected + BLANK
+    assert rows[1][0] == "M. BERTRAND Maurice" and rows[-6][0] == "M. SERRES Simon"
+    assert repeated_header_flags(table) == [True] + [False] * (len(expected) + 5)
 
 
 def test_sign_in_sheet_fits_an_a4_portrait_page(demo):
@@ -45,7 +47,7 @@ def test_sign_in_sheet_fits_an_a4_portrait_page(demo):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     usable = section.page_width - section.left_margin - section.right_margin
     widths = [column.width for column in document.tables[0].columns]
-    assert sum(widths) <= usable
+    assert sum(widths) <= usable and widths[-1] >= Cm(6)  # a signature column at least 6 cm wide
     assert all(row.height >= Cm(1) for row in document.tables[0].rows[1:])  # room to sign
     assert WORKING_GROUP_NAME in header_text(document)
 
@@ -63,7 +65,7 @@ def test_suppleant_and_non_members_are_told_apart(demo):
     ]
     db.session.commit()
     rows = {row[0]: row for row in table_rows(sheet_of(demo).tables[0])}
-    assert rows["Mme FABRE Claire"][1:] == ["URPS Médecins (suppléante)", "Suppléant", ""]
+    assert rows["Mme FABRE Claire"][1:] == [fr("URPS Médecins (suppléante)"), "Suppléant", "", ""]
     assert rows["M. AUGER Luc"][2] == "Invité"
     assert rows["Mme ZELLER Ida"][2] == ""
     assert list(rows)[1] == "M. AUGER Luc"
@@ -78,7 +80,7 @@ def test_accented_names_sort_with_their_letter(demo):
         for last in ("Zweig", "Étienne", "Œuvrard", "etchegoyen")
     ]
     db.session.commit()
-    names = [row[0] for row in table_rows(sheet_of(demo).tables[0])[1:]]
+    names = [row[0] for row in table_rows(sheet_of(demo).tables[0])[1:] if row[0]]
     positions = {name.split()[1]: index for index, name in enumerate(names)}
     assert positions["ETCHEGOYEN"] + 1 == positions["ÉTIENNE"] and names[-1] == "Mme ZWEIG Élise"
     assert [name.split()[1][0] for name in names] == sorted(
@@ -90,7 +92,7 @@ def test_meeting_without_convocations_says_so_instead_of_an_empty_table(demo):
     db.session.commit()
     document = sheet_of(demo)
     assert document.tables == []
-    assert styled_paragraphs(document)[-1][1] == "Aucune personne n'est convoquée à cette séance."
+    assert styled_paragraphs(document)[-1][1] == fr("Aucune personne n'est convoquée à cette séance.")
 
 
 def test_secretariat_downloads_the_sign_in_sheet(demo, secretariat_client):
@@ -98,3 +100,21 @@ def test_secretariat_downloads_the_sign_in_sheet(demo, secretariat_client):
     assert response.status_code == 200
     assert "emargement-2020-05-28-gt-covid-deconfinement.docx" in response.headers["Content-Disposition"]
     assert table_rows(reopen(response.data).tables[0])[0] == HEADER
+
+
+def test_pouvoir_column_names_the_holder_and_ars_staff_sign_in_their_own_block(demo):
+    holder = db.session.scalar(select(Person).where(Person.last_name == "Marchand", Person.first_name == "Laurent"))
+    giver = next(invitation for invitation in demo.invitations if invitation.person_id != holder.id)
+    giver.response, giver.proxy_holder = InvitationResponse.PROXY, holder
+    staff = Person(organisation=holder.organisation, civility=Civility.MRS, last_name="Ricard", first_name="Ève")
+    demo.invitations.append(Invitation(person=staff, title="Directrice de la santé publique",
+                                       capacity=Capacity.ARS_STAFF))
+    db.session.commit()
+    document = sheet_of(demo)
+    members, ars = document.tables
+    rows = {row[0]: row for row in table_rows(members)}
+    assert rows[giver.person.formal_name][3] == "M. MARCHAND Laurent"
+    assert "Mme RICARD Ève" not in rows
+    assert table_rows(ars) == [["NOMS", "FONCTION", "SIGNATURE"], ["Mme RICARD Ève", "Directrice de la santé publique", ""]]
+    assert fr("Personnes présentes au titre de l'Agence Régionale de Santé") in [
+        text for style, text in styled_paragraphs(document) if style == "Heading 2"]

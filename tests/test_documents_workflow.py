@@ -51,7 +51,7 @@ def test_secretariat_validates_then_publishes_the_minutes_with_who_and_when(demo
 def test_draft_download_says_projet(demo, secretariat_client):
     response = secretariat_client.get(f"/meetings/{demo.id}/minutes.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
-    assert "compte-rendu-2020-05-28-gt-covid-deconfinement.docx" in response.headers["Content-Disposition"]
+    assert "compte-rendu-2020-05-28-gt-covid-deconfinement-projet.docx" in response.headers["Content-Disposition"]
     document = reopen(response.data)
     assert "PROJET" in header_text(document) and ORGANISATION_NAME in header_text(document)
 

@@ -198,7 +198,7 @@ def test_themes_of_another_ars_are_neither_offered_nor_in_its_synthesis(app, dem
     editor = occitanie.get(f"/meetings/{demo.id}/round-table").text
     assert "Pilier n°1" in editor and "littoral" not in editor
     response = occitanie.post("/synthesis", data={"bodies": str(demo.body_id), "date_from": "2020-05-01",
-                                                  "date_to": "2020-06-30"})
+                                                  "date_to": "2020-06-30", "generate_anyway": "y"})
     assert response.status_code == 200
     document = reopen(response.data)
     text = " ".join(paragraph.text for paragraph in document.paragraphs)

@@ -148,6 +148,7 @@ def url_values(meeting: Meeting) -> dict:
         "point_id": point.id,
         "invitation_id": meeting.invitations[-1].id,
         "direction": "down",
+        "extension": "docx",  # the .pdf twins convert with LibreOffice: tests/test_documents_pdf.py
         "filename": "seances.css",
         "feed_token": feed_link.token,
         "answer_token": make_answer_token(answered),
@@ -347,7 +348,7 @@ def other_ars_values() -> dict:
         "document_id": document.id, "version_id": document.current.id,
         "role_id": role.id, "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
         "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
-        "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down",
+        "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down", "extension": "docx",
         "filename": "seances.css", "organisation_id": other.id,
         "user_id": db.session.scalar(select(User.id).where(User.email == "membre@bretagne.demo.example.fr")),
     }

@@ -99,8 +99,7 @@ def anonymised_name(person: Person) -> str:
 def anonymise_person(person: Person, retention_years: int, now: datetime | None = None) -> list[Meeting]:
     """Replace the person's names and e-mail, detach and close their account, and rebuild the validated
     minutes older than ``retention_years`` where they appear; returns those meetings. No commit."""
-    from app.documents.minutes import build_minutes
-    from app.documents.word import document_bytes
+    from app.documents.workflow import frozen_minutes_file, presiding_line
 
     person.first_name, person.last_name = "", anonymised_name(person)
     person.email, person.affiliation, person.feed_token = None, "", None
@@ -123,8 +122,7 @@ def anonymise_person(person: Person, retention_years: int, now: datetime | None 
     ).all()
     db.session.flush()
     for meeting in old_minutes:
-        meeting.minutes.document = document_bytes(build_minutes(
-            meeting, draft=False, quorum_statement=meeting.minutes.quorum_statement or ""))
+        meeting.minutes.document = frozen_minutes_file(meeting, presiding_line(meeting))
     db.session.flush()
     scrub_audit_trail(person, account)
     return list(old_minutes)

@@ -8,6 +8,7 @@ import click
 
 from app.documents.queries import (
     bodies_by_id,
+    load_meeting_for_minutes,
     load_meeting_for_sign_in_sheet,
     meetings_for_synthesis,
     synthesis_themes,
@@ -16,7 +17,6 @@ from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
 from app.documents.word import document_bytes
 from app.documents.workflow import minutes_file
-from app.meetings.queries import load_meeting_for_display
 
 output_option = click.option(
     "-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -41,7 +41,7 @@ def _meeting_or_fail(meeting, meeting_id: int):
 @output_option
 def minutes_command(meeting_id: int, output: Path):
     """Write the compte rendu of a meeting (the validated file once validated, else a draft)."""
-    meeting = _meeting_or_fail(load_meeting_for_display(meeting_id), meeting_id)
+    meeting = _meeting_or_fail(load_meeting_for_minutes(meeting_id), meeting_id)
     write_file(output, minutes_file(meeting), "Compte rendu")
 
 

@@ -1,4 +1,4 @@
-from wtforms import BooleanField, DateField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.forms import FrenchForm, choice_values, supported_date
@@ -54,6 +54,11 @@ class SynthesisForm(FrenchForm):
     )
     date_from = FrenchDateField("Du", validators=[InputRequired("Indiquez la date de début."), supported_date])
     date_to = FrenchDateField("Au", validators=[InputRequired("Indiquez la date de fin."), supported_date])
+    title = StringField("Titre du document", default="Synthèse des travaux", validators=[
+        Length(max=300, message="300 caractères au plus.")])
+    introduction = TextAreaField("Introduction", validators=[Length(max=10000, message="10 000 caractères au plus.")])
+    # Set by the « Produire quand même » button once the points without a theme were shown.
+    generate_anyway = BooleanField()
 
     def validate_date_to(self, field):
         if self.date_from.data and field.data and field.data < self.date_from.data:

@@ -9,40 +9,79 @@ from docx.shared import Cm
 
 from app.documents.word import WordWriter
 from app.dossier.minutes import add_dossier_annexes
-from app.formatting import plain_date
+from app.formatting import alphabetical_key, long_date, time_range, to_paris
 from app.meetings.outline import deadline_outline
 from app.meetings.second_convocation import second_convocation_notice
-from app.models import Attendance, Meeting, RoundTablePoint
+from app.models import Attendance, Civility, Meeting, RoundTablePoint
 
 ATTENDANCE_HEADER = ("NOMS", "QUALITÉ")
 ATTENDANCE_WIDTHS = (Cm(7), Cm(10))
+# « représenté » agrees with the civility of the person represented.
+REPRESENTED = {Civility.MR: "représenté", Civility.MRS: "représentée"}
 
 
-def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str = "") -> Document:
-    """The compte rendu of ``meeting`` (loaded with ``load_meeting_for_display``).
+def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str = "", presiding: str = "",
+                  validation: str = "") -> Document:
+    """The compte rendu of ``meeting`` (loaded with ``load_meeting_for_minutes``).
 
-    A draft says « PROJET » on every page; validation builds it once more with ``draft=False``.
-    ``quorum_statement`` is the quorum sentence (``documents.workflow.quorum_statement``), frozen at
-    validation. Sections with nothing to say are left out.
+    A draft says « PROJET » on every page; validation builds it once more with ``draft=False`` and
+    the ``validation`` line (« Compte rendu validé le … par … »). ``quorum_statement`` and
+    ``presiding`` come from ``documents.workflow.minutes_facts``, frozen at validation. Sections
+    with nothing to say are left out.
     """
     body = meeting.body
     writer = WordWriter(title=f"Compte rendu — {meeting.title}", organisation=body.organisation,
-                        header_lines=[body.name], draft=draft)
-    writer.title(meeting.title)
-    writer.paragraph(f"Date : {plain_date(meeting.starts_at)}", bold=True)
-    if meeting.is_second_convocation:
-        writer.paragraph(second_convocation_notice(meeting), bold=True)
-    if quorum_statement:
-        writer.paragraph(quorum_statement)
-    writer.text(meeting.context)
-    if meeting.working_method.strip():
-        writer.heading("Méthode de travail retenue", 1)
-        writer.text(meeting.working_method)
+                        header_lines=[body.name], draft=draft,
+                        subject=f"Compte rendu de la séance du {long_date(meeting.starts_at)} — {body.name}")
+    _add_header_block(writer, meeting, presiding, validation)
+    _add_quorum(writer, meeting, quorum_statement)
+    _add_context(writer, meeting)
     _add_round_table(writer, meeting)
     _add_deadlines(writer, meeting)
     _add_attendance(writer, meeting)
     add_dossier_annexes(writer, meeting)
     return writer.document
+
+
+def _add_header_block(writer: WordWriter, meeting: Meeting, presiding: str, validation: str) -> None:
+    """Title, body, « Compte rendu de la séance du jeudi 28 mai 2020 », hours, place or visio,
+    presiding person, ordre du jour; the validation line once validated."""
+    writer.title(meeting.title)
+    writer.paragraph(f"Compte rendu de la séance du {long_date(meeting.starts_at)}", bold=True)
+    writer.paragraph(f"Instance : {meeting.body.name}")
+    writer.paragraph(f"Horaires : {time_range(meeting.starts_at, meeting.ends_at)}")
+    writer.paragraph(meeting_place_line(meeting))
+    if presiding:
+        writer.paragraph(f"Présidence : {presiding}")
+    if meeting.agenda_items:
+        writer.paragraph("Ordre du jour :", bold=True)
+        for item in meeting.agenda_items:
+            writer.bullet(item.title, typed=True)
+    if validation:
+        writer.paragraph(validation, bold=True)
+
+
+def meeting_place_line(meeting: Meeting) -> str:
+    """« Lieu : … », with « et en visioconférence » when a visio link is given too."""
+    place = meeting.place.strip()
+    if not place:
+        return "Lieu : visioconférence" if meeting.visio_url else "Lieu : non précisé"
+    return f"Lieu : {place}" + (" et en visioconférence" if meeting.visio_url and "visio" not in place.lower() else "")
+
+
+def _add_quorum(writer: WordWriter, meeting: Meeting, quorum_statement: str) -> None:
+    """The second-convocation notice and the quorum sentence (the relevé des avis follows them)."""
+    if meeting.is_second_convocation:
+        writer.paragraph(second_convocation_notice(meeting), bold=True)
+    if quorum_statement:
+        writer.paragraph(quorum_statement)
+
+
+def _add_context(writer: WordWriter, meeting: Meeting) -> None:
+    writer.text(meeting.context)
+    if meeting.working_method.strip():
+        writer.heading("Méthode de travail retenue", 1)
+        writer.text(meeting.working_method)
 
 
 def _add_round_table(writer: WordWriter, meeting: Meeting) -> None:
@@ -75,7 +114,7 @@ def add_points(writer: WordWriter, points: list[RoundTablePoint],
                suffix: Callable[[RoundTablePoint], str] = speaker_suffix) -> None:
     """``points`` as list items at ``level``, their sub-points one list level deeper."""
     for point in points:
-        writer.bullet(point.text, level, italic_suffix=suffix(point))
+        writer.bullet(point.text, level, italic_suffix=suffix(point), typed=True)
         add_points(writer, children.get(point.id, []), children, level + 1, suffix)
 
 
@@ -92,28 +131,60 @@ def _add_deadlines(writer: WordWriter, meeting: Meeting) -> None:
 
 def _add_attendance(writer: WordWriter, meeting: Meeting) -> None:
     present, represented, excused = meeting.members_present, meeting.members_represented, meeting.members_excused
-    guests, staff = meeting.guests_present, meeting.staff_present
-    if not any((present, represented, excused, guests, staff)):
+    absent, guests, staff = meeting.members_absent, meeting.guests_present, meeting.staff_present
+    if not any((present, represented, excused, absent, guests, staff)):
         return
     writer.heading("Participants", 1)
-    _attendance_table(writer, "Étaient présents", present, lambda attendance: attendance.person.formal_name)
-    _attendance_table(
-        writer, "Étaient représentés", represented,
-        lambda attendance: attendance.person.formal_name + (
-            f", représenté(e) par {attendance.represented_by.formal_name}" if attendance.represented_by else ""
-        ),
-    )
-    _attendance_table(writer, "Étaient excusés", excused, lambda attendance: attendance.person.formal_name)
+    for heading, attendances, name in (("Étaient présents", present, formal_name),
+                                       ("Étaient représentés", represented, represented_name),
+                                       ("Étaient excusés", excused, formal_name),
+                                       ("Étaient absents", absent, formal_name)):
+        _attendance_tables(writer, meeting, heading, attendances, name)
     _attendance_list(writer, "Assistaient également", guests)
     _attendance_list(writer, "Personnes présentes au titre de l'Agence Régionale de Santé", staff)
 
 
-def _attendance_table(writer: WordWriter, heading: str, attendances: list[Attendance], name) -> None:
+def formal_name(attendance: Attendance) -> str:
+    return attendance.person.formal_name
+
+
+def represented_name(attendance: Attendance) -> str:
+    """« Mme LEFÈVRE Anne, représentée par M. NGUYEN Paul »."""
+    person = attendance.person
+    if attendance.represented_by is None:
+        return person.formal_name
+    return f"{person.formal_name}, {REPRESENTED[person.civility]} par {attendance.represented_by.formal_name}"
+
+
+def college_of(attendance: Attendance, body_id: int, day) -> str:
+    """The collège of the person's seat in the body on the meeting day ('' when none is set)."""
+    for membership in attendance.person.memberships:
+        if membership.body_id == body_id and membership.is_current(day) and membership.college:
+            return membership.college
+    return ""
+
+
+def by_college(attendances: list[Attendance], body_id: int, day) -> list[tuple[str, list[Attendance]]]:
+    """The attendances sorted by name, grouped by collège (in the order of their names, those
+    without a collège last); one group named '' when no collège is set."""
+    groups: dict[str, list[Attendance]] = defaultdict(list)
+    for attendance in sorted(attendances, key=lambda attendance: attendance.person.sort_key):
+        groups[college_of(attendance, body_id, day)].append(attendance)
+    return sorted(groups.items(), key=lambda group: (group[0] == "", alphabetical_key(group[0])))
+
+
+def _attendance_tables(writer: WordWriter, meeting: Meeting, heading: str, attendances: list[Attendance],
+                       name: Callable[[Attendance], str]) -> None:
+    """A heading, then one table sorted by name, or one per collège (Heading 3) when collèges are set."""
     if not attendances:
         return
     writer.heading(heading, 2)
-    writer.table(ATTENDANCE_HEADER, [(name(attendance), attendance.title) for attendance in attendances],
-                 ATTENDANCE_WIDTHS)
+    groups = by_college(attendances, meeting.body_id, to_paris(meeting.starts_at).date())
+    for college, members in groups:
+        if college or len(groups) > 1:
+            writer.heading(college or "Autres membres", 3)
+        writer.table(ATTENDANCE_HEADER, [(name(attendance), attendance.title) for attendance in members],
+                     ATTENDANCE_WIDTHS)
 
 
 def _attendance_list(writer: WordWriter, heading: str, attendances: list[Attendance]) -> None:
@@ -122,4 +193,5 @@ def _attendance_list(writer: WordWriter, heading: str, attendances: list[Attenda
         return
     writer.heading(heading, 2)
     for attendance in attendances:
-        writer.bullet(", ".join(part for part in (attendance.person.display_name, attendance.title) if part))
+        writer.bullet(", ".join(part for part in (attendance.person.display_name, attendance.title) if part),
+                      typed=True)

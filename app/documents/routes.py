@@ -10,10 +10,14 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.documents import bp
+from app.documents.attendance_certificate import (build_attendance_certificate, certified_attendances,
+                                                  in_person_attendance_csv)
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
-from app.documents.queries import load_meeting_for_sign_in_sheet, meetings_for_synthesis, synthesis_themes
+from app.documents.pdf import pdf_available, pdf_for
+from app.documents.queries import (load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis,
+                                   synthesis_themes)
 from app.documents.sign_in_sheet import build_sign_in_sheet
-from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
+from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
 from app.documents.text_blocks import text_blocks
 from app.documents.word import DOCX_MIMETYPE, document_bytes
 from app.documents import workflow
@@ -21,51 +25,99 @@ from app.documents.workflow import MinutesWorkflowError, minutes_are_frozen, min
 from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
-from app.meetings.queries import load_meeting_for_display
 from app.models import Meeting
 from app.permissions import get_meeting_or_404, staff_required, visible_bodies
 
 bp.add_app_template_filter(text_blocks, "text_blocks")
+bp.add_app_template_global(certified_attendances, "certified_attendances")
+bp.add_app_template_global(pdf_available, "pdf_available")
 
 
-def docx_response(content: bytes, filename: str, etag: str | None = None):
-    return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename,
-                     etag=etag or False)
+def docx_response(content: bytes, filename: str, extension: str = "docx", etag: str | None = None):
+    """The .docx, or with ``extension`` « pdf » its PDF: served when converted, else a page that
+    says the conversion runs and reloads (the request never waits for LibreOffice with a queue)."""
+    if extension == "docx":
+        return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename,
+                         etag=etag or False)
+    if extension != "pdf" or not pdf_available():
+        abort(404)
+    pdf = pdf_for(content)
+    if pdf is None:
+        return render_template("documents/pdf_pending.html"), 202
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=filename.removesuffix(".docx") + ".pdf")
 
 
-def meeting_filename(kind: str, meeting: Meeting) -> str:
-    """« compte-rendu-2020-05-28-gt-covid-deconfinement.docx »: ASCII, safe in every browser."""
+def meeting_filename(kind: str, meeting: Meeting, suffix: str = "", extension: str = "docx") -> str:
+    """« compte-rendu-2020-05-28-gt-covid-deconfinement-projet.docx »: ASCII, safe in every browser."""
     ascii_label = unicodedata.normalize("NFKD", meeting.body.label).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_label.lower()).strip("-")
-    return f"{kind}-{to_paris(meeting.starts_at):%Y-%m-%d}-{slug}.docx"
+    return f"{kind}-{to_paris(meeting.starts_at):%Y-%m-%d}-{slug}{suffix}.{extension}"
+
+
+def minutes_filename(meeting: Meeting, extension: str = "docx") -> str:
+    """The draft and the validated file never share a name: « …-projet.docx », « …-valide.docx »."""
+    suffix = "-valide" if minutes_are_frozen(meeting) else "-projet"
+    return meeting_filename("compte-rendu", meeting, suffix, extension)
 
 
 def _meeting_for_documents(meeting_id: int) -> Meeting:
     """Permission check first, then everything the documents show, in a fixed number of queries."""
     get_meeting_or_404(meeting_id)
-    return load_meeting_for_display(meeting_id)
+    return load_meeting_for_minutes(meeting_id)
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes.docx")
+@bp.route("/meetings/<int:meeting_id>/minutes.pdf", defaults={"extension": "pdf"})
+@bp.route("/meetings/<int:meeting_id>/minutes.docx", defaults={"extension": "docx"})
 @login_required
-def minutes_docx(meeting_id: int):
+def minutes_docx(meeting_id: int, extension: str = "docx"):
     """A validated compte rendu is its frozen bytes, served as they are (with an ETag: a browser that has
-    them gets a 304); a draft is built from the whole meeting."""
+    them gets a 304); a draft is built from the whole meeting. The .pdf rule is registered after the
+    .docx one: url_for without ``extension`` builds the .docx."""
     meeting = get_meeting_or_404(meeting_id)
     if not minutes_visible_to(current_user, meeting):
         abort(403)
-    filename = meeting_filename("compte-rendu", meeting)
+    filename = minutes_filename(meeting)
     if minutes_are_frozen(meeting) and (frozen := meeting.minutes.document) is not None:
-        return docx_response(frozen, filename, etag=hashlib.sha256(frozen).hexdigest())
-    return docx_response(minutes_file(load_meeting_for_display(meeting_id)), filename)
+        return docx_response(frozen, filename, extension, etag=hashlib.sha256(frozen).hexdigest())
+    return docx_response(minutes_file(load_meeting_for_minutes(meeting_id)), filename, extension)
 
 
-@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx")
+@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.pdf", defaults={"extension": "pdf"})
+@bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.docx", defaults={"extension": "docx"})
+@login_required
+def attendance_certificate_docx(meeting_id: int, person_id: int, extension: str = "docx"):
+    """Staff download anyone's attestation; a member their own (when recorded present)."""
+    meeting = _meeting_for_documents(meeting_id)
+    if not current_user.is_staff and current_user.person_id != person_id:
+        abort(403)
+    attendance = next((attendance for attendance in certified_attendances(meeting)
+                       if attendance.person_id == person_id), None)
+    if attendance is None:
+        abort(404)
+    slug = unicodedata.normalize("NFKD", attendance.person.last_name).encode("ascii", "ignore").decode().lower()
+    return docx_response(document_bytes(build_attendance_certificate(meeting, attendance)),
+                         meeting_filename("attestation-presence", meeting, "-" + re.sub(r"[^a-z0-9]+", "-", slug)),
+                         extension)
+
+
+@bp.route("/meetings/<int:meeting_id>/in-person-attendance.csv")
 @staff_required
-def sign_in_sheet_docx(meeting_id: int):
+def in_person_attendance(meeting_id: int):
+    meeting = _meeting_for_documents(meeting_id)
+    return send_file(io.BytesIO(in_person_attendance_csv([meeting]).encode("utf-8")), mimetype="text/csv",
+                     as_attachment=True,
+                     download_name=meeting_filename("presences-sur-place", meeting, extension="csv"))
+
+
+@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.pdf", defaults={"extension": "pdf"})
+@bp.route("/meetings/<int:meeting_id>/sign-in-sheet.docx", defaults={"extension": "docx"})
+@staff_required
+def sign_in_sheet_docx(meeting_id: int, extension: str = "docx"):
     get_meeting_or_404(meeting_id)
     meeting = load_meeting_for_sign_in_sheet(meeting_id)
-    return docx_response(document_bytes(build_sign_in_sheet(meeting)), meeting_filename("emargement", meeting))
+    return docx_response(document_bytes(build_sign_in_sheet(meeting)), meeting_filename("emargement", meeting),
+                         extension)
 
 
 def _run_step(meeting_id: int, step, success: str):
@@ -118,13 +170,15 @@ def reopen_minutes(meeting_id: int):
 def synthesis():
     form = SynthesisForm()
     form.bodies.choices = choices((body.id, body.name) for body in db.session.scalars(visible_bodies(current_user)))
-    no_meeting = False
+    no_meeting, untagged = False, []
     if form.validate_on_submit():
         meetings = meetings_for_synthesis(form.bodies.data, form.date_from.data, form.date_to.data)
-        if meetings:
-            content = document_bytes(build_synthesis(meetings, synthesis_themes(current_user.organisation_id)))
+        untagged = untagged_points(meetings)
+        if meetings and (not untagged or form.generate_anyway.data):
+            content = document_bytes(build_synthesis(meetings, synthesis_themes(current_user.organisation_id),
+                                                     title=form.title.data, introduction=form.introduction.data or ""))
             return docx_response(content, f"synthese-{form.date_from.data:%Y-%m-%d}-{form.date_to.data:%Y-%m-%d}.docx")
-        no_meeting = True
+        no_meeting = not meetings
     status = 422 if form.errors or no_meeting else 200
-    return render_template("documents/synthesis.html", form=form,
+    return render_template("documents/synthesis.html", form=form, untagged=untagged,
                            no_meeting_message=NO_MEETING_SELECTED if no_meeting else None), status

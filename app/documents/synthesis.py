@@ -14,6 +14,7 @@ from app.formatting import plain_date
 from app.models import Meeting, RoundTablePoint, Theme
 
 UNTHEMED = "Sans thème"
+DEFAULT_TITLE = "Synthèse des travaux"
 NO_MEETING_SELECTED = "Aucune séance ne correspond à cette sélection."
 COUNTS_HEADER = ("THÈME", "POINTS RELEVÉS", "PROPOSITIONS")
 COUNTS_WIDTHS = (Cm(10), Cm(3.5), Cm(3.5))
@@ -60,12 +61,26 @@ def group_by_theme(meetings: Sequence[Meeting], themes: Sequence[Theme] = ()) ->
     return list(groups.values())
 
 
-def build_synthesis(meetings: Sequence[Meeting], themes: Sequence[Theme] = ()) -> Document:
-    """The synthesis of ``meetings`` (loaded with ``meetings_for_synthesis``), oldest first."""
+def untagged_points(meetings: Sequence[Meeting]) -> list[CitedPoint]:
+    """The top-level points without any theme: flagged before generation so they can be tagged."""
+    untagged = []
+    for meeting in meetings:
+        for section in meeting.sections:
+            children = points_by_parent(section.points)
+            untagged.extend(CitedPoint(point, meeting, children) for point in children[None] if not point.themes)
+    return untagged
+
+
+def build_synthesis(meetings: Sequence[Meeting], themes: Sequence[Theme] = (), *, title: str = DEFAULT_TITLE,
+                    introduction: str = "") -> Document:
+    """The synthesis of ``meetings`` (loaded with ``meetings_for_synthesis``: held ones only), oldest
+    first, under the ``title`` and ``introduction`` the secretariat wrote; the themes in their order
+    (the four pillars as seed 003 lists them), the points without a theme last."""
     organisation = meetings[0].body.organisation if meetings else None
-    writer = WordWriter(title="Synthèse des travaux", organisation=organisation,
-                        header_lines=["Synthèse des travaux"])
-    writer.title("Synthèse des travaux")
+    title = title.strip() or DEFAULT_TITLE
+    writer = WordWriter(title=title, organisation=organisation, header_lines=[DEFAULT_TITLE],
+                        subject="Synthèse des travaux des instances de démocratie en santé")
+    writer.title(title)
     groups = group_by_theme(meetings, themes)
     if meetings:
         point_count = sum(1 for meeting in meetings for section in meeting.sections
@@ -78,6 +93,7 @@ def build_synthesis(meetings: Sequence[Meeting], themes: Sequence[Theme] = ()) -
             bold=True,
         )
         writer.paragraph("Instances : " + ", ".join(dict.fromkeys(meeting.body.name for meeting in meetings)))
+    writer.text(introduction)
     writer.heading("Points et propositions par thème", 1)
     writer.table(COUNTS_HEADER, [(group.name, str(len(group.points)), str(len(group.proposals)))
                                  for group in groups], COUNTS_WIDTHS)
@@ -90,7 +106,7 @@ def build_synthesis(meetings: Sequence[Meeting], themes: Sequence[Theme] = ()) -
                 continue
             writer.heading(heading, 2)
             for entry in entries:
-                writer.bullet(entry.point.text, 1, italic_suffix=entry.citation)
+                writer.bullet(entry.point.text, 1, italic_suffix=entry.citation, typed=True)
                 add_points(writer, entry.children.get(entry.point.id, []), entry.children, 2,
                            suffix=lambda point: "")
     if meetings:

@@ -1,6 +1,11 @@
 """The house layout of every Word document (A4, page header, « Page X / Y » footer) and the
 building blocks the builders share: headings, paragraphs, list levels, tables.
 
+Every file is one Word treats as its own: French proofing language in the defaults and every style,
+the current compatibility mode (no « Mode de compatibilité »), core properties true to the document
+(no « python-docx », no 2013 dates, no stale thumbnail). The built-in look is a sober French
+administration document: Arial, black headings, no Word-2010 blue.
+
 Builders produce thousands of paragraphs and rows, so style ids are looked up once per document,
 paragraphs and runs are built as XML elements, and table rows are filled through their ``w:tc``
 elements (python-docx's ``row.cells`` rebuilds the grid on every call): see bench/bench_documents.py.
@@ -11,6 +16,7 @@ import io
 import re
 import struct
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import docx
 from docx.document import Document
@@ -26,7 +32,8 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
 from app.documents.text_blocks import text_blocks
-from app.models import Organisation
+from app.documents.typography import french_typography
+from app.models import Organisation, utc_now
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TABLE_STYLE = "Table Grid"
@@ -36,6 +43,18 @@ DRAFT_MARK = "PROJET"
 UNREADABLE_IMAGE_ERRORS = (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, ValueError,
                            struct.error, IndexError)
 LOGO_HEIGHT = Cm(1.6)
+LANGUAGE = "fr-FR"
+HOUSE_FONT = "Arial"
+BLACK = "000000"
+WORD_COMPATIBILITY_MODE = "15"  # Word 2013 and later: the current mode
+# The bullet of each list level, so a sub-point reads as one: •, –, ◦ (font, character).
+BULLET_GLYPHS = (("Symbol", "\uf0b7"), (HOUSE_FONT, "\u2013"), ("Courier New", "o"))
+THUMBNAIL_RELTYPE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+W_LANG, W_RFONTS, W_COLOR = qn("w:lang"), qn("w:rFonts"), qn("w:color")
+# What may follow ``w:lang`` inside a ``w:rPr`` (schema order).
+_AFTER_LANG = {qn("w:eastAsianLayout"), qn("w:specVanish"), qn("w:oMath")}
+_THEME_FONT_ATTRIBUTES = [qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
+_THEME_COLOR_ATTRIBUTES = [qn(f"w:{name}") for name in ("themeColor", "themeShade", "themeTint")]
 
 W_PPR, W_PSTYLE, W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
 W_R, W_RPR, W_B, W_I, W_T = qn("w:r"), qn("w:rPr"), qn("w:b"), qn("w:i"), qn("w:t")
@@ -54,12 +73,16 @@ class WordWriter:
     """A new A4 document with the organisation's header, page numbers and fast append helpers."""
 
     def __init__(self, *, title: str, organisation: Organisation | None, header_lines: Sequence[str] = (),
-                 draft: bool = False):
+                 draft: bool = False, subject: str = "", now: datetime | None = None):
         self.document: Document = docx.Document()
+        self.typeset_typed_text = organisation is None or organisation.french_typography
         self._style_ids = self._paragraph_style_ids()
         self._section_properties = self.document.element.body.sectPr
         self._set_up_page()
-        self._set_up_properties(title, organisation)
+        apply_house_style(self.document)
+        make_word_native(self.document)
+        set_core_properties(self.document, title=title, subject=subject,
+                            author=organisation.name if organisation else "Séances", now=now)
         self._add_page_header(organisation, header_lines, draft)
         self._add_page_number_footer()
 
@@ -72,21 +95,11 @@ class WordWriter:
         }
 
     def _set_up_page(self) -> None:
-        section = self.document.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Cm(2)
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.header_distance = section.footer_distance = Cm(1)
-        normal = self.document.styles["Normal"]
-        normal.font.name = "Calibri"
-        normal.font.size = Pt(11)
-        self.document.styles["Title"].font.size = Pt(20)
-
-    def _set_up_properties(self, title: str, organisation: Organisation | None) -> None:
-        properties = self.document.core_properties
-        properties.title = clean(title)
-        properties.author = clean(organisation.name) if organisation else "Séances"
-        properties.language = "fr-FR"
+        for section in self.document.sections:
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.left_margin = section.right_margin = Cm(2)
+            section.top_margin = section.bottom_margin = Cm(2)
+            section.header_distance = section.footer_distance = Cm(1)
 
     def _add_page_header(self, organisation: Organisation | None, lines: Sequence[str], draft: bool) -> None:
         header = self.document.sections[0].header
@@ -109,6 +122,11 @@ class WordWriter:
             run.font.size = Pt(14)
             run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
+    def typeset(self, text: str, typed: bool = False) -> str:
+        """The tool's labels always in French typography; the typed text (``typed``) when the
+        organisation keeps its setting on."""
+        return french_typography(text) if not typed or self.typeset_typed_text else text
+
     def _add_page_number_footer(self) -> None:
         footer = self.document.sections[0].footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -119,8 +137,9 @@ class WordWriter:
 
     # -- content -------------------------------------------------------------------------------
     def paragraph(self, text: str = "", style: str | None = None, *, bold: bool = False,
-                  italic_suffix: str = "") -> Paragraph:
-        """Append a paragraph; ``style`` is a style name, resolved once per document.
+                  italic_suffix: str = "", typed: bool = False) -> Paragraph:
+        """Append a paragraph; ``style`` is a style name, resolved once per document; ``typed``
+        says the text is the secretariat's (typography as the organisation chose).
 
         Built element by element before the final ``w:sectPr``: python-docx's ``add_paragraph``
         looks for that place among all the body's children, which grows quadratic with length.
@@ -129,9 +148,9 @@ class WordWriter:
         if style is not None:
             SubElement(SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, self._style_ids[style])
         if text:
-            append_run(p, text, bold=bold)
+            append_run(p, self.typeset(text, typed), bold=bold)
         if italic_suffix:
-            append_run(p, italic_suffix, italic=True)
+            append_run(p, self.typeset(italic_suffix), italic=True)
         self._section_properties.addprevious(p)
         return Paragraph(p, self.document._body)
 
@@ -142,19 +161,19 @@ class WordWriter:
         """A Heading 1/2/3 paragraph: it shows in Word's navigation pane."""
         return self.paragraph(text, f"Heading {level}")
 
-    def bullet(self, text: str, level: int = 1, *, italic_suffix: str = "") -> Paragraph:
+    def bullet(self, text: str, level: int = 1, *, italic_suffix: str = "", typed: bool = False) -> Paragraph:
         """A list item at ``level`` (1 to 3): List Bullet styles carry Word's own numbering."""
         style = BULLET_STYLES[min(max(level, 1), len(BULLET_STYLES)) - 1]
-        return self.paragraph(text, style, italic_suffix=italic_suffix)
+        return self.paragraph(text, style, italic_suffix=italic_suffix, typed=typed)
 
     def text(self, text: str | None) -> None:
         """Free text: a paragraph per line, « - » lines as list items."""
         for block in text_blocks(text):
             if block.is_list:
                 for item in block.items:
-                    self.bullet(item)
+                    self.bullet(item, typed=True)
             else:
-                self.paragraph(block.text)
+                self.paragraph(block.text, typed=True)
 
     def table(self, header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[Cm],
               row_height: Cm | None = None) -> Table:
@@ -171,7 +190,7 @@ class WordWriter:
         repeat_as_header(header_tr)
         for tc, text, width in zip(header_tr.tc_lst, header, widths):
             tc.width = width
-            append_run(tc.p_lst[0], text, bold=True)
+            append_run(tc.p_lst[0], self.typeset(text), bold=True)
         for tr, values in zip(tr_elements[1:], rows):
             if row_height is not None:
                 tr.trHeight_val = row_height
@@ -179,8 +198,115 @@ class WordWriter:
             for tc, value, width in zip(tr.tc_lst, values, widths):
                 tc.width = width
                 if value:
-                    append_run(tc.p_lst[0], value)
+                    append_run(tc.p_lst[0], self.typeset(value, typed=True))
         return table
+
+
+def apply_house_style(document: Document) -> None:
+    """The built-in look: Arial everywhere, black titles and headings without the template's blue
+    rule, each list level with its own bullet and no extra space between a point and its sub-points."""
+    styles = document.styles.element
+    fonts = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(W_RFONTS)
+    _use_house_font(fonts)
+    for properties in styles.iter(W_RPR):  # the styles' own and their table parts' (first row…)
+        _use_house_font(properties.find(W_RFONTS))
+        color = properties.find(W_COLOR)
+        if color is not None and color.get(qn("w:themeColor")):
+            for attribute in _THEME_COLOR_ATTRIBUTES:
+                color.attrib.pop(attribute, None)
+            color.set(W_VAL, BLACK)
+    for style in styles.findall(qn("w:style")):
+        paragraph_properties = style.find(W_PPR)
+        if paragraph_properties is not None and paragraph_properties.find(qn("w:pBdr")) is not None:
+            paragraph_properties.remove(paragraph_properties.find(qn("w:pBdr")))
+    document.styles["Normal"].font.size = Pt(11)
+    document.styles["Title"].font.size = Pt(20)
+    numbering = document.part.numbering_part.element
+    for style_name, (font, glyph) in zip(BULLET_STYLES, BULLET_GLYPHS):
+        style = document.styles[style_name]
+        style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(0)
+        num_id = style.element.find(W_PPR).find(qn("w:numPr")).find(qn("w:numId")).get(W_VAL)
+        level = _first_list_level(numbering, num_id)
+        level.find(qn("w:lvlText")).set(W_VAL, glyph)
+        level_fonts = level.find(W_RPR).find(W_RFONTS)
+        level_fonts.set(qn("w:ascii"), font)
+        level_fonts.set(qn("w:hAnsi"), font)
+
+
+def _use_house_font(fonts) -> None:
+    """Arial instead of the theme's fonts (which Word would prefer to any named font)."""
+    if fonts is None:
+        return
+    if not any(fonts.get(attribute) for attribute in _THEME_FONT_ATTRIBUTES) and fonts.get(qn("w:ascii")):
+        return  # a named font chosen on purpose (the Symbol of a bullet)
+    for attribute in _THEME_FONT_ATTRIBUTES:
+        fonts.attrib.pop(attribute, None)
+    for name in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{name}"), HOUSE_FONT)
+
+
+def _first_list_level(numbering, num_id: str):
+    """The ``w:lvl`` 0 of the abstract numbering behind ``num_id``."""
+    num = next(num for num in numbering.findall(qn("w:num")) if num.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(W_VAL)
+    abstract = next(abstract for abstract in numbering.findall(qn("w:abstractNum"))
+                    if abstract.get(qn("w:abstractNumId")) == abstract_id)
+    return abstract.find(qn("w:lvl"))
+
+
+def make_word_native(document: Document) -> None:
+    """French proofing in the defaults and in every style; the current compatibility mode."""
+    styles = document.styles.element
+    _set_language(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) in ("paragraph", "character", "table"):
+            _set_language(style.get_or_add_rPr())
+    settings = document.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)
+    mode = next((setting for setting in compat.findall(qn("w:compatSetting"))
+                 if setting.get(qn("w:name")) == "compatibilityMode"), None)
+    if mode is None:
+        mode = SubElement(compat, qn("w:compatSetting"))
+        mode.set(qn("w:name"), "compatibilityMode")
+        mode.set(qn("w:uri"), "http://schemas.microsoft.com/office/word")
+    mode.set(W_VAL, WORD_COMPATIBILITY_MODE)
+    theme_language = settings.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.set(W_VAL, LANGUAGE)
+
+
+def _set_language(run_properties) -> None:
+    language = run_properties.find(W_LANG)
+    if language is None:
+        language = OxmlElement("w:lang")
+        follower = next((child for child in run_properties if child.tag in _AFTER_LANG), None)
+        if follower is None:
+            run_properties.append(language)
+        else:
+            follower.addprevious(language)
+    language.set(W_VAL, LANGUAGE)
+    language.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def set_core_properties(document: Document, *, title: str, subject: str, author: str,
+                        now: datetime | None = None) -> None:
+    """File › Informations as Word shows them: this document's title, subject and author, created
+    now; nothing left from the template (its 2013 dates, « python-docx », its thumbnail)."""
+    now = (now or utc_now()).replace(microsecond=0)
+    properties = document.core_properties
+    properties.title = clean(title)
+    properties.subject = clean(subject)
+    properties.author = properties.last_modified_by = clean(author)
+    properties.comments = properties.keywords = properties.category = ""
+    properties.language = LANGUAGE
+    properties.created = properties.modified = now
+    properties.revision = 1
+    package_rels = document.part.package.rels
+    for relationship_id in [key for key, rel in package_rels.items() if rel.reltype == THUMBNAIL_RELTYPE]:
+        package_rels.pop(relationship_id)
 
 
 def append_run(p, text: str, *, bold: bool = False, italic: bool = False) -> None:

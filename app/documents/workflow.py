@@ -6,11 +6,17 @@ the session; the caller commits.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from app.bodies.roles import president_of, vice_presidents_of
 from app.documents.minutes import build_minutes
 from app.documents.word import document_bytes
 from app.extensions import db
+from app.formatting import plain_date, to_paris
 from app.meetings.quorum import quorum_status
-from app.models import Meeting, Minutes, MinutesAction, MinutesEvent, MinutesStatus, User, utc_now
+from app.models import (AttendanceStatus, Meeting, Membership, Minutes, MinutesAction, MinutesEvent, MinutesStatus,
+                        RoleKind, User, utc_now)
+from app.models.bodies import ROLE_TITLES
 
 
 class MinutesWorkflowError(Exception):
@@ -42,11 +48,60 @@ def quorum_statement(meeting: Meeting) -> str:
     return quorum_status(meeting).sentence
 
 
+def presiding_line(meeting: Meeting) -> str:
+    """« M. Laurent MARCHAND, Président » from the roles on the meeting day: the president, or a
+    vice-president present when the attendance shows the president was not there; '' if vacant."""
+    day = to_paris(meeting.starts_at).date()
+    present = {attendance.person_id for attendance in meeting.attendances
+               if attendance.status is AttendanceStatus.PRESENT}
+    president = president_of(meeting.body, day)
+    candidates: list[tuple[Membership, RoleKind]] = []
+    if president is not None:
+        candidates.append((president, RoleKind.PRESIDENT))
+    if meeting.attendances and (president is None or president.person_id not in present):
+        deputies = [(membership, RoleKind.VICE_PRESIDENT) for membership in vice_presidents_of(meeting.body, day)
+                    if membership.person_id in present]
+        candidates = deputies[:1] or candidates
+    if not candidates:
+        return ""
+    membership, kind = candidates[0]
+    person = membership.person
+    return f"{person.display_name}, {ROLE_TITLES[kind][person.civility.value]}"
+
+
+def validation_line(minutes: Minutes) -> str:
+    """« Compte rendu validé le 3 juin 2020 par Mme Claire DUPONT »."""
+    user = minutes.validated_by
+    who = user.person.display_name if user is not None and user.person is not None else (user.email if user else "")
+    return f"Compte rendu validé le {plain_date(minutes.validated_at)}" + (f" par {who}" if who else "") + "."
+
+
+@dataclass
+class MinutesFacts:
+    """What the compte rendu states besides the meeting itself, frozen at validation."""
+
+    quorum_statement: str
+    presiding: str
+
+
+def minutes_facts(meeting: Meeting) -> MinutesFacts:
+    return MinutesFacts(quorum_statement(meeting), presiding_line(meeting))
+
+
 def minutes_file(meeting: Meeting) -> bytes:
     """The compte rendu as served: the frozen file once validated, else a fresh draft."""
     if meeting.minutes is not None and meeting.minutes.document is not None and minutes_are_frozen(meeting):
         return meeting.minutes.document
-    return document_bytes(build_minutes(meeting, draft=True, quorum_statement=quorum_statement(meeting)))
+    facts = minutes_facts(meeting)
+    return document_bytes(build_minutes(meeting, draft=True, quorum_statement=facts.quorum_statement,
+                                        presiding=facts.presiding))
+
+
+def frozen_minutes_file(meeting: Meeting, presiding: str) -> bytes:
+    """The validated compte rendu: no « PROJET », the frozen quorum sentence, the validation line."""
+    minutes = meeting.minutes
+    return document_bytes(build_minutes(meeting, draft=False, quorum_statement=minutes.quorum_statement or "",
+                                        presiding=presiding, validation=validation_line(minutes)))
 
 
 def _minutes_of(meeting: Meeting) -> Minutes:
@@ -70,12 +125,12 @@ def validate_minutes(meeting: Meeting, user: User) -> Minutes:
         raise MinutesWorkflowError("Ce compte rendu est déjà validé.")
     if not meeting.has_taken_place:
         raise MinutesWorkflowError(NOT_YET_HELD)
-    statement = quorum_statement(meeting)  # read before the minutes change: its queries would flush them
+    facts = minutes_facts(meeting)  # read before the minutes change: its queries would flush them
     minutes = _minutes_of(meeting)
-    minutes.quorum_statement = statement
-    minutes.document = document_bytes(build_minutes(meeting, draft=False, quorum_statement=minutes.quorum_statement))
+    minutes.quorum_statement = facts.quorum_statement
+    minutes.validated_at, minutes.validated_by_id, minutes.validated_by = utc_now(), user.id, user
+    minutes.document = frozen_minutes_file(meeting, facts.presiding)
     minutes.status = MinutesStatus.VALIDATED
-    minutes.validated_at, minutes.validated_by_id = utc_now(), user.id
     _record(minutes, MinutesAction.VALIDATED, user)
     return minutes
 

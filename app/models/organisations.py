@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -25,6 +25,8 @@ class Organisation(db.Model):
     logo_mimetype: Mapped[str | None] = mapped_column(String(50))
     # The « République française » bloc-marque heads the pages only for a State body allowed to use it.
     state_brand: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # French typography (non-breaking spaces before « : ; ! ? », ’) applied to the typed text of documents.
+    french_typography: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.name")
 

@@ -47,6 +47,7 @@ class OrganisationForm(OrganisationDetailsForm):
         FileSize(MAX_LOGO_BYTES, message="Le logo dépasse 500 Ko.")])
     remove_logo = BooleanField("Retirer le logo actuel")
     state_brand = BooleanField("Afficher le bloc-marque « République française »")
+    french_typography = BooleanField("Appliquer la typographie française aux textes saisis dans les documents")
 
     def validate_logo(self, field):
         """Read the upload once; keeps its bytes and type for the view."""

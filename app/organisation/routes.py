@@ -24,6 +24,7 @@ def settings():
         organisation.short_name = form.short_name.data.strip()
         organisation.secretariat_email = (form.secretariat_email.data or "").strip() or None
         organisation.state_brand = form.state_brand.data
+        organisation.french_typography = form.french_typography.data
         if getattr(form, "logo_content", None) is not None:
             organisation.logo, organisation.logo_mimetype = form.logo_content, form.logo_type
         elif form.remove_logo.data:
