@@ -12,6 +12,7 @@ class Config:
 
     # LibreOffice for the PDF of documents: None finds « soffice » on the PATH, '' turns PDFs off.
     SOFFICE_PATH = None
+    PDF_CACHE_DAYS = 30  # converted PDFs kept in the database (app/documents/pdf.py)
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # a long round-table entry must not expire its form
     SESSION_COOKIE_HTTPONLY = True

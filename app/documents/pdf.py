@@ -1,22 +1,27 @@
 """PDF beside every .docx: LibreOffice headless converts it in the background (app.jobs; at once
-without Redis). PDFs are cached in ``instance/pdf-cache`` by the content of the .docx, so the
-validated compte rendu, frozen, is converted once. Without LibreOffice no PDF is offered.
+without Redis). PDFs are kept in the database (``ConvertedPdf``) by the content of the .docx, so the
+validated compte rendu, frozen, is converted once, and every app server and the worker share them.
+Without LibreOffice no PDF is offered.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
+from app.extensions import db
 from app.jobs import enqueue
+from app.models import ConvertedPdf, utc_now
 
 logger = logging.getLogger(__name__)
 CONVERSION_TIMEOUT = 180  # seconds; a 150-member compte rendu takes a few
@@ -36,12 +41,6 @@ def pdf_available() -> bool:
     return soffice_path() is not None
 
 
-def cache_directory() -> Path:
-    directory = Path(current_app.instance_path) / "pdf-cache"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
 def document_key(content: bytes) -> str:
     """A digest of what the .docx shows (its parts but the core properties' timestamps)."""
     digest = hashlib.sha256()
@@ -57,26 +56,41 @@ def pdf_for(content: bytes) -> bytes | None:
     """The PDF of the .docx ``content`` if converted already; else the conversion is queued (done
     before returning without Redis) and None means « not ready yet »."""
     key = document_key(content)
-    pdf = cache_directory() / f"{key}.pdf"
-    if not pdf.exists():
-        source = cache_directory() / f"{key}.docx"
-        if not source.exists():
-            source.write_bytes(content)
+    pdf = _stored_pdf(key)
+    if pdf is None:
+        _store_source(key, content)
         enqueue("app.documents.pdf:convert_cached", key)
-    return pdf.read_bytes() if pdf.exists() else None
+        pdf = _stored_pdf(key)
+    return pdf
+
+
+def _stored_pdf(key: str) -> bytes | None:
+    return db.session.scalar(select(ConvertedPdf.pdf).where(ConvertedPdf.key == key))
+
+
+def _store_source(key: str, content: bytes) -> None:
+    """The .docx waits in the database for the worker (committed: the worker reads it from another
+    process); two requests for the same new document store it once."""
+    if db.session.scalar(select(ConvertedPdf.key).where(ConvertedPdf.key == key)) is not None:
+        return
+    try:
+        db.session.add(ConvertedPdf(key=key, docx=content))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
 
 
 def convert_cached(key: str) -> None:
-    """Job: convert ``pdf-cache/<key>.docx`` to ``<key>.pdf`` (written whole or not at all)."""
-    directory = cache_directory()
-    source, target = directory / f"{key}.docx", directory / f"{key}.pdf"
-    if target.exists() or not source.exists():
+    """Job: convert the .docx stored under ``key`` and keep its PDF. PDFs first asked for more than
+    ``PDF_CACHE_DAYS`` ago go (a draft has a new key at every edit); any is converted again on request."""
+    row = db.session.get(ConvertedPdf, key)
+    if row is None or row.pdf is not None or row.docx is None:
         return
-    pdf = convert_to_pdf(source.read_bytes())
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(pdf)
-    temporary.replace(target)
-    source.unlink(missing_ok=True)
+    row.pdf = convert_to_pdf(row.docx)
+    row.docx, row.converted_at = None, utc_now()
+    cutoff = utc_now() - timedelta(days=current_app.config["PDF_CACHE_DAYS"])
+    db.session.execute(delete(ConvertedPdf).where(ConvertedPdf.requested_at < cutoff))
+    db.session.commit()
 
 
 def convert_to_pdf(content: bytes) -> bytes:

@@ -30,7 +30,7 @@ from app.models.meetings import (
     RoundTableSection,
     point_themes,
 )
-from app.models.minutes import Minutes, MinutesAction, MinutesEvent, MinutesStatus
+from app.models.minutes import ConvertedPdf, Minutes, MinutesAction, MinutesEvent, MinutesStatus
 from app.models.outbox import CANCEL_KINDS, REQUEST_KINDS, MailKind, MailStatus, OutboxMessage
 from app.models.organisations import SEGUR_PILLARS, Organisation, Theme, ensure_default_themes
 from app.models.people import Civility, Person
@@ -39,7 +39,7 @@ from app.models.types import utc_now
 __all__ = [
     "AgendaItem", "Attendance", "AuditEvent", "AttendanceStatus", "Body", "BodyKind", "Capacity", "Civility",
     "Deadline", "DeadlineKind", "Invitation", "InvitationResponse", "Meeting", "MeetingStatus",
-    "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
+    "ConvertedPdf", "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
     "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "REQUEST_KINDS",

@@ -68,3 +68,17 @@ class MinutesEvent(db.Model):
 
     minutes: Mapped[Minutes] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
+
+
+class ConvertedPdf(db.Model):
+    """The PDF of a generated .docx, keyed by what the .docx shows (app/documents/pdf.py).
+
+    Kept in the database, not on a disk, so that every app server and the worker that converts
+    share it; ``docx`` holds the source until the worker has converted it.
+    """
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    docx: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
