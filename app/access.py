@@ -103,6 +103,13 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "calendar.send_meeting_convocations": Audience.STAFF,
     "calendar.answer": Audience.PUBLIC,
     "calendar.answer_recorded": Audience.PUBLIC,
+    # votes and avis (members read published avis on the meeting page)
+    "votes.edit_item": Audience.STAFF,
+    "votes.new": Audience.STAFF,
+    "votes.edit_avis": Audience.STAFF,
+    "votes.reopen": Audience.STAFF,
+    "votes.publish": Audience.STAFF,
+    "votes.extract_docx": Audience.STAFF,
     # audit trail, bin, personal data
     "admin.meeting_audit": Audience.ADMIN,
     "admin.audit": Audience.ACCOUNTS,  # national admins: the sign-in events only

@@ -12,6 +12,7 @@ from app.formatting import plain_date
 from app.meetings.outline import deadline_outline
 from app.meetings.second_convocation import second_convocation_notice
 from app.models import Attendance, Meeting, RoundTablePoint
+from app.votes.documents import add_votes_record
 
 ATTENDANCE_HEADER = ("NOMS", "QUALITÉ")
 ATTENDANCE_WIDTHS = (Cm(7), Cm(10))
@@ -38,6 +39,7 @@ def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str
         writer.heading("Méthode de travail retenue", 1)
         writer.text(meeting.working_method)
     _add_round_table(writer, meeting)
+    add_votes_record(writer, meeting)
     _add_deadlines(writer, meeting)
     _add_attendance(writer, meeting)
     return writer.document
