@@ -25,6 +25,8 @@ from app.calendar.feeds import regenerate_body_feed_link
 from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, ORGANISATION_NAME, OTHER_ORGANISATION_NAME
 from app.extensions import db
 from app.models import (
+    AgendaItem,
+    AgendaItemNature,
     Body,
     Civility,
     ConvocationSending,
@@ -42,6 +44,8 @@ from app.models import (
     RoundTablePoint,
     RoundTableSection,
     User,
+    Vote,
+    VoteOutcome,
 )
 from tests.conftest import log_in
 from tests.images import png_bytes
@@ -116,6 +120,8 @@ def url_values(meeting: Meeting) -> dict:
     answered = db.session.scalar(select(Invitation).where(Invitation.meeting_id == upcoming.id).limit(1))
     role = db.session.scalar(select(MembershipRole).order_by(MembershipRole.id).limit(1))
     return {
+        "item_id": meeting.agenda_items[0].id,
+        "vote_id": db.session.scalar(select(Vote.id).order_by(Vote.id).limit(1)),  # the demo's avis
         "role_id": role.id,
         "meeting_id": meeting.id,
         "body_id": body.id,
@@ -317,9 +323,14 @@ def other_ars_values() -> dict:
     deadline = Deadline(meeting=meeting, position=1, kind=DeadlineKind.DUE_DATE, title="Échéance de l'autre ARS",
                         due_date=date(2030, 1, 1))
     role = MembershipRole(membership=membership, kind=RoleKind.PRESIDENT, start_date=membership.start_date)
-    db.session.add_all([point, deadline, role])
+    item = AgendaItem(meeting=meeting, position=9, title="Point de l'autre ARS", nature=AgendaItemNature.FOR_OPINION)
+    vote = Vote(agenda_item=item, question="Avis de l'autre ARS", votes_for=3, votes_against=0, abstentions=0,
+                not_voting=0, abstentions_in_base=False, outcome=VoteOutcome.ADOPTED, quorum_statement="Quorum atteint",
+                quorum_counted=3, quorum_base=4, quorum_required=2, avis_text="Avis de l'autre ARS")
+    db.session.add_all([point, deadline, role, item, vote])
     db.session.commit()
     return {
+        "item_id": item.id, "vote_id": vote.id,
         "role_id": role.id, "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
         "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
         "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down",
@@ -348,13 +359,18 @@ def other_ars_snapshot(organisation_id: int) -> list:
                                   .where(User.organisation_id == organisation_id)).all()
     memberships = db.session.execute(select(Membership.id, Membership.end_date, Membership.title).join(Body)
                                      .where(Body.organisation_id == organisation_id)).all()
+    votes = db.session.execute(select(Vote.id, Vote.avis_text, Vote.reopened_at, Vote.published_at,
+                                      AgendaItem.nature, AgendaItem.submitted_text).join(Vote.agenda_item)
+                               .join(Meeting).join(Body).where(Body.organisation_id == organisation_id)).all()
     roles = db.session.execute(select(MembershipRole.id, MembershipRole.kind, MembershipRole.start_date,
                                       MembershipRole.end_date).join(Membership).join(Body)
                                .where(Body.organisation_id == organisation_id)).all()
     counts = [db.session.scalar(select(func.count()).select_from(table)) for table in
               (Body.__table__, Person.__table__, Membership.__table__, MembershipRole.__table__, Invitation.__table__,
-               Deadline.__table__, Meeting.__table__, OutboxMessage.__table__, ConvocationSending.__table__)]
-    return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), sorted(roles), counts]
+               Deadline.__table__, Meeting.__table__, OutboxMessage.__table__, ConvocationSending.__table__,
+              Vote.__table__)]
+    return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), sorted(roles), sorted(votes),
+            counts]
 
 
 @pytest.mark.parametrize("role", ("secretariat", "admin", "member"))

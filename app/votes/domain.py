@@ -220,7 +220,7 @@ def _count_of(counts: VoteCounts, choice: VoteChoice) -> int:
             VoteChoice.ABSTENTION: counts.abstentions, VoteChoice.NOT_VOTING: counts.not_voting}[choice]
 
 
-def record_vote(context: VotingContext, entry: VoteInput, user: User) -> Vote:
+def record_vote(context: VotingContext, entry: VoteInput, user: User | None) -> Vote:
     """Record a vote whose input ``vote_refusals`` accepted: the outcome, the quorum now, the ballots.
     Adds to the session; the caller commits."""
     body = context.meeting.body
@@ -246,7 +246,7 @@ def record_vote(context: VotingContext, entry: VoteInput, user: User) -> Vote:
                 president_choice=president_choice, outcome=decision.outcome,
                 decided_by_casting_vote=decision.decided_by_casting_vote, quorum_statement=quorum.label,
                 quorum_counted=quorum.counted, quorum_base=quorum.voting_members, quorum_required=quorum.required,
-                avis_text=entry.question, recorded_at=utc_now(), recorded_by_id=user.id, ballots=ballots)
+                avis_text=entry.question, recorded_at=utc_now(), recorded_by_id=user.id if user else None, ballots=ballots)
     db.session.add(vote)
     return vote
 
