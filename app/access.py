@@ -110,6 +110,11 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "votes.reopen": Audience.STAFF,
     "votes.publish": Audience.STAFF,
     "votes.extract_docx": Audience.STAFF,
+    "votes.toggle_public_minutes": Audience.STAFF,
+    # the public page of an organisation (L.1432-4): no login, no personal address
+    "votes.public_page": Audience.PUBLIC,
+    "votes.public_feed": Audience.PUBLIC,
+    "votes.public_minutes_docx": Audience.PUBLIC,
     # audit trail, bin, personal data
     "admin.meeting_audit": Audience.ADMIN,
     "admin.audit": Audience.ACCOUNTS,  # national admins: the sign-in events only

@@ -36,6 +36,8 @@ from app.models import (
     Meeting,
     Membership,
     MembershipRole,
+    Minutes,
+    MinutesStatus,
     Organisation,
     OutboxMessage,
     Person,
@@ -46,6 +48,7 @@ from app.models import (
     User,
     Vote,
     VoteOutcome,
+    utc_now,
 )
 from tests.conftest import log_in
 from tests.images import png_bytes
@@ -119,7 +122,16 @@ def url_values(meeting: Meeting) -> dict:
     membership = next(m for m in body.memberships if m.person.email)
     answered = db.session.scalar(select(Invitation).where(Invitation.meeting_id == upcoming.id).limit(1))
     role = db.session.scalar(select(MembershipRole).order_by(MembershipRole.id).limit(1))
+    voted = db.session.scalar(select(Meeting).join(AgendaItem).join(Vote).limit(1))  # its avis stays editable
+    plenary = db.session.scalar(select(Meeting).where(Meeting.body_id == voted.body_id, Meeting.id != voted.id,
+                                                      Meeting.starts_at < utc_now()).limit(1))
+    now = utc_now()
+    plenary_minutes = Minutes(meeting=plenary, status=MinutesStatus.PUBLISHED, document=b"PK", published_at=now,
+                              public_at=now)
+    db.session.add(plenary_minutes)
+    db.session.commit()
     return {
+        "minutes_id": plenary_minutes.id,  # a held plenary, its compte rendu on the public page
         "item_id": meeting.agenda_items[0].id,
         "vote_id": db.session.scalar(select(Vote.id).order_by(Vote.id).limit(1)),  # the demo's avis
         "role_id": role.id,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.bodies.roles import president_of
@@ -11,9 +11,9 @@ from app.documents.word import DOCX_MIMETYPE, document_bytes
 from app.extensions import db
 from app.meetings.roster import meeting_day
 from app.forms import MAX_ID
-from app.models import Meeting, utc_now
-from app.permissions import get_editable_meeting_or_404, staff_required
-from app.votes import bp
+from app.models import Meeting, MinutesStatus, Organisation, utc_now
+from app.permissions import get_editable_meeting_or_404, get_meeting_or_404, staff_required
+from app.votes import bp, public
 from app.votes.documents import build_avis_extract
 from app.votes.domain import (
     VoteInput,
@@ -42,6 +42,7 @@ def votes_of_meeting(meeting: Meeting):
 bp.add_app_template_global(outcome_label, "vote_outcome_label")
 bp.add_app_template_global(counts_sentence, "vote_counts_sentence")
 bp.add_app_template_global(outcome_sentence, "vote_outcome_sentence")
+bp.add_app_template_global(public.minutes_are_public, "minutes_are_public")
 
 
 def meeting_votes_url(meeting_id: int) -> str:
@@ -160,3 +161,56 @@ def extract_docx(vote_id: int):
     filename = f"extrait-releve-des-avis-{meeting.starts_at:%Y-%m-%d}-point-{vote.agenda_item.position}.docx"
     return send_file(io.BytesIO(document_bytes(document)), mimetype=DOCX_MIMETYPE, as_attachment=True,
                      download_name=filename)
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/public", methods=["POST"])
+@staff_required
+def toggle_public_minutes(meeting_id: int):
+    """Put the published compte rendu on the organisation's public page, or take it off."""
+    meeting = get_meeting_or_404(meeting_id)
+    minutes = meeting.minutes
+    if minutes is None or minutes.status is not MinutesStatus.PUBLISHED:
+        flash("Publiez d'abord le compte rendu auprès des membres.", "error")
+    else:
+        minutes.public_at = None if public.minutes_are_public(minutes) else utc_now()
+        db.session.commit()
+        flash("Le compte rendu figure sur la page publique." if minutes.public_at
+              else "Le compte rendu ne figure plus sur la page publique.", "success")
+    return redirect(meeting_votes_url(meeting.id))
+
+
+# -- the public page: no login ------------------------------------------------------------------
+
+def get_organisation_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+@bp.route("/public/<int:organisation_id>")
+def public_page(organisation_id: int):
+    organisation = get_organisation_or_404(organisation_id)
+    return render_template("votes/public.html", organisation=organisation,
+                           plenaries=public.upcoming_plenaries(organisation.id),
+                           avis=public.published_avis(organisation.id),
+                           minutes_list=public.public_minutes(organisation.id))
+
+
+@bp.route("/public/<int:organisation_id>/avis.atom")
+def public_feed(organisation_id: int):
+    organisation = get_organisation_or_404(organisation_id)
+    avis = public.published_avis(organisation.id)
+    updated = max((vote.published_at for vote in avis), default=None) or utc_now()
+    content = render_template("votes/avis_feed.xml", organisation=organisation, avis=avis, updated=updated)
+    return Response(content, mimetype="application/atom+xml")
+
+
+@bp.route("/public/comptes-rendus/<int:minutes_id>.docx")
+def public_minutes_docx(minutes_id: int):
+    minutes = public.public_minutes_or_none(minutes_id)
+    if minutes is None:
+        abort(404)
+    meeting = minutes.meeting
+    return send_file(io.BytesIO(minutes.document), mimetype=DOCX_MIMETYPE, as_attachment=True,
+                     download_name=f"compte-rendu-{meeting.starts_at:%Y-%m-%d}.docx")

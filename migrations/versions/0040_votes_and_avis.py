@@ -1,5 +1,6 @@
 """Votes and avis: the nature of agenda items and the text put to the vote, the bodies' voting rules,
-votes with their frozen quorum and their ballots (roll call, declared interests).
+votes with their frozen quorum and their ballots (roll call, declared interests), comptes rendus on the
+public page.
 
 Revision ID: 0040
 Revises: 0023
@@ -29,6 +30,9 @@ def upgrade():
     with op.batch_alter_table('body', schema=None) as batch_op:
         batch_op.add_column(sa.Column('abstentions_in_base', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('roll_call_votes', sa.Boolean(), nullable=False, server_default=sa.false()))
+
+    with op.batch_alter_table('minutes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('public_at', sa.DateTime(), nullable=True))
 
     op.create_table(
         'vote',
@@ -91,6 +95,8 @@ def upgrade():
 def downgrade():
     op.drop_table('vote_ballot')
     op.drop_table('vote')
+    with op.batch_alter_table('minutes', schema=None) as batch_op:
+        batch_op.drop_column('public_at')
     with op.batch_alter_table('body', schema=None) as batch_op:
         batch_op.drop_column('roll_call_votes')
         batch_op.drop_column('abstentions_in_base')
