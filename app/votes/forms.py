@@ -62,7 +62,7 @@ class VoteForm(FrenchForm):
                                    coerce=int, choices=[])
 
     def add_refusals(self, refusals: dict[str, str]) -> None:
-        """Put each refusal on its field; those without a field (quorum, roll call) in ``form_errors``."""
+        """Put each refusal on its field; those without one (quorum, roll call) in ``general_errors``."""
         self.general_errors = {}
         for name, message in refusals.items():
             if name in self._fields:

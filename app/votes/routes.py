@@ -9,8 +9,9 @@ from flask_login import current_user
 from app.bodies.roles import president_of
 from app.documents.word import DOCX_MIMETYPE, document_bytes
 from app.extensions import db
-from app.meetings.roster import meeting_day
+from app.formatting import to_paris
 from app.forms import MAX_ID
+from app.meetings.roster import meeting_day
 from app.models import Meeting, MinutesStatus, Organisation, utc_now
 from app.permissions import get_editable_meeting_or_404, get_meeting_or_404, staff_required
 from app.votes import bp, public
@@ -158,7 +159,7 @@ def extract_docx(vote_id: int):
     president = president_of(meeting.body, meeting_day(meeting))
     document = build_avis_extract(vote, president.person if president else None,
                                   draft=not minutes_are_frozen(meeting))
-    filename = f"extrait-releve-des-avis-{meeting.starts_at:%Y-%m-%d}-point-{vote.agenda_item.position}.docx"
+    filename = f"extrait-releve-des-avis-{to_paris(meeting.starts_at):%Y-%m-%d}-point-{vote.agenda_item.position}.docx"
     return send_file(io.BytesIO(document_bytes(document)), mimetype=DOCX_MIMETYPE, as_attachment=True,
                      download_name=filename)
 
@@ -213,4 +214,4 @@ def public_minutes_docx(minutes_id: int):
         abort(404)
     meeting = minutes.meeting
     return send_file(io.BytesIO(minutes.document), mimetype=DOCX_MIMETYPE, as_attachment=True,
-                     download_name=f"compte-rendu-{meeting.starts_at:%Y-%m-%d}.docx")
+                     download_name=f"compte-rendu-{to_paris(meeting.starts_at):%Y-%m-%d}.docx")
