@@ -111,6 +111,12 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "votes.publish": Audience.STAFF,
     "votes.extract_docx": Audience.STAFF,
     "votes.toggle_public_minutes": Audience.STAFF,
+    "votes.new_consultation": Audience.STAFF,
+    "votes.consultation": Audience.STAFF,
+    "votes.remind_consultation": Audience.STAFF,
+    "votes.close_consultation": Audience.STAFF,
+    "votes.consultation_extract_docx": Audience.STAFF,
+    "votes.consultation_answer": Audience.PUBLIC,  # the signed, expiring personal link is the credential
     # the public page of an organisation (L.1432-4): no login, no personal address
     "votes.public_page": Audience.PUBLIC,
     "votes.public_feed": Audience.PUBLIC,

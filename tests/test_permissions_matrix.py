@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import socket
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from markupsafe import escape
@@ -29,6 +29,7 @@ from app.models import (
     AgendaItemNature,
     Body,
     Civility,
+    ConsultationAnswer,
     ConvocationSending,
     Deadline,
     DeadlineKind,
@@ -48,8 +49,10 @@ from app.models import (
     User,
     Vote,
     VoteOutcome,
+    WrittenConsultation,
     utc_now,
 )
+from app.votes.consultations import make_link_token
 from tests.conftest import log_in
 from tests.images import png_bytes
 
@@ -130,7 +133,14 @@ def url_values(meeting: Meeting) -> dict:
                               public_at=now)
     db.session.add(plenary_minutes)
     db.session.commit()
+    consultation = WrittenConsultation(body=body, question="Consultation écrite de la matrice", abstentions_in_base=False,
+                                       closes_at=now + timedelta(days=3),
+                                       answers=[ConsultationAnswer(person=membership.person, position=1)])
+    db.session.add(consultation)
+    db.session.commit()
     return {
+        "consultation_id": consultation.id,
+        "consultation_token": make_link_token(consultation.answers[0]),
         "minutes_id": plenary_minutes.id,  # a held plenary, its compte rendu on the public page
         "item_id": meeting.agenda_items[0].id,
         "vote_id": db.session.scalar(select(Vote.id).order_by(Vote.id).limit(1)),  # the demo's avis
@@ -158,7 +168,8 @@ def build_url(app, rule, values: dict) -> str:
     arguments = {}
     for name in rule.arguments:
         if name == "token":
-            arguments[name] = values[{"calendar.feed": "feed_token", "auth.reset_password": "reset_token"}.get(
+            arguments[name] = values[{"calendar.feed": "feed_token", "auth.reset_password": "reset_token",
+                                      "votes.consultation_answer": "consultation_token"}.get(
                 rule.endpoint, "answer_token")]
         else:
             arguments[name] = values[name]
@@ -331,6 +342,7 @@ def other_ars_values() -> dict:
     section = db.session.scalar(select(RoundTableSection).where(RoundTableSection.meeting_id == meeting.id)
                                 .order_by(RoundTableSection.position).limit(1))
     membership = meeting.body.memberships[0]
+    consulted = membership.person  # loaded before the new rows below are linked to the meeting
     point = RoundTablePoint(section=section, position=1, text="Point de l'autre ARS")
     deadline = Deadline(meeting=meeting, position=1, kind=DeadlineKind.DUE_DATE, title="Échéance de l'autre ARS",
                         due_date=date(2030, 1, 1))
@@ -339,10 +351,13 @@ def other_ars_values() -> dict:
     vote = Vote(agenda_item=item, question="Avis de l'autre ARS", votes_for=3, votes_against=0, abstentions=0,
                 not_voting=0, abstentions_in_base=False, outcome=VoteOutcome.ADOPTED, quorum_statement="Quorum atteint",
                 quorum_counted=3, quorum_base=4, quorum_required=2, avis_text="Avis de l'autre ARS")
-    db.session.add_all([point, deadline, role, item, vote])
+    consultation = WrittenConsultation(body=meeting.body, question="Consultation de l'autre ARS",
+                                       abstentions_in_base=False, closes_at=utc_now() + timedelta(days=3),
+                                       answers=[ConsultationAnswer(person=consulted, position=1)])
+    db.session.add_all([point, deadline, role, item, vote, consultation])
     db.session.commit()
     return {
-        "item_id": item.id, "vote_id": vote.id,
+        "item_id": item.id, "vote_id": vote.id, "consultation_id": consultation.id,
         "role_id": role.id, "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
         "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
         "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down",
@@ -371,6 +386,9 @@ def other_ars_snapshot(organisation_id: int) -> list:
                                   .where(User.organisation_id == organisation_id)).all()
     memberships = db.session.execute(select(Membership.id, Membership.end_date, Membership.title).join(Body)
                                      .where(Body.organisation_id == organisation_id)).all()
+    consulted = db.session.execute(select(ConsultationAnswer.id, ConsultationAnswer.choice,
+                                          WrittenConsultation.closed_at).join(WrittenConsultation).join(Body)
+                                   .where(Body.organisation_id == organisation_id)).all()
     votes = db.session.execute(select(Vote.id, Vote.avis_text, Vote.reopened_at, Vote.published_at,
                                       AgendaItem.nature, AgendaItem.submitted_text).join(Vote.agenda_item)
                                .join(Meeting).join(Body).where(Body.organisation_id == organisation_id)).all()
@@ -380,9 +398,9 @@ def other_ars_snapshot(organisation_id: int) -> list:
     counts = [db.session.scalar(select(func.count()).select_from(table)) for table in
               (Body.__table__, Person.__table__, Membership.__table__, MembershipRole.__table__, Invitation.__table__,
                Deadline.__table__, Meeting.__table__, OutboxMessage.__table__, ConvocationSending.__table__,
-              Vote.__table__)]
+              Vote.__table__, WrittenConsultation.__table__)]
     return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), sorted(roles), sorted(votes),
-            counts]
+            consulted, counts]
 
 
 @pytest.mark.parametrize("role", ("secretariat", "admin", "member"))

@@ -2,7 +2,6 @@
 the quorum frozen with each vote, and the avis text frozen with the validated compte rendu."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import func, select
 

@@ -39,6 +39,8 @@ BUILDERS = {
     MailKind.PROXY_NOTICE: "app.calendar.notices:build_notice_emails",
     MailKind.DEADLINE_REMINDER: "app.calendar.reminders:build_deadline_emails",
     MailKind.PASSWORD_RESET: "app.auth.emails:build_password_reset_emails",
+    MailKind.CONSULTATION: "app.votes.consultations:build_consultation_emails",
+    MailKind.CONSULTATION_REMINDER: "app.votes.consultations:build_consultation_emails",
 }
 DELIVER_JOB = "app.mail.outbox:deliver"
 logger = logging.getLogger(__name__)

@@ -35,7 +35,15 @@ from app.models.outbox import CANCEL_KINDS, REQUEST_KINDS, MailKind, MailStatus,
 from app.models.organisations import SEGUR_PILLARS, Organisation, Theme, ensure_default_themes
 from app.models.people import Civility, Person
 from app.models.types import utc_now
-from app.models.votes import AgendaItemNature, Vote, VoteBallot, VoteChoice, VoteOutcome
+from app.models.votes import (
+    AgendaItemNature,
+    ConsultationAnswer,
+    Vote,
+    VoteBallot,
+    VoteChoice,
+    VoteOutcome,
+    WrittenConsultation,
+)
 
 __all__ = [
     "AgendaItem", "Attendance", "AuditEvent", "AttendanceStatus", "Body", "BodyKind", "Capacity", "Civility",
@@ -47,5 +55,6 @@ __all__ = [
     "CANCEL_KINDS",
     "DataGeneration", "BodyFeedLink",
     "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
-    "AgendaItemNature", "Vote", "VoteBallot", "VoteChoice", "VoteOutcome",
+    "AgendaItemNature", "Vote", "VoteBallot", "VoteChoice", "VoteOutcome", "WrittenConsultation",
+    "ConsultationAnswer",
 ]

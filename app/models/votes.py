@@ -13,6 +13,7 @@ from app.models.types import LabelledEnum, UTCDateTime, enum_column, utc_now
 
 if TYPE_CHECKING:
     from app.models.accounts import User
+    from app.models.bodies import Body
     from app.models.meetings import AgendaItem
     from app.models.people import Person
 
@@ -111,3 +112,55 @@ class VoteBallot(db.Model):
     vote: Mapped[Vote] = relationship(back_populates="ballots")
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     cast_by: Mapped[Person | None] = relationship(foreign_keys=[cast_by_id])
+
+
+class WrittenConsultation(db.Model):
+    """A written consultation of a body's voting members in extreme urgency (D.1432-47): each answers pour,
+    contre or abstention through a signed personal link until ``closes_at``; pouvoirs do not apply. At the
+    closing the counts and the outcome are recorded (``closed_at``)."""
+
+    __tablename__ = "written_consultation"
+    __table_args__ = (
+        CheckConstraint("votes_for >= 0 AND votes_against >= 0 AND abstentions >= 0", name="counts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    abstentions_in_base: Mapped[bool]
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    votes_for: Mapped[int] = mapped_column(default=0)
+    votes_against: Mapped[int] = mapped_column(default=0)
+    abstentions: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[VoteOutcome | None] = mapped_column(enum_column(VoteOutcome, "consultation_outcome"))
+    decided_by_casting_vote: Mapped[bool] = mapped_column(default=False)
+
+    body: Mapped[Body] = relationship()
+    answers: Mapped[list[ConsultationAnswer]] = relationship(back_populates="consultation",
+                                                             cascade="all, delete-orphan",
+                                                             order_by="ConsultationAnswer.position")
+
+    @property
+    def answered(self) -> list[ConsultationAnswer]:
+        return [answer for answer in self.answers if answer.choice is not None]
+
+
+class ConsultationAnswer(db.Model):
+    """A voting member consulted, and their answer once given (a link answers once)."""
+
+    __tablename__ = "consultation_answer"
+    __table_args__ = (UniqueConstraint("consultation_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("written_consultation.id", ondelete="CASCADE"),
+                                                 index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    choice: Mapped[VoteChoice | None] = mapped_column(enum_column(VoteChoice, "consultation_choice"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    consultation: Mapped[WrittenConsultation] = relationship(back_populates="answers")
+    person: Mapped[Person] = relationship()

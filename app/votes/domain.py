@@ -27,6 +27,7 @@ from app.models import (
     Vote,
     VoteBallot,
     VoteChoice,
+    WrittenConsultation,
     utc_now,
 )
 from app.votes.outcome import VoteCounts, decide
@@ -273,10 +274,15 @@ def counts_sentence(vote: Vote) -> str:
 
 def outcome_sentence(vote: Vote) -> str:
     """The outcome with how it was reached (the base, the president's casting vote)."""
-    base = vote.votes_for + vote.votes_against + (vote.abstentions if vote.abstentions_in_base else 0)
-    rule = "abstentions comprises" if vote.abstentions_in_base else "abstentions non comptées"
-    sentence = f"{outcome_label(vote)} ({base} suffrage{'s' if base > 1 else ''} exprimé{'s' if base > 1 else ''}, {rule})"
-    if vote.decided_by_casting_vote:
+    return result_sentence(outcome_label(vote), vote)
+
+
+def result_sentence(label: str, result: Vote | WrittenConsultation) -> str:
+    """« Avis favorable (8 suffrages exprimés, abstentions non comptées). », for a vote or a consultation."""
+    base = result.votes_for + result.votes_against + (result.abstentions if result.abstentions_in_base else 0)
+    rule = "abstentions comprises" if result.abstentions_in_base else "abstentions non comptées"
+    sentence = f"{label} ({base} suffrage{'s' if base > 1 else ''} exprimé{'s' if base > 1 else ''}, {rule})"
+    if result.decided_by_casting_vote:
         sentence += ", la voix du président étant prépondérante en cas de partage égal des voix"
     return sentence + "."
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms import FrenchForm, MultiCheckboxField, choices
+from app.forms import FrenchForm, MultiCheckboxField, choices, date_field, paris_time_on, time_field
 from app.models import AgendaItemNature, VoteChoice
+from app.votes.consultations import ANSWER_CHOICES
 from app.votes.domain import VotingContext, choice_field
 
 MAX_TEXT = 20000
@@ -97,3 +98,24 @@ def vote_form(context: VotingContext, items, **kwargs) -> VoteForm:
 class AvisForm(FrenchForm):
     avis_text = TextAreaField("Texte de l'avis", validators=[
         DataRequired("Saisissez le texte de l'avis."), Length(max=MAX_TEXT)])
+
+
+class ConsultationForm(FrenchForm):
+    """A written consultation: the question and when it closes (Paris time)."""
+
+    question = TextAreaField("Question soumise aux membres", validators=[
+        DataRequired("Saisissez la question soumise aux membres."), Length(max=MAX_TEXT)])
+    closes_on = date_field("Date de clôture", [InputRequired("Saisissez la date de clôture.")])
+    closes_at = time_field("Heure de clôture", [InputRequired("Saisissez l'heure de clôture."),
+                                                paris_time_on("closes_on")])
+
+
+class ConsultationAnswerForm(FrenchForm):
+    choice = SelectField("Votre réponse", choices=choices([NOT_CHOSEN, *[(choice.value, choice.label)
+                                                                         for choice in ANSWER_CHOICES]]),
+                         coerce=optional_choice, validate_choice=False,
+                         validators=[InputRequired("Choisissez pour, contre ou abstention.")])
+
+    def validate_choice(self, field) -> None:
+        if field.data is None or field.data not in ANSWER_CHOICES:
+            raise ValidationError("Choisissez pour, contre ou abstention.")

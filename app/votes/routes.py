@@ -1,21 +1,30 @@
-"""Routes of the votes area: an item's nature, the vote, the avis text, reopening and publishing."""
+"""Routes of the votes area: an item's nature, the vote, the avis text, reopening and publishing; the public
+page and feed; written consultations and their personal links."""
 from __future__ import annotations
 
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.bodies.roles import president_of
 from app.documents.word import DOCX_MIMETYPE, document_bytes
 from app.extensions import db
-from app.formatting import to_paris
+from app.formatting import paris_datetime, to_paris
 from app.forms import MAX_ID
 from app.meetings.roster import meeting_day
-from app.models import Meeting, MinutesStatus, Organisation, utc_now
-from app.permissions import get_editable_meeting_or_404, get_meeting_or_404, staff_required
-from app.votes import bp, public
-from app.votes.documents import build_avis_extract
+from app.mail.outbox import deliver_soon
+from app.models import Meeting, MinutesStatus, Organisation, WrittenConsultation, utc_now
+from app.permissions import (
+    check_body,
+    get_body_or_404,
+    get_editable_meeting_or_404,
+    get_meeting_or_404,
+    staff_required,
+)
+from app.votes import bp, consultations, public
+from app.votes.documents import build_avis_extract, build_consultation_extract, consultation_outcome_label
 from app.votes.domain import (
     VoteInput,
     choice_field,
@@ -29,7 +38,14 @@ from app.votes.domain import (
     vote_refusals,
     voting_context,
 )
-from app.votes.forms import AgendaItemNatureForm, AvisForm, optional_choice, vote_form
+from app.votes.forms import (
+    AgendaItemNatureForm,
+    AvisForm,
+    ConsultationAnswerForm,
+    ConsultationForm,
+    optional_choice,
+    vote_form,
+)
 from app.votes.outcome import VoteCounts
 from app.votes.queries import get_editable_item_or_404, get_vote_or_404
 
@@ -215,3 +231,112 @@ def public_minutes_docx(minutes_id: int):
     meeting = minutes.meeting
     return send_file(io.BytesIO(minutes.document), mimetype=DOCX_MIMETYPE, as_attachment=True,
                      download_name=f"compte-rendu-{to_paris(meeting.starts_at):%Y-%m-%d}.docx")
+
+
+# -- written consultations ------------------------------------------------------------------------
+
+def get_consultation_or_404(consultation_id: int) -> WrittenConsultation:
+    """A consultation of a body the current user may see (404 for another ARS's)."""
+    consultation = db.session.get(WrittenConsultation, consultation_id)
+    if consultation is None:
+        abort(404)
+    check_body(consultation.body)
+    return consultation
+
+
+@bp.app_template_global()
+def consultations_of_body(body) -> list[WrittenConsultation]:
+    """For the body page: its ten latest written consultations."""
+    return list(db.session.scalars(select(WrittenConsultation).where(WrittenConsultation.body_id == body.id)
+                                   .order_by(WrittenConsultation.opened_at.desc()).limit(10)))
+
+
+def consultation_url(consultation: WrittenConsultation) -> str:
+    return url_for("votes.consultation", consultation_id=consultation.id)
+
+
+@bp.route("/bodies/<int:body_id>/consultations/new", methods=["GET", "POST"])
+@staff_required
+def new_consultation(body_id: int):
+    body = get_body_or_404(body_id)
+    form = ConsultationForm()
+    if form.validate_on_submit():
+        closes_at = paris_datetime(form.closes_on.data, form.closes_at.data.hour, form.closes_at.data.minute)
+        refusals = consultations.consultation_refusals(closes_at, utc_now())
+        if not refusals:
+            consultation = consultations.open_consultation(body, form.question.data.strip(), closes_at, current_user)
+            db.session.commit()
+            deliver_soon(consultation.queued.ids)
+            flash(f"Consultation écrite ouverte : {len(consultation.answers)} membre(s) reçoivent leur lien personnel.",
+                  "success")
+            return redirect(consultation_url(consultation))
+        for name, message in refusals.items():
+            form[name].errors = [*form[name].errors, message]
+    return render_template("votes/consultation_form.html", form=form, body=body)
+
+
+@bp.route("/consultations/<int:consultation_id>")
+@staff_required
+def consultation(consultation_id: int):
+    consultation = get_consultation_or_404(consultation_id)
+    return render_template("votes/consultation.html", consultation=consultation,
+                           is_open=consultations.is_open(consultation),
+                           close_refusal=consultations.close_refusal(consultation),
+                           participation=consultations.participation_sentence(consultation),
+                           outcome_label=consultation_outcome_label(consultation) if consultation.closed_at else "")
+
+
+@bp.route("/consultations/<int:consultation_id>/remind", methods=["POST"])
+@staff_required
+def remind_consultation(consultation_id: int):
+    consultation = get_consultation_or_404(consultation_id)
+    queued = consultations.remind(consultation)
+    db.session.commit()
+    deliver_soon(queued.ids)
+    flash(f"Rappel envoyé à {queued.new} membre(s) qui n'ont pas répondu." if consultations.is_open(consultation)
+          else "La consultation est close : aucun rappel envoyé.", "success" if queued.new else "info")
+    return redirect(consultation_url(consultation))
+
+
+@bp.route("/consultations/<int:consultation_id>/close", methods=["POST"])
+@staff_required
+def close_consultation(consultation_id: int):
+    consultation = get_consultation_or_404(consultation_id)
+    refusal = consultations.close_refusal(consultation)
+    if refusal:
+        flash(refusal, "error")
+    else:
+        consultations.close_consultation(consultation)
+        db.session.commit()
+        flash(f"Résultat enregistré : {consultation_outcome_label(consultation).lower()}.", "success")
+    return redirect(consultation_url(consultation))
+
+
+@bp.route("/consultations/<int:consultation_id>/extrait.docx")
+@staff_required
+def consultation_extract_docx(consultation_id: int):
+    consultation = get_consultation_or_404(consultation_id)
+    if consultation.closed_at is None:
+        flash("Enregistrez d'abord le résultat de la consultation.", "error")
+        return redirect(consultation_url(consultation))
+    president = president_of(consultation.body, to_paris(consultation.opened_at).date())
+    document = build_consultation_extract(consultation, president.person if president else None)
+    filename = f"extrait-releve-des-avis-consultation-{to_paris(consultation.closes_at):%Y-%m-%d}.docx"
+    return send_file(io.BytesIO(document_bytes(document)), mimetype=DOCX_MIMETYPE, as_attachment=True,
+                     download_name=filename)
+
+
+@bp.route("/consultation/<token>", methods=["GET", "POST"])
+def consultation_answer(token: str):
+    """A member's personal link (no login): the signed token is the credential."""
+    try:
+        answer = consultations.read_link_token(token)
+    except consultations.ConsultationLinkError as error:
+        return render_template("votes/consultation_link_invalid.html", message=error.message), error.status
+    form = ConsultationAnswerForm()
+    if form.validate_on_submit():
+        consultations.record_answer(answer, form.choice.data)
+        db.session.commit()
+        return render_template("votes/consultation_answered.html", answer=answer)
+    return render_template("votes/consultation_answer.html", form=form, answer=answer,
+                           consultation=answer.consultation)
