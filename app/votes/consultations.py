@@ -61,9 +61,10 @@ def consultation_refusals(closes_at: datetime | None, now: datetime) -> dict[str
     return {}
 
 
-def open_consultation(body: Body, question: str, closes_at: datetime, user: User | None) -> WrittenConsultation:
+def open_consultation(body: Body, question: str, closes_at: datetime,
+                      user: User | None) -> tuple[WrittenConsultation, Queued]:
     """The consultation and one answer row per voting titulaire in office today, their e-mails queued.
-    The caller commits, then hands ``consultation.queued`` to ``deliver_soon``."""
+    The caller commits, then hands the queued ids to ``deliver_soon``."""
     composition = body_composition(body, to_paris(utc_now()).date())
     people = sorted((membership.person for membership in composition.memberships if membership.holds_voting_seat),
                     key=lambda person: person.sort_key)
@@ -74,11 +75,10 @@ def open_consultation(body: Body, question: str, closes_at: datetime, user: User
                                                 for position, person in enumerate(people, start=1)])
     db.session.add(consultation)
     db.session.flush()
-    consultation.queued = queue_links(consultation, consultation.answers, MailKind.CONSULTATION)
-    return consultation
+    return consultation, queue_links(consultation.answers, MailKind.CONSULTATION)
 
 
-def queue_links(consultation: WrittenConsultation, answers: list[ConsultationAnswer], kind: MailKind) -> Queued:
+def queue_links(answers: list[ConsultationAnswer], kind: MailKind) -> Queued:
     """One e-mail per member (its key unique per sending: a reminder is a new message)."""
     sending = uuid.uuid4().hex[:12]
     return queue([{"key": f"{kind.value}:{answer.id}:{sending}", "kind": kind, "person_id": answer.person_id,
@@ -90,7 +90,7 @@ def remind(consultation: WrittenConsultation) -> Queued:
     if not is_open(consultation):
         return Queued()
     waiting = [answer for answer in consultation.answers if answer.choice is None]
-    return queue_links(consultation, waiting, MailKind.CONSULTATION_REMINDER)
+    return queue_links(waiting, MailKind.CONSULTATION_REMINDER)
 
 
 def is_open(consultation: WrittenConsultation, now: datetime | None = None) -> bool:

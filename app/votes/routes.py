@@ -264,9 +264,10 @@ def new_consultation(body_id: int):
         closes_at = paris_datetime(form.closes_on.data, form.closes_at.data.hour, form.closes_at.data.minute)
         refusals = consultations.consultation_refusals(closes_at, utc_now())
         if not refusals:
-            consultation = consultations.open_consultation(body, form.question.data.strip(), closes_at, current_user)
+            consultation, queued = consultations.open_consultation(body, form.question.data.strip(), closes_at,
+                                                                   current_user)
             db.session.commit()
-            deliver_soon(consultation.queued.ids)
+            deliver_soon(queued.ids)
             flash(f"Consultation écrite ouverte : {len(consultation.answers)} membre(s) reçoivent leur lien personnel.",
                   "success")
             return redirect(consultation_url(consultation))
