@@ -78,9 +78,11 @@ def register_blueprints(app: Flask) -> None:
     from app.organisation import bp as organisation_bp
     from app.people import bp as people_bp
     from app.roundtable import bp as roundtable_bp
+    from app.votes import bp as votes_bp
 
     for blueprint in (auth_bp, main_bp, bodies_bp, meetings_bp, documents_bp, calendar_bp, people_bp, deadlines_bp,
-                      attendance_bp, roundtable_bp, agenda_bp, admin_bp, organisation_bp, accounts_bp, dossier_bp):
+                      attendance_bp, roundtable_bp, agenda_bp, admin_bp, organisation_bp, accounts_bp, dossier_bp,
+                      votes_bp):
         app.register_blueprint(blueprint)
 
 

@@ -125,6 +125,24 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "calendar.send_meeting_convocations": Audience.STAFF,
     "calendar.answer": Audience.PUBLIC,
     "calendar.answer_recorded": Audience.PUBLIC,
+    # votes and avis (members read published avis on the meeting page)
+    "votes.edit_item": Audience.STAFF,
+    "votes.new": Audience.STAFF,
+    "votes.edit_avis": Audience.STAFF,
+    "votes.reopen": Audience.STAFF,
+    "votes.publish": Audience.STAFF,
+    "votes.extract_docx": Audience.STAFF,
+    "votes.toggle_public_minutes": Audience.STAFF,
+    "votes.new_consultation": Audience.STAFF,
+    "votes.consultation": Audience.STAFF,
+    "votes.remind_consultation": Audience.STAFF,
+    "votes.close_consultation": Audience.STAFF,
+    "votes.consultation_extract_docx": Audience.STAFF,
+    "votes.consultation_answer": Audience.PUBLIC,  # the signed, expiring personal link is the credential
+    # the public page of an organisation (L.1432-4): no login, no personal address
+    "votes.public_page": Audience.PUBLIC,
+    "votes.public_feed": Audience.PUBLIC,
+    "votes.public_minutes_docx": Audience.PUBLIC,
     # audit trail, bin, personal data
     "admin.meeting_audit": Audience.ADMIN,
     "admin.audit": Audience.ACCOUNTS,  # national admins: the sign-in events only

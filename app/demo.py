@@ -15,6 +15,7 @@ from app.extensions import db
 from app.formatting import paris_datetime
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
+from app.votes.demo import add_demo_votes
 from app.models import (
     AgendaItem,
     Attendance,
@@ -268,6 +269,7 @@ def load_demo(today: date | None = None) -> bool:
     ]
 
     _add_crsa_plenary(crsa, commissions)
+    add_demo_votes(crsa)
     _add_upcoming_meetings(today, crsa, commissions["CSDU"], cts_31, group)
     _add_demo_users(ars, members[0][0], staff[3][0])
     _add_other_organisation(today)

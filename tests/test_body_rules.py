@@ -85,6 +85,8 @@ def test_rules_summary_of_the_crsa_preset():
         "Pouvoirs : 1 au plus par membre titulaire présent, donné seulement si le suppléant ne peut pas siéger ; le "
         "président ne donne ni ne reçoit de pouvoir.",
         "Absences : un membre absent sans excuse à 2 séances successives peut être déclaré démissionnaire.",
+        "Avis : majorité des suffrages exprimés des membres présents ou représentés, abstentions non comptées, la "
+        "voix du président étant prépondérante en cas de partage ; vote à main levée (décompte des voix).",
         "Rappel aux membres qui n'ont pas répondu : 3 jours avant la séance.",
     ]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import socket
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from markupsafe import escape
@@ -30,8 +30,11 @@ from app.dossier.links import document_token, dossier_token
 from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, ORGANISATION_NAME, OTHER_ORGANISATION_NAME
 from app.extensions import db
 from app.models import (
+    AgendaItem,
+    AgendaItemNature,
     Body,
     Civility,
+    ConsultationAnswer,
     ConvocationSending,
     Deadline,
     DeadlineKind,
@@ -39,6 +42,8 @@ from app.models import (
     Meeting,
     Membership,
     MembershipRole,
+    Minutes,
+    MinutesStatus,
     Organisation,
     OutboxMessage,
     Person,
@@ -47,8 +52,13 @@ from app.models import (
     RoundTablePoint,
     RoundTableSection,
     User,
+    Vote,
+    VoteOutcome,
+    WrittenConsultation,
+    utc_now,
 )
 from app.models.dossier import DocumentVersion, MeetingDocument
+from app.votes.consultations import make_link_token
 from tests.conftest import log_in
 from tests.images import png_bytes
 
@@ -133,11 +143,29 @@ def url_values(meeting: Meeting) -> dict:
     role = db.session.scalar(select(MembershipRole).order_by(MembershipRole.id).limit(1))
     document = demo_document(meeting)
     convened = meeting.invitations[0].person_id
+    voted = db.session.scalar(select(Meeting).join(AgendaItem).join(Vote).limit(1))  # its avis stays editable
+    plenary = db.session.scalar(select(Meeting).where(Meeting.body_id == voted.body_id, Meeting.id != voted.id,
+                                                      Meeting.starts_at < utc_now()).limit(1))
+    now = utc_now()
+    plenary_minutes = Minutes(meeting=plenary, status=MinutesStatus.PUBLISHED, document=b"PK", published_at=now,
+                              public_at=now)
+    db.session.add(plenary_minutes)
+    db.session.commit()
+    consultation = WrittenConsultation(body=body, question="Consultation écrite de la matrice", abstentions_in_base=False,
+                                       closes_at=now + timedelta(days=3),
+                                       answers=[ConsultationAnswer(person=membership.person, position=1)])
+    db.session.add(consultation)
+    db.session.commit()
     return {
         "document_id": document.id,
         "version_id": document.current.id,
         "document_token": document_token(convened, document.id),
         "dossier_token": dossier_token(convened, meeting.id),
+        "consultation_id": consultation.id,
+        "consultation_token": make_link_token(consultation.answers[0]),
+        "minutes_id": plenary_minutes.id,  # a held plenary, its compte rendu on the public page
+        "item_id": meeting.agenda_items[0].id,
+        "vote_id": db.session.scalar(select(Vote.id).order_by(Vote.id).limit(1)),  # the demo's avis
         "role_id": role.id,
         "meeting_id": meeting.id,
         "body_id": body.id,
@@ -165,7 +193,9 @@ def build_url(app, rule, values: dict) -> str:
         if name == "token":
             arguments[name] = values[{"calendar.feed": "feed_token", "auth.reset_password": "reset_token",
                                       "dossier.personal_download": "document_token",
-                                      "dossier.personal_zip": "dossier_token"}.get(rule.endpoint, "answer_token")]
+                                      "dossier.personal_zip": "dossier_token",
+                                      "votes.consultation_answer": "consultation_token"}.get(
+                rule.endpoint, "answer_token")]
         else:
             arguments[name] = values[name]
     with app.test_request_context():
@@ -337,15 +367,24 @@ def other_ars_values() -> dict:
     section = db.session.scalar(select(RoundTableSection).where(RoundTableSection.meeting_id == meeting.id)
                                 .order_by(RoundTableSection.position).limit(1))
     membership = meeting.body.memberships[0]
+    consulted = membership.person  # loaded before the new rows below are linked to the meeting
     point = RoundTablePoint(section=section, position=1, text="Point de l'autre ARS")
     deadline = Deadline(meeting=meeting, position=1, kind=DeadlineKind.DUE_DATE, title="Échéance de l'autre ARS",
                         due_date=date(2030, 1, 1))
     role = MembershipRole(membership=membership, kind=RoleKind.PRESIDENT, start_date=membership.start_date)
-    db.session.add_all([point, deadline, role])
+    item = AgendaItem(meeting=meeting, position=9, title="Point de l'autre ARS", nature=AgendaItemNature.FOR_OPINION)
+    vote = Vote(agenda_item=item, question="Avis de l'autre ARS", votes_for=3, votes_against=0, abstentions=0,
+                not_voting=0, abstentions_in_base=False, outcome=VoteOutcome.ADOPTED, quorum_statement="Quorum atteint",
+                quorum_counted=3, quorum_base=4, quorum_required=2, avis_text="Avis de l'autre ARS")
+    consultation = WrittenConsultation(body=meeting.body, question="Consultation de l'autre ARS",
+                                       abstentions_in_base=False, closes_at=utc_now() + timedelta(days=3),
+                                       answers=[ConsultationAnswer(person=consulted, position=1)])
+    db.session.add_all([point, deadline, role, item, vote, consultation])
     db.session.commit()
     document = db.session.scalar(select(MeetingDocument).where(MeetingDocument.meeting_id == meeting.id))
     return {
         "document_id": document.id, "version_id": document.current.id,
+        "item_id": item.id, "vote_id": vote.id, "consultation_id": consultation.id,
         "role_id": role.id, "meeting_id": meeting.id, "body_id": meeting.body_id, "deadline_id": deadline.id,
         "membership_id": membership.id, "person_id": membership.person_id, "section_id": section.id,
         "point_id": point.id, "invitation_id": meeting.invitations[0].id, "direction": "down", "extension": "docx",
@@ -374,18 +413,25 @@ def other_ars_snapshot(organisation_id: int) -> list:
                                   .where(User.organisation_id == organisation_id)).all()
     memberships = db.session.execute(select(Membership.id, Membership.end_date, Membership.title).join(Body)
                                      .where(Body.organisation_id == organisation_id)).all()
+    consulted = db.session.execute(select(ConsultationAnswer.id, ConsultationAnswer.choice,
+                                          WrittenConsultation.closed_at).join(WrittenConsultation).join(Body)
+                                   .where(Body.organisation_id == organisation_id)).all()
+    votes = db.session.execute(select(Vote.id, Vote.avis_text, Vote.reopened_at, Vote.published_at,
+                                      AgendaItem.nature, AgendaItem.submitted_text).join(Vote.agenda_item)
+                               .join(Meeting).join(Body).where(Body.organisation_id == organisation_id)).all()
     roles = db.session.execute(select(MembershipRole.id, MembershipRole.kind, MembershipRole.start_date,
                                       MembershipRole.end_date).join(Membership).join(Body)
                                .where(Body.organisation_id == organisation_id)).all()
     counts = [db.session.scalar(select(func.count()).select_from(table)) for table in
               (Body.__table__, Person.__table__, Membership.__table__, MembershipRole.__table__, Invitation.__table__,
-               Deadline.__table__, Meeting.__table__, OutboxMessage.__table__, ConvocationSending.__table__)]
+               Deadline.__table__, Meeting.__table__, OutboxMessage.__table__, ConvocationSending.__table__,
+               Vote.__table__, WrittenConsultation.__table__)]
     documents = db.session.execute(select(MeetingDocument.id, MeetingDocument.title, MeetingDocument.position,
                                           MeetingDocument.published_at, MeetingDocument.withdrawn_at)
                                    .join(Meeting).join(Body).where(Body.organisation_id == organisation_id)).all()
     counts.append(db.session.scalar(select(func.count()).select_from(DocumentVersion.__table__)))
     return [sorted(meetings), sorted(people), sorted(accounts), sorted(memberships), sorted(roles), sorted(documents),
-            counts]
+            sorted(votes), consulted, counts]
 
 
 @pytest.mark.parametrize("role", ("secretariat", "admin", "member"))

@@ -55,6 +55,8 @@ class BodyForm(FrenchForm):
                         f"et {MAX_PROXIES_PER_HOLDER}."))],
     )
     proxies_exclude_presidents = BooleanField("Le président de l'instance ne donne ni ne reçoit de pouvoir")
+    abstentions_in_base = BooleanField("Les abstentions comptent parmi les suffrages exprimés (base de la majorité)")
+    roll_call_votes = BooleanField("Les votes se font par appel nominal (chaque membre nommé)")
     unexcused_absences_limit = IntegerField(
         "Absences successives sans excuse avant une proposition de démission",
         validators=[InputRequired("Saisissez un nombre de séances."),

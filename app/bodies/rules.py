@@ -61,6 +61,10 @@ def rules_summary(rules: Body | BodyRules) -> list[str]:
     absences = rules.unexcused_absences_limit
     lines.append(f"Absences : un membre absent sans excuse à {absences} séance{'s' if absences > 1 else ''} "
                  "successive" + ("s" if absences > 1 else "") + " peut être déclaré démissionnaire.")
+    lines.append("Avis : majorité des suffrages exprimés des membres présents ou représentés, "
+                 + ("abstentions comprises" if rules.abstentions_in_base else "abstentions non comptées")
+                 + ", la voix du président étant prépondérante en cas de partage ; vote "
+                 + ("par appel nominal." if rules.roll_call_votes else "à main levée (décompte des voix)."))
     reminder = rules.reminder_days
     lines.append(f"Rappel aux membres qui n'ont pas répondu : {reminder} jour{'s' if reminder > 1 else ''} avant "
                  "la séance.")

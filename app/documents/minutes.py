@@ -13,6 +13,7 @@ from app.formatting import alphabetical_key, long_date, time_range, to_paris
 from app.meetings.outline import deadline_outline
 from app.meetings.second_convocation import second_convocation_notice
 from app.models import Attendance, Civility, Meeting, RoundTablePoint
+from app.votes.documents import add_votes_record
 
 ATTENDANCE_HEADER = ("NOMS", "QUALITÉ")
 ATTENDANCE_WIDTHS = (Cm(7), Cm(10))
@@ -35,6 +36,7 @@ def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str
                         subject=f"Compte rendu de la séance du {long_date(meeting.starts_at)} — {body.name}")
     _add_header_block(writer, meeting, presiding, validation)
     _add_quorum(writer, meeting, quorum_statement)
+    add_votes_record(writer, meeting)
     _add_context(writer, meeting)
     _add_round_table(writer, meeting)
     _add_deadlines(writer, meeting)

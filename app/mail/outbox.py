@@ -40,6 +40,8 @@ BUILDERS = {
     MailKind.DEADLINE_REMINDER: "app.calendar.reminders:build_deadline_emails",
     MailKind.PASSWORD_RESET: "app.auth.emails:build_password_reset_emails",
     MailKind.DOSSIER_UPDATE: "app.dossier.notices:build_dossier_emails",
+    MailKind.CONSULTATION: "app.votes.consultations:build_consultation_emails",
+    MailKind.CONSULTATION_REMINDER: "app.votes.consultations:build_consultation_emails",
 }
 DELIVER_JOB = "app.mail.outbox:deliver"
 logger = logging.getLogger(__name__)

@@ -35,6 +35,15 @@ from app.models.outbox import CANCEL_KINDS, REQUEST_KINDS, MailKind, MailStatus,
 from app.models.organisations import SEGUR_PILLARS, Organisation, Theme, ensure_default_themes
 from app.models.people import Civility, Person
 from app.models.types import utc_now
+from app.models.votes import (
+    AgendaItemNature,
+    ConsultationAnswer,
+    Vote,
+    VoteBallot,
+    VoteChoice,
+    VoteOutcome,
+    WrittenConsultation,
+)
 
 __all__ = [
     "AgendaItem", "Attendance", "AuditEvent", "AttendanceStatus", "Body", "BodyKind", "Capacity", "Civility",
@@ -47,4 +56,6 @@ __all__ = [
     "BodyFeedLink",
     "DocumentChunk", "DocumentReceipt", "DocumentVersion", "MeetingDocument",
     "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
+    "AgendaItemNature", "Vote", "VoteBallot", "VoteChoice", "VoteOutcome", "WrittenConsultation",
+    "ConsultationAnswer",
 ]

@@ -50,6 +50,8 @@ class BodyRules:
     proxies_exclude_presidents: bool
     second_convocation_days: int
     unexcused_absences_limit: int
+    abstentions_in_base: bool  # abstentions count among the votes cast (the base of the majority)
+    roll_call_votes: bool  # votes are recorded by name (appel nominal) rather than as counts
 
     def settings(self) -> dict:
         return asdict(self)
@@ -65,11 +67,13 @@ class BodyPreset:
 
 # Code de la santé publique: convocation 10 days before (D.1432-47); quorum « au moins la moitié » of the
 # members, present or represented; one pouvoir per holder, presidents neither give nor receive one;
-# second convocation within 8 days (D.1432-50); resignation after 2 successive unexcused absences (D.1432-44).
+# second convocation within 8 days (D.1432-50); resignation after 2 successive unexcused absences (D.1432-44);
+# avis by the majority of the votes cast, abstentions not counted among them, counted by show of hands (D.1432-47).
 CSP_RULES = BodyRules(
     quorum_fraction=0.5, quorum_strict=False, quorum_minimum=0, quorum_counts_represented=True,
     convocation_days=10, reminder_days=3, proxies_allowed=True, max_proxies_per_holder=1,
     proxies_exclude_presidents=True, second_convocation_days=8, unexcused_absences_limit=2,
+    abstentions_in_base=False, roll_call_votes=False,
 )
 CRSA_SOURCE = "Code de la santé publique, articles D.1432-44, D.1432-47 et D.1432-50"
 PRESETS: dict[BodyKind, BodyPreset] = {
@@ -121,6 +125,9 @@ class Body(db.Model):
     second_convocation_days: Mapped[int]
     # Successive meetings missed without excuse after which a member may be declared resigned.
     unexcused_absences_limit: Mapped[int]
+    # Votes (app/votes): whether abstentions count in the base of the majority; votes by name.
+    abstentions_in_base: Mapped[bool]
+    roll_call_votes: Mapped[bool]
 
     organisation: Mapped[Organisation] = relationship(back_populates="bodies")
     parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="children")

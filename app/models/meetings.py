@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import LabelledEnum, UTCDateTime, enum_column, utc_now
+from app.models.votes import AgendaItemNature
 
 if TYPE_CHECKING:
     from app.models.bodies import Body
@@ -200,6 +201,9 @@ class AgendaItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
+    # « Pour avis », « pour délibération » or « pour information » (app/votes), and the text put to the vote.
+    nature: Mapped[AgendaItemNature | None] = mapped_column(enum_column(AgendaItemNature, "agenda_item_nature"))
+    submitted_text: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
 

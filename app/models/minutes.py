@@ -45,6 +45,8 @@ class Minutes(db.Model):
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Set when the secretariat puts the published compte rendu on the public page too (app/votes).
+    public_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="minutes")
     validated_by: Mapped[User | None] = relationship(foreign_keys=[validated_by_id])

@@ -31,6 +31,8 @@ class MailKind(LabelledEnum):
     DEADLINE_REMINDER = ("deadline_reminder", "Rappel d'échéance")
     PASSWORD_RESET = ("password_reset", "Nouveau mot de passe")
     DOSSIER_UPDATE = ("dossier_update", "Dossier de séance complété")
+    CONSULTATION = ("consultation", "Consultation écrite")
+    CONSULTATION_REMINDER = ("consultation_reminder", "Rappel de consultation écrite")
 
 
 class MailStatus(LabelledEnum):
@@ -64,6 +66,9 @@ class OutboxMessage(db.Model):
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id", ondelete="CASCADE"), index=True)
     # The titulaire a suppléant replaces, the member whose pouvoir is held.
     about_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # The member consulted in writing (app/votes/consultations.py).
+    consultation_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_answer.id", ondelete="CASCADE"), index=True)
     sending_id: Mapped[int | None] = mapped_column(ForeignKey("convocation_sending.id", ondelete="SET NULL"),
                                                    index=True)
     attempts: Mapped[int] = mapped_column(default=0)
