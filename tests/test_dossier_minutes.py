@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.formatting import plain_date
 from app.models.dossier import MeetingDocument
+from app.documents.typography import french_typography as fr
 from tests.docx_reading import headings, reopen, styled_paragraphs
 from tests.dossier_files import PDF, upload
 from tests.meeting_factories import add_member, make_body, make_meeting
@@ -32,7 +33,7 @@ def test_the_compte_rendu_lists_the_dossier_and_the_slides_presented_in_its_anne
     assert paragraphs[start:] == [
         ("Heading 1", "Annexes"),
         ("Heading 2", "Documents du dossier de séance"),
-        ("List Bullet", f"Rapport d'activité (rapport.pdf), mis à disposition le {today}"),
+        ("List Bullet", fr(f"Rapport d'activité (rapport.pdf), mis à disposition le {today}")),
         ("Heading 2", "Documents présentés en séance"),
         ("List Bullet", "Diaporama (diaporama.pdf)"),
     ]

@@ -17,6 +17,7 @@ from app.models import (
     VoteChoice,
     VoteOutcome,
 )
+from app.documents.typography import french_typography as fr
 from tests.conftest import create_user, log_in
 from tests.docx_reading import body_text, headings, reopen
 from tests.meeting_factories import add_member, make_body, make_meeting, make_president
@@ -301,10 +302,10 @@ def test_relevé_des_avis_in_the_compte_rendu(secretariat_client):
     assert ("Heading 2", "1. Projet régional de santé") in headings(document)
     assert ("Heading 2", "2. Point d'information") not in headings(document)
     text = body_text(document)
-    assert AVIS in text
-    assert "Pour : 4 ; contre : 4 ; abstentions : 0 ; ne prennent pas part au vote : 0." in text
-    assert ("Avis favorable (8 suffrages exprimés, abstentions non comptées), la voix du président étant "
-            "prépondérante en cas de partage égal des voix.") in text
+    assert fr(AVIS) in text
+    assert fr("Pour : 4 ; contre : 4 ; abstentions : 0 ; ne prennent pas part au vote : 0.") in text
+    assert fr("Avis favorable (8 suffrages exprimés, abstentions non comptées), la voix du président étant "
+              "prépondérante en cas de partage égal des voix.") in text
 
 
 def test_extract_of_one_avis_for_the_dg_ars(secretariat_client):
@@ -317,8 +318,9 @@ def test_extract_of_one_avis_for_the_dg_ars(secretariat_client):
     paragraphs = [paragraph.text for paragraph in document.paragraphs]
     assert paragraphs[0] == "Extrait du relevé des avis" and document.paragraphs[0].style.name == "Title"
     assert "CRSA de test" in paragraphs and "Séance du 4 juin 2020" in paragraphs
-    assert "Quorum au moment du vote : Quorum atteint : 6 membres sur 10 (5 requis)." in paragraphs
-    assert AVIS in paragraphs and "Pour : 5 ; contre : 1 ; abstentions : 0 ; ne prennent pas part au vote : 0." in paragraphs
-    assert paragraphs[-2:] == ["La présidente de l'instance", members[0].person.display_name]
+    assert fr("Quorum au moment du vote : Quorum atteint : 6 membres sur 10 (5 requis).") in paragraphs
+    assert fr(AVIS) in paragraphs
+    assert fr("Pour : 5 ; contre : 1 ; abstentions : 0 ; ne prennent pas part au vote : 0.") in paragraphs
+    assert paragraphs[-2:] == [fr("La présidente de l'instance"), members[0].person.display_name]
     assert "PROJET" in document.sections[0].header.paragraphs[-1].text or any(
         "PROJET" in p.text for p in document.sections[0].header.paragraphs)

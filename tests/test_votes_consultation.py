@@ -19,6 +19,7 @@ from app.models import (
     utc_now,
 )
 from app.votes import consultations
+from app.documents.typography import french_typography as fr
 from tests.docx_reading import reopen
 from tests.meeting_factories import add_member, make_body, make_president
 from tests.smtp_server import all_text
@@ -137,9 +138,9 @@ def test_the_result_is_recorded_at_the_closing_and_the_president_decides_a_tie(a
     document = reopen(secretariat_client.get(f"/consultations/{consultation.id}/extrait.docx").data)
     paragraphs = [paragraph.text for paragraph in document.paragraphs]
     assert paragraphs[0] == "Extrait du relevé des avis" and "CRSA consultée" in paragraphs
-    assert "Participation : 2 membres sur 4 ont répondu." in paragraphs and QUESTION in paragraphs
-    assert "Pour : 1 ; contre : 1 ; abstentions : 0." in paragraphs
-    assert f"{members[1].person.formal_name} : contre" in paragraphs
+    assert fr("Participation : 2 membres sur 4 ont répondu.") in paragraphs and fr(QUESTION) in paragraphs
+    assert fr("Pour : 1 ; contre : 1 ; abstentions : 0.") in paragraphs
+    assert fr(f"{members[1].person.formal_name} : contre") in paragraphs
     assert paragraphs[-1] == members[0].person.display_name
 
 
