@@ -1,5 +1,6 @@
 """The convocation delay, checked and proven (issue 13, part 5): on time needs nothing; late asks for
-the reason of urgency, recorded and shown; the meeting page states « Convocations envoyées le … (J-n) »."""
+the reason of urgency, recorded and shown; the meeting page and the compte rendu state « Convocations envoyées le
+… (J-n) »."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,10 +8,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.calendar.convocations import convocation_record
+from app.documents.typography import french_typography
 from app.extensions import db
 from app.formatting import paris_datetime, plain_date
 from app.models import ConvocationSending, OutboxMessage, Role
 from conftest import create_user, log_in
+from docx_reading import body_text, reopen
 from ics_support import make_body, make_meeting
 
 TODAY = date.today()
@@ -72,6 +75,9 @@ def test_a_late_sending_asks_for_the_reason_of_urgency_and_records_it(app_contex
                 f"motif d'urgence : {reason}")
     assert convocation_record(meeting).sentence == expected
     assert expected.replace("'", "&#39;") in page(secretariat_client, meeting)
+    # The compte rendu states it too, after the header block and before the quorum.
+    minutes_text = body_text(reopen(secretariat_client.get(f"/meetings/{meeting.id}/minutes.docx").data))
+    assert french_typography(expected + ".") in minutes_text
 
 
 def test_an_update_sent_late_needs_no_reason_once_the_convocations_left_on_time(app_context, secretariat_client,

@@ -99,7 +99,7 @@ def anonymised_name(person: Person) -> str:
 def anonymise_person(person: Person, retention_years: int, now: datetime | None = None) -> list[Meeting]:
     """Replace the person's names and e-mail, detach and close their account, and rebuild the validated
     minutes older than ``retention_years`` where they appear; returns those meetings. No commit."""
-    from app.documents.workflow import frozen_minutes_file, presiding_line
+    from app.documents.workflow import frozen_minutes_file, minutes_facts
 
     person.first_name, person.last_name = "", anonymised_name(person)
     person.email, person.affiliation, person.feed_token = None, "", None
@@ -122,7 +122,7 @@ def anonymise_person(person: Person, retention_years: int, now: datetime | None 
     ).all()
     db.session.flush()
     for meeting in old_minutes:
-        meeting.minutes.document = frozen_minutes_file(meeting, presiding_line(meeting))
+        meeting.minutes.document = frozen_minutes_file(meeting, minutes_facts(meeting))
     db.session.flush()
     scrub_audit_trail(person, account)
     return list(old_minutes)

@@ -22,20 +22,21 @@ REPRESENTED = {Civility.MR: "représenté", Civility.MRS: "représentée"}
 
 
 def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str = "", presiding: str = "",
-                  validation: str = "") -> Document:
+                  convocations: str = "", validation: str = "") -> Document:
     """The compte rendu of ``meeting`` (loaded with ``load_meeting_for_minutes``).
 
     A draft says « PROJET » on every page; validation builds it once more with ``draft=False`` and
-    the ``validation`` line (« Compte rendu validé le … par … »). ``quorum_statement`` and
-    ``presiding`` come from ``documents.workflow.minutes_facts``, frozen at validation. Sections
-    with nothing to say are left out.
+    the ``validation`` line (« Compte rendu validé le … par … »). ``quorum_statement``,
+    ``presiding`` and ``convocations`` (when they were sent) come from
+    ``documents.workflow.minutes_facts``, frozen at validation. Sections with nothing to say are
+    left out.
     """
     body = meeting.body
     writer = WordWriter(title=f"Compte rendu — {meeting.title}", organisation=body.organisation,
                         header_lines=[body.name], draft=draft,
                         subject=f"Compte rendu de la séance du {long_date(meeting.starts_at)} — {body.name}")
     _add_header_block(writer, meeting, presiding, validation)
-    _add_quorum(writer, meeting, quorum_statement)
+    _add_quorum(writer, meeting, convocations, quorum_statement)
     add_votes_record(writer, meeting)
     _add_context(writer, meeting)
     _add_round_table(writer, meeting)
@@ -71,10 +72,13 @@ def meeting_place_line(meeting: Meeting) -> str:
     return f"Lieu : {place}" + (" et en visioconférence" if meeting.visio_url and "visio" not in place.lower() else "")
 
 
-def _add_quorum(writer: WordWriter, meeting: Meeting, quorum_statement: str) -> None:
-    """The second-convocation notice and the quorum sentence (the relevé des avis follows them)."""
+def _add_quorum(writer: WordWriter, meeting: Meeting, convocations: str, quorum_statement: str) -> None:
+    """The second-convocation notice, when the convocations went out, and the quorum sentence (the
+    relevé des avis follows them)."""
     if meeting.is_second_convocation:
         writer.paragraph(second_convocation_notice(meeting), bold=True)
+    if convocations:
+        writer.paragraph(convocations)
     if quorum_statement:
         writer.paragraph(quorum_statement)
 

@@ -82,10 +82,14 @@ class MinutesFacts:
 
     quorum_statement: str
     presiding: str
+    convocations: str = ""  # « Convocations envoyées le 20 mai 2020 (J-8) », once sent
 
 
 def minutes_facts(meeting: Meeting) -> MinutesFacts:
-    return MinutesFacts(quorum_statement(meeting), presiding_line(meeting))
+    from app.calendar.convocations import convocation_record  # calendar imports the documents area
+
+    record = convocation_record(meeting)
+    return MinutesFacts(quorum_statement(meeting), presiding_line(meeting), record.sentence + "." if record else "")
 
 
 def minutes_file(meeting: Meeting) -> bytes:
@@ -94,14 +98,15 @@ def minutes_file(meeting: Meeting) -> bytes:
         return meeting.minutes.document
     facts = minutes_facts(meeting)
     return document_bytes(build_minutes(meeting, draft=True, quorum_statement=facts.quorum_statement,
-                                        presiding=facts.presiding))
+                                        presiding=facts.presiding, convocations=facts.convocations))
 
 
-def frozen_minutes_file(meeting: Meeting, presiding: str) -> bytes:
+def frozen_minutes_file(meeting: Meeting, facts: MinutesFacts) -> bytes:
     """The validated compte rendu: no « PROJET », the frozen quorum sentence, the validation line."""
     minutes = meeting.minutes
     return document_bytes(build_minutes(meeting, draft=False, quorum_statement=minutes.quorum_statement or "",
-                                        presiding=presiding, validation=validation_line(minutes)))
+                                        presiding=facts.presiding, convocations=facts.convocations,
+                                        validation=validation_line(minutes)))
 
 
 def _minutes_of(meeting: Meeting) -> Minutes:
@@ -129,7 +134,7 @@ def validate_minutes(meeting: Meeting, user: User) -> Minutes:
     minutes = _minutes_of(meeting)
     minutes.quorum_statement = facts.quorum_statement
     minutes.validated_at, minutes.validated_by_id, minutes.validated_by = utc_now(), user.id, user
-    minutes.document = frozen_minutes_file(meeting, facts.presiding)
+    minutes.document = frozen_minutes_file(meeting, facts)
     minutes.status = MinutesStatus.VALIDATED
     _record(minutes, MinutesAction.VALIDATED, user)
     return minutes
