@@ -111,13 +111,17 @@ def create_search_index(connection, source: str | None = None) -> None:
                     connection.exec_driver_sql(statement)
 
 
-def drop_search_index(connection) -> None:
+def drop_search_index(connection, source: str | None = None) -> None:
+    """Drop the index (of the table ``source`` only, or of both)."""
     if connection.dialect.name == "postgresql":
         for table_name, (column_name, index, _) in PG_VECTORS.items():
-            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
-            connection.exec_driver_sql(f"ALTER TABLE {table_name} DROP COLUMN IF EXISTS {column_name}")
+            if source in (None, table_name):
+                connection.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+                connection.exec_driver_sql(f"ALTER TABLE {table_name} DROP COLUMN IF EXISTS {column_name}")
     elif connection.dialect.name == "sqlite":
-        for name in SQLITE_TABLES:
+        for name, (table_name, _columns) in SQLITE_TABLES.items():
+            if source not in (None, table_name):
+                continue
             for trigger in ("insert", "delete", "update"):
                 connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}_{trigger}")
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
@@ -132,8 +136,14 @@ def _after_create(target, connection, **kw) -> None:
     create_search_index(connection, target.name)
 
 
+def _before_drop(target, connection, **kw) -> None:
+    """SQLite refuses to drop a table while its FTS5 index still reads it (« database table is locked »)."""
+    drop_search_index(connection, target.name)
+
+
 for _table in (Meeting.__table__, RoundTablePoint.__table__):
     event.listen(_table, "after_create", _after_create)
+    event.listen(_table, "before_drop", _before_drop)
 
 
 # --- Queries ----------------------------------------------------------------------------------
