@@ -38,7 +38,9 @@ def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineFo
     if not next_form.is_submitted():
         next_form.body_id.data = meeting.body_id
         next_form.place.data = meeting.place
-    return next_form, DueDateDeadlineForm(prefix="butoir")
+    due_form = DueDateDeadlineForm(prefix="butoir")
+    next_form.meeting_day = due_form.meeting_day = to_paris(meeting.starts_at).date()
+    return next_form, due_form
 
 
 def _render(meeting: Meeting, next_form, due_form):

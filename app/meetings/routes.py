@@ -108,8 +108,9 @@ def create_series(body_id: int):
 def edit(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
+    occurrence = occurrence_of(meeting)
+    form.unchanged = (occurrence.day, occurrence.starts)  # a past meeting's other fields stay editable
     if not form.is_submitted():
-        occurrence = occurrence_of(meeting)
         form.day.data, form.starts.data, form.ends.data = occurrence.day, occurrence.starts, occurrence.ends
         form.agenda.data = "\n".join(item.title for item in meeting.agenda_items)
         form.version.data = str(meeting.version)
