@@ -96,6 +96,12 @@ def test_an_echeance_before_its_meeting_gets_a_french_message(secretariat_client
 def test_deleting_a_deadline_keeps_the_meeting_it_announced(secretariat_client, demo):
     deadline = next(d for d in demo.deadlines if d.announced_meeting is not None)
     announced_id = deadline.announced_meeting_id
+    assert f'href="/deadlines/{deadline.id}/delete"' in secretariat_client.get(f"/meetings/{demo.id}/deadlines").text
+    confirm = secretariat_client.get(f"/deadlines/{deadline.id}/delete")
+    assert confirm.status_code == 200 and f"L&#39;échéance « {deadline.title} »" in confirm.text
+    assert f"La réunion du {long_date(deadline.announced_meeting.starts_at)} qu&#39;elle annonce reste planifiée" \
+        in confirm.text
+    assert db.session.get(Deadline, deadline.id) is not None, "asking deletes nothing"
     response = secretariat_client.post(f"/deadlines/{deadline.id}/delete")
     assert response.status_code == 302
     assert db.session.get(Deadline, deadline.id) is None
