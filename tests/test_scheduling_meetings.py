@@ -1,4 +1,5 @@
 """The secretariat schedules meetings: one, a series, edits one, cancels one, edits the convened list."""
+import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,26 @@ def test_secretariat_creates_a_meeting_convening_the_current_members(secretariat
     page = secretariat_client.get(response.headers["Location"]).text
     assert "mardi 9 juin 2020" in page and "3 personne(s) convoquée(s)" in page
     assert "Modifier la séance" in page and "Annuler la séance" in page
+
+
+def test_a_planning_form_posted_twice_creates_one_meeting(secretariat_client, body):
+    """Back, then submit again: the form's token finds the meeting already created."""
+    first_page, second_page = (secretariat_client.get(f"/bodies/{body.id}/meetings/new").text for _ in range(2))
+    token = re.search(r'name="creation_token" type="hidden" value="([^"]+)"', first_page).group(1)
+    assert token not in second_page, "each form shown has its own token"
+    form = meeting_form(creation_token=token)
+    created = secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=form)
+    again = secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=form)
+    assert created.status_code == again.status_code == 302 and again.location == created.location
+    assert db.session.scalar(select(func.count(Meeting.id))) == 1
+    assert db.session.scalar(select(Meeting.creation_token)) == token
+    page = secretariat_client.get(again.location).text
+    assert "Ce formulaire avait déjà été envoyé : la séance du mardi 9 juin 2020 est planifiée une seule fois." in page
+    other = secretariat_client.post(f"/bodies/{body.id}/meetings/new",
+                                    data=meeting_form(creation_token=re.search(
+                                        r'name="creation_token" type="hidden" value="([^"]+)"', second_page).group(1)))
+    assert other.status_code == 302 and other.location != created.location  # another form: another meeting
+    assert db.session.scalar(select(func.count(Meeting.id))) == 2
 
 
 def test_meeting_ending_before_it_starts_is_refused_with_the_input_kept(secretariat_client, body):

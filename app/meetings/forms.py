@@ -82,6 +82,8 @@ class MeetingForm(HistoryFields, OccurrenceFields, MeetingDetailsForm):
 
     # The version read when the form was shown: saving over someone else's change is refused.
     version = HiddenField()
+    # Planning: one token per form shown; the same form posted twice creates one meeting.
+    creation_token = HiddenField()
 
 
 class SecondConvocationForm(OccurrenceFields, WhereForm):
