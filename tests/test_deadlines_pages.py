@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.formatting import paris_datetime
+from app.formatting import long_date, paris_datetime, to_paris
 from app.models import Deadline, DeadlineKind, Meeting
 from tests.admin_factories import make_body, make_organisation, make_person, member_client, seat
 from tests.query_count import counted_queries
@@ -70,9 +70,38 @@ def test_deadline_errors_are_french_and_nothing_is_created(secretariat_client, d
     assert db.session.scalar(select(func.count(Deadline.id))) == deadlines_before
 
 
+def test_an_echeance_before_its_meeting_gets_a_french_message(secretariat_client, demo):
+    before = (db.session.scalar(select(func.count(Meeting.id))), db.session.scalar(select(func.count(Deadline.id))))
+    meeting_day = to_paris(demo.starts_at).date()
+    earlier = (meeting_day - timedelta(days=1)).isoformat()
+    message = (f"Une échéance ne peut pas précéder sa séance : choisissez le {long_date(meeting_day)} "
+               "ou une date postérieure.")
+    response = secretariat_client.post(f"/meetings/{demo.id}/deadlines/due-date", data={
+        "butoir-title": "Contributions", "butoir-day": earlier})
+    assert response.status_code == 422
+    assert f'<p id="butoir-day-erreurs" class="fr-error-text">{message}</p>' in response.text
+    assert 'value="Contributions"' in response.text
+    response = secretariat_client.post(f"/meetings/{demo.id}/deadlines/next-meeting", data={
+        "prochaine-body_id": str(demo.body_id), "prochaine-title": "Réunion suivante",
+        "prochaine-day": earlier, "prochaine-starts": "10:00", "prochaine-ends": "12:00"})
+    assert response.status_code == 422
+    assert f'<p id="prochaine-day-erreurs" class="fr-error-text">{message}</p>' in response.text
+    assert (db.session.scalar(select(func.count(Meeting.id))),
+            db.session.scalar(select(func.count(Deadline.id)))) == before
+    response = secretariat_client.post(f"/meetings/{demo.id}/deadlines/due-date", data={
+        "butoir-title": "Le jour même", "butoir-day": meeting_day.isoformat()})
+    assert response.status_code == 302
+
+
 def test_deleting_a_deadline_keeps_the_meeting_it_announced(secretariat_client, demo):
     deadline = next(d for d in demo.deadlines if d.announced_meeting is not None)
     announced_id = deadline.announced_meeting_id
+    assert f'href="/deadlines/{deadline.id}/delete"' in secretariat_client.get(f"/meetings/{demo.id}/deadlines").text
+    confirm = secretariat_client.get(f"/deadlines/{deadline.id}/delete")
+    assert confirm.status_code == 200 and f"L&#39;échéance « {deadline.title} »" in confirm.text
+    assert f"La réunion du {long_date(deadline.announced_meeting.starts_at)} qu&#39;elle annonce reste planifiée" \
+        in confirm.text
+    assert db.session.get(Deadline, deadline.id) is not None, "asking deletes nothing"
     response = secretariat_client.post(f"/deadlines/{deadline.id}/delete")
     assert response.status_code == 302
     assert db.session.get(Deadline, deadline.id) is None

@@ -165,6 +165,21 @@ def test_meeting_page_offers_the_documents_to_staff(demo, secretariat_client):
     assert "Valider le compte rendu" not in page
 
 
+def test_validating_and_publishing_are_asked_first_with_what_they_do(demo, secretariat_client):
+    page = secretariat_client.get(f"/meetings/{demo.id}").text
+    assert f'href="/meetings/{demo.id}/minutes/validate"' in page  # a link to the confirmation, no JavaScript
+    confirm = secretariat_client.get(f"/meetings/{demo.id}/minutes/validate").text
+    assert "Valider le compte rendu ?" in confirm and "Le compte rendu est figé tel qu&#39;il se lit maintenant" in confirm
+    assert "ne pourra plus être modifiée sans rouvrir le compte rendu" in confirm
+    assert 'name="csrf_token"' in confirm and f'action="/meetings/{demo.id}/minutes/validate"' in confirm
+    assert minutes_of(demo) is None, "asking changes nothing"
+    secretariat_client.post(f"/meetings/{demo.id}/minutes/validate")
+    confirm = secretariat_client.get(f"/meetings/{demo.id}/minutes/publish").text
+    assert "Publier le compte rendu ?" in confirm and "devient visible de tous les membres de l&#39;instance" in confirm
+    assert "Aucun courriel n&#39;est envoyé" in confirm
+    assert minutes_of(demo).status.value == "validated"
+
+
 def test_the_minutes_of_a_meeting_not_yet_held_are_neither_validated_nor_published(app, app_context):
     from datetime import timedelta
 

@@ -149,6 +149,15 @@ def test_deleting_a_point_deletes_its_sub_points(secretariat_client, meeting):
     child = add_point(secretariat_client, meeting, section, "Enfant", parent=parent)
     add_point(secretariat_client, meeting, section, "Petit-enfant", parent=child)
     add_point(secretariat_client, meeting, section, "Voisin")
+    editor_page = secretariat_client.get(editor(meeting)).text
+    assert f'href="{editor(meeting)}/points/{parent.id}/delete"' in editor_page  # a link to the confirmation
+    confirm = secretariat_client.get(f"{editor(meeting)}/points/{parent.id}/delete")
+    assert confirm.status_code == 200
+    assert "Le point « Parent » et ses 2 sous-points seront supprimés." in confirm.text
+    assert 'name="csrf_token"' in confirm.text and "Oui, supprimer le point" in confirm.text
+    single = secretariat_client.get(f"{editor(meeting)}/points/{child.id}/delete").text
+    assert "Le point « Enfant » et son sous-point seront supprimés." in single
+    assert len(texts_in_order(section)) == 4, "asking deletes nothing"
     assert secretariat_client.post(f"{editor(meeting)}/points/{parent.id}/delete").status_code == 302
     assert texts_in_order(section) == [("Voisin", 0)]
 
@@ -169,6 +178,9 @@ def test_sections_are_added_renamed_and_deleted(secretariat_client, meeting):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(RoundTableSection, section.id).title == "Questions diverses"
+    confirm = secretariat_client.get(f"{editor(meeting)}/sections/{section.id}/delete").text
+    assert "La section « Questions diverses » et son point seront supprimés" in confirm
+    assert db.session.get(RoundTableSection, section.id) is not None, "asking deletes nothing"
     assert secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/delete").status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(RoundTableSection.id)) is None

@@ -1,5 +1,7 @@
 """The secretariat schedules meetings: one, a series, edits one, cancels one, edits the convened list."""
+import re
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -24,7 +26,8 @@ def body(app_context):
 
 
 def meeting_form(**overrides):
-    form = {"title": "Réunion du groupe de travail", "day": "2020-06-09", "starts": "10:30", "ends": "12:30",
+    """A meeting of June 2020: entered as history (« saisie a posteriori » ticked) unless overridden."""
+    form = {"a_posteriori": "y", "title": "Réunion du groupe de travail", "day": "2020-06-09", "starts": "10:30", "ends": "12:30",
             "place": "Visioconférence", "visio_url": "https://visio.example.fr/gt", "context": "Le Ségur",
             "working_method": "Élargissement", "agenda": f"{DEFAULT_AGENDA_ITEM}\nTour de table\n\n- Prochaines échéances"}
     return {**form, **overrides}
@@ -52,6 +55,26 @@ def test_secretariat_creates_a_meeting_convening_the_current_members(secretariat
     assert "Modifier la séance" in page and "Annuler la séance" in page
 
 
+def test_a_planning_form_posted_twice_creates_one_meeting(secretariat_client, body):
+    """Back, then submit again: the form's token finds the meeting already created."""
+    first_page, second_page = (secretariat_client.get(f"/bodies/{body.id}/meetings/new").text for _ in range(2))
+    token = re.search(r'name="creation_token" type="hidden" value="([^"]+)"', first_page).group(1)
+    assert token not in second_page, "each form shown has its own token"
+    form = meeting_form(creation_token=token)
+    created = secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=form)
+    again = secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=form)
+    assert created.status_code == again.status_code == 302 and again.location == created.location
+    assert db.session.scalar(select(func.count(Meeting.id))) == 1
+    assert db.session.scalar(select(Meeting.creation_token)) == token
+    page = secretariat_client.get(again.location).text
+    assert "Ce formulaire avait déjà été envoyé : la séance du mardi 9 juin 2020 est planifiée une seule fois." in page
+    other = secretariat_client.post(f"/bodies/{body.id}/meetings/new",
+                                    data=meeting_form(creation_token=re.search(
+                                        r'name="creation_token" type="hidden" value="([^"]+)"', second_page).group(1)))
+    assert other.status_code == 302 and other.location != created.location  # another form: another meeting
+    assert db.session.scalar(select(func.count(Meeting.id))) == 2
+
+
 def test_meeting_ending_before_it_starts_is_refused_with_the_input_kept(secretariat_client, body):
     response = secretariat_client.post(f"/bodies/{body.id}/meetings/new",
                                        data=meeting_form(starts="14:00", ends="12:00", place="Salle Ségur"))
@@ -65,6 +88,32 @@ def test_meeting_ending_before_it_starts_is_refused_with_the_input_kept(secretar
                                        data=meeting_form(visio_url="javascript://visio.example.fr/%0Aalert(1)"))
     assert "Saisissez une adresse complète, commençant par https://." in response.text
     assert db.session.scalar(select(func.count(Meeting.id))) == 0
+
+
+def test_a_meeting_in_the_past_needs_saisie_a_posteriori(secretariat_client, body):
+    past = {key: value for key, value in meeting_form(place="Salle Ségur").items() if key != "a_posteriori"}
+    response = secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=past)
+    assert response.status_code == 200
+    assert ('<p id="day-erreurs" class="fr-error-text">Le 09/06/2020 est passé : pour enregistrer une séance '
+            'déjà tenue, cochez « Saisie a posteriori ».</p>') in response.text
+    assert 'value="Salle Ségur"' in response.text and 'name="a_posteriori"' in response.text
+    series = secretariat_client.post(f"/bodies/{body.id}/meetings/series",
+                                     data={**past, "occurrences": "09/06/2030 10:30-12:30\n16/06/2020 10:30-12:30"})
+    assert "Le 16/06/2020 est passé" in series.text
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0
+    today = datetime.now(timezone.utc).astimezone(ZoneInfo("Europe/Paris"))
+    upcoming = {**past, "day": f"{today.year + 1}-06-09"}
+    assert secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=upcoming).status_code == 302
+    assert secretariat_client.post(f"/bodies/{body.id}/meetings/new", data=meeting_form()).status_code == 302
+    # A past meeting keeps its date and time without the box ticked: its other fields stay editable.
+    held = db.session.scalar(select(Meeting).order_by(Meeting.starts_at).limit(1))
+    kept = {**past, "title": "Réunion (corrigée)", "version": str(held.version)}
+    assert secretariat_client.post(f"/meetings/{held.id}/edit", data=kept).status_code == 302
+    moved = secretariat_client.post(f"/meetings/{held.id}/edit", data={**kept, "day": "2020-06-10",
+                                                                       "version": str(held.version)})
+    assert "Le 10/06/2020 est passé" in moved.text
+    db.session.refresh(held)
+    assert held.title == "Réunion (corrigée)" and held.starts_at == datetime(2020, 6, 9, 8, 30, tzinfo=timezone.utc)
 
 
 def test_secretariat_creates_a_series_of_three_tuesdays(secretariat_client, body):

@@ -1,12 +1,26 @@
 """The two kinds of « prochaines échéances » a meeting announces."""
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from datetime import date
 
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.formatting import long_date
 from app.forms import FrenchForm, date_field, paris_time_on, time_field
 from app.meetings.forms import check_ends_after_start
 
 
-class NextMeetingDeadlineForm(FrenchForm):
+class AfterItsMeeting:
+    """An échéance announced by a meeting falls on the meeting's day or after; the view sets ``meeting_day``."""
+
+    meeting_day: date | None = None
+
+    def validate_day(self, field) -> None:
+        if field.data and self.meeting_day and field.data < self.meeting_day:
+            raise ValidationError(f"Une échéance ne peut pas précéder sa séance : choisissez le "
+                                  f"{long_date(self.meeting_day)} ou une date postérieure.")
+
+
+class NextMeetingDeadlineForm(AfterItsMeeting, FrenchForm):
     """A next meeting of any body: the meeting is created at the same time."""
 
     body_id = SelectField("Instance", coerce=int, choices=[])
@@ -19,7 +33,7 @@ class NextMeetingDeadlineForm(FrenchForm):
     place = StringField("Lieu", validators=[Length(max=300)])
 
 
-class DueDateDeadlineForm(FrenchForm):
+class DueDateDeadlineForm(AfterItsMeeting, FrenchForm):
     title = StringField("Intitulé", validators=[DataRequired("Saisissez l'intitulé de l'échéance."), Length(max=300)],
                         description="« Synthèses des retours d'expérience attendues ».")
     day = date_field("Date", [InputRequired("Saisissez la date de l'échéance.")])

@@ -3,11 +3,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.confirmations import confirmation_page
 from app.deadlines import bp
 from app.deadlines.forms import DueDateDeadlineForm, NextMeetingDeadlineForm
 from app.deadlines.queries import upcoming_deadlines
 from app.extensions import db
-from app.formatting import paris_datetime, to_paris
+from app.formatting import long_date, paris_datetime, to_paris
 from app.forms import choices, id_number, page_number
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm
@@ -38,7 +39,9 @@ def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineFo
     if not next_form.is_submitted():
         next_form.body_id.data = meeting.body_id
         next_form.place.data = meeting.place
-    return next_form, DueDateDeadlineForm(prefix="butoir")
+    due_form = DueDateDeadlineForm(prefix="butoir")
+    next_form.meeting_day = due_form.meeting_day = to_paris(meeting.starts_at).date()
+    return next_form, due_form
 
 
 def _render(meeting: Meeting, next_form, due_form):
@@ -99,13 +102,23 @@ def add_due_date(meeting_id: int):
     return _record(meeting, deadline, "")
 
 
-@bp.route("/deadlines/<int:deadline_id>/delete", methods=["POST"])
+@bp.route("/deadlines/<int:deadline_id>/delete", methods=["GET", "POST"])
 @staff_required
 def delete(deadline_id: int):
-    """Removes the announcement only: a meeting it created stays planned (cancel it from its page)."""
+    """GET: what goes, asked first; POST: the announcement goes, but a meeting it created stays planned
+    (cancel it from its page)."""
     deadline = db.get_or_404(Deadline, deadline_id)
     meeting = get_editable_meeting_or_404(deadline.meeting_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if request.method == "GET":
+        consequences = [f"L'échéance « {deadline.title} » {deadline_when(deadline)} ne sera plus annoncée : "
+                        "elle disparaît de la page de la séance, du compte rendu et des agendas abonnés."]
+        if deadline.announced_meeting is not None:
+            consequences.append(f"La réunion du {long_date(deadline.announced_meeting.starts_at)} qu'elle annonce "
+                                "reste planifiée : annulez-la depuis sa page si elle n'a plus lieu.")
+        return confirmation_page(meeting, heading="Supprimer l'échéance", consequences=consequences, form=form,
+                                 button="Oui, supprimer l'échéance", back=url_for("deadlines.new", meeting_id=meeting.id))
+    if not form.validate_on_submit():
         abort(400)
     db.session.delete(deadline)
     db.session.commit()

@@ -6,9 +6,10 @@ import io
 import re
 import unicodedata
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.confirmations import confirmation_page
 from app.documents import bp
 from app.documents.attendance_certificate import (build_attendance_certificate, certified_attendances,
                                                   in_person_attendance_csv)
@@ -120,10 +121,15 @@ def sign_in_sheet_docx(meeting_id: int, extension: str = "docx"):
                          extension)
 
 
-def _run_step(meeting_id: int, step, success: str):
-    """Validate or publish: one CSRF-checked POST, one commit, back to the meeting page."""
+def _run_step(meeting_id: int, step, success: str, heading: str, consequences: list[str], button: str):
+    """Validate or publish. GET: what the step does, asked first; POST (CSRF-checked): the step, one commit,
+    back to the meeting page."""
     meeting = _meeting_for_documents(meeting_id)
-    if MinutesActionForm().validate_on_submit():
+    form = MinutesActionForm()
+    if request.method == "GET":
+        return confirmation_page(meeting, heading=heading, consequences=consequences, form=form, button=button,
+                                 back=url_for("meetings.detail", meeting_id=meeting_id, _anchor="documents-titre"))
+    if form.validate_on_submit():
         try:
             step(meeting, current_user)
         except MinutesWorkflowError as error:
@@ -135,16 +141,28 @@ def _run_step(meeting_id: int, step, success: str):
     return redirect(url_for("meetings.detail", meeting_id=meeting_id))
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes/validate", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/minutes/validate", methods=["GET", "POST"])
 @staff_required
 def validate_minutes(meeting_id: int):
-    return _run_step(meeting_id, workflow.validate_minutes, "Compte rendu validé : le document est figé.")
+    return _run_step(meeting_id, workflow.validate_minutes, "Compte rendu validé : le document est figé.",
+                     heading="Valider le compte rendu", button="Oui, valider le compte rendu", consequences=[
+                         "Le compte rendu est figé tel qu'il se lit maintenant, présences et quorum compris, "
+                         "sans la mention « PROJET ».",
+                         "La séance (tour de table, présences, échéances) ne pourra plus être modifiée sans "
+                         "rouvrir le compte rendu.",
+                         "Les membres ne le verront qu'une fois publié ; aucun courriel n'est envoyé.",
+                     ])
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes/publish", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/minutes/publish", methods=["GET", "POST"])
 @staff_required
 def publish_minutes(meeting_id: int):
-    return _run_step(meeting_id, workflow.publish_minutes, "Compte rendu publié : les membres peuvent le télécharger.")
+    return _run_step(meeting_id, workflow.publish_minutes, "Compte rendu publié : les membres peuvent le télécharger.",
+                     heading="Publier le compte rendu", button="Oui, publier le compte rendu", consequences=[
+                         "Le compte rendu validé devient visible de tous les membres de l'instance : ils le "
+                         "téléchargent depuis la page de la séance et « Mes séances ».",
+                         "Aucun courriel n'est envoyé : prévenez les membres si besoin.",
+                     ])
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/reopen", methods=["GET", "POST"])

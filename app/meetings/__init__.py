@@ -12,4 +12,12 @@ def second_convocation_notice(meeting):
     return notice(meeting)
 
 
+@bp.app_template_global()
+def meeting_pending_tasks(meeting):
+    """The « À faire » list of the meeting page (meetings/_pending.html)."""
+    from app.meetings.pending import pending_tasks
+
+    return pending_tasks(meeting)
+
+
 from app.meetings import routes  # noqa: E402,F401

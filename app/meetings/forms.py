@@ -1,12 +1,15 @@
 """Forms of the scheduling pages: a meeting, a series, the convened list, cancelling."""
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from datetime import date, datetime, time
+
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
 
+from app.formatting import short_date, to_paris
 from app.forms import FrenchForm, choices, date_field, paris_time_on, time_field
 from app.meetings.scheduling import parse_occurrences
-from app.models import Capacity, Civility
+from app.models import Capacity, Civility, utc_now
 from app.people.domain import email_taken
 
 
@@ -36,6 +39,27 @@ class MeetingDetailsForm(WhereForm):
     working_method = TextAreaField("Méthode de travail", validators=[Length(max=50000)])
 
 
+PAST_MEETING_MESSAGE = ("Le {day} est passé : pour enregistrer une séance déjà tenue, "
+                        "cochez « Saisie a posteriori ».")
+
+
+def is_past(day: date, starts: time | None) -> bool:
+    """Whether a meeting on ``day`` at ``starts`` (Paris time; the whole day when unknown) has begun."""
+    return datetime.combine(day, starts or time.max) < to_paris(utc_now()).replace(tzinfo=None)
+
+
+class HistoryFields:
+    """« Saisie a posteriori »: planning a meeting in the past is refused unless ticked (entering history)."""
+
+    a_posteriori = BooleanField("Saisie a posteriori",
+                                description="Cochez pour enregistrer une séance déjà tenue (historique de l'instance).")
+
+    def past_refusal(self, day: date, starts: time | None) -> str | None:
+        if self.a_posteriori.data or not is_past(day, starts):
+            return None
+        return PAST_MEETING_MESSAGE.format(day=short_date(day))
+
+
 class OccurrenceFields:
     """The day and Paris times of one meeting (mixed into the forms that plan one)."""
 
@@ -45,16 +69,28 @@ class OccurrenceFields:
                                        paris_time_on("day")])
 
 
-class MeetingForm(OccurrenceFields, MeetingDetailsForm):
+class MeetingForm(HistoryFields, OccurrenceFields, MeetingDetailsForm):
+    # The date and time the meeting already has (editing): keeping them is never refused as past.
+    unchanged: tuple[date, time] | None = None
+
+    def validate_day(self, field) -> None:
+        starts = self.starts.data if isinstance(self.starts.data, time) else None
+        if field.data and (field.data, starts) != self.unchanged:
+            refusal = self.past_refusal(field.data, starts)
+            if refusal:
+                raise ValidationError(refusal)
+
     # The version read when the form was shown: saving over someone else's change is refused.
     version = HiddenField()
+    # Planning: one token per form shown; the same form posted twice creates one meeting.
+    creation_token = HiddenField()
 
 
 class SecondConvocationForm(OccurrenceFields, WhereForm):
     """When and where a meeting without quorum sits again; agenda and convened list are kept."""
 
 
-class SeriesForm(MeetingDetailsForm):
+class SeriesForm(HistoryFields, MeetingDetailsForm):
     occurrences = TextAreaField("Dates et horaires", validators=[DataRequired("Saisissez au moins une séance.")])
 
     def validate_occurrences(self, field) -> None:
@@ -63,6 +99,9 @@ class SeriesForm(MeetingDetailsForm):
             raise ValidationError(" ".join(errors))
         if len(occurrences) > 100:
             raise ValidationError("Une série compte au plus 100 séances.")
+        refusals = [self.past_refusal(occurrence.day, occurrence.starts) for occurrence in occurrences]
+        if any(refusals):
+            raise ValidationError(next(refusal for refusal in refusals if refusal))
         self.parsed_occurrences = occurrences
 
 

@@ -1,8 +1,11 @@
+import re
+import secrets
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -70,16 +73,51 @@ def _prefill_new(form, body) -> None:
         form.agenda.data = DEFAULT_AGENDA_ITEM
 
 
+CREATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def creation_token(form: MeetingForm) -> str | None:
+    """The planning form's token (a new one when the form is first shown); anything else posted is ignored."""
+    if not form.is_submitted():
+        form.creation_token.data = secrets.token_urlsafe(24)
+    token = form.creation_token.data or ""
+    return token if CREATION_TOKEN.fullmatch(token) else None
+
+
+def already_planned(body, token: str | None):
+    """The answer to a planning form posted again (Back, then submit): the meeting it created, or None."""
+    meeting = token and db.session.scalar(select(Meeting).where(Meeting.creation_token == token,
+                                                                Meeting.body_id == body.id))
+    if not meeting:
+        return None
+    if meeting.deleted_at is not None:
+        flash("Ce formulaire avait déjà planifié une séance, supprimée depuis : rien n'a été créé.", "info")
+        return redirect(url_for("bodies.detail", body_id=body.id))
+    flash(f"Ce formulaire avait déjà été envoyé : la séance du {long_date(meeting.starts_at)} est planifiée "
+          "une seule fois.", "info")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
 @bp.route("/bodies/<int:body_id>/meetings/new", methods=["GET", "POST"])
 @staff_required
 def create(body_id: int):
     body = get_body_or_404(body_id)
     form = MeetingForm()
     _prefill_new(form, body)
+    token = creation_token(form)
     if form.validate_on_submit():
+        if answer := already_planned(body, token):
+            return answer
         occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
         meeting = schedule_meeting(body, occurrence, details_from(form))
-        db.session.commit()
+        meeting.creation_token = token
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same form, posted twice at once: the other request created it
+            db.session.rollback()
+            if answer := already_planned(body, token):
+                return answer
+            raise
         flash(f"La séance du {long_date(meeting.starts_at)} a été planifiée ; "
               f"{len(meeting.invitations)} personne(s) convoquée(s).", "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -108,8 +146,9 @@ def create_series(body_id: int):
 def edit(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
+    occurrence = occurrence_of(meeting)
+    form.unchanged = (occurrence.day, occurrence.starts)  # a past meeting's other fields stay editable
     if not form.is_submitted():
-        occurrence = occurrence_of(meeting)
         form.day.data, form.starts.data, form.ends.data = occurrence.day, occurrence.starts, occurrence.ends
         form.agenda.data = "\n".join(item.title for item in meeting.agenda_items)
         form.version.data = str(meeting.version)

@@ -104,6 +104,9 @@ class Meeting(db.Model):
     second_convocation_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="SET NULL"), index=True
     )
+    # The token of the planning form that created it: the same form posted again (Back, then submit)
+    # finds this meeting instead of creating a second one (app/meetings/routes.py).
+    creation_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

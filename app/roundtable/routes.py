@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.confirmations import confirmation_page, its
 from app.concurrency import StaleEditError, check_version
 from app.extensions import db
 from app.forms import choices
@@ -185,11 +186,20 @@ def move_section(meeting_id: int, section_id: int, direction: str):
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["GET", "POST"])
 @staff_required
-@editor_on_get
 def delete_section(meeting_id: int, section_id: int):
+    """GET: what goes with the section, asked first; POST: it goes, with its points."""
     meeting = load_meeting(meeting_id)
     section = find_section(meeting, section_id)
-    if ActionForm().validate_on_submit():
+    form = ActionForm()
+    if request.method == "GET":
+        points = len(section.points)
+        return confirmation_page(
+            meeting, heading=f"Supprimer la section « {section.title} »", form=form,
+            consequences=[f"La section « {section.title} » et {its(points, 'point')} seront "
+                          "supprimés ; le compte rendu et les synthèses ne les reprendront plus."
+                          if points else f"La section « {section.title} », vide, sera supprimée."],
+            button="Oui, supprimer la section", back=editor_url(meeting, anchor=f"section-{section.id}"))
+    if form.validate_on_submit():
         meeting.sections.remove(section)
         db.session.commit()
         flash(f"Section « {section.title} » supprimée, avec ses points.", "success")
@@ -302,13 +312,22 @@ def move_point(meeting_id: int, point_id: int, direction: str):
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/delete", methods=["GET", "POST"])
 @staff_required
-@editor_on_get
 def delete_point(meeting_id: int, point_id: int):
+    """GET: what goes with the point (its sub-points), asked first; POST: they go."""
     meeting = load_meeting(meeting_id)
     point = find_point(meeting, point_id)
     section = point.section
-    if ActionForm().validate_on_submit():
-        doomed = subtree_ids(point, section.points)
+    doomed = subtree_ids(point, section.points)
+    form = ActionForm()
+    if request.method == "GET":
+        below = len(doomed) - 1
+        return confirmation_page(
+            meeting, heading="Supprimer ce point", form=form,
+            consequences=[f"Le point « {shortened(point.text)} » et {its(below, 'sous-point')} "
+                          "seront supprimés." if below else f"Le point « {shortened(point.text)} » sera supprimé.",
+                          f"Section « {section.title} » : le compte rendu ne le reprendra plus."],
+            button="Oui, supprimer le point", back=editor_url(meeting, anchor=f"point-{point.id}"))
+    if form.validate_on_submit():
         for candidate in [candidate for candidate in section.points if candidate.id in doomed]:
             section.points.remove(candidate)
         db.session.commit()
