@@ -152,7 +152,8 @@ def test_a_file_that_is_no_word_document_is_refused(demo, admin_client):
     cases = [(b"%PDF-1.4 modele", "modele.dotx", "Le modèle doit être un document ou un modèle Word"),
              (zip_buffer.getvalue(), "modele.docx", "Le modèle doit être un document ou un modèle Word"),
              (make_template()[:500], "modele.docx", "Le modèle doit être un document ou un modèle Word"),
-             (b"", "modele.docx", "Le fichier est vide.")]
+             (b"", "modele.docx", "Le fichier est vide."),
+             (make_template() + b"\x00" * (5 * 1024 * 1024), "modele.docx", "Le modèle dépasse 5 Mo.")]
     for content, filename, message in cases:
         response = upload(admin_client, content, filename)
         assert response.status_code == 200, filename
