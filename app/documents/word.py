@@ -172,7 +172,9 @@ class WordWriter:
 
     def __init__(self, *, title: str, organisation: Organisation | None, header_lines: Sequence[str] = (),
                  draft: bool = False, subject: str = "", now: datetime | None = None):
-        template = organisation.word_template if organisation is not None else None
+        # The file (deferred) is read only when the organisation has one: its name says so.
+        has_template = organisation is not None and organisation.word_template_filename is not None
+        template = organisation.word_template if has_template else None
         if template:
             self.document: Document = open_template(template)
             _empty_body(self.document)
