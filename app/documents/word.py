@@ -9,12 +9,17 @@ administration document: Arial, black headings, no Word-2010 blue.
 Builders produce thousands of paragraphs and rows, so style ids are looked up once per document,
 paragraphs and runs are built as XML elements, and table rows are filled through their ``w:tc``
 elements (python-docx's ``row.cells`` rebuilds the grid on every call): see bench/bench_documents.py.
+
+An organisation may upload its own Word template (.dotx or .docx): documents then start from it, keeping
+its styles, header, footer and page set-up; its body is emptied first. Upload refuses a template missing
+one of ``REQUIRED_STYLES``.
 """
 from __future__ import annotations
 
 import io
 import re
 import struct
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -23,6 +28,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.exceptions import PythonDocxError
 from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -38,7 +44,27 @@ from app.models import Organisation, utc_now
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TABLE_STYLE = "Table Grid"
 BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")
+HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3")
 DRAFT_MARK = "PROJET"
+# Every style the documents use (and an organisation's template must hold), with the name Word shows
+# in French; Table Grid is a table style, the others paragraph styles.
+REQUIRED_STYLES = {
+    "Normal": "Normal",
+    "Title": "Titre",
+    "Heading 1": "Titre 1",
+    "Heading 2": "Titre 2",
+    "Heading 3": "Titre 3",
+    "List Bullet": "Liste à puces",
+    "List Bullet 2": "Liste à puces 2",
+    "List Bullet 3": "Liste à puces 3",
+    TABLE_STYLE: "Grille du tableau",
+}
+TEMPLATE_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+DOCUMENT_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+MAX_TEMPLATE_UNPACKED_BYTES = 50 * 1024 * 1024  # a template's parts once unzipped (no zip bomb)
+# What opening a file that is no Word document raises (not a zip, a part missing, bad XML, a macro file…).
+UNREADABLE_TEMPLATE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, SyntaxError,
+                              PythonDocxError, EOFError, NotImplementedError)
 # What python-docx raises on a damaged or unknown image (a truncated PNG, a bad JPEG segment…).
 UNREADABLE_IMAGE_ERRORS = (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, ValueError,
                            struct.error, IndexError)
@@ -64,6 +90,78 @@ XML_SPACE = qn("xml:space")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+class TemplateError(ValueError):
+    """A file that cannot serve as the organisation's template; the message is for the admin."""
+
+
+def open_template(content: bytes) -> Document:
+    """The organisation's template as a document python-docx can write to. A .dotx declares its main
+    part as a template, which python-docx refuses: the declaration is rewritten in memory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_TEMPLATE_UNPACKED_BYTES:
+                raise TemplateError("Le modèle est trop volumineux une fois décompressé.")
+            content_types = archive.read("[Content_Types].xml")
+            if TEMPLATE_MAIN_TYPE.encode() in content_types:
+                rewritten = io.BytesIO()
+                with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as copy:
+                    for info in archive.infolist():
+                        data = archive.read(info)
+                        if info.filename == "[Content_Types].xml":
+                            data = data.replace(TEMPLATE_MAIN_TYPE.encode(), DOCUMENT_MAIN_TYPE.encode())
+                        copy.writestr(info, data)
+                content = rewritten.getvalue()
+        return docx.Document(io.BytesIO(content))
+    except UNREADABLE_TEMPLATE_ERRORS as error:
+        if isinstance(error, TemplateError):
+            raise
+        raise TemplateError("Le modèle doit être un document ou un modèle Word (.dotx ou .docx).") from error
+
+
+def missing_styles(document: Document) -> list[str]:
+    """The French names of the ``REQUIRED_STYLES`` the document lacks, in the order of the list."""
+    present = {(style.name, style.type) for style in document.styles}
+    missing = []
+    for name, french_name in REQUIRED_STYLES.items():
+        style_type = WD_STYLE_TYPE.TABLE if name == TABLE_STYLE else WD_STYLE_TYPE.PARAGRAPH
+        if (name, style_type) not in present:
+            missing.append(french_name)
+    return missing
+
+
+def check_template(content: bytes) -> None:
+    """Raise ``TemplateError`` (French message) unless ``content`` is a Word template holding every
+    style the documents use."""
+    missing = missing_styles(open_template(content))
+    if missing:
+        raise TemplateError("Le modèle ne contient pas les styles : " + ", ".join(missing)
+                            + ". Appliquez-les une fois dans le modèle pour que Word les enregistre.")
+
+
+def _empty_body(document: Document) -> None:
+    """Remove the template's own text, keeping the final section properties (page set-up, header and
+    footer references)."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _has_content(header_or_footer) -> bool:
+    """Does a header or footer show something (text, a logo)? A header never set is empty."""
+    if header_or_footer.is_linked_to_previous:
+        return False
+    return bool(header_or_footer._element.xpath(".//w:t[normalize-space()] | .//w:drawing | .//w:pict"))
+
+
+def _next_paragraph(header_or_footer) -> Paragraph:
+    """Where to write in a header or footer: its first paragraph while it is blank, else a new one."""
+    paragraphs = header_or_footer.paragraphs
+    if len(paragraphs) == 1 and not _has_content(header_or_footer):
+        return paragraphs[0]
+    return header_or_footer.add_paragraph()
+
+
 def clean(text: str | None) -> str:
     """Text safe to put in a document: forbidden control characters removed."""
     return _XML_INVALID.sub("", text or "")
@@ -74,12 +172,23 @@ class WordWriter:
 
     def __init__(self, *, title: str, organisation: Organisation | None, header_lines: Sequence[str] = (),
                  draft: bool = False, subject: str = "", now: datetime | None = None):
-        self.document: Document = docx.Document()
+        # The file (deferred) is read only when the organisation has one: its name says so.
+        has_template = organisation is not None and organisation.word_template_filename is not None
+        template = organisation.word_template if has_template else None
+        if template:
+            self.document: Document = open_template(template)
+            _empty_body(self.document)
+            had_page_set_up = self.document.element.body.sectPr is not None
+        else:
+            self.document = docx.Document()
+            had_page_set_up = False
         self.typeset_typed_text = organisation is None or organisation.french_typography
         self._style_ids = self._paragraph_style_ids()
-        self._section_properties = self.document.element.body.sectPr
-        self._set_up_page()
-        apply_house_style(self.document)
+        self._section_properties = self.document.element.body.get_or_add_sectPr()
+        if not had_page_set_up:
+            self._set_up_page()
+        if not template:
+            apply_house_style(self.document)
         make_word_native(self.document)
         set_core_properties(self.document, title=title, subject=subject,
                             author=organisation.name if organisation else "Séances", now=now)
@@ -102,25 +211,41 @@ class WordWriter:
             section.header_distance = section.footer_distance = Cm(1)
 
     def _add_page_header(self, organisation: Organisation | None, lines: Sequence[str], draft: bool) -> None:
-        header = self.document.sections[0].header
-        first = header.paragraphs[0]
-        if organisation is not None and organisation.logo:
+        """The organisation's logo and name (unless the template's header shows its own), the document's
+        header lines and the draft mark; on the first page too when the template gives it its own header."""
+        section = self.document.sections[0]
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        for header in headers:
+            if not _has_content(header):
+                self._add_organisation_brand(header, organisation)
+            for line in lines:
+                _next_paragraph(header).add_run(clean(line))
+            if draft:
+                self._add_draft_mark(header)
+
+    @staticmethod
+    def _add_organisation_brand(header, organisation: Organisation | None) -> None:
+        if organisation is None:
+            return
+        first = _next_paragraph(header)
+        if organisation.logo:
             try:
                 first.add_run().add_picture(io.BytesIO(organisation.logo), height=LOGO_HEIGHT)
                 first = header.add_paragraph()
             except UNREADABLE_IMAGE_ERRORS:
                 pass  # a logo Word cannot show (damaged file) must not stop the document
-        if organisation is not None:
-            first.add_run(clean(organisation.name)).bold = True
-        for line in lines:
-            header.add_paragraph(clean(line))
-        if draft:
-            mark = header.add_paragraph()
-            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = mark.add_run(f"{DRAFT_MARK} — document de travail non validé")
-            run.bold = True
-            run.font.size = Pt(14)
-            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        first.add_run(clean(organisation.name)).bold = True
+
+    @staticmethod
+    def _add_draft_mark(header) -> None:
+        mark = _next_paragraph(header)
+        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = mark.add_run(f"{DRAFT_MARK} — document de travail non validé")
+        run.bold = True
+        run.font.size = Pt(14)
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
     def typeset(self, text: str, typed: bool = False) -> str:
         """The tool's labels always in French typography; the typed text (``typed``) when the
@@ -128,7 +253,11 @@ class WordWriter:
         return french_typography(text) if not typed or self.typeset_typed_text else text
 
     def _add_page_number_footer(self) -> None:
-        footer = self.document.sections[0].footer.paragraphs[0]
+        """« Page X / Y », unless the template's footer numbers its pages already."""
+        section = self.document.sections[0]
+        if not section.footer.is_linked_to_previous and "PAGE" in field_codes(section.footer._element):
+            return
+        footer = _next_paragraph(section.footer)
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run("Page ")
         add_field(footer, "PAGE", "1")
@@ -145,8 +274,9 @@ class WordWriter:
         looks for that place among all the body's children, which grows quadratic with length.
         """
         p = OxmlElement("w:p")
-        if style is not None:
-            SubElement(SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, self._style_ids[style])
+        style_id = self._style_ids.get(style) if style is not None else None
+        if style_id is not None:  # always, but for a template that lost a style since its upload
+            SubElement(SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, style_id)
         if text:
             append_run(p, self.typeset(text, typed), bold=bold)
         if italic_suffix:
@@ -257,7 +387,7 @@ def _first_list_level(numbering, num_id: str):
 def make_word_native(document: Document) -> None:
     """French proofing in the defaults and in every style; the current compatibility mode."""
     styles = document.styles.element
-    _set_language(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    _set_language(_default_run_properties(styles))
     for style in styles.findall(qn("w:style")):
         if style.get(qn("w:type")) in ("paragraph", "character", "table"):
             _set_language(style.get_or_add_rPr())
@@ -276,6 +406,22 @@ def make_word_native(document: Document) -> None:
     theme_language = settings.find(qn("w:themeFontLang"))
     if theme_language is not None:
         theme_language.set(W_VAL, LANGUAGE)
+
+
+def _default_run_properties(styles):
+    """The ``w:rPr`` of the document defaults, made if a template has none."""
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = SubElement(run_defaults, qn("w:rPr"))
+    return properties
 
 
 def _set_language(run_properties) -> None:
@@ -323,6 +469,11 @@ def append_run(p, text: str, *, bold: bool = False, italic: bool = False) -> Non
     text_element = SubElement(run, W_T)
     text_element.set(XML_SPACE, "preserve")
     text_element.text = clean(text).replace("\t", " ").replace("\n", " ")
+
+
+def field_codes(element) -> list[str]:
+    """The instructions of the Word fields in ``element`` (« PAGE », « NUMPAGES »…)."""
+    return [node.text.strip().split(" ")[0] for node in element.iter(qn("w:instrText")) if node.text]
 
 
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:

@@ -1,12 +1,14 @@
 """The ARS (tenant) and the themes used to tag points."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from app.models.bodies import Body
@@ -27,6 +29,11 @@ class Organisation(db.Model):
     state_brand: Mapped[bool] = mapped_column(default=False, server_default=false())
     # French typography (non-breaking spaces before « : ; ! ? », ’) applied to the typed text of documents.
     french_typography: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The ARS's own Word template (.dotx or .docx as uploaded): every document starts from it. Read only
+    # when a document is built.
+    word_template: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    word_template_filename: Mapped[str | None] = mapped_column(String(255))
+    word_template_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.name")
 

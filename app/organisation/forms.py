@@ -4,12 +4,13 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from app.documents.word import UNREADABLE_IMAGE_ERRORS
+from app.documents.word import UNREADABLE_IMAGE_ERRORS, TemplateError, check_template
 from app.extensions import db
-from app.forms import FrenchForm
+from app.forms import CONTROL_CHARACTERS, FrenchForm
 from app.models import Organisation
 
 MAX_LOGO_BYTES = 500 * 1024
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 # What a logo file starts with, whatever its name says: the bytes decide, not the extension.
 LOGO_SIGNATURES = {
@@ -46,6 +47,9 @@ class OrganisationForm(OrganisationDetailsForm):
     logo = FileField("Logo", validators=[
         FileSize(MAX_LOGO_BYTES, message="Le logo dépasse 500 Ko.")])
     remove_logo = BooleanField("Retirer le logo actuel")
+    word_template = FileField("Modèle Word", validators=[
+        FileSize(MAX_TEMPLATE_BYTES, message="Le modèle dépasse 5 Mo.")])
+    remove_word_template = BooleanField("Retirer le modèle actuel (les documents reprennent la présentation intégrée)")
     state_brand = BooleanField("Afficher le bloc-marque « République française »")
     french_typography = BooleanField("Appliquer la typographie française aux textes saisis dans les documents")
 
@@ -61,6 +65,21 @@ class OrganisationForm(OrganisationDetailsForm):
         if mimetype is None:
             raise ValidationError("Le logo doit être une image PNG ou JPEG lisible.")
         self.logo_content, self.logo_type = content, mimetype
+
+    def validate_word_template(self, field):
+        """A Word document or template holding every style the documents use; keeps its bytes for the view."""
+        self.template_content = self.template_filename = None
+        if not field.data or not getattr(field.data, "filename", None):
+            return
+        content = field.data.read()
+        if not content:
+            raise ValidationError("Le fichier est vide.")
+        try:
+            check_template(content)
+        except TemplateError as error:
+            raise ValidationError(str(error)) from error
+        self.template_content = content
+        self.template_filename = CONTROL_CHARACTERS.sub("", field.data.filename).strip()[-255:] or "modele.dotx"
 
 
 class NewOrganisationForm(OrganisationDetailsForm):

@@ -7,17 +7,18 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Body, Organisation, User
 from app.organisation import bp
-from app.organisation.forms import MAX_LOGO_BYTES, NewOrganisationForm, OrganisationForm
+from app.models import utc_now
+from app.organisation.forms import MAX_LOGO_BYTES, MAX_TEMPLATE_BYTES, NewOrganisationForm, OrganisationForm
 from app.permissions import admin_required, national_admin_required
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
 @admin_required
 def settings():
-    """The admin's own ARS: name, secretariat address, logo."""
+    """The admin's own ARS: name, secretariat address, logo, Word template."""
     organisation = current_user.organisation
     # Refuse early what the form would refuse anyway; up to the limit, the form says why in French.
-    request.max_content_length = MAX_LOGO_BYTES + 64 * 1024
+    request.max_content_length = MAX_LOGO_BYTES + MAX_TEMPLATE_BYTES + 64 * 1024
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         organisation.name = form.name.data.strip()
@@ -29,6 +30,13 @@ def settings():
             organisation.logo, organisation.logo_mimetype = form.logo_content, form.logo_type
         elif form.remove_logo.data:
             organisation.logo = organisation.logo_mimetype = None
+        if getattr(form, "template_content", None) is not None:
+            organisation.word_template = form.template_content
+            organisation.word_template_filename = form.template_filename
+            organisation.word_template_uploaded_at = utc_now()
+        elif form.remove_word_template.data:
+            organisation.word_template = organisation.word_template_filename = None
+            organisation.word_template_uploaded_at = None
         db.session.commit()
         flash("Paramètres de l'organisation enregistrés.", "success")
         return redirect(url_for("organisation.settings"))
