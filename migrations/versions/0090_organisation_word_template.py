@@ -1,7 +1,7 @@
 """The organisation's own Word template (.dotx or .docx) every document starts from.
 
 Revision ID: 0090
-Revises: 0040
+Revises: 0080
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0090'
-down_revision = '0040'
+down_revision = '0080'
 branch_labels = None
 depends_on = None
 
