@@ -91,6 +91,8 @@ def test_layout_loads_the_dsfr_as_a_module_without_inline_script_and_keeps_a_fal
     assert '<script type="module" src="/static/dsfr/dsfr.module.min.js"></script>' in page
     # drafts.js forgets the tour de table's drafts at logout, from any page.
     assert '<script src="/static/js/drafts.js" defer></script>' in page
-    assert page.count("<script") == 2 and " style=" not in page and "onclick" not in page
+    # error-summary.js moves the focus to the summary of a refused form's errors.
+    assert '<script src="/static/js/error-summary.js" defer></script>' in page
+    assert page.count("<script") == 3 and " style=" not in page and "onclick" not in page
     assert 'href="/static/seances.css"' in page
     assert secretariat_client.get("/static/seances.css").status_code == 200  # served even without `make assets`

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.calendar.convocations import meeting_message
+from app.documents.typography import french_typography
 from app.extensions import db
 from app.models import (
     AgendaItem,
@@ -157,9 +158,9 @@ def test_its_convocation_e_mail_and_its_compte_rendu_say_it(secretariat_client, 
                                      position=1, voting=True)]
     db.session.commit()
     text = body_text(reopen(secretariat_client.get(f"/meetings/{second.id}/minutes.docx").data))
-    assert notice in text
-    assert ("Sur seconde convocation, l'instance délibère valablement quel que soit le nombre de présents "
-            "(1 membre présent ou représenté sur 10).") in text
+    assert french_typography(notice) in text  # the documents apply the French typography
+    assert french_typography("Sur seconde convocation, l'instance délibère valablement quel que soit le nombre de "
+                             "présents (1 membre présent ou représenté sur 10).") in text
 
 
 def test_members_cannot_reconvene(app, without_quorum):

@@ -9,7 +9,8 @@ class FrenchDateField(DateField):
 
     def process_formdata(self, valuelist):
         if not "".join(valuelist).strip():
-            self.data = None  # left empty: InputRequired says so, once
+            self.data = None  # left empty, or blanks only: InputRequired says so, once
+            self.raw_data = []
             return
         try:
             super().process_formdata(valuelist)
