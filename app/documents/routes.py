@@ -13,6 +13,7 @@ from app.confirmations import confirmation_page
 from app.documents import bp
 from app.documents.attendance_certificate import (build_attendance_certificate, certified_attendances,
                                                   in_person_attendance_csv)
+from app.documents.downloads import send_docx
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.pdf import pdf_available, pdf_for
 from app.documents.queries import (load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis,
@@ -20,7 +21,7 @@ from app.documents.queries import (load_meeting_for_minutes, load_meeting_for_si
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
 from app.documents.text_blocks import text_blocks
-from app.documents.word import DOCX_MIMETYPE, document_bytes
+from app.documents.word import document_bytes
 from app.documents import workflow
 from app.documents.workflow import MinutesWorkflowError, minutes_are_frozen, minutes_file, minutes_visible_to
 from app.extensions import db
@@ -38,8 +39,7 @@ def docx_response(content: bytes, filename: str, extension: str = "docx", etag: 
     """The .docx, or with ``extension`` « pdf » its PDF: served when converted, else a page that
     says the conversion runs and reloads (the request never waits for LibreOffice with a queue)."""
     if extension == "docx":
-        return send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename,
-                         etag=etag or False)
+        return send_docx(content, filename, etag)
     if extension != "pdf" or not pdf_available():
         abort(404)
     pdf = pdf_for(content)

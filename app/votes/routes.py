@@ -2,14 +2,14 @@
 page and feed; written consultations and their personal links."""
 from __future__ import annotations
 
-import io
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.bodies.roles import president_of
-from app.documents.word import DOCX_MIMETYPE, document_bytes
+from app.documents.downloads import send_docx
+from app.documents.word import document_bytes
 from app.extensions import db
 from app.formatting import paris_datetime, to_paris
 from app.forms import MAX_ID
@@ -176,8 +176,7 @@ def extract_docx(vote_id: int):
     document = build_avis_extract(vote, president.person if president else None,
                                   draft=not minutes_are_frozen(meeting))
     filename = f"extrait-releve-des-avis-{to_paris(meeting.starts_at):%Y-%m-%d}-point-{vote.agenda_item.position}.docx"
-    return send_file(io.BytesIO(document_bytes(document)), mimetype=DOCX_MIMETYPE, as_attachment=True,
-                     download_name=filename)
+    return send_docx(document_bytes(document), filename)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/public", methods=["POST"])
@@ -229,8 +228,7 @@ def public_minutes_docx(minutes_id: int):
     if minutes is None:
         abort(404)
     meeting = minutes.meeting
-    return send_file(io.BytesIO(minutes.document), mimetype=DOCX_MIMETYPE, as_attachment=True,
-                     download_name=f"compte-rendu-{to_paris(meeting.starts_at):%Y-%m-%d}.docx")
+    return send_docx(minutes.document, f"compte-rendu-{to_paris(meeting.starts_at):%Y-%m-%d}.docx")
 
 
 # -- written consultations ------------------------------------------------------------------------
@@ -323,8 +321,7 @@ def consultation_extract_docx(consultation_id: int):
     president = president_of(consultation.body, to_paris(consultation.opened_at).date())
     document = build_consultation_extract(consultation, president.person if president else None)
     filename = f"extrait-releve-des-avis-consultation-{to_paris(consultation.closes_at):%Y-%m-%d}.docx"
-    return send_file(io.BytesIO(document_bytes(document)), mimetype=DOCX_MIMETYPE, as_attachment=True,
-                     download_name=filename)
+    return send_docx(document_bytes(document), filename)
 
 
 @bp.route("/consultation/<token>", methods=["GET", "POST"])
