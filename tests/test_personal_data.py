@@ -2,6 +2,7 @@
 retention rule for validated minutes (ANONYMISE_MINUTES_AFTER_YEARS); both logged in the audit trail."""
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
@@ -9,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.documents.workflow import validate_minutes
+from app.dossier.domain import add_document, record_receipts
+from app.dossier.files import FileType
 from app.extensions import db
 from app.models import (
     Attendance,
@@ -29,7 +32,7 @@ from tests.meeting_factories import add_member, make_body, make_meeting
 @pytest.fixture
 def leaver(app_context):
     """Mme Anne DUPONTEL, member with an account, present at a 2010 and a 2024 meeting whose minutes are
-    validated; she spoke a point in 2024."""
+    validated; she spoke a point in 2024 and downloaded its « Note de cadrage »."""
     body = make_body("Commission de test")
     membership = add_member(body, "Dupontel", title="Représentante des usagers")
     other = add_member(body, "Martin")
@@ -46,7 +49,11 @@ def leaver(app_context):
         meetings.append(meeting)
     section = RoundTableSection(meeting=meetings[1], position=1, title="Points forts relevés")
     db.session.add(RoundTablePoint(section=section, position=1, text="Le bilan est positif", speaker=person))
+    note = add_document(meetings[1], title="Note de cadrage", agenda_item=None, presented_at_meeting=False,
+                        stream=io.BytesIO(b"%PDF-1.4 note"), filename="note.pdf",
+                        file_type=FileType("application/pdf", "pdf"), user=secretary)
     db.session.commit()
+    record_receipts(note.versions, person.id)
     for meeting in meetings:
         validate_minutes(meeting, secretary)
     db.session.commit()
@@ -69,6 +76,8 @@ def test_export_person_writes_everything_held_about_them(app, leaver, tmp_path):
     assert sorted(i["meeting"]["title"] for i in data["invitations"]) == ["Séance de 2010", "Séance de 2024"]
     assert {a["status"] for a in data["attendances"]} == {"present"}
     assert [p["text"] for p in data["points_spoken"]] == ["Le bilan est positif"]
+    assert [(r["document"], r["version"], r["meeting"]["title"]) for r in data["document_receipts"]] == [
+        ("Note de cadrage", 1, "Séance de 2024")]
     assert data["account"]["email"] == "anne.dupontel@example.fr" and "password_hash" not in data["account"]
     assert "pbkdf2" not in target.read_text() and "scrypt" not in target.read_text()
     assert "created" in [event["action"] for event in data["audit_events"]]

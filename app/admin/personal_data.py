@@ -19,8 +19,11 @@ from app.extensions import db
 from app.models import (
     Attendance,
     AuditEvent,
+    DocumentReceipt,
+    DocumentVersion,
     Invitation,
     Meeting,
+    MeetingDocument,
     Membership,
     Minutes,
     MinutesStatus,
@@ -62,6 +65,11 @@ def export_person(person: Person) -> dict:
         .options(selectinload(RoundTablePoint.section).selectinload(RoundTableSection.meeting)
                  .selectinload(Meeting.body))
     ).all()
+    receipts = db.session.scalars(
+        select(DocumentReceipt).where(DocumentReceipt.person_id == person.id).order_by(DocumentReceipt.opened_at)
+        .options(selectinload(DocumentReceipt.version).selectinload(DocumentVersion.document)
+                 .selectinload(MeetingDocument.meeting).selectinload(Meeting.body))
+    ).all()
     account = db.session.scalar(select(User).where(User.person_id == person.id))
     about = [(AuditEvent.entity_type == "Person") & (AuditEvent.entity_id == person.id)]
     if account is not None:
@@ -78,6 +86,9 @@ def export_person(person: Person) -> dict:
                         for a in attendances],
         "points_spoken": [{**row_dict(p), "section": p.section.title, "meeting": meeting_ref(p.section.meeting)}
                           for p in points],
+        "document_receipts": [{"opened_at": plain(r.opened_at), "document": r.version.document.title,
+                               "version": r.version.number, "meeting": meeting_ref(r.version.document.meeting)}
+                              for r in receipts],
         "account": row_dict(account, leave_out=("password_hash", "session_generation")) if account else None,
         "audit_events": [{"at": plain(e.at), "action": e.action, "by": e.user_email, "summary": e.summary,
                           "changes": e.changed_fields} for e in events],
