@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
 from wtforms import (
+    Form,
     DateField,
     FieldList,
     FloatField,
@@ -118,6 +119,14 @@ class FrenchForm(FlaskForm):
                 form_field.errors.append("Nombre trop grand.")
                 valid = False
         return valid
+
+
+class FrenchFields(Form):
+    """Fields nested in a ``FrenchForm`` (``FormField``): its French messages, no CSRF token of their own."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _FRENCH
 
 
 class FrenchFloatField(FloatField):
