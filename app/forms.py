@@ -148,9 +148,10 @@ def supported_date(form, field) -> None:
         raise ValidationError(DATE_OUT_OF_RANGE)
 
 
-def date_field(label: str, validators=(), **kwargs) -> DateField:
-    """A date: the browser's date picker sends AAAA-MM-JJ, a plain text box JJ/MM/AAAA."""
-    return DateField(label, validators=[*validators, supported_date], format=["%Y-%m-%d", "%d/%m/%Y"],
+def date_field(label: str, validators=(), then=(), **kwargs) -> DateField:
+    """A date: the browser's date picker sends AAAA-MM-JJ, a plain text box JJ/MM/AAAA; ``then``: the checks
+    of a date Séances can record (run after the range check)."""
+    return DateField(label, validators=[*validators, supported_date, *then], format=["%Y-%m-%d", "%d/%m/%Y"],
                      invalid_value_message="Date invalide : saisissez-la au format JJ/MM/AAAA.", **kwargs)
 
 

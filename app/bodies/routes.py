@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -197,7 +198,7 @@ def people_offered(typed_search: str | None, chosen_value: str | None) -> People
     people = visible_people(current_user)
     searched = search_text(typed_search)
     offered = PeopleOffered(searched=searched, matches=find_people(people, searched))
-    if chosen_value and chosen_value.isdigit() and int(chosen_value) <= MAX_ID:
+    if chosen_value and re.fullmatch(r"[0-9]{1,10}", chosen_value) and int(chosen_value) <= MAX_ID:
         offered.chosen = db.session.scalar(people.where(Person.id == int(chosen_value)))
     return offered
 
