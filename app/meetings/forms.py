@@ -84,18 +84,23 @@ class OccurrenceFields:
                                        paris_time_on("day")])
 
 
-class MeetingForm(HistoryFields, OccurrenceFields, MeetingDetailsForm):
+class PlannedOnce:
+    """One token per planning form shown (a meeting, a series), stored with the meeting it created (the
+    first of a series): the same form posted twice (Back, then submit) creates nothing more."""
+
+    creation_token = HiddenField()
+
+
+class MeetingForm(PlannedOnce, HistoryFields, OccurrenceFields, MeetingDetailsForm):
     # The version read when the form was shown: saving over someone else's change is refused.
     version = HiddenField()
-    # Planning: one token per form shown; the same form posted twice creates one meeting.
-    creation_token = HiddenField()
 
 
 class SecondConvocationForm(HistoryFields, OccurrenceFields, WhereForm):
     """When and where a meeting without quorum sits again; agenda and convened list are kept."""
 
 
-class SeriesForm(HistoryFields, MeetingDetailsForm):
+class SeriesForm(PlannedOnce, HistoryFields, MeetingDetailsForm):
     occurrences = TextAreaField("Dates et horaires", validators=[DataRequired("Saisissez au moins une séance.")])
 
     def validate_occurrences(self, field) -> None:
