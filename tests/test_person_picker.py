@@ -41,6 +41,9 @@ def test_without_javascript_rechercher_offers_the_matching_people_and_keeps_what
     assert 'value="Représentante des usagers"' in response.text and 'value="2024-03-01"' in response.text
     assert "Erreur" not in response.text.split("</title>")[0]  # a search is no error
     assert count(Membership) == 0
+    empty = secretariat_client.post(f"/bodies/{body.id}/members/new", data={**SEAT, "person_search": " ",
+                                                                            "chercher": "1"})
+    assert 'id="person_search-erreurs"' in empty.text and "Saisissez une partie du nom" in empty.text
 
     response = secretariat_client.post(f"/bodies/{body.id}/members/new", data={
         **SEAT, "person_search": "LEFEVRE helene", "person_id": str(helene.id)})

@@ -257,7 +257,9 @@ def add_membership(body_id: int):
         form.start_date.data = date.today()
     offered = people_offered(form.person_search.data, form.person_id.data)
     searching = request.method == "POST" and "chercher" in request.form  # « Rechercher »: nothing is saved
-    if not searching and form.validate_on_submit():
+    if searching and not offered.searched:
+        form.person_search.errors = ["Saisissez une partie du nom ou du prénom de la personne."]
+    elif not searching and form.validate_on_submit():
         person = _person_for_new_seat(form, body, offered)
         membership = Membership()
         if person is not None and _save_membership(form, body, membership, person):
