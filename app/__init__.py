@@ -159,3 +159,7 @@ def _configure_sqlite_connection(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+        # PostgreSQL's translate(), used to fold accents in name searches (app/people/search.py).
+        from app.people.search import sqlite_translate
+
+        dbapi_connection.create_function("translate", 3, sqlite_translate, deterministic=True)

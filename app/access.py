@@ -53,6 +53,7 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "bodies.create": Audience.STAFF,
     "bodies.edit": Audience.STAFF,
     "bodies.add_membership": Audience.STAFF,
+    "bodies.people_picker": Audience.STAFF,
     "bodies.edit_membership": Audience.STAFF,
     "bodies.end_membership": Audience.STAFF,
     "bodies.import_members_upload": Audience.STAFF,

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
 from wtforms import (
+    Form,
     DateField,
     FieldList,
     FloatField,
@@ -120,6 +121,14 @@ class FrenchForm(FlaskForm):
         return valid
 
 
+class FrenchFields(Form):
+    """Fields nested in a ``FrenchForm`` (``FormField``): its French messages, no CSRF token of their own."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _FRENCH
+
+
 class FrenchFloatField(FloatField):
     """A number typed the French way: « 0,5 » as well as « 0.5 »."""
 
@@ -139,9 +148,10 @@ def supported_date(form, field) -> None:
         raise ValidationError(DATE_OUT_OF_RANGE)
 
 
-def date_field(label: str, validators=(), **kwargs) -> DateField:
-    """A date: the browser's date picker sends AAAA-MM-JJ, a plain text box JJ/MM/AAAA."""
-    return DateField(label, validators=[*validators, supported_date], format=["%Y-%m-%d", "%d/%m/%Y"],
+def date_field(label: str, validators=(), then=(), **kwargs) -> DateField:
+    """A date: the browser's date picker sends AAAA-MM-JJ, a plain text box JJ/MM/AAAA; ``then``: the checks
+    of a date Séances can record (run after the range check)."""
+    return DateField(label, validators=[*validators, supported_date, *then], format=["%Y-%m-%d", "%d/%m/%Y"],
                      invalid_value_message="Date invalide : saisissez-la au format JJ/MM/AAAA.", **kwargs)
 
 

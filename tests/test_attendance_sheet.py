@@ -351,6 +351,10 @@ def test_a_person_to_add_is_found_by_name_not_picked_from_the_whole_ars(secretar
     found = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).text
     assert found.count("AGENT") == 30  # a short list: type more of the name to narrow it
 
+    values.update({"new_person_search": "ZOE agent12"})  # the people search shared with the membership form:
+    found = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).text  # accents and case
+    assert found.count("AGENT12") == 1 and "AGENT13" not in found  # ignored
+
     values.update({"new_person_search": "personne inconnue"})
     nobody = secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).text
     assert "Aucune personne enregistrée à ajouter ne porte ce nom" in nobody

@@ -124,9 +124,12 @@ CASES = [
         "civility": choice_of("Mme"), **text_fields("first_name", "last_name", "email", "affiliation"),
     }, redisplayed=("first_name", "last_name", "email", "affiliation")),
     Case("membership_add", lambda ids: f"/bodies/{ids['body_id']}/members/new", {
-        "person_id": choice_of("0", "1", "2"), **text_fields("title", "college"), "seat": choice_of("titulaire"),
-        "substitute_for_id": choice_of("0"), "voting": CHECKBOX, "start_date": DATES, "end_date": DATES,
-    }, redisplayed=("title", "college")),
+        "person_id": st.one_of(choice_of("0", "1", "2", "nouvelle"), HOSTILE), **text_fields("title", "college"),
+        "seat": choice_of("titulaire"), "substitute_for_id": choice_of("0"), "voting": CHECKBOX,
+        "start_date": DATES, "end_date": DATES, "new_person-civility": choice_of("Mme", "M."),
+        **text_fields("person_search", "new_person-first_name", "new_person-last_name", "new_person-email",
+                      "new_person-affiliation"),
+    }, redisplayed=("title", "college", "person_search", "new_person-last_name")),
     Case("membership_edit", lambda ids: f"/bodies/memberships/{ids['membership_id']}/edit", {
         "person_id": choice_of("0"), **text_fields("title", "college"), "seat": choice_of("suppleant"),
         "substitute_for_id": choice_of("0"), "start_date": DATES, "end_date": DATES,

@@ -23,7 +23,7 @@ def test_a_next_meeting_deadline_creates_the_meeting(secretariat_client, demo):
     response = secretariat_client.post(f"/meetings/{demo.id}/deadlines/next-meeting", data={
         "prochaine-body_id": str(demo.body_id), "prochaine-title": "Réunion du groupe de travail",
         "prochaine-day": "2020-06-30", "prochaine-starts": "10:30", "prochaine-ends": "12:00",
-        "prochaine-place": "Visioconférence"})
+        "prochaine-place": "Visioconférence", "prochaine-a_posteriori": "y"})
     assert response.status_code == 302
     deadline = db.session.scalar(select(Deadline).where(Deadline.title == "Réunion du groupe de travail"))
     announced = deadline.announced_meeting
@@ -199,3 +199,26 @@ def test_the_deadlines_page_runs_as_many_queries_for_many_rows_as_for_few(secret
     with counted_queries() as many:
         assert "12 échéance(s) à venir" in secretariat_client.get("/deadlines").text
     assert few and len(many) == len(few)
+
+
+def test_a_next_meeting_in_the_past_needs_saisie_a_posteriori(secretariat_client, app_context):
+    """The « prochaine réunion » échéance creates a meeting: the planning forms' rule applies."""
+    body = make_body(make_organisation())
+    today = to_paris(datetime.now(timezone.utc)).date()
+    meeting = make_meeting(body, today - timedelta(days=30))
+    before = (db.session.scalar(select(func.count(Meeting.id))), db.session.scalar(select(func.count(Deadline.id))))
+    past_day = today - timedelta(days=2)
+    form = {"prochaine-body_id": str(body.id), "prochaine-title": "Réunion suivante", "prochaine-day": past_day.isoformat(),
+            "prochaine-starts": "10:00", "prochaine-ends": "12:00", "prochaine-place": "Salle Ségur"}
+    response = secretariat_client.post(f"/meetings/{meeting.id}/deadlines/next-meeting", data=form)
+    assert response.status_code == 422
+    message = (f"Le {past_day:%d/%m/%Y} est passé : pour enregistrer une séance déjà tenue, "
+               "cochez « Saisie a posteriori ».").replace("'", "&#39;")
+    assert f'<p id="prochaine-day-erreurs" class="fr-error-text">{message}</p>' in response.text
+    assert 'value="Salle Ségur"' in response.text and 'name="prochaine-a_posteriori"' in response.text
+    assert (db.session.scalar(select(func.count(Meeting.id))),
+            db.session.scalar(select(func.count(Deadline.id)))) == before
+    assert secretariat_client.post(f"/meetings/{meeting.id}/deadlines/next-meeting",
+                                   data={**form, "prochaine-a_posteriori": "y"}).status_code == 302
+    upcoming = {**form, "prochaine-day": (today + timedelta(days=20)).isoformat()}
+    assert secretariat_client.post(f"/meetings/{meeting.id}/deadlines/next-meeting", data=upcoming).status_code == 302

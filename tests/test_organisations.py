@@ -58,7 +58,10 @@ def test_pickers_offer_only_the_ars_own_people_and_bodies(app, demo):
     refused = bretagne.post(f"/bodies/{cts.id}/members/new", data={
         "person_id": str(marchand.id), "title": "Intrus", "seat": "titulaire", "substitute_for_id": "0",
         "voting": "y", "start_date": "2024-01-01"})
-    assert refused.status_code == 200 and "N&#39;est pas un choix valide." in refused.text
+    assert refused.status_code == 200 and "Cette personne n&#39;est pas enregistrée dans votre ARS." in refused.text
+    for searched in (bretagne.post(f"/bodies/{cts.id}/members/new", data={"person_search": "marchand", "chercher": "1"}),
+                     bretagne.get(f"/bodies/{cts.id}/members/people?q=marchand&selected={marchand.id}")):
+        assert "MARCHAND" not in searched.text and f'value="{marchand.id}"' not in searched.text
     assert db.session.scalar(select(Membership).where(Membership.person_id == marchand.id,
                                                       Membership.body_id == cts.id)) is None
     meeting = cts.meetings[0]

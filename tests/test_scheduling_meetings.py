@@ -75,6 +75,33 @@ def test_a_planning_form_posted_twice_creates_one_meeting(secretariat_client, bo
     assert db.session.scalar(select(func.count(Meeting.id))) == 2
 
 
+def test_a_series_form_posted_twice_creates_the_series_once(secretariat_client, body):
+    """The same token as the planning form, kept on the first meeting of the series."""
+    first_page, second_page = (secretariat_client.get(f"/bodies/{body.id}/meetings/series").text for _ in range(2))
+    token = re.search(r'name="creation_token" type="hidden" value="([^"]+)"', first_page).group(1)
+    assert token not in second_page, "each form shown has its own token"
+    series = {**meeting_form(), "creation_token": token,
+              "occurrences": "09/06/2020 10:30-12:30\n16/06/2020 10:30-12:30\n23/06/2020 10:30-12:30"}
+    created = secretariat_client.post(f"/bodies/{body.id}/meetings/series", data=series)
+    again = secretariat_client.post(f"/bodies/{body.id}/meetings/series", data=series)
+    assert created.status_code == again.status_code == 302 and again.location == created.location
+    assert db.session.scalar(select(func.count(Meeting.id))) == 3
+    first = db.session.scalar(select(Meeting).order_by(Meeting.starts_at).limit(1))
+    assert first.creation_token == token
+    page = secretariat_client.get(again.location).text
+    assert ("Ce formulaire avait déjà été envoyé : la série commençant le mardi 9 juin 2020 est planifiée "
+            "une seule fois.") in page
+    # The first meeting deleted since: posting again still creates nothing.
+    first.deleted_at = first.starts_at
+    db.session.commit()
+    assert secretariat_client.post(f"/bodies/{body.id}/meetings/series", data=series).status_code == 302
+    assert db.session.scalar(select(func.count(Meeting.id))) == 3
+    other_token = re.search(r'name="creation_token" type="hidden" value="([^"]+)"', second_page).group(1)
+    assert secretariat_client.post(f"/bodies/{body.id}/meetings/series",
+                                   data={**series, "creation_token": other_token}).status_code == 302
+    assert db.session.scalar(select(func.count(Meeting.id))) == 6  # another form: another series
+
+
 def test_meeting_ending_before_it_starts_is_refused_with_the_input_kept(secretariat_client, body):
     response = secretariat_client.post(f"/bodies/{body.id}/meetings/new",
                                        data=meeting_form(starts="14:00", ends="12:00", place="Salle Ségur"))

@@ -63,7 +63,8 @@ def test_secretariat_reconvenes_a_meeting_without_quorum(secretariat_client, wit
     assert 'value="2020-06-11"' in form and 'value="14:00"' in form and 'value="ARS, Montpellier"' in form
 
     response = secretariat_client.post(f"/meetings/{meeting.id}/second-convocation", data={
-        "day": "12/06/2020", "starts": "10:00", "ends": "12:00", "place": "Visioconférence", "visio_url": ""})
+        "day": "12/06/2020", "starts": "10:00", "ends": "12:00", "place": "Visioconférence", "visio_url": "",
+        "a_posteriori": "y"})
     assert response.status_code == 302
     second = db.session.scalar(select(Meeting).where(Meeting.second_convocation_of_id == meeting.id))
     assert response.location.endswith(f"/meetings/{second.id}")
@@ -96,7 +97,7 @@ def test_secretariat_reconvenes_a_meeting_without_quorum(secretariat_client, wit
 def test_the_second_convocation_sits_within_the_bodys_delay(secretariat_client, without_quorum, day, message):
     before = meetings_count()
     response = secretariat_client.post(f"/meetings/{without_quorum.id}/second-convocation", data={
-        "day": day, "starts": "10:00", "ends": "12:00", "place": "Salle 3"})
+        "day": day, "starts": "10:00", "ends": "12:00", "place": "Salle 3", "a_posteriori": "y"})
     assert response.status_code == 422
     page = unescape(response.text)
     assert f'<p id="day-erreurs" class="fr-error-text">{message}</p>' in page
@@ -108,7 +109,7 @@ def test_the_delay_is_a_setting_of_the_body(secretariat_client, without_quorum):
     without_quorum.body.second_convocation_days = 15
     db.session.commit()
     response = secretariat_client.post(f"/meetings/{without_quorum.id}/second-convocation", data={
-        "day": "18/06/2020", "starts": "10:00", "ends": "12:00"})
+        "day": "18/06/2020", "starts": "10:00", "ends": "12:00", "a_posteriori": "y"})
     assert response.status_code == 302
 
 
@@ -144,7 +145,7 @@ def test_a_second_convocation_is_not_reconvened(secretariat_client, without_quor
 
 def test_its_convocation_e_mail_and_its_compte_rendu_say_it(secretariat_client, without_quorum):
     secretariat_client.post(f"/meetings/{without_quorum.id}/second-convocation", data={
-        "day": "11/06/2020", "starts": "10:00", "ends": "12:00"})
+        "day": "11/06/2020", "starts": "10:00", "ends": "12:00", "a_posteriori": "y"})
     second = db.session.scalar(select(Meeting).where(Meeting.second_convocation_of_id == without_quorum.id))
     invitation = second.invitations[0]
     invitation.person.email = "membre0@example.fr"
@@ -170,3 +171,38 @@ def test_members_cannot_reconvene(app, without_quorum):
     member = log_in(app.test_client(), create_user(Role.MEMBER, person=without_quorum.invitations[0].person))
     assert member.get(f"/meetings/{without_quorum.id}/second-convocation").status_code == 403
     assert ">Reconvoquer</a>" not in member.get(f"/meetings/{without_quorum.id}").text
+
+
+def test_a_second_convocation_in_the_past_needs_saisie_a_posteriori(secretariat_client, without_quorum):
+    """The same rule as the planning forms: a meeting in the past only when entering history."""
+    before = meetings_count()
+    response = secretariat_client.post(f"/meetings/{without_quorum.id}/second-convocation", data={
+        "day": "11/06/2020", "starts": "10:00", "ends": "12:00", "place": "Salle 3"})
+    assert response.status_code == 422
+    assert ('<p id="day-erreurs" class="fr-error-text">Le 11/06/2020 est passé : pour enregistrer une séance déjà '
+            'tenue, cochez « Saisie a posteriori ».</p>') in unescape(response.text)
+    assert 'value="Salle 3"' in response.text and 'name="a_posteriori"' in response.text
+    assert meetings_count() == before
+    # Ticked, a date before the first meeting is still refused, on the date field.
+    response = secretariat_client.post(f"/meetings/{without_quorum.id}/second-convocation", data={
+        "day": "03/06/2020", "starts": "10:00", "ends": "12:00", "a_posteriori": "y"})
+    assert "La seconde convocation se tient après la séance du jeudi 4 juin 2020." in unescape(response.text)
+    assert meetings_count() == before
+
+
+def test_a_second_convocation_of_a_meeting_held_today_is_planned_ahead(secretariat_client, without_quorum):
+    from datetime import datetime, timedelta
+
+    from app.formatting import paris_datetime, to_paris
+    from app.models import utc_now
+
+    today = to_paris(utc_now()).date()
+    without_quorum.starts_at = paris_datetime(today, 0)
+    without_quorum.ends_at = without_quorum.starts_at + timedelta(minutes=30)
+    db.session.commit()
+    tomorrow = today + timedelta(days=1)
+    response = secretariat_client.post(f"/meetings/{without_quorum.id}/second-convocation", data={
+        "day": tomorrow.isoformat(), "starts": "10:00", "ends": "12:00"})
+    assert response.status_code == 302
+    second = db.session.scalar(select(Meeting).where(Meeting.second_convocation_of_id == without_quorum.id))
+    assert to_paris(second.starts_at).date() == tomorrow and isinstance(second.starts_at, datetime)

@@ -19,20 +19,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, event, func, literal_column, select, union_all
 from sqlalchemy.sql import column, table
 
+from app.folding import SQL_ACCENTED, SQL_PLAIN, fold
 from app.models import Meeting, RoundTablePoint, RoundTableSection
 
-ACCENTED = "àáâãäåāçćčèéêëēėęìíîïīñńòóôõöøōùúûüūýÿžœæ"
-PLAIN = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzoa"
-FOLDING = str.maketrans(ACCENTED, PLAIN)
-# PostgreSQL's lower() leaves accented capitals as they are under the C locale: translate them too.
-SQL_ACCENTED, SQL_PLAIN = ACCENTED + ACCENTED.upper(), PLAIN + PLAIN
 WORD = re.compile(r"\w+")
 PREFIX = "search_"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one (the same folding as the SQL ``translate()``)."""
-    return text.lower().translate(FOLDING)
 
 
 def light_stem(word: str) -> str:

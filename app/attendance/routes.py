@@ -8,7 +8,6 @@ from app.attendance import bp
 from app.attendance.absences import unexcused_absence_runs
 from app.attendance.forms import AttendanceSheetForm
 from app.attendance.sheet import (
-    MAX_SEARCH_LENGTH,
     NewAttendee,
     addable_person,
     find_addable_people,
@@ -22,10 +21,11 @@ from app.attendance.sheet import (
 from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
 from app.formatting import to_paris
-from app.forms import choices, without_control_characters
+from app.forms import choices
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import Roster, build_roster
 from app.models import Attendance, AttendanceStatus, Body, Capacity, Civility, Invitation, Meeting, Person, utc_now
+from app.people.search import search_text
 from app.permissions import get_editable_meeting_or_404, staff_required, visible_bodies
 
 
@@ -52,7 +52,7 @@ def person_choices(people: list[Person]) -> list[SelectChoice]:
 def people_to_offer(form: AttendanceSheetForm, meeting: Meeting, roster: Roster) -> tuple[list[Person], Person | None]:
     """The people found by the search typed in the sheet, and the one chosen (None when nobody or nobody
     who may be added): only these are offered, never the whole ARS."""
-    text = without_control_characters(form.new_person_search.data or "").strip()[:MAX_SEARCH_LENGTH]
+    text = search_text(form.new_person_search.data)
     found = find_addable_people(meeting, roster, text) if text else []
     chosen = addable_person(meeting, roster, form.new_person.data) if isinstance(form.new_person.data, int) else None
     if chosen is not None and chosen not in found:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
@@ -11,6 +11,7 @@ from app.forms import choices
 from app.meetings.proxies import ProxyRules
 from app.meetings.roster import Roster, RosterEntry
 from app.models import Attendance, AttendanceStatus, Capacity, Civility, Meeting, Person
+from app.people.search import find_people
 
 
 @dataclass
@@ -109,12 +110,6 @@ def may_give_proxy(entry: RosterEntry, roster: Roster) -> bool:
     return entry.is_titulaire and ProxyRules(roster.composition, sitting=set()).may_give(entry.person.id)
 
 
-# People offered by a search for someone to add: a name narrows it down, a list of the whole ARS
-# (1,500 people at demo scale) would weigh on every page of the sheet.
-MAX_PEOPLE_FOUND = 30
-MAX_SEARCH_LENGTH = 200
-
-
 def addable_people(meeting: Meeting, roster: Roster) -> Select:
     """The people of the meeting's ARS who may be added: not deleted, not already on the sheet."""
     return select(Person).where(Person.organisation_id == meeting.body.organisation_id, Person.deleted_at.is_(None),
@@ -122,12 +117,8 @@ def addable_people(meeting: Meeting, roster: Roster) -> Select:
 
 
 def find_addable_people(meeting: Meeting, roster: Roster, text: str) -> list[Person]:
-    """Up to ``MAX_PEOPLE_FOUND`` addable people whose last or first name holds every word of ``text``."""
-    query = addable_people(meeting, roster)
-    for word in text.lower().split()[:5]:
-        pattern = f"%{word}%"
-        query = query.where(or_(func.lower(Person.last_name).like(pattern), func.lower(Person.first_name).like(pattern)))
-    return list(db.session.scalars(query.order_by(Person.last_name, Person.first_name, Person.id).limit(MAX_PEOPLE_FOUND)))
+    """The addable people whose last or first name holds every word of ``text`` (a few only)."""
+    return find_people(addable_people(meeting, roster), text)
 
 
 def addable_person(meeting: Meeting, roster: Roster, person_id: int) -> Person | None:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import FrenchFloatField, FrenchForm, choices, date_field
 from app.models import MAX_PROXIES_PER_HOLDER, PRESETS, BodyKind, RoleKind, Seat
+from app.people.forms import PersonFields
 
 MAX_IMPORT_BYTES = 1024 * 1024
 
@@ -69,10 +70,16 @@ def preset_data(kind: BodyKind) -> dict:
     return PRESETS[kind].rules.settings()
 
 
-class MembershipForm(FrenchForm):
-    """A seat in a body. ``person_id`` is only offered when adding; an existing seat keeps its person."""
+NEW_PERSON = "nouvelle"  # the picker's choice « elle n'est pas encore enregistrée : la créer »
 
-    person_id = SelectField("Personne", coerce=int, choices=[])
+
+class MembershipForm(FrenchForm):
+    """A seat in a body. The person is only chosen when adding (an existing seat keeps its person): found
+    by ``person_search`` among the ARS's people (``person_id``), or created with ``new_person``."""
+
+    person_search = StringField("Rechercher la personne", validators=[Length(max=200)])
+    person_id = RadioField("Personne", choices=[], validate_choice=False)
+    new_person = FormField(PersonFields, label="Créer la personne")
     title = StringField("Qualité", validators=[Length(max=300)],
                         description="Imprimée à côté du nom dans les comptes rendus.")
     college = StringField("Collège", validators=[Length(max=200)])
@@ -81,6 +88,22 @@ class MembershipForm(FrenchForm):
     voting = BooleanField("Voix délibérative", default=True)
     start_date = date_field("Début du mandat", [InputRequired("Saisissez la date de début du mandat.")])
     end_date = date_field("Fin du mandat", [Optional()])
+
+    def creates_person(self) -> bool:
+        """« Créer la personne » chosen, or, without a choice, her name typed in its fields."""
+        if self.person_id.data == NEW_PERSON:
+            return True
+        typed = (self.new_person.last_name.data, self.new_person.first_name.data, self.new_person.email.data)
+        return not self.person_id.data and any(value and value.strip() for value in typed)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The new person's fields count only when she is being created."""
+        valid = super().validate(extra_validators)
+        if "new_person" in self and not self.creates_person():
+            for person_field in self.new_person:
+                person_field.errors = []
+            valid = not any(form_field.errors for form_field in self)
+        return valid
 
 
 class EndMembershipForm(FrenchForm):

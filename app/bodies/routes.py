@@ -1,3 +1,5 @@
+import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
@@ -21,6 +23,7 @@ from app.bodies.forms import (
     ConfirmImportForm,
     EndMembershipForm,
     MemberImportForm,
+    NEW_PERSON,
     MembershipForm,
     RoleForm,
     preset_data,
@@ -29,8 +32,10 @@ from app.bodies.roles import officers_of, role_errors
 from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
 from app.extensions import db
 from app.formatting import short_date
-from app.forms import FrenchForm, choices, page_number
+from app.forms import MAX_ID, FrenchForm, choices, page_number
 from app.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
+from app.people.domain import fill_person, person_with_email
+from app.people.search import MAX_PEOPLE_FOUND, find_people, search_text
 from app.permissions import (
     get_body_or_404,
     get_membership_or_404,
@@ -152,26 +157,74 @@ def _membership_form(body: Body, membership: Membership | None) -> MembershipFor
     form.substitute_for_id.choices = choices([(0, "— (titulaire) —")] + [
         (m.id, f"{m.person.formal_name} — {m.title}" if m.title else m.person.formal_name) for m in titulaires
     ])
-    if membership is None:
-        people = db.session.scalars(visible_people(current_user)).all()
-        form.person_id.choices = choices([(0, "— choisir —")] + [
-            (person.id, f"{person.formal_name}{' — ' + person.email if person.email else ''}") for person in people
-        ])
-    elif not form.is_submitted():
-        form.seat.data = membership.seat.value
-        form.substitute_for_id.data = membership.substitute_for_id or 0
+    if membership is not None:
+        del form.person_search, form.person_id, form.new_person  # an existing seat keeps its person
+        if not form.is_submitted():
+            form.seat.data = membership.seat.value
+            form.substitute_for_id.data = membership.substitute_for_id or 0
     return form
 
 
-def _save_membership(form: MembershipForm, body: Body, membership: Membership) -> bool:
+@dataclass
+class PeopleOffered:
+    """The person picker's radio buttons: the people found by the search typed, the one chosen, and the
+    one who already has the e-mail address typed for a new person."""
+
+    searched: str
+    matches: list[Person]
+    chosen: Person | None = None
+    also: list[Person] = field(default_factory=list)
+
+    @property
+    def people(self) -> list[Person]:
+        extra = [person for person in [*self.also, self.chosen] if person is not None and person not in self.matches]
+        return list(dict.fromkeys(extra)) + self.matches
+
+    @property
+    def status(self) -> str:
+        """Read out (aria-live) after each search."""
+        if not self.searched:
+            return ""
+        if not self.matches:
+            return "Aucune personne enregistrée ne porte ce nom : vérifiez l'orthographe, ou créez-la."
+        if len(self.matches) >= MAX_PEOPLE_FOUND:
+            return f"Les {MAX_PEOPLE_FOUND} premières personnes trouvées : précisez le nom pour réduire la liste."
+        return "1 personne trouvée." if len(self.matches) == 1 else f"{len(self.matches)} personnes trouvées."
+
+
+def people_offered(typed_search: str | None, chosen_value: str | None) -> PeopleOffered:
+    """The people of the user's ARS whose name matches the search, plus the one chosen (when she is one of
+    them): never the whole ARS, never another ARS's person."""
+    people = visible_people(current_user)
+    searched = search_text(typed_search)
+    offered = PeopleOffered(searched=searched, matches=find_people(people, searched))
+    if chosen_value and re.fullmatch(r"[0-9]{1,10}", chosen_value) and int(chosen_value) <= MAX_ID:
+        offered.chosen = db.session.scalar(people.where(Person.id == int(chosen_value)))
+    return offered
+
+
+def _person_for_new_seat(form: MembershipForm, body: Body, offered: PeopleOffered) -> Person | None:
+    """The person chosen, or the one to create (not yet in the session); None with a French message."""
+    if form.creates_person():
+        form.person_id.data = NEW_PERSON
+        fields = form.new_person.form
+        twin = person_with_email(fields.email.data or "", body.organisation_id) if fields.email.data else None
+        if twin is not None:
+            fields.email.errors.append(f"{twin.formal_name} est déjà enregistré(e) avec cette adresse : "
+                                       "choisissez cette personne ci-dessus plutôt que de la créer une seconde fois.")
+            offered.also.append(twin)
+            return None
+        person = Person(organisation_id=body.organisation_id)
+        return person if fill_person(fields, person) else None
+    if offered.chosen is None:
+        form.person_id.errors.append(
+            "Recherchez la personne par son nom et choisissez-la, ou choisissez « créer la personne »."
+            if not form.person_id.data else "Cette personne n'est pas enregistrée dans votre ARS.")
+    return offered.chosen
+
+
+def _save_membership(form: MembershipForm, body: Body, membership: Membership, person: Person) -> bool:
     """Check the seat against the body's rules, then copy it onto ``membership``."""
-    if membership.id is None:
-        person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
-        if person is None or person.deleted_at is not None or person.organisation_id != body.organisation_id:
-            form.person_id.errors.append("Choisissez une personne.")
-            return False
-    else:
-        person = membership.person
     seat = Seat(form.seat.data)
     substitute_for = db.session.get(Membership, form.substitute_for_id.data) if form.substitute_for_id.data else None
     errors = membership_errors(body=body, person=person, seat=seat, substitute_for=substitute_for,
@@ -196,13 +249,20 @@ def _save_membership(form: MembershipForm, body: Body, membership: Membership) -
 @bp.route("/<int:body_id>/members/new", methods=["GET", "POST"])
 @staff_required
 def add_membership(body_id: int):
+    """One screen: find the person (« Rechercher », or as one types with JavaScript) or create her, and
+    seat her. Creating her and seating her is one transaction: an error records neither."""
     body = get_body_or_404(body_id)
     form = _membership_form(body, None)
     if not form.is_submitted():
         form.start_date.data = date.today()
-    if form.validate_on_submit():
+    offered = people_offered(form.person_search.data, form.person_id.data)
+    searching = request.method == "POST" and "chercher" in request.form  # « Rechercher »: nothing is saved
+    if searching and not offered.searched:
+        form.person_search.errors = ["Saisissez une partie du nom ou du prénom de la personne."]
+    elif not searching and form.validate_on_submit():
+        person = _person_for_new_seat(form, body, offered)
         membership = Membership()
-        if _save_membership(form, body, membership):
+        if person is not None and _save_membership(form, body, membership, person):
             db.session.add(membership)
             try:
                 db.session.commit()
@@ -211,9 +271,20 @@ def add_membership(body_id: int):
                 form.start_date.errors.append("Cette personne a déjà un mandat dans cette instance commençant à "
                                               "cette date.")
             else:
-                flash(f"{membership.person.display_name} a été ajouté(e) aux membres.", "success")
+                created = " (fiche créée)" if form.person_id.data == NEW_PERSON else ""
+                flash(f"{person.display_name}{created} a été ajouté(e) aux membres.", "success")
                 return redirect(url_for("bodies.detail", body_id=body.id))
-    return render_template("bodies/membership_form.html", form=form, body=body, membership=None)
+    return render_template("bodies/membership_form.html", form=form, body=body, membership=None, offered=offered)
+
+
+@bp.route("/<int:body_id>/members/people")
+@staff_required
+def people_picker(body_id: int):
+    """The person picker's results as one types (static/js/person-picker.js): its radio buttons only."""
+    get_body_or_404(body_id)
+    offered = people_offered(request.args.get("q"), request.args.get("selected"))
+    return render_template("bodies/_person_choices.html", offered=offered,
+                           selected=request.args.get("selected", ""), errors=[])
 
 
 @bp.route("/memberships/<int:membership_id>/edit", methods=["GET", "POST"])
@@ -222,9 +293,8 @@ def edit_membership(membership_id: int):
     membership = get_membership_or_404(membership_id)
     body = membership.body
     form = _membership_form(body, membership)
-    del form.person_id
     if form.validate_on_submit():
-        if _save_membership(form, body, membership):
+        if _save_membership(form, body, membership, membership.person):
             db.session.commit()
             flash(f"Le mandat de {membership.person.display_name} a été modifié.", "success")
             return redirect(url_for("bodies.detail", body_id=body.id))

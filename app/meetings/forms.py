@@ -49,10 +49,14 @@ def is_past(day: date, starts: time | None) -> bool:
 
 
 class HistoryFields:
-    """« Saisie a posteriori »: planning a meeting in the past is refused unless ticked (entering history)."""
+    """« Saisie a posteriori »: planning a meeting in the past is refused unless ticked (entering history).
+    Every form that plans a meeting mixes it in: new, edit and series forms, « Reconvoquer », and the
+    « prochaine réunion » échéance."""
 
     a_posteriori = BooleanField("Saisie a posteriori",
                                 description="Cochez pour enregistrer une séance déjà tenue (historique de l'instance).")
+    # The date and time the meeting already has (editing): keeping them is never refused as past.
+    unchanged: tuple[date, time] | None = None
 
     def past_refusal(self, day: date, starts: time | None) -> str | None:
         if self.a_posteriori.data or not is_past(day, starts):
@@ -60,37 +64,43 @@ class HistoryFields:
         return PAST_MEETING_MESSAGE.format(day=short_date(day))
 
 
-class OccurrenceFields:
-    """The day and Paris times of one meeting (mixed into the forms that plan one)."""
+def not_in_the_past(form: HistoryFields, field) -> None:
+    """Validator of the ``day`` of a form with ``HistoryFields`` (and a ``starts`` time): the French
+    message on the date field for a meeting planned in the past without « Saisie a posteriori »; one
+    message per date (none more for a date out of range or before its meeting)."""
+    starts = form.starts.data if isinstance(form.starts.data, time) else None
+    if field.data and not field.errors and (field.data, starts) != form.unchanged:
+        refusal = form.past_refusal(field.data, starts)
+        if refusal:
+            raise ValidationError(refusal)
 
-    day = date_field("Date", [InputRequired("Saisissez la date de la séance.")])
+
+class OccurrenceFields:
+    """The day and Paris times of one meeting (mixed, with ``HistoryFields``, into the forms that plan one)."""
+
+    day = date_field("Date", [InputRequired("Saisissez la date de la séance.")], then=[not_in_the_past])
     starts = time_field("Heure de début", [InputRequired("Saisissez l'heure de début."), paris_time_on("day")])
     ends = time_field("Heure de fin", [InputRequired("Saisissez l'heure de fin."), check_ends_after_start,
                                        paris_time_on("day")])
 
 
-class MeetingForm(HistoryFields, OccurrenceFields, MeetingDetailsForm):
-    # The date and time the meeting already has (editing): keeping them is never refused as past.
-    unchanged: tuple[date, time] | None = None
+class PlannedOnce:
+    """One token per planning form shown (a meeting, a series), stored with the meeting it created (the
+    first of a series): the same form posted twice (Back, then submit) creates nothing more."""
 
-    def validate_day(self, field) -> None:
-        starts = self.starts.data if isinstance(self.starts.data, time) else None
-        if field.data and (field.data, starts) != self.unchanged:
-            refusal = self.past_refusal(field.data, starts)
-            if refusal:
-                raise ValidationError(refusal)
-
-    # The version read when the form was shown: saving over someone else's change is refused.
-    version = HiddenField()
-    # Planning: one token per form shown; the same form posted twice creates one meeting.
     creation_token = HiddenField()
 
 
-class SecondConvocationForm(OccurrenceFields, WhereForm):
+class MeetingForm(PlannedOnce, HistoryFields, OccurrenceFields, MeetingDetailsForm):
+    # The version read when the form was shown: saving over someone else's change is refused.
+    version = HiddenField()
+
+
+class SecondConvocationForm(HistoryFields, OccurrenceFields, WhereForm):
     """When and where a meeting without quorum sits again; agenda and convened list are kept."""
 
 
-class SeriesForm(HistoryFields, MeetingDetailsForm):
+class SeriesForm(PlannedOnce, HistoryFields, MeetingDetailsForm):
     occurrences = TextAreaField("Dates et horaires", validators=[DataRequired("Saisissez au moins une séance.")])
 
     def validate_occurrences(self, field) -> None:

@@ -76,7 +76,7 @@ def _prefill_new(form, body) -> None:
 CREATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def creation_token(form: MeetingForm) -> str | None:
+def creation_token(form: MeetingForm | SeriesForm) -> str | None:
     """The planning form's token (a new one when the form is first shown); anything else posted is ignored."""
     if not form.is_submitted():
         form.creation_token.data = secrets.token_urlsafe(24)
@@ -84,18 +84,36 @@ def creation_token(form: MeetingForm) -> str | None:
     return token if CREATION_TOKEN.fullmatch(token) else None
 
 
-def already_planned(body, token: str | None):
-    """The answer to a planning form posted again (Back, then submit): the meeting it created, or None."""
+def already_planned(body, token: str | None, *, series: bool = False):
+    """The answer to a planning form posted again (Back, then submit): the meeting it created (the first
+    of the series), or None."""
     meeting = token and db.session.scalar(select(Meeting).where(Meeting.creation_token == token,
                                                                 Meeting.body_id == body.id))
     if not meeting:
         return None
+    if series:  # it leads to the body's page, where the series is listed
+        flash(f"Ce formulaire avait déjà été envoyé : la série commençant le {long_date(meeting.starts_at)} "
+              "est planifiée une seule fois.", "info")
+        return redirect(url_for("bodies.detail", body_id=body.id))
     if meeting.deleted_at is not None:
         flash("Ce formulaire avait déjà planifié une séance, supprimée depuis : rien n'a été créé.", "info")
         return redirect(url_for("bodies.detail", body_id=body.id))
     flash(f"Ce formulaire avait déjà été envoyé : la séance du {long_date(meeting.starts_at)} est planifiée "
           "une seule fois.", "info")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+def commit_planned(body, token: str | None, *, series: bool = False):
+    """Commit what the planning form created; None, or the answer when the same form, posted twice at
+    once, was committed first by the other request (the token is unique)."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if answer := already_planned(body, token, series=series):
+            return answer
+        raise
+    return None
 
 
 @bp.route("/bodies/<int:body_id>/meetings/new", methods=["GET", "POST"])
@@ -111,13 +129,8 @@ def create(body_id: int):
         occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
         meeting = schedule_meeting(body, occurrence, details_from(form))
         meeting.creation_token = token
-        try:
-            db.session.commit()
-        except IntegrityError:  # the same form, posted twice at once: the other request created it
-            db.session.rollback()
-            if answer := already_planned(body, token):
-                return answer
-            raise
+        if answer := commit_planned(body, token):
+            return answer
         flash(f"La séance du {long_date(meeting.starts_at)} a été planifiée ; "
               f"{len(meeting.invitations)} personne(s) convoquée(s).", "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -131,10 +144,15 @@ def create_series(body_id: int):
     body = get_body_or_404(body_id)
     form = SeriesForm()
     _prefill_new(form, body)
+    token = creation_token(form)
     if form.validate_on_submit():
+        if answer := already_planned(body, token, series=True):
+            return answer
         details = details_from(form)
         meetings = [schedule_meeting(body, occurrence, details) for occurrence in form.parsed_occurrences]
-        db.session.commit()
+        meetings[0].creation_token = token
+        if answer := commit_planned(body, token, series=True):
+            return answer
         flash(f"{len(meetings)} séance(s) planifiée(s) : "
               + ", ".join(short_date(meeting.starts_at) for meeting in meetings) + ".", "success")
         return redirect(url_for("bodies.detail", body_id=body.id))

@@ -1,14 +1,20 @@
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import FrenchForm, choices
+from app.forms import FrenchFields, FrenchForm, choices
 from app.models import Civility
 
 
-class PersonForm(FrenchForm):
+class PersonFields(FrenchFields):
+    """A person's fields: her own page, and « créer la personne » within the membership form."""
+
     civility = SelectField("Civilité", choices=choices(Civility.choices()))
     first_name = StringField("Prénom", validators=[Length(max=100)])
     last_name = StringField("Nom", validators=[DataRequired("Saisissez le nom."), Length(max=100)])
     email = EmailField("Adresse électronique", validators=[
         Optional(), Email("Adresse électronique invalide."), Length(max=254)])
     affiliation = StringField("Structure", validators=[Length(max=200)])
+
+
+class PersonForm(FrenchForm, PersonFields):
+    pass

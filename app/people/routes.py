@@ -3,22 +3,22 @@ from flask_login import current_user
 from sqlalchemy import func, or_
 
 from app.extensions import db
-from app.forms import page_number, without_control_characters
-from app.models import Civility, Person
+from app.forms import page_number
+from app.models import Person
 from app.people import bp
-from app.people.domain import email_taken
+from app.people.domain import fill_person
 from app.people.forms import PersonForm
+from app.people.search import search_text
 from app.permissions import get_person_or_404, staff_required, visible_people
 
 PAGE_SIZE = 50
-MAX_SEARCH_LENGTH = 200
 
 
 @bp.route("/")
 @staff_required
 def index():
     # Cut to a sensible length: a LIKE pattern of a megabyte is refused by SQLite.
-    search = without_control_characters(request.args.get("q", "")).strip()[:MAX_SEARCH_LENGTH]
+    search = search_text(request.args.get("q"))
     query = visible_people(current_user)
     if search:
         pattern = f"%{search.lower()}%"
@@ -28,26 +28,13 @@ def index():
     return render_template("people/index.html", page=page, search=search)
 
 
-def _save_person(form: PersonForm, person: Person) -> bool:
-    email = (form.email.data or "").strip()
-    if email and email_taken(email, person.organisation_id, person.id):
-        form.email.errors.append("Une autre personne a déjà cette adresse électronique.")
-        return False
-    person.civility = Civility(form.civility.data)
-    person.first_name = form.first_name.data.strip()
-    person.last_name = form.last_name.data.strip()
-    person.email = email or None
-    person.affiliation = form.affiliation.data.strip()
-    return True
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def create():
     form = PersonForm()
     if form.validate_on_submit():
         person = Person(organisation_id=current_user.organisation_id)
-        if _save_person(form, person):
+        if fill_person(form, person):
             db.session.add(person)
             db.session.commit()
             flash(f"{person.display_name} a été ajouté(e).", "success")
@@ -62,7 +49,7 @@ def edit(person_id: int):
     form = PersonForm(obj=person)
     if not form.is_submitted():
         form.civility.data = person.civility.value
-    if form.validate_on_submit() and _save_person(form, person):
+    if form.validate_on_submit() and fill_person(form, person):
         db.session.commit()
         flash(f"La fiche de {person.display_name} a été modifiée.", "success")
         return redirect(url_for("people.index", q=person.last_name))
