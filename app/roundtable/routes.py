@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.confirmations import confirmation_page, its
 from app.concurrency import StaleEditError, check_version
 from app.extensions import db
+from app.fragments import fragment_response, wants_fragment
 from app.forms import choices
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.meetings.queries import load_meeting_for_display
@@ -17,6 +18,10 @@ from app.roundtable.forms import ActionForm, PointForm, SectionForm
 from app.roundtable.outline import flatten_points, move, next_position, siblings_of, subtree_ids
 
 DIRECTIONS = ("up", "down")
+# Whole editor (sections added, moved or deleted) when a change is not about one section's points.
+WHOLE_EDITOR = "roundtable-editor"
+POINT_REFUSED = "Le point n'est pas enregistré : corrigez les champs signalés."
+SECTION_REFUSED = "La section n'est pas enregistrée : corrigez le titre."
 
 
 def editor_on_get(view):
@@ -94,7 +99,10 @@ def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, p
 
 def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
                   failed_rename: SectionForm | None = None, new_section_form: SectionForm | None = None,
-                  status: int = 200, stale_message: str | None = None):
+                  status: int = 200, stale_message: str | None = None, part: int | str | None = None,
+                  message: str | None = None, saved: str | None = None):
+    """The editor's page; asked by its script (app/fragments.py), only ``part``: a section (its id) or the
+    whole editor (WHOLE_EDITOR), rendered from the same templates, with ``message`` to announce."""
     themes, speakers = theme_choices(), speaker_choices(meeting)
     forms = {}
     for section in meeting.sections:
@@ -108,12 +116,29 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
         else SectionForm(prefix=f"rename-{section.id}", formdata=None, title=section.title, version=section.version)
         for section in meeting.sections
     }
-    return render_template(
-        "roundtable/edit.html", meeting=meeting, point_forms=forms, rename_forms=rename_forms,
+    context = dict(
+        meeting=meeting, point_forms=forms, rename_forms=rename_forms,
         outlines={section.id: flatten_points(section.points) for section in meeting.sections},
         new_section_form=new_section_form or SectionForm(prefix="new-section", formdata=None),
         action_form=ActionForm(), draft_key=lambda name: draft_key(meeting, name), stale_message=stale_message,
-    ), status
+    )
+    if part is not None and wants_fragment():
+        if part == WHOLE_EDITOR:
+            html = render_template("roundtable/_editor.html", **context)
+        else:
+            html = render_template("roundtable/_section.html", section=find_section(meeting, part), **context)
+            part = f"section-{part}"
+        return fragment_response(html, target=part, message=message, status=status, saved_draft=saved)
+    return render_template("roundtable/edit.html", **context), status
+
+
+def done(meeting_id: int, message: str | None, *, part: int | str, url: str, saved: str | None = None):
+    """After a change: to the page's script, the changed part read again; to a plain form, a redirect."""
+    if wants_fragment():
+        return render_editor(load_meeting(meeting_id), part=part, message=message, saved=saved)
+    if message:
+        flash(message, "success")
+    return redirect(url)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table")
@@ -127,15 +152,16 @@ def edit(meeting_id: int):
 @editor_on_get
 def add_default_sections(meeting_id: int):
     meeting = load_meeting(meeting_id)
+    message = None
     if ActionForm().validate_on_submit():
         if meeting.sections:
-            flash("Cette séance a déjà des sections.", "info")
+            message = "Cette séance a déjà des sections."
         else:
             for position, title in enumerate(DEFAULT_SECTION_TITLES, start=1):
                 meeting.sections.append(RoundTableSection(position=position, title=title))
             db.session.commit()
-            flash("Sections par défaut ajoutées.", "success")
-    return redirect(editor_url(meeting))
+            message = "Sections par défaut ajoutées."
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["GET", "POST"])
@@ -145,11 +171,12 @@ def add_section(meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = SectionForm(prefix="new-section")
     if not form.validate_on_submit():
-        return render_editor(meeting, new_section_form=form, status=422)
+        return render_editor(meeting, new_section_form=form, status=422, part=WHOLE_EDITOR, message=SECTION_REFUSED)
     meeting.sections.append(RoundTableSection(position=next_position(meeting.sections), title=form.title.data.strip()))
     db.session.commit()
-    flash(f"Section « {form.title.data.strip()} » ajoutée.", "success")
-    return redirect(editor_url(meeting, saved=draft_key(meeting, "new-section")))
+    saved = draft_key(meeting, "new-section")
+    return done(meeting_id, f"Section « {form.title.data.strip()} » ajoutée.", part=WHOLE_EDITOR,
+                url=editor_url(meeting, saved=saved), saved=saved)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/rename", methods=["GET", "POST"])
@@ -160,15 +187,15 @@ def rename_section(meeting_id: int, section_id: int):
     section = find_section(meeting, section_id)
     form = SectionForm(prefix=f"rename-{section.id}")
     if not form.validate_on_submit():
-        return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=422)
+        return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=422, part=section.id,
+                             message=SECTION_REFUSED)
     try:
         check_version(form.version.data, section.version, "cette section")
         section.title = form.title.data.strip()
         commit_or_stale("cette section")
     except StaleEditError as error:
         return refuse_stale_rename(meeting_id, section.id, form, error)
-    flash("Section renommée.", "success")
-    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+    return done(meeting_id, "Section renommée.", part=section.id, url=editor_url(meeting, anchor=f"section-{section.id}"))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/move/<direction>", methods=["GET", "POST"])
@@ -179,9 +206,11 @@ def move_section(meeting_id: int, section_id: int, direction: str):
     section = find_section(meeting, section_id)
     if direction not in DIRECTIONS:
         abort(404)
-    if ActionForm().validate_on_submit() and move(section, meeting.sections, direction):
+    moved = ActionForm().validate_on_submit() and move(section, meeting.sections, direction)
+    if moved:
         db.session.commit()
-    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+    return done(meeting_id, moved_message("Section", "e", moved, direction), part=WHOLE_EDITOR,
+                url=editor_url(meeting, anchor=f"section-{section.id}"))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["GET", "POST"])
@@ -199,11 +228,12 @@ def delete_section(meeting_id: int, section_id: int):
                           "supprimés ; le compte rendu et les synthèses ne les reprendront plus."
                           if points else f"La section « {section.title} », vide, sera supprimée."],
             button="Oui, supprimer la section", back=editor_url(meeting, anchor=f"section-{section.id}"))
+    message = None
     if form.validate_on_submit():
         meeting.sections.remove(section)
         db.session.commit()
-        flash(f"Section « {section.title} » supprimée, avec ses points.", "success")
-    return redirect(editor_url(meeting))
+        message = f"Section « {section.title} » supprimée, avec ses points."
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/points", methods=["GET", "POST"])
@@ -215,13 +245,21 @@ def add_point(meeting_id: int, section_id: int):
     form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), prefix=f"section-{section.id}")
     valid = form.validate_on_submit()
     if not (form.validate_choices() and valid):
-        return render_editor(meeting, failed_form=form, failed_section_id=section.id, status=422)
+        return render_editor(meeting, failed_form=form, failed_section_id=section.id, status=422, part=section.id,
+                             message=POINT_REFUSED)
     point = RoundTablePoint()
     apply_point_form(form, point, section)
     db.session.commit()
-    flash("Point ajouté.", "success")
-    return redirect(editor_url(meeting, saved=draft_key(meeting, f"section-{section.id}"),
-                               anchor=f"section-{section.id}"))
+    saved = draft_key(meeting, f"section-{section.id}")
+    return done(meeting_id, "Point ajouté.", part=section.id, saved=saved,
+                url=editor_url(meeting, saved=saved, anchor=f"section-{section.id}"))
+
+
+def moved_message(noun: str, agreement: str, moved: bool, direction: str) -> str:
+    """« Point monté. », « Section descendue. », or why nothing moved (already first or last)."""
+    if moved:
+        return f"{noun} {'monté' if direction == 'up' else 'descendu'}{agreement}."
+    return f"{noun} déjà {'en tête' if direction == 'up' else 'en dernier'} : rien n'a changé."
 
 
 def commit_or_stale(what: str) -> None:
@@ -241,7 +279,7 @@ def refuse_stale_rename(meeting_id: int, section_id: int, form: SectionForm, err
     form.version.data = str(section.version)
     form.title.errors = [*form.title.errors, error.message]
     return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=409,
-                         stale_message=error.message)
+                         stale_message=error.message, part=section.id, message=error.message)
 
 
 def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
@@ -283,18 +321,23 @@ def edit_point(meeting_id: int, point_id: int):
             check_version(form.version.data, point.version, "ce point")
             apply_point_form(form, point, section)
             commit_or_stale("ce point")
-            flash("Point modifié.", "success")
-            return redirect(editor_url(meeting, saved=draft_key(meeting, f"point-{point.id}"),
-                                       anchor=f"point-{point.id}"))
+            saved = draft_key(meeting, f"point-{point.id}")
+            return done(meeting_id, "Point modifié.", part=section.id, saved=saved,
+                        url=editor_url(meeting, saved=saved, anchor=f"point-{point.id}"))
         except StaleEditError as error:
             stale_message = error.message
             meeting = load_meeting(meeting_id)  # what the other secretary saved
             point = find_point(meeting, point_id)
             # Saving again now overwrites knowingly what is shown as current.
             form.version.data = str(point.version)
-    return render_template("roundtable/edit_point.html", meeting=meeting, section=section, point=point, form=form,
-                           draft=draft_key(meeting, f"point-{point.id}"), stale_message=stale_message,
-                           ), 409 if stale_message else 422 if request.method == "POST" else 200
+    status = 409 if stale_message else 422 if request.method == "POST" else 200
+    context = dict(meeting=meeting, section=section, point=point, form=form, stale_message=stale_message,
+                   draft=draft_key(meeting, f"point-{point.id}"))
+    if wants_fragment():
+        return fragment_response(render_template("roundtable/_point_edit_form.html", **context),
+                                 target=f"edit-point-{point.id}", status=status,
+                                 message=stale_message or (POINT_REFUSED if status == 422 else None))
+    return render_template("roundtable/edit_point.html", **context), status
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/move/<direction>", methods=["GET", "POST"])
@@ -305,9 +348,11 @@ def move_point(meeting_id: int, point_id: int, direction: str):
     point = find_point(meeting, point_id)
     if direction not in DIRECTIONS:
         abort(404)
-    if ActionForm().validate_on_submit() and move(point, siblings_of(point, point.section.points), direction):
+    section_id, url = point.section_id, editor_url(meeting, anchor=f"point-{point.id}")
+    moved = ActionForm().validate_on_submit() and move(point, siblings_of(point, point.section.points), direction)
+    if moved:
         db.session.commit()
-    return redirect(editor_url(meeting, anchor=f"point-{point.id}"))
+    return done(meeting_id, moved_message("Point", "", moved, direction), part=section_id, url=url)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/delete", methods=["GET", "POST"])
@@ -327,9 +372,10 @@ def delete_point(meeting_id: int, point_id: int):
                           "seront supprimés." if below else f"Le point « {shortened(point.text)} » sera supprimé.",
                           f"Section « {section.title} » : le compte rendu ne le reprendra plus."],
             button="Oui, supprimer le point", back=editor_url(meeting, anchor=f"point-{point.id}"))
+    message = None
     if form.validate_on_submit():
         for candidate in [candidate for candidate in section.points if candidate.id in doomed]:
             section.points.remove(candidate)
         db.session.commit()
-        flash("Point supprimé" + (" avec ses sous-points." if len(doomed) > 1 else "."), "success")
-    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+        message = "Point supprimé" + (" avec ses sous-points." if len(doomed) > 1 else ".")
+    return done(meeting_id, message, part=section.id, url=editor_url(meeting, anchor=f"section-{section.id}"))
