@@ -94,6 +94,39 @@ def edit_points_in_place(page: Page, base_url: str, suffix: str) -> None:
     expect(point_line(section, second)).to_have_count(0)
 
 
+def edit_sections_in_place(page: Page) -> None:
+    """Sections too: added, renamed, moved and deleted (asked first) in place, the focus kept in the editor."""
+    status = page.locator("#in-place-status")
+    title = page.get_by_label("Titre de la section", exact=True).last  # the new section's field
+    title.fill("Divers")
+    page.get_by_role("button", name="Ajouter la section").click()
+    expect(status).to_have_text("Section « Divers » ajoutée.")
+    expect(title).to_be_focused()
+    expect(title).to_have_value("")
+    section = round_table_section(page, "Divers")
+    section.get_by_label("Titre de la section").fill("Questions diverses")
+    section.get_by_role("button", name="Renommer").click()
+    expect(status).to_have_text("Section renommée.")
+    section = round_table_section(page, "Questions diverses")
+    expect(section.get_by_role("button", name="Renommer")).to_be_focused()
+    up = section.get_by_role("button", name="Monter la section « Questions diverses »")
+    up.click()
+    expect(status).to_have_text("Section montée.")
+    expect(up).to_be_focused()
+    following = page.locator("section.roundtable-section").filter(has=page.locator("h2")).all_inner_texts()
+    assert following[-1].startswith("Questions diverses") is False, "moved up, it is no longer last"
+    section.get_by_role("link", name="Supprimer la section…").click()
+    dialog = page.locator("dialog.in-place-dialog")
+    expect(dialog).to_contain_text("La section « Questions diverses », vide, sera supprimée.")
+    dialog.get_by_role("button", name="Oui, supprimer la section").click()
+    expect(status).to_have_text("Section « Questions diverses » supprimée, avec ses points.")
+    expect(page.locator("section.roundtable-section h2").last).to_be_focused()  # the section that followed
+    assert page.evaluate("window.seancesSamePage") is True, "the page was loaded again"
+    expect_accessible_now(page)
+
+
 def test_points_are_edited_in_place_on_a_desktop_and_on_a_phone(demo_site, page, phone_page):
     edit_points_in_place(page, demo_site, "au bureau")
+    page.evaluate("window.seancesSamePage = true")
+    edit_sections_in_place(page)
     edit_points_in_place(phone_page, demo_site, "au téléphone")
