@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, make_response, request
+from flask import Response, get_flashed_messages, make_response, request
 
 FETCH_HEADER = "X-Requested-With"
 FETCH_VALUE = "fetch"
@@ -19,7 +19,10 @@ def wants_fragment() -> bool:
 def fragment_response(html: str, *, target: str, message: str | None = None, status: int = 200,
                       saved_draft: str | None = None) -> Response:
     """``html`` replaces the element ``#target``; ``message`` (French) is announced; ``saved_draft`` names
-    the draft the browser may now forget (drafts.js). Headers carry text percent-encoded (UTF-8)."""
+    the draft the browser may now forget (drafts.js). Headers carry text percent-encoded (UTF-8).
+    Messages flashed during the request (a page expired: app/expired_forms.py) are said now, with it, not
+    left for the next whole page."""
+    message = " ".join([*get_flashed_messages(), *([message] if message else [])])
     response = make_response(html, status)
     response.headers["X-Fragment-Target"] = target
     if message:

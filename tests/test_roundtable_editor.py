@@ -414,3 +414,25 @@ def test_in_place_refusals_are_the_usual_french_answers(app, meeting):
     assert response.status_code == 404 and "Page introuvable" in response.text
     db.session.expire_all()
     assert db.session.get(RoundTablePoint, point.id).text == "Un point"
+
+
+def test_in_place_an_expired_page_is_said_in_place_and_nothing_is_deleted(isolated_app):
+    from tests.test_expired_forms import csrf_token, log_in_with_token, new_user
+
+    app = isolated_app("in-place-csrf", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        meeting = make_meeting(make_body("Commission de test"))
+        section = RoundTableSection(position=1, title="Divers", points=[RoundTablePoint(text="À garder", position=1)])
+        meeting.sections.append(section)
+        db.session.commit()
+        url = f"{editor(meeting)}/points/{section.points[0].id}/delete"
+    client = app.test_client()
+    log_in_with_token(client, new_user(app, Role.SECRETARIAT))
+    response = client.post(url, headers=FETCH, data={"csrf_token": "perime"})
+    assert response.status_code == 400
+    target, message = fragment_of(response)
+    assert target == "in-place-dialog" and "rien n'a été enregistré" in message
+    assert "Le point « À garder » sera supprimé." in response.text, "the question again, with a fresh token"
+    assert "trop longtemps" not in client.get(url.split("/points")[0]).text, "said once, in place"
+    response = client.post(url, headers=FETCH, data={"csrf_token": csrf_token(response.text)})
+    assert fragment_of(response)[1] == "Point supprimé."

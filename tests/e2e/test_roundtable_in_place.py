@@ -118,6 +118,12 @@ def edit_sections_in_place(page: Page) -> None:
     section.get_by_role("link", name="Supprimer la section…").click()
     dialog = page.locator("dialog.in-place-dialog")
     expect(dialog).to_contain_text("La section « Questions diverses », vide, sera supprimée.")
+    # Open too long, the page's token expired: nothing is deleted, the question comes again, ready.
+    dialog.locator("input[name=csrf_token]").evaluate("input => { input.value = 'perime'; }")
+    dialog.get_by_role("button", name="Oui, supprimer la section").click()
+    expect(dialog).to_contain_text("La page était ouverte depuis trop longtemps : rien n'a été enregistré.")
+    expect(dialog.get_by_role("button", name="Oui, supprimer la section")).to_be_focused()
+    expect(section).to_have_count(1)
     dialog.get_by_role("button", name="Oui, supprimer la section").click()
     expect(status).to_have_text("Section « Questions diverses » supprimée, avec ses points.")
     expect(page.locator("section.roundtable-section h2").last).to_be_focused()  # the section that followed

@@ -113,11 +113,19 @@
       after(answer.body, response.ok);
       return;
     }
+    if (target === "in-place-dialog" && dialog) {
+      // The question asked again (its page had expired): nothing was done; a fresh form to confirm.
+      showDialog(answer.body, dialog.opener, dialog.plan, message);
+      return;
+    }
     if (target) {
       var saved = decode(response.headers.get("X-Draft-Saved"));
       if (saved && window.seancesDrafts) { window.seancesDrafts.forget(saved); }
       var fresh = replace(target, answer.body, sent);
-      if (!fresh) { announce(message, response.ok ? "success" : "error", true); return; }
+      if (!fresh) {
+        announce(message || "La page a changé entre-temps : rechargez-la.", response.ok ? "success" : "error", true);
+        return;
+      }
       announce(message, response.ok ? "success" : "error");
       after(fresh, response.ok);
       return;
@@ -183,32 +191,47 @@
     var inDialog = dialog && dialog.contains(form);
     send(form.action, {method: "POST", body: new FormData(form)}).then(function (answer) {
       // Done: the focus goes where the plan says; refused: back to the link that opened the dialog.
-      if (inDialog) { dialog.close(answer.response.headers.get("X-Fragment-Target") ? "done" : ""); }
+      var target = answer.response.headers.get("X-Fragment-Target");
+      if (inDialog && target !== "in-place-dialog") { dialog.close(target ? "done" : ""); }
       handle(answer, form, function () { form.submit(); }, focusAfter(form, plan));
     }).catch(function () {
       announce("La connexion au serveur a échoué : rien n'a été enregistré. Réessayez.", "error");
     }).then(function () { busy = false; });
   }
 
+  function showDialog(html, opener, plan, note) {
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "in-place-dialog";
+      dialog.setAttribute("aria-labelledby", "in-place-dialog-title");
+      document.body.appendChild(dialog);
+      dialog.addEventListener("close", function () {
+        if (dialog.open) { return; }
+        dialog.innerHTML = "";
+        if (dialog.returnValue !== "done" && dialog.opener && dialog.opener.isConnected) { focus(dialog.opener); }
+      });
+    }
+    dialog.innerHTML = html;
+    dialog.removeAttribute("aria-describedby");
+    if (note) {
+      var said = document.createElement("p");
+      said.id = "in-place-dialog-note";
+      said.className = "fr-alert fr-alert--warning fr-alert--sm";
+      said.textContent = note;
+      dialog.insertBefore(said, dialog.firstChild);
+      dialog.setAttribute("aria-describedby", said.id);
+    }
+    dialog.opener = opener;
+    dialog.plan = plan;
+    dialog.returnValue = "";
+    if (!dialog.open) { dialog.showModal(); }
+    focus(dialog.querySelector("button[type=submit]"));
+  }
+
   function openDialog(link, plan) {
     send(link.href, {method: "GET"}).then(function (answer) {
       handle(answer, null, function () { window.location.assign(link.href); }, function (html) {
-        if (!dialog) {
-          dialog = document.createElement("dialog");
-          dialog.className = "in-place-dialog";
-          dialog.setAttribute("aria-labelledby", "in-place-dialog-title");
-          document.body.appendChild(dialog);
-          dialog.addEventListener("close", function () {
-            dialog.innerHTML = "";
-            if (dialog.returnValue !== "done" && dialog.opener && dialog.opener.isConnected) { focus(dialog.opener); }
-          });
-        }
-        dialog.innerHTML = html;
-        dialog.opener = link;
-        dialog.plan = plan;
-        dialog.returnValue = "";
-        dialog.showModal();
-        focus(dialog.querySelector("button[type=submit]"));
+        showDialog(html, link, plan);
       }, true);
     }).catch(function () {
       announce("La connexion au serveur a échoué. Réessayez.", "error");
