@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, get_flashed_messages, make_response, request
+from flask import Response, has_request_context, make_response, message_flashed, request, session
 
 FETCH_HEADER = "X-Requested-With"
 FETCH_VALUE = "fetch"
+# Kept on the request itself (not in ``g``, which may outlive a request when an app context is shared).
+FLASHED_HERE = "seances.flashed_here"
+
+
+def _remember_flash(sender, message: str, category: str, **extra) -> None:
+    """What this request flashes: a fragment says it at once (see fragment_response)."""
+    if has_request_context():
+        request.environ.setdefault(FLASHED_HERE, []).append((category, message))
+
+
+message_flashed.connect(_remember_flash)
 
 
 def wants_fragment() -> bool:
@@ -22,7 +33,7 @@ def fragment_response(html: str, *, target: str, message: str | None = None, sta
     the draft the browser may now forget (drafts.js). Headers carry text percent-encoded (UTF-8).
     Messages flashed during the request (a page expired: app/expired_forms.py) are said now, with it, not
     left for the next whole page."""
-    message = " ".join([*get_flashed_messages(), *([message] if message else [])])
+    message = " ".join([*take_flashed_here(), *([message] if message else [])])
     response = make_response(html, status)
     response.headers["X-Fragment-Target"] = target
     if message:
@@ -31,3 +42,16 @@ def fragment_response(html: str, *, target: str, message: str | None = None, sta
         response.headers["X-Draft-Saved"] = quote(saved_draft)
     response.vary.add(FETCH_HEADER)
     return response
+
+
+def take_flashed_here() -> list[str]:
+    """The messages flashed during this request, taken out of the session (messages left by an earlier
+    request stay for the next whole page)."""
+    here = request.environ.pop(FLASHED_HERE, [])
+    if here:
+        pending = list(session.get("_flashes", []))
+        for flashed in here:
+            if flashed in pending:
+                pending.remove(flashed)
+        session["_flashes"] = pending
+    return [message for _category, message in here]

@@ -1,21 +1,28 @@
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.confirmations import confirmation_page, its
 from app.concurrency import StaleEditError, check_version
 from app.extensions import db
 from app.fragments import fragment_response, wants_fragment
-from app.forms import choices
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.meetings.queries import load_meeting_for_display
 from app.models import Meeting, RoundTablePoint, RoundTableSection
-from app.permissions import get_editable_meeting_or_404, staff_required, visible_themes
+from app.permissions import get_editable_meeting_or_404, staff_required
 from app.roundtable import bp
-from app.roundtable.forms import ActionForm, PointForm, SectionForm
-from app.roundtable.outline import flatten_points, move, next_position, siblings_of, subtree_ids
+from app.roundtable.forms import (
+    ActionForm,
+    PointForm,
+    SectionForm,
+    apply_point_form,
+    point_form,
+    shortened,
+    speaker_choices,
+    theme_choices,
+)
+from app.roundtable.outline import flatten_points, move, moved_message, next_position, siblings_of, subtree_ids
 
 DIRECTIONS = ("up", "down")
 # Whole editor (sections added, moved or deleted) when a change is not about one section's points.
@@ -67,36 +74,6 @@ def editor_url(meeting: Meeting, saved: str | None = None, anchor: str | None = 
     return url_for("roundtable.edit", meeting_id=meeting.id, saved=saved, _anchor=anchor)
 
 
-def speaker_choices(meeting: Meeting) -> list[tuple[str, str]]:
-    people = {attendance.person.id: attendance.person for attendance in meeting.attendances}
-    people.update({invitation.person.id: invitation.person for invitation in meeting.invitations})
-    ordered = sorted(people.values(), key=lambda person: person.sort_key)
-    return [("", "—")] + [(str(person.id), person.formal_name) for person in ordered]
-
-
-def theme_choices() -> list[tuple[str, str]]:
-    return [(str(theme.id), theme.name) for theme in db.session.scalars(visible_themes(current_user))]
-
-
-def shortened(text: str, length: int = 80) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
-               **kwargs) -> PointForm:
-    """A point form with the choices of its section; editing a point excludes it and its sub-points as parents."""
-    form = PointForm(**kwargs)
-    excluded = subtree_ids(point, section.points) if point else set()
-    form.parent.choices = choices([("", "— (point principal)")] + [
-        (str(candidate.id), "— " * depth + shortened(candidate.text))
-        for candidate, depth in flatten_points(section.points)
-        if candidate.id not in excluded
-    ])
-    form.speaker.choices = choices(speakers)
-    form.themes.choices = choices(themes)
-    return form
-
-
 def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
                   failed_rename: SectionForm | None = None, new_section_form: SectionForm | None = None,
                   status: int = 200, stale_message: str | None = None, part: int | str | None = None,
@@ -132,12 +109,14 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
     return render_template("roundtable/edit.html", **context), status
 
 
-def done(meeting_id: int, message: str | None, *, part: int | str, url: str, saved: str | None = None):
-    """After a change: to the page's script, the changed part read again; to a plain form, a redirect."""
+def done(meeting_id: int, message: str | None, *, part: int | str, url: str, saved: str | None = None,
+         category: str = "success", in_place_only: bool = False):
+    """After a change: to the page's script, the changed part read again with ``message``; to a plain form, a
+    redirect (with ``message`` flashed, unless ``in_place_only``: a move shows itself where the page lands)."""
     if wants_fragment():
         return render_editor(load_meeting(meeting_id), part=part, message=message, saved=saved)
-    if message:
-        flash(message, "success")
+    if message and not in_place_only:
+        flash(message, category)
     return redirect(url)
 
 
@@ -152,16 +131,16 @@ def edit(meeting_id: int):
 @editor_on_get
 def add_default_sections(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    message = None
+    message, category = None, "success"
     if ActionForm().validate_on_submit():
         if meeting.sections:
-            message = "Cette séance a déjà des sections."
+            message, category = "Cette séance a déjà des sections.", "info"
         else:
             for position, title in enumerate(DEFAULT_SECTION_TITLES, start=1):
                 meeting.sections.append(RoundTableSection(position=position, title=title))
             db.session.commit()
             message = "Sections par défaut ajoutées."
-    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting))
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting), category=category)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["GET", "POST"])
@@ -195,7 +174,8 @@ def rename_section(meeting_id: int, section_id: int):
         commit_or_stale("cette section")
     except StaleEditError as error:
         return refuse_stale_rename(meeting_id, section.id, form, error)
-    return done(meeting_id, "Section renommée.", part=section.id, url=editor_url(meeting, anchor=f"section-{section.id}"))
+    return done(meeting_id, "Section renommée.", part=section.id,
+                url=editor_url(meeting, anchor=f"section-{section.id}"))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/move/<direction>", methods=["GET", "POST"])
@@ -210,7 +190,7 @@ def move_section(meeting_id: int, section_id: int, direction: str):
     if moved:
         db.session.commit()
     return done(meeting_id, moved_message("Section", "e", moved, direction), part=WHOLE_EDITOR,
-                url=editor_url(meeting, anchor=f"section-{section.id}"))
+                url=editor_url(meeting, anchor=f"section-{section.id}"), in_place_only=True)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["GET", "POST"])
@@ -255,13 +235,6 @@ def add_point(meeting_id: int, section_id: int):
                 url=editor_url(meeting, saved=saved, anchor=f"section-{section.id}"))
 
 
-def moved_message(noun: str, agreement: str, moved: bool, direction: str) -> str:
-    """« Point monté. », « Section descendue. », or why nothing moved (already first or last)."""
-    if moved:
-        return f"{noun} {'monté' if direction == 'up' else 'descendu'}{agreement}."
-    return f"{noun} déjà {'en tête' if direction == 'up' else 'en dernier'} : rien n'a changé."
-
-
 def commit_or_stale(what: str) -> None:
     """Commit; a row changed between our check and our UPDATE (version_id_col) is a stale edit too."""
     try:
@@ -280,24 +253,6 @@ def refuse_stale_rename(meeting_id: int, section_id: int, form: SectionForm, err
     form.title.errors = [*form.title.errors, error.message]
     return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=409,
                          stale_message=error.message, part=section.id, message=error.message)
-
-
-def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
-    """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
-    chosen = set(form.themes.data or [])
-    themes = [theme for theme in db.session.scalars(visible_themes(current_user)) if theme.id in chosen]
-    new_parent_id = form.parent.data
-    if point.id is None or new_parent_id != point.parent_id:
-        siblings = [candidate for candidate in section.points
-                    if candidate.parent_id == new_parent_id and candidate is not point]
-        point.position = next_position(siblings)
-    point.parent_id = new_parent_id
-    point.text = form.text.data.strip()
-    point.speaker_id = form.speaker.data
-    point.is_proposal = form.is_proposal.data
-    point.themes = themes
-    if point not in section.points:
-        section.points.append(point)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/edit", methods=["GET", "POST"])
@@ -352,7 +307,8 @@ def move_point(meeting_id: int, point_id: int, direction: str):
     moved = ActionForm().validate_on_submit() and move(point, siblings_of(point, point.section.points), direction)
     if moved:
         db.session.commit()
-    return done(meeting_id, moved_message("Point", "", moved, direction), part=section_id, url=url)
+    return done(meeting_id, moved_message("Point", "", moved, direction), part=section_id, url=url,
+                in_place_only=True)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/delete", methods=["GET", "POST"])
