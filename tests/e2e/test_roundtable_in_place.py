@@ -94,6 +94,21 @@ def edit_points_in_place(page: Page, base_url: str, suffix: str) -> None:
     expect(point_line(section, second)).to_have_count(0)
 
 
+def refusal_is_said_in_place(page: Page) -> None:
+    """A point deleted meanwhile (another secretary): moving it is refused with the error page's French words."""
+    status = page.locator("#in-place-status")
+    section = page.locator("section.roundtable-section").first
+    section.get_by_label("Texte du point").fill("Supprimé par quelqu'un d'autre")
+    section.get_by_role("button", name="Ajouter le point").click()
+    gone = point_line(section, "Supprimé par quelqu'un d'autre")
+    delete_url = gone.get_by_role("link", name="Supprimer…").get_attribute("href")
+    token = section.locator("input[name=csrf_token]").first.input_value()
+    assert page.request.post(page.url.split("/meetings")[0] + delete_url, form={"csrf_token": token}).ok
+    gone.get_by_role("button", name="Monter ce point").click()
+    expect(status).to_contain_text("Page introuvable : Cette page n'existe pas ou a été supprimée.")
+    expect(status.get_by_role("link", name="Recharger le tour de table")).to_be_visible()
+
+
 def edit_sections_in_place(page: Page) -> None:
     """Sections too: added, renamed, moved and deleted (asked first) in place, the focus kept in the editor."""
     status = page.locator("#in-place-status")
@@ -134,5 +149,6 @@ def edit_sections_in_place(page: Page) -> None:
 def test_points_are_edited_in_place_on_a_desktop_and_on_a_phone(demo_site, page, phone_page):
     edit_points_in_place(page, demo_site, "au bureau")
     page.evaluate("window.seancesSamePage = true")
+    refusal_is_said_in_place(page)
     edit_sections_in_place(page)
     edit_points_in_place(phone_page, demo_site, "au téléphone")

@@ -6,7 +6,9 @@
 (function () {
   "use strict";
   var status = document.getElementById("in-place-status");
-  if (!document.getElementById("roundtable-editor") || !status || !window.fetch || !window.HTMLDialogElement || !window.FormData) { return; }
+  if (!document.getElementById("roundtable-editor") || !status || !window.fetch || !window.HTMLDialogElement) {
+    return;  // an old browser: the plain forms and links
+  }
   var dialog = null;
   var busy = false;
   var INVALID = '[aria-invalid="true"], .fr-fieldset--error input';
@@ -46,12 +48,24 @@
     return title.textContent.trim() + " : " + (sentence ? sentence.textContent.trim() : "");
   }
 
+  var NETWORK = {};  // what a failed fetch rejects with
+
+  function connectionFailed(error) {
+    if (error === NETWORK) {
+      announce("La connexion au serveur a échoué : rien n'a été enregistré. Réessayez.", "error");
+      return;
+    }
+    announce("Une erreur est survenue : rechargez la page (ce qui est tapé reste dans le navigateur).",
+      "error", true);
+    setTimeout(function () { throw error; });  // a bug of this script: reported, not hidden
+  }
+
   function send(url, options) {
     options.headers = {"X-Requested-With": "fetch"};
     options.credentials = "same-origin";
     return fetch(url, options).then(function (response) {
       return response.text().then(function (body) { return {response: response, body: body}; });
-    });
+    }, function () { throw NETWORK; });
   }
 
   function parse(html) {
@@ -194,9 +208,7 @@
       var target = answer.response.headers.get("X-Fragment-Target");
       if (inDialog && target !== "in-place-dialog") { dialog.close(target ? "done" : ""); }
       handle(answer, form, function () { form.submit(); }, focusAfter(form, plan));
-    }).catch(function () {
-      announce("La connexion au serveur a échoué : rien n'a été enregistré. Réessayez.", "error");
-    }).then(function () { busy = false; });
+    }).catch(connectionFailed).then(function () { busy = false; });
   }
 
   function showDialog(html, opener, plan, note) {
@@ -233,9 +245,7 @@
       handle(answer, null, function () { window.location.assign(link.href); }, function (html) {
         showDialog(html, link, plan);
       }, true);
-    }).catch(function () {
-      announce("La connexion au serveur a échoué. Réessayez.", "error");
-    });
+    }).catch(connectionFailed);
   }
 
   function openEdit(link) {
@@ -251,9 +261,7 @@
         if (window.seancesDrafts) { window.seancesDrafts.watch(edit); }
         focus(edit.querySelector("textarea"));
       }, true);
-    }).catch(function () {
-      announce("La connexion au serveur a échoué. Réessayez.", "error");
-    });
+    }).catch(connectionFailed);
   }
 
   document.addEventListener("submit", function (event) {
