@@ -254,3 +254,185 @@ def test_members_cannot_edit_the_round_table(app, client, meeting):
     assert "Tour de table</a>" not in member.get(f"/meetings/{meeting.id}").text
     db.session.expire_all()
     assert db.session.get(RoundTablePoint, point.id).text == "Un point"
+
+
+# --- In place: the page's script (js/in-place.js) posts the same forms with « X-Requested-With: fetch » and
+# gets back the changed part of the page, rendered from the same templates (app/fragments.py).
+
+FETCH = {"X-Requested-With": "fetch"}
+
+
+def fragment_of(response) -> tuple[str, str]:
+    """(the element the answer replaces, the French message announced)."""
+    from urllib.parse import unquote
+
+    assert "<html" not in response.text, "a fragment, not the whole page"
+    return response.headers["X-Fragment-Target"], unquote(response.headers.get("X-Fragment-Message", ""))
+
+
+def test_in_place_a_point_is_added_and_the_section_comes_back(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    prefix = f"section-{section.id}"
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/points", headers=FETCH,
+                                       data={f"{prefix}-text": "Ajouté sans recharger", f"{prefix}-parent": ""})
+    assert response.status_code == 200
+    assert fragment_of(response) == (f"section-{section.id}", "Point ajouté.")
+    assert response.headers["X-Draft-Saved"] == f"meeting-{meeting.id}-section-{section.id}"
+    assert response.text.lstrip().startswith(f'<section id="section-{section.id}"')
+    assert "Ajouté sans recharger" in response.text
+    assert form_values(response.text)[f"{prefix}-text"] == "", "the add form comes back empty"
+    assert texts_in_order(section) == [("Ajouté sans recharger", 0)]
+    # The section in the whole page is the very same markup: one template for both.
+    page = secretariat_client.get(editor(meeting)).text
+    assert response.text.strip() in page
+    assert "Point ajouté." not in page, "the message was announced in place, not left for the next page"
+
+
+def test_in_place_a_refused_point_comes_back_with_its_errors_and_what_was_typed(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    prefix = f"section-{section.id}"
+    typed = "Un long point tapé en séance. " * 30
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/points", headers=FETCH,
+                                       data={f"{prefix}-text": typed, f"{prefix}-speaker": "999999"})
+    assert response.status_code == 422
+    assert fragment_of(response) == (f"section-{section.id}",
+                                     "Le point n'est pas enregistré : corrigez les champs signalés.")
+    assert "Choisissez l&#39;intervenant(e) parmi les participants de la séance." in response.text
+    assert form_values(response.text)[f"{prefix}-text"] == typed
+    assert "X-Draft-Saved" not in response.headers, "the browser keeps the draft"
+    assert db.session.scalar(select(RoundTablePoint.id)) is None
+
+
+def test_in_place_a_point_is_edited_inside_the_list(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    point = add_point(secretariat_client, meeting, section, "Texte initial")
+    url = f"{editor(meeting)}/points/{point.id}/edit"
+    form = secretariat_client.get(url, headers=FETCH)
+    assert form.status_code == 200 and fragment_of(form) == (f"edit-point-{point.id}", "")
+    values = form_values(form.text)
+    assert values["text"] == "Texte initial"
+    # The same form as on the point's own page (one template).
+    assert form.text.strip() in secretariat_client.get(url).text
+    stale = dict(values, text="Écrit sur une version ancienne", version=str(int(values["version"]) - 1))
+    response = secretariat_client.post(url, headers=FETCH, data=stale)
+    assert response.status_code == 409
+    target, message = fragment_of(response)
+    assert target == f"edit-point-{point.id}" and message.startswith("Quelqu'un a modifié ce point")
+    assert form_values(response.text)["text"] == "Écrit sur une version ancienne", "nothing typed is lost"
+    response = secretariat_client.post(url, headers=FETCH, data=dict(values, text=""))
+    assert response.status_code == 422 and "Saisissez le texte du point." in response.text
+    response = secretariat_client.post(url, headers=FETCH, data=dict(values, text="Texte corrigé"))
+    assert response.status_code == 200
+    assert fragment_of(response) == (f"section-{section.id}", "Point modifié.")
+    assert response.headers["X-Draft-Saved"] == f"meeting-{meeting.id}-point-{point.id}"
+    assert "Texte corrigé" in response.text and texts_in_order(section) == [("Texte corrigé", 0)]
+
+
+def test_in_place_points_are_moved(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    for text in ("Un", "Deux"):
+        add_point(secretariat_client, meeting, section, text)
+    two = db.session.scalar(select(RoundTablePoint).where(RoundTablePoint.text == "Deux"))
+    response = secretariat_client.post(f"{editor(meeting)}/points/{two.id}/move/up", headers=FETCH)
+    assert response.status_code == 200 and fragment_of(response) == (f"section-{section.id}", "Point monté.")
+    assert response.text.index("Deux") < response.text.index("Un")
+    response = secretariat_client.post(f"{editor(meeting)}/points/{two.id}/move/up", headers=FETCH)
+    assert fragment_of(response)[1] == "Point déjà en tête : rien n'a changé."
+    assert [text for text, _ in texts_in_order(section)] == ["Deux", "Un"]
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/move/down", headers=FETCH)
+    assert fragment_of(response) == ("roundtable-editor", "Section descendue.")
+    assert response.text.lstrip().startswith('<div id="roundtable-editor">')
+
+
+def test_in_place_deleting_a_point_asks_first_in_a_dialog(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    parent = add_point(secretariat_client, meeting, section, "Parent")
+    child = add_point(secretariat_client, meeting, section, "Enfant", parent=parent)
+    add_point(secretariat_client, meeting, section, "Petit-enfant", parent=child)
+    add_point(secretariat_client, meeting, section, "Voisin")
+    url = f"{editor(meeting)}/points/{parent.id}/delete"
+    question = secretariat_client.get(url, headers=FETCH)
+    assert question.status_code == 200 and fragment_of(question) == ("in-place-dialog", "")
+    assert "Supprimer ce point ?" in question.text
+    assert "Le point « Parent » et ses 2 sous-points seront supprimés." in question.text
+    assert f'action="{url}"' in question.text and "Oui, supprimer le point" in question.text
+    assert len(texts_in_order(section)) == 4, "asking deletes nothing"
+    response = secretariat_client.post(url, headers=FETCH)
+    assert fragment_of(response) == (f"section-{section.id}", "Point supprimé avec ses sous-points.")
+    assert "Enfant" not in response.text and "Voisin" in response.text
+    assert texts_in_order(section) == [("Voisin", 0)]
+
+
+def test_in_place_sections_are_added_renamed_and_deleted(secretariat_client, meeting):
+    response = secretariat_client.post(f"{editor(meeting)}/default-sections", headers=FETCH)
+    assert fragment_of(response) == ("roundtable-editor", "Sections par défaut ajoutées.")
+    response = secretariat_client.post(f"{editor(meeting)}/sections", headers=FETCH,
+                                       data={"new-section-title": "   "})
+    assert response.status_code == 422
+    assert fragment_of(response) == ("roundtable-editor", "La section n'est pas enregistrée : corrigez le titre.")
+    response = secretariat_client.post(f"{editor(meeting)}/sections", headers=FETCH,
+                                       data={"new-section-title": "Divers"})
+    assert fragment_of(response) == ("roundtable-editor", "Section « Divers » ajoutée.")
+    assert form_values(response.text)["new-section-title"] == ""
+    section = db.session.scalar(select(RoundTableSection).where(RoundTableSection.title == "Divers"))
+    rename = f"{editor(meeting)}/sections/{section.id}/rename"
+    response = secretariat_client.post(rename, headers=FETCH, data={
+        f"rename-{section.id}-title": "Questions diverses", f"rename-{section.id}-version": str(section.version - 1)})
+    assert response.status_code == 409 and fragment_of(response)[0] == f"section-{section.id}"
+    assert form_values(response.text)[f"rename-{section.id}-title"] == "Questions diverses"
+    response = secretariat_client.post(rename, headers=FETCH, data={
+        f"rename-{section.id}-title": "Questions diverses", f"rename-{section.id}-version": str(section.version)})
+    assert fragment_of(response) == (f"section-{section.id}", "Section renommée.")
+    question = secretariat_client.get(f"{editor(meeting)}/sections/{section.id}/delete", headers=FETCH)
+    assert "La section « Questions diverses », vide, sera supprimée." in question.text
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/delete", headers=FETCH)
+    assert fragment_of(response) == ("roundtable-editor", "Section « Questions diverses » supprimée, avec ses points.")
+    assert "Questions diverses" not in response.text
+
+
+def test_in_place_refusals_are_the_usual_french_answers(app, meeting):
+    from tests.meeting_factories import make_meeting as another_meeting
+    from app.models import Organisation
+
+    staff = log_in(app.test_client(), create_user(Role.SECRETARIAT))
+    section = add_defaults(staff, meeting)[0]
+    point = add_point(staff, meeting, section, "Un point")
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=meeting.invitations[0].person))
+    for method, url in (("post", f"{editor(meeting)}/sections/{section.id}/points"),
+                        ("get", f"{editor(meeting)}/points/{point.id}/delete"),
+                        ("post", f"{editor(meeting)}/points/{point.id}/move/up")):
+        response = getattr(member, method)(url, headers=FETCH)
+        assert response.status_code == 403 and "Accès refusé" in response.text, url
+        assert "X-Fragment-Target" not in response.headers
+    # Another ARS's meeting, a point gone: 404, as without the script.
+    elsewhere = Organisation(name="ARS ailleurs", short_name="ARS A")
+    db.session.add(elsewhere)
+    other = another_meeting(make_body("Autre CRSA", organisation=elsewhere))
+    db.session.commit()
+    assert staff.post(f"/meetings/{other.id}/round-table/default-sections", headers=FETCH).status_code == 404
+    response = staff.post(f"{editor(meeting)}/points/999999/move/up", headers=FETCH)
+    assert response.status_code == 404 and "Page introuvable" in response.text
+    db.session.expire_all()
+    assert db.session.get(RoundTablePoint, point.id).text == "Un point"
+
+
+def test_in_place_an_expired_page_is_said_in_place_and_nothing_is_deleted(isolated_app):
+    from tests.test_expired_forms import csrf_token, log_in_with_token, new_user
+
+    app = isolated_app("in-place-csrf", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        meeting = make_meeting(make_body("Commission de test"))
+        section = RoundTableSection(position=1, title="Divers", points=[RoundTablePoint(text="À garder", position=1)])
+        meeting.sections.append(section)
+        db.session.commit()
+        url = f"{editor(meeting)}/points/{section.points[0].id}/delete"
+    client = app.test_client()
+    log_in_with_token(client, new_user(app, Role.SECRETARIAT))
+    response = client.post(url, headers=FETCH, data={"csrf_token": "perime"})
+    assert response.status_code == 400
+    target, message = fragment_of(response)
+    assert target == "in-place-dialog" and "rien n'a été enregistré" in message
+    assert "Le point « À garder » sera supprimé." in response.text, "the question again, with a fresh token"
+    assert "trop longtemps" not in client.get(url.split("/points")[0]).text, "said once, in place"
+    response = client.post(url, headers=FETCH, data={"csrf_token": csrf_token(response.text)})
+    assert fragment_of(response)[1] == "Point supprimé."

@@ -1,7 +1,12 @@
+from flask_login import current_user
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import FrenchForm, MultiCheckboxField, choice_values, optional_int
+from app.extensions import db
+from app.forms import FrenchForm, MultiCheckboxField, choice_values, choices, optional_int
+from app.models import Meeting, RoundTablePoint, RoundTableSection
+from app.permissions import visible_themes
+from app.roundtable.outline import flatten_points, next_position, subtree_ids
 
 
 class SectionForm(FrenchForm):
@@ -38,3 +43,51 @@ class PointForm(FrenchForm):
 
 class ActionForm(FrenchForm):
     """Empty form: the buttons that move or delete carry only the CSRF token."""
+
+
+def speaker_choices(meeting: Meeting) -> list[tuple[str, str]]:
+    people = {attendance.person.id: attendance.person for attendance in meeting.attendances}
+    people.update({invitation.person.id: invitation.person for invitation in meeting.invitations})
+    ordered = sorted(people.values(), key=lambda person: person.sort_key)
+    return [("", "—")] + [(str(person.id), person.formal_name) for person in ordered]
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    return [(str(theme.id), theme.name) for theme in db.session.scalars(visible_themes(current_user))]
+
+
+def shortened(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
+               **kwargs) -> PointForm:
+    """A point form with the choices of its section; editing a point excludes it and its sub-points as parents."""
+    form = PointForm(**kwargs)
+    excluded = subtree_ids(point, section.points) if point else set()
+    form.parent.choices = choices([("", "— (point principal)")] + [
+        (str(candidate.id), "— " * depth + shortened(candidate.text))
+        for candidate, depth in flatten_points(section.points)
+        if candidate.id not in excluded
+    ])
+    form.speaker.choices = choices(speakers)
+    form.themes.choices = choices(themes)
+    return form
+
+
+def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
+    """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
+    chosen = set(form.themes.data or [])
+    themes = [theme for theme in db.session.scalars(visible_themes(current_user)) if theme.id in chosen]
+    new_parent_id = form.parent.data
+    if point.id is None or new_parent_id != point.parent_id:
+        siblings = [candidate for candidate in section.points
+                    if candidate.parent_id == new_parent_id and candidate is not point]
+        point.position = next_position(siblings)
+    point.parent_id = new_parent_id
+    point.text = form.text.data.strip()
+    point.speaker_id = form.speaker.data
+    point.is_proposal = form.is_proposal.data
+    point.themes = themes
+    if point not in section.points:
+        section.points.append(point)

@@ -65,3 +65,10 @@ def move(item: Item, items: Sequence[Item], direction: str) -> bool:
     for position, candidate in enumerate(ordered, start=1):
         candidate.position = position
     return True
+
+
+def moved_message(noun: str, agreement: str, moved: bool, direction: str) -> str:
+    """« Point monté. », « Section descendue. », or why nothing moved (already first or last)."""
+    if moved:
+        return f"{noun} {'monté' if direction == 'up' else 'descendu'}{agreement}."
+    return f"{noun} déjà {'en tête' if direction == 'up' else 'en dernier'} : rien n'a changé."

@@ -1,22 +1,34 @@
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.confirmations import confirmation_page, its
 from app.concurrency import StaleEditError, check_version
 from app.extensions import db
-from app.forms import choices
+from app.fragments import fragment_response, wants_fragment
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.meetings.queries import load_meeting_for_display
 from app.models import Meeting, RoundTablePoint, RoundTableSection
-from app.permissions import get_editable_meeting_or_404, staff_required, visible_themes
+from app.permissions import get_editable_meeting_or_404, staff_required
 from app.roundtable import bp
-from app.roundtable.forms import ActionForm, PointForm, SectionForm
-from app.roundtable.outline import flatten_points, move, next_position, siblings_of, subtree_ids
+from app.roundtable.forms import (
+    ActionForm,
+    PointForm,
+    SectionForm,
+    apply_point_form,
+    point_form,
+    shortened,
+    speaker_choices,
+    theme_choices,
+)
+from app.roundtable.outline import flatten_points, move, moved_message, next_position, siblings_of, subtree_ids
 
 DIRECTIONS = ("up", "down")
+# Whole editor (sections added, moved or deleted) when a change is not about one section's points.
+WHOLE_EDITOR = "roundtable-editor"
+POINT_REFUSED = "Le point n'est pas enregistré : corrigez les champs signalés."
+SECTION_REFUSED = "La section n'est pas enregistrée : corrigez le titre."
 
 
 def editor_on_get(view):
@@ -62,39 +74,12 @@ def editor_url(meeting: Meeting, saved: str | None = None, anchor: str | None = 
     return url_for("roundtable.edit", meeting_id=meeting.id, saved=saved, _anchor=anchor)
 
 
-def speaker_choices(meeting: Meeting) -> list[tuple[str, str]]:
-    people = {attendance.person.id: attendance.person for attendance in meeting.attendances}
-    people.update({invitation.person.id: invitation.person for invitation in meeting.invitations})
-    ordered = sorted(people.values(), key=lambda person: person.sort_key)
-    return [("", "—")] + [(str(person.id), person.formal_name) for person in ordered]
-
-
-def theme_choices() -> list[tuple[str, str]]:
-    return [(str(theme.id), theme.name) for theme in db.session.scalars(visible_themes(current_user))]
-
-
-def shortened(text: str, length: int = 80) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
-               **kwargs) -> PointForm:
-    """A point form with the choices of its section; editing a point excludes it and its sub-points as parents."""
-    form = PointForm(**kwargs)
-    excluded = subtree_ids(point, section.points) if point else set()
-    form.parent.choices = choices([("", "— (point principal)")] + [
-        (str(candidate.id), "— " * depth + shortened(candidate.text))
-        for candidate, depth in flatten_points(section.points)
-        if candidate.id not in excluded
-    ])
-    form.speaker.choices = choices(speakers)
-    form.themes.choices = choices(themes)
-    return form
-
-
 def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
                   failed_rename: SectionForm | None = None, new_section_form: SectionForm | None = None,
-                  status: int = 200, stale_message: str | None = None):
+                  status: int = 200, stale_message: str | None = None, part: int | str | None = None,
+                  message: str | None = None, saved: str | None = None):
+    """The editor's page; asked by its script (app/fragments.py), only ``part``: a section (its id) or the
+    whole editor (WHOLE_EDITOR), rendered from the same templates, with ``message`` to announce."""
     themes, speakers = theme_choices(), speaker_choices(meeting)
     forms = {}
     for section in meeting.sections:
@@ -108,12 +93,31 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
         else SectionForm(prefix=f"rename-{section.id}", formdata=None, title=section.title, version=section.version)
         for section in meeting.sections
     }
-    return render_template(
-        "roundtable/edit.html", meeting=meeting, point_forms=forms, rename_forms=rename_forms,
+    context = dict(
+        meeting=meeting, point_forms=forms, rename_forms=rename_forms,
         outlines={section.id: flatten_points(section.points) for section in meeting.sections},
         new_section_form=new_section_form or SectionForm(prefix="new-section", formdata=None),
         action_form=ActionForm(), draft_key=lambda name: draft_key(meeting, name), stale_message=stale_message,
-    ), status
+    )
+    if part is not None and wants_fragment():
+        if part == WHOLE_EDITOR:
+            html = render_template("roundtable/_editor.html", **context)
+        else:
+            html = render_template("roundtable/_section.html", section=find_section(meeting, part), **context)
+            part = f"section-{part}"
+        return fragment_response(html, target=part, message=message, status=status, saved_draft=saved)
+    return render_template("roundtable/edit.html", **context), status
+
+
+def done(meeting_id: int, message: str | None, *, part: int | str, url: str, saved: str | None = None,
+         category: str = "success", in_place_only: bool = False):
+    """After a change: to the page's script, the changed part read again with ``message``; to a plain form, a
+    redirect (with ``message`` flashed, unless ``in_place_only``: a move shows itself where the page lands)."""
+    if wants_fragment():
+        return render_editor(load_meeting(meeting_id), part=part, message=message, saved=saved)
+    if message and not in_place_only:
+        flash(message, category)
+    return redirect(url)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table")
@@ -127,15 +131,16 @@ def edit(meeting_id: int):
 @editor_on_get
 def add_default_sections(meeting_id: int):
     meeting = load_meeting(meeting_id)
+    message, category = None, "success"
     if ActionForm().validate_on_submit():
         if meeting.sections:
-            flash("Cette séance a déjà des sections.", "info")
+            message, category = "Cette séance a déjà des sections.", "info"
         else:
             for position, title in enumerate(DEFAULT_SECTION_TITLES, start=1):
                 meeting.sections.append(RoundTableSection(position=position, title=title))
             db.session.commit()
-            flash("Sections par défaut ajoutées.", "success")
-    return redirect(editor_url(meeting))
+            message = "Sections par défaut ajoutées."
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting), category=category)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["GET", "POST"])
@@ -145,11 +150,12 @@ def add_section(meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = SectionForm(prefix="new-section")
     if not form.validate_on_submit():
-        return render_editor(meeting, new_section_form=form, status=422)
+        return render_editor(meeting, new_section_form=form, status=422, part=WHOLE_EDITOR, message=SECTION_REFUSED)
     meeting.sections.append(RoundTableSection(position=next_position(meeting.sections), title=form.title.data.strip()))
     db.session.commit()
-    flash(f"Section « {form.title.data.strip()} » ajoutée.", "success")
-    return redirect(editor_url(meeting, saved=draft_key(meeting, "new-section")))
+    saved = draft_key(meeting, "new-section")
+    return done(meeting_id, f"Section « {form.title.data.strip()} » ajoutée.", part=WHOLE_EDITOR,
+                url=editor_url(meeting, saved=saved), saved=saved)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/rename", methods=["GET", "POST"])
@@ -160,15 +166,16 @@ def rename_section(meeting_id: int, section_id: int):
     section = find_section(meeting, section_id)
     form = SectionForm(prefix=f"rename-{section.id}")
     if not form.validate_on_submit():
-        return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=422)
+        return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=422, part=section.id,
+                             message=SECTION_REFUSED)
     try:
         check_version(form.version.data, section.version, "cette section")
         section.title = form.title.data.strip()
         commit_or_stale("cette section")
     except StaleEditError as error:
         return refuse_stale_rename(meeting_id, section.id, form, error)
-    flash("Section renommée.", "success")
-    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+    return done(meeting_id, "Section renommée.", part=section.id,
+                url=editor_url(meeting, anchor=f"section-{section.id}"))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/move/<direction>", methods=["GET", "POST"])
@@ -179,9 +186,11 @@ def move_section(meeting_id: int, section_id: int, direction: str):
     section = find_section(meeting, section_id)
     if direction not in DIRECTIONS:
         abort(404)
-    if ActionForm().validate_on_submit() and move(section, meeting.sections, direction):
+    moved = ActionForm().validate_on_submit() and move(section, meeting.sections, direction)
+    if moved:
         db.session.commit()
-    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+    return done(meeting_id, moved_message("Section", "e", moved, direction), part=WHOLE_EDITOR,
+                url=editor_url(meeting, anchor=f"section-{section.id}"), in_place_only=True)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["GET", "POST"])
@@ -199,11 +208,12 @@ def delete_section(meeting_id: int, section_id: int):
                           "supprimés ; le compte rendu et les synthèses ne les reprendront plus."
                           if points else f"La section « {section.title} », vide, sera supprimée."],
             button="Oui, supprimer la section", back=editor_url(meeting, anchor=f"section-{section.id}"))
+    message = None
     if form.validate_on_submit():
         meeting.sections.remove(section)
         db.session.commit()
-        flash(f"Section « {section.title} » supprimée, avec ses points.", "success")
-    return redirect(editor_url(meeting))
+        message = f"Section « {section.title} » supprimée, avec ses points."
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/points", methods=["GET", "POST"])
@@ -215,13 +225,14 @@ def add_point(meeting_id: int, section_id: int):
     form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), prefix=f"section-{section.id}")
     valid = form.validate_on_submit()
     if not (form.validate_choices() and valid):
-        return render_editor(meeting, failed_form=form, failed_section_id=section.id, status=422)
+        return render_editor(meeting, failed_form=form, failed_section_id=section.id, status=422, part=section.id,
+                             message=POINT_REFUSED)
     point = RoundTablePoint()
     apply_point_form(form, point, section)
     db.session.commit()
-    flash("Point ajouté.", "success")
-    return redirect(editor_url(meeting, saved=draft_key(meeting, f"section-{section.id}"),
-                               anchor=f"section-{section.id}"))
+    saved = draft_key(meeting, f"section-{section.id}")
+    return done(meeting_id, "Point ajouté.", part=section.id, saved=saved,
+                url=editor_url(meeting, saved=saved, anchor=f"section-{section.id}"))
 
 
 def commit_or_stale(what: str) -> None:
@@ -241,25 +252,7 @@ def refuse_stale_rename(meeting_id: int, section_id: int, form: SectionForm, err
     form.version.data = str(section.version)
     form.title.errors = [*form.title.errors, error.message]
     return render_editor(meeting, failed_rename=form, failed_section_id=section.id, status=409,
-                         stale_message=error.message)
-
-
-def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
-    """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
-    chosen = set(form.themes.data or [])
-    themes = [theme for theme in db.session.scalars(visible_themes(current_user)) if theme.id in chosen]
-    new_parent_id = form.parent.data
-    if point.id is None or new_parent_id != point.parent_id:
-        siblings = [candidate for candidate in section.points
-                    if candidate.parent_id == new_parent_id and candidate is not point]
-        point.position = next_position(siblings)
-    point.parent_id = new_parent_id
-    point.text = form.text.data.strip()
-    point.speaker_id = form.speaker.data
-    point.is_proposal = form.is_proposal.data
-    point.themes = themes
-    if point not in section.points:
-        section.points.append(point)
+                         stale_message=error.message, part=section.id, message=error.message)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/edit", methods=["GET", "POST"])
@@ -283,18 +276,23 @@ def edit_point(meeting_id: int, point_id: int):
             check_version(form.version.data, point.version, "ce point")
             apply_point_form(form, point, section)
             commit_or_stale("ce point")
-            flash("Point modifié.", "success")
-            return redirect(editor_url(meeting, saved=draft_key(meeting, f"point-{point.id}"),
-                                       anchor=f"point-{point.id}"))
+            saved = draft_key(meeting, f"point-{point.id}")
+            return done(meeting_id, "Point modifié.", part=section.id, saved=saved,
+                        url=editor_url(meeting, saved=saved, anchor=f"point-{point.id}"))
         except StaleEditError as error:
             stale_message = error.message
             meeting = load_meeting(meeting_id)  # what the other secretary saved
             point = find_point(meeting, point_id)
             # Saving again now overwrites knowingly what is shown as current.
             form.version.data = str(point.version)
-    return render_template("roundtable/edit_point.html", meeting=meeting, section=section, point=point, form=form,
-                           draft=draft_key(meeting, f"point-{point.id}"), stale_message=stale_message,
-                           ), 409 if stale_message else 422 if request.method == "POST" else 200
+    status = 409 if stale_message else 422 if request.method == "POST" else 200
+    context = dict(meeting=meeting, section=section, point=point, form=form, stale_message=stale_message,
+                   draft=draft_key(meeting, f"point-{point.id}"))
+    if wants_fragment():
+        return fragment_response(render_template("roundtable/_point_edit_form.html", **context),
+                                 target=f"edit-point-{point.id}", status=status,
+                                 message=stale_message or (POINT_REFUSED if status == 422 else None))
+    return render_template("roundtable/edit_point.html", **context), status
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/move/<direction>", methods=["GET", "POST"])
@@ -305,9 +303,12 @@ def move_point(meeting_id: int, point_id: int, direction: str):
     point = find_point(meeting, point_id)
     if direction not in DIRECTIONS:
         abort(404)
-    if ActionForm().validate_on_submit() and move(point, siblings_of(point, point.section.points), direction):
+    section_id, url = point.section_id, editor_url(meeting, anchor=f"point-{point.id}")
+    moved = ActionForm().validate_on_submit() and move(point, siblings_of(point, point.section.points), direction)
+    if moved:
         db.session.commit()
-    return redirect(editor_url(meeting, anchor=f"point-{point.id}"))
+    return done(meeting_id, moved_message("Point", "", moved, direction), part=section_id, url=url,
+                in_place_only=True)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/points/<int:point_id>/delete", methods=["GET", "POST"])
@@ -327,9 +328,10 @@ def delete_point(meeting_id: int, point_id: int):
                           "seront supprimés." if below else f"Le point « {shortened(point.text)} » sera supprimé.",
                           f"Section « {section.title} » : le compte rendu ne le reprendra plus."],
             button="Oui, supprimer le point", back=editor_url(meeting, anchor=f"point-{point.id}"))
+    message = None
     if form.validate_on_submit():
         for candidate in [candidate for candidate in section.points if candidate.id in doomed]:
             section.points.remove(candidate)
         db.session.commit()
-        flash("Point supprimé" + (" avec ses sous-points." if len(doomed) > 1 else "."), "success")
-    return redirect(editor_url(meeting, anchor=f"section-{section.id}"))
+        message = "Point supprimé" + (" avec ses sous-points." if len(doomed) > 1 else ".")
+    return done(meeting_id, message, part=section.id, url=editor_url(meeting, anchor=f"section-{section.id}"))

@@ -35,6 +35,7 @@ window.addEventListener("load", function () {
 });
 """
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -127,3 +128,9 @@ def page(browser):
 def phone_page(browser):
     """A phone-sized page, 390×844, touch (axe-core checks every page it loads)."""
     yield from open_checked_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def tablet_page(browser):
+    """A tablet-sized page, 768×1024, touch (axe-core checks every page it loads)."""
+    yield from open_checked_page(browser, viewport=TABLET, has_touch=True)

@@ -126,3 +126,18 @@ def expect_within_screen(page: Page, locator) -> None:
     viewport = page.viewport_size
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (
         f"{page.url} : action hors de l'écran ({box})")
+
+
+_AXE_NOW = """() => new Promise((resolve, reject) => {
+  const run = (tries) => axe.run(document, {resultTypes: ['violations']}).then(
+    results => resolve(results.violations.map(violation => violation.id + ' (' + violation.impact + ') : ' +
+      violation.help + ' — ' + violation.nodes.slice(0, 3).map(node => node.target.join(' ')).join(' | '))),
+    error => String(error).includes('already running') && tries > 0 ? setTimeout(() => run(tries - 1), 200) : reject(error));
+  run(20);
+})"""
+
+
+def expect_accessible_now(page: Page) -> None:
+    """axe-core on the page as it is now: a part changed in place (no page load) is checked too."""
+    violations = page.evaluate(_AXE_NOW)
+    assert not violations, f"{page.url} : accessibilité (axe-core) :\n" + "\n".join(violations)

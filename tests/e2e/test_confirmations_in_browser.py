@@ -41,10 +41,12 @@ def test_deleting_a_point_is_asked_first_on_a_phone(demo_site, phone_page):
     point = round_table_section(page, section_title).locator("li", has_text="Point saisi par erreur")
     point.get_by_role("link", name="Supprimer…").click()
 
-    expect(page.get_by_role("heading", level=1, name="Supprimer ce point ?")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Le point « Point saisi par erreur » sera supprimé.")
+    # Asked in place (js/in-place.js), in a dialog; without JavaScript the link opens the same question as a page.
+    dialog = page.get_by_role("dialog", name="Supprimer ce point ?")
+    expect(dialog.get_by_role("heading", name="Supprimer ce point ?")).to_be_visible()
+    expect(dialog).to_contain_text("Le point « Point saisi par erreur » sera supprimé.")
     expect_no_sideways_scroll(page)
-    confirm = page.get_by_role("button", name="Oui, supprimer le point")
+    confirm = dialog.get_by_role("button", name="Oui, supprimer le point")
     expect_within_screen(page, confirm)
     confirm.click()
     expect(page.get_by_text("Point supprimé.")).to_be_visible()

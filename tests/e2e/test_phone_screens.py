@@ -1,5 +1,6 @@
-"""On a phone (390×844): a member follows her meetings, the secretariat keeps the attendance sheet.
-Every page must fit the screen's width and show its main action without scrolling sideways."""
+"""On a phone (390×844): a member follows her meetings, the secretariat keeps the attendance sheet; on a
+tablet (768×1024), the main pages. Every page must fit the screen's width and show its main action without
+scrolling sideways."""
 from __future__ import annotations
 
 import re
@@ -121,3 +122,43 @@ def test_after_a_refused_submit_the_focus_goes_to_the_summary_of_errors(demo_sit
     summary.get_by_role("link", name="Nom").click()
     expect(page.get_by_label("Nom", exact=True)).to_be_in_viewport()
     expect_no_sideways_scroll(page)
+
+
+def test_the_main_pages_fit_a_tablet(live_app, demo_site, tablet_page):
+    """768×1024, one session per account walking the pages (each page is also checked by axe-core)."""
+    page = tablet_page
+    main = page.get_by_role("main")
+
+    def fits(action) -> None:
+        expect_no_sideways_scroll(page)
+        expect_within_screen(page, action)
+
+    login(page, demo_site, SECRETARIAT)
+    fits(main.get_by_role("link", name=MEETING).first)
+    main.get_by_role("link", name=MEETING).first.click()
+    fits(main.get_by_role("link", name="Tour de table"))
+    meeting_url = page.url
+    main.locator("p.seances-muted a").first.click()  # the body's page
+    fits(main.get_by_role("link", name="Planifier une séance"))
+    page.goto(meeting_url)
+    main.get_by_role("link", name="Gérer le dossier").click()
+    fits(main.get_by_role("button", name="Ajouter"))
+    page.goto(meeting_url)
+    main.get_by_role("link", name="Tour de table").click()
+    fits(main.get_by_role("button", name="Ajouter le point").first)
+    page.goto(meeting_url)
+    main.get_by_role("link", name="Présences").click()
+    fits(main.get_by_role("button", name="Enregistrer la feuille de présence"))
+    page.goto(f"{demo_site}/recherche?texte=retours")
+    fits(main.get_by_role("link", name=MEETING).first)
+    page.goto(f"{demo_site}/mon-agenda")
+    fits(main.get_by_role("button").first)
+    page.context.clear_cookies()  # the member's turn, on the same tablet
+
+    login(page, demo_site, MEMBER)
+    page.goto(f"{demo_site}/mes-seances")
+    fits(main.get_by_role("link", name=MEETING).first)
+    main.get_by_role("link", name=MEETING).first.click()
+    fits(page.get_by_role("heading", level=1, name=MEETING))
+    page.goto(demo_site + answer_link_of(live_app, MEMBER, MEETING))
+    fits(page.get_by_role("button", name="Enregistrer ma réponse"))

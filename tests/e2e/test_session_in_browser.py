@@ -1,6 +1,7 @@
 """In a real browser: the secretariat holds a session, then a member finds it under « Mes séances »."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
@@ -112,6 +113,10 @@ def test_text_typed_when_the_session_expires_is_not_lost(demo_site, page):
     # another matter: it forgets the drafts (test below).
     page.context.clear_cookies()
     round_table_section(page, "Difficultés").get_by_role("button", name="Ajouter le point").click()
+    # The in-place editor gets the login page instead of its fragment: it posts the form the plain way,
+    # which leads to the login page (waited for: navigating now would race with that post).
+    expect(page).to_have_url(re.compile("/login"))
+    expect(page.locator("main")).to_contain_text("Votre session a expiré")
     expect(page.locator("main")).not_to_contain_text("Point ajouté.")
 
     login(page, demo_site, SECRETARIAT)

@@ -1,6 +1,7 @@
 // Keeps what is typed in forms marked data-draft="<key>" in localStorage until the server saves it,
 // so that a session timeout or a closed tab never loses a long tour de table.
-// After a successful save the server redirects with ?saved=<key>, and the draft is forgotten.
+// After a successful save the server redirects with ?saved=<key> (or, in place, answers X-Draft-Saved),
+// and the draft is forgotten.
 // Logging out (forms marked data-forget-drafts) forgets every draft: the next person at this computer
 // reads none of them. The server's Clear-Site-Data header does the same where browsers support it.
 (function () {
@@ -32,7 +33,9 @@
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
+  function watchForm(form) {
+    if (form.dataset.draftWatched) { return; }
+    form.dataset.draftWatched = "1";
     var fields = form.querySelectorAll("textarea, input[type=text]");
     var restored = false;
     Array.prototype.forEach.call(fields, function (field) {
@@ -53,5 +56,17 @@
       note.textContent = "Texte non enregistré restauré depuis votre navigateur : vérifiez-le puis enregistrez.";
       form.insertBefore(note, form.firstChild);
     }
-  });
+  }
+
+  // Forms of ``root`` (the page, or a part the in-place editor has just put in: js/in-place.js).
+  function watch(root) {
+    if (root.matches && root.matches("form[data-draft]")) { watchForm(root); }
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-draft]"), watchForm);
+  }
+
+  watch(document);
+  window.seancesDrafts = {
+    watch: watch,
+    forget: function (key) { forgetDrafts(prefix + key + ":"); }
+  };
 }());
