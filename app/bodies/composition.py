@@ -15,9 +15,9 @@ from app.extensions import db
 from app.models import Body, Membership, MembershipRole, Person, RoleKind, Seat
 
 
-def current_on(day: date):
-    """SQL condition: the membership runs on ``day``."""
-    return (Membership.start_date <= day) & (Membership.end_date.is_(None) | (Membership.end_date >= day))
+def current_on(day: date, membership=Membership):
+    """SQL condition: the membership runs on ``day`` (``membership``: the mapped class, or its table's columns)."""
+    return (membership.start_date <= day) & (membership.end_date.is_(None) | (membership.end_date >= day))
 
 
 @dataclass
