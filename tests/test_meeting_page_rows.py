@@ -1,0 +1,69 @@
+"""The meeting page's plain rows (app/meetings/page.py) read as the mapped objects do, and one URL built
+per endpoint (app/urls.id_url) equals url_for's."""
+from flask import url_for
+
+from app.extensions import db
+from app.loadgen import create_benchmark_meeting
+from app.meetings.page import attendance_rows, invitation_rows, load_meeting, meeting_page, plain_composition
+from app.meetings.queries import load_meeting_for_display
+from app.meetings.quorum import quorum_status
+from app.meetings.roster import meeting_day
+from app.urls import MARKER, id_url
+from tests.conftest import test_organisation
+
+
+def point_tree(points) -> list:
+    """(text, speaker, themes, sub-points) of mapped points, as the page prints them."""
+    return [(point.text, point.speaker.display_name if point.speaker else "", [theme.name for theme in point.themes],
+             point_tree(point.children)) for point in points]
+
+
+def line_tree(lines) -> list:
+    return [(line.text, line.speaker_name, line.themes, line_tree(line.children)) for line in lines]
+
+
+def test_the_plain_rows_read_as_the_mapped_meeting(app_context):
+    meeting_id = create_benchmark_meeting(attendees=40, points=60, other_meetings=1, deadlines=2,
+                                          organisation=test_organisation()).id
+    db.session.expunge_all()
+    mapped = load_meeting_for_display(meeting_id)
+    page = meeting_page(load_meeting(meeting_id), with_record=True)
+
+    assert [(section.title, point_tree(section.top_level_points)) for section in mapped.sections if section.points] \
+        == [(section.title, line_tree(section.top_level_points)) for section in page.sections]
+    assert sum(len(section.top_level_points) for section in page.sections) < 60  # some points are nested
+    assert [(row.person.formal_name, row.person.display_name, row.status, row.capacity, row.title)
+            for row in attendance_rows(meeting_id)] == [
+        (attendance.person.formal_name, attendance.person.display_name, attendance.status, attendance.capacity,
+         attendance.title) for attendance in mapped.attendances]
+    assert [(row.person_id, row.person.sort_key, row.person.email, row.response)
+            for row in invitation_rows(meeting_id)] == [
+        (invitation.person_id, invitation.person.sort_key, invitation.person.email, invitation.response)
+        for invitation in mapped.invitations]
+    assert [attendance.person.formal_name for attendance in page.members_present] == [
+        attendance.person.formal_name for attendance in mapped.members_present]
+    assert page.members_present and page.title == mapped.title
+
+
+def test_the_quorum_of_the_plain_rows_is_the_mapped_one(app_context):
+    meeting_id = create_benchmark_meeting(attendees=30, points=3, other_meetings=1, deadlines=1,
+                                          organisation=test_organisation()).id
+    db.session.expunge_all()
+    mapped = load_meeting_for_display(meeting_id)
+    page = meeting_page(load_meeting(meeting_id), with_record=False)
+    composition = plain_composition(page.body, meeting_day(page))
+    assert page.sections == []  # the tour de table is read only when shown
+    assert quorum_status(page, composition) == quorum_status(mapped)
+    assert composition.seats_in_office == 30
+
+
+def test_one_url_per_endpoint_is_url_for(app, app_context):
+    with app.test_request_context():
+        for person_id in (1, 42, 1234567):
+            for extension in ({}, {"extension": "pdf"}):
+                fill = id_url("documents.attendance_certificate_docx", "person_id", meeting_id=17, **extension)
+                assert fill(person_id) == url_for("documents.attendance_certificate_docx", meeting_id=17,
+                                                  person_id=person_id, **extension)
+        # The marker among the other values too: every URL built by url_for.
+        fill = id_url("documents.attendance_certificate_docx", "person_id", meeting_id=MARKER)
+        assert fill(5) == url_for("documents.attendance_certificate_docx", meeting_id=MARKER, person_id=5)
