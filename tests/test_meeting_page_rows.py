@@ -67,3 +67,21 @@ def test_one_url_per_endpoint_is_url_for(app, app_context):
         # The marker among the other values too: every URL built by url_for.
         fill = id_url("documents.attendance_certificate_docx", "person_id", meeting_id=MARKER)
         assert fill(5) == url_for("documents.attendance_certificate_docx", meeting_id=MARKER, person_id=5)
+
+
+def test_the_page_links_each_attestation_in_word_and_pdf(app, app_context, secretariat_client):
+    from app.documents.attendance_certificate import certified_attendances
+
+    meeting = create_benchmark_meeting(attendees=12, points=2, other_meetings=1, deadlines=1,
+                                       organisation=test_organisation())
+    present = [attendance.person_id for attendance in certified_attendances(meeting)]
+    configured = app.config["SOFFICE_PATH"]
+    app.config["SOFFICE_PATH"] = "/usr/bin/true"  # LibreOffice « found »: the PDF links are offered
+    try:
+        page = secretariat_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    finally:
+        app.config["SOFFICE_PATH"] = configured
+    with app.test_request_context():
+        links = [url_for("documents.attendance_certificate_docx", meeting_id=meeting.id, person_id=person_id, **pdf)
+                 for person_id in present for pdf in ({}, {"extension": "pdf"})]
+    assert present and all(f'href="{link}"' in page for link in links)
