@@ -6,6 +6,7 @@ in a fixed number of queries whatever the size of the body.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from sqlalchemy import func, select
@@ -79,9 +80,10 @@ class Composition:
         membership = self.by_person.get(person_id)
         return membership.roles_on(self.day) if membership is not None else []
 
-    @property
+    @cached_property
     def president(self) -> Membership | None:
-        """The membership of the body's president on the day."""
+        """The membership of the body's president on the day (read once: the attendance sheet asks for
+        every person, and each time went through every membership's roles)."""
         for membership in self.memberships:
             if any(role.kind is RoleKind.PRESIDENT for role in membership.roles_on(self.day)):
                 return membership
