@@ -100,3 +100,23 @@ def test_the_attendance_sheet_reads_each_membership_roles_a_bounded_number_of_ti
     monkeypatch.setattr(Membership, "roles_on", lambda membership, on: reads.append(1) or roles_on(membership, on))
     assert secretariat_client.get(f"/meetings/{meeting.id}/attendance").status_code == 200
     assert len(reads) <= 2 * 40 + 2, len(reads)
+
+
+def test_the_attendance_sheet_renders_no_form_widget_per_row(app_context, secretariat_client, monkeypatch):
+    """WTForms' widgets (4 radios, a select, two inputs a row) cost more than the rest of the sheet:
+    the rows are written out by the template, so the widgets rendered do not grow with the sheet."""
+    from wtforms.meta import DefaultMeta
+
+    rendered = []
+    render_field = DefaultMeta.render_field
+    monkeypatch.setattr(DefaultMeta, "render_field",
+                        lambda meta, field, kwargs: rendered.append(field.name) or render_field(meta, field, kwargs))
+    counts = []
+    for attendees in (5, 20):
+        meeting = create_benchmark_meeting(attendees=attendees, points=2, other_meetings=1, deadlines=1,
+                                           seed=attendees, organisation=test_organisation())
+        rendered.clear()
+        page = secretariat_client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
+        assert page.count('type="radio"') == 4 * attendees
+        counts.append(len(rendered))
+    assert counts[0] == counts[1], counts
