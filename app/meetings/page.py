@@ -192,9 +192,6 @@ SEATS = (
     .where(MEMBERSHIP.body_id == bindparam("body_id"), current_on(DAY, MEMBERSHIP), PERSON.c.deleted_at.is_(None))
     .order_by(MEMBERSHIP.start_date, MEMBERSHIP.id)
 )
-SECTIONS = (
-    select(SECTION.id, SECTION.title).where(SECTION.meeting_id == MEETING_ID).order_by(SECTION.position, SECTION.id)
-)
 IN_MEETING = POINT.section_id.in_(select(SECTION.id).where(SECTION.meeting_id == MEETING_ID))
 THEME_TAGS = (
     select(point_themes.c.point_id, THEME.name)
@@ -203,11 +200,12 @@ THEME_TAGS = (
     .where(IN_MEETING)
     .order_by(THEME.position, THEME.id)
 )
-POINTS = (
-    select(POINT.id, POINT.section_id, POINT.parent_id, POINT.text, *person_columns(SPEAKER)[:4])
-    .outerjoin_from(RoundTablePoint.__table__, SPEAKER, SPEAKER.c.id == POINT.speaker_id)
-    .where(IN_MEETING)
-    .order_by(POINT.position, POINT.id)
+POINTS = (  # with their section (sections without points are not shown) and their speaker
+    select(POINT.id, POINT.section_id, POINT.parent_id, POINT.text, SECTION.title, *person_columns(SPEAKER)[:4])
+    .join_from(RoundTablePoint.__table__, RoundTableSection.__table__, SECTION.id == POINT.section_id)
+    .outerjoin(SPEAKER, SPEAKER.c.id == POINT.speaker_id)
+    .where(SECTION.meeting_id == MEETING_ID)
+    .order_by(SECTION.position, SECTION.id, POINT.position, POINT.id)
 )
 
 
@@ -234,21 +232,20 @@ def plain_composition(body, day: date) -> Composition:
 
 def section_lines(meeting_id: int) -> list[SectionLines]:
     """The sections that hold points, each with its top-level points and their sub-points, in order:
-    three queries (sections, points with their speaker, theme tags)."""
+    two queries (points with their section and speaker, theme tags)."""
     themes: dict[int, list[str]] = defaultdict(list)
     for point_id, name in rows(THEME_TAGS, meeting_id=meeting_id):
         themes[point_id].append(name)
     points = rows(POINTS, meeting_id=meeting_id)
     lines = {}
-    for point_id, _section_id, _parent_id, text, speaker_id, civility, first_name, last_name in points:
+    for point_id, _section_id, _parent_id, text, _title, speaker_id, civility, first_name, last_name in points:
         speaker = PersonRow(speaker_id, civility, first_name, last_name).display_name if speaker_id else ""
         lines[point_id] = PointLine(text, speaker, themes.get(point_id, []))
-    top_level: dict[int, list[PointLine]] = defaultdict(list)
-    for point_id, section_id, parent_id, *_ in points:
+    sections: dict[int, SectionLines] = {}  # in the sections' order, as the points come
+    for point_id, section_id, parent_id, _text, title, *_ in points:
+        section = sections.setdefault(section_id, SectionLines(title, []))
         if parent_id is None:
-            top_level[section_id].append(lines[point_id])
+            section.top_level_points.append(lines[point_id])
         elif parent_id in lines:
             lines[parent_id].children.append(lines[point_id])
-    has_points = {section_id for _point_id, section_id, *_ in points}
-    return [SectionLines(title, top_level[section_id]) for section_id, title in rows(SECTIONS, meeting_id=meeting_id)
-            if section_id in has_points]
+    return list(sections.values())
