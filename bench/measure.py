@@ -117,6 +117,27 @@ def uncached_page_times(paths: dict[str, tuple[str, str | None]], data: dict, ru
     return times
 
 
+MEETING_PAGE_TARGETS = {  # label: (dataset key of the meeting, account, target in seconds)
+    "page de séance de référence (150 présents, 300 points)": ("meeting_id", "staff", 0.025),
+    "page de séance ordinaire (60 présents)": ("ordinary_meeting_id", "ordinary_staff", 0.010),
+}
+
+
+def meeting_page_targets(data: dict, runs: int = 21) -> int:
+    """Prints the meeting pages' in-process times (median of ``runs``, each request with its own context
+    and session) against their targets, with the machine's load; returns the number missed."""
+    pages = {label: (f"/meetings/{data[key]}", who) for label, (key, who, _) in MEETING_PAGE_TARGETS.items()}
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"] * 3
+    print(f"\nPages de séance en processus (médiane de {runs}, sans cache ; charge de la machine : {' '.join(load)}) :")
+    missed = 0
+    for label, seconds in uncached_page_times(pages, data, runs).items():
+        target = MEETING_PAGE_TARGETS[label][2]
+        missed += seconds > target
+        print(f"  {label:55} {seconds * 1000:7.1f} ms — cible ≤ {target * 1000:.0f} ms "
+              f"{'ok' if seconds <= target else 'MANQUÉ'}")
+    return missed
+
+
 BIG_TABLES = ("attendance", "round_table_point", "meeting", "deadline", "invitation")
 MANY_ROWS = 2_000  # below this, PostgreSQL rightly prefers reading the whole table
 
@@ -199,8 +220,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--dataset", required=True, help="JSON line printed by prepare.py")
+    parser.add_argument("--meeting-pages", action="store_true",
+                        help="only the meeting pages in process (no server needed; DATABASE_URL as prepare.py's)")
     arguments = parser.parse_args()
     data = json.loads(arguments.dataset)
+    if arguments.meeting_pages:
+        sys.exit(1 if meeting_page_targets(data) else 0)
     base = arguments.base
     staff = session_cookie(base, data["staff"], data["password"])
     member = session_cookie(base, data["member"], data["password"])
@@ -257,6 +282,7 @@ def main() -> None:
     print("\nEn processus (médiane, pour information) :")
     for label, seconds in uncached_page_times(pages, data).items():
         print(f"  {label:25} {seconds * 1000:8.1f} ms")
+    failures += meeting_page_targets(data)
     scans = sequential_scans(pages, data)
     if scans:
         print("\nEXPLAIN (PostgreSQL) :\n" + "\n".join(scans))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.agenda.fulltext import create_search_index  # noqa: E402
@@ -24,6 +24,7 @@ from app.extensions import db  # noqa: E402
 from app.formatting import paris_datetime  # noqa: E402
 from app.loadgen import BENCHMARK_BODY_NAME, LoadSize, create_benchmark_meeting, generate_load  # noqa: E402
 from app.models import (  # noqa: E402
+    Attendance,
     Body,
     BodyKind,
     Deadline,
@@ -32,6 +33,7 @@ from app.models import (  # noqa: E402
     MeetingStatus,
     Organisation,
     Role,
+    RoundTableSection,
     User,
     ensure_default_themes,
     utc_now,
@@ -40,6 +42,7 @@ from app.models import (  # noqa: E402
 PASSWORD = "banc-d-essai-2026"
 STAFF_EMAIL = "banc-secretariat@exemple.fr"
 MEMBER_EMAIL = "banc-membre@exemple.fr"
+ORDINARY_STAFF_EMAIL = "banc-secretariat-ordinaire@exemple.fr"  # secretariat of the ARS of the ordinary meeting
 FEED_BODY_NAME = "Groupe de travail au calendrier chargé"
 
 
@@ -71,6 +74,16 @@ def account(email: str, role: Role, organisation: Organisation, person=None) -> 
         db.session.add(user)
         db.session.commit()
     return user
+
+
+def ordinary_meeting() -> Meeting:
+    """A held meeting of the generated dataset with 60 attendees and its tour de table: the « ordinary
+    meeting » of the targets (the first such, so every run opens the same one)."""
+    sixty = select(Attendance.meeting_id).group_by(Attendance.meeting_id).having(func.count(Attendance.id) == 60)
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id.in_(sixty), Meeting.status == MeetingStatus.HELD,
+                              Meeting.id.in_(select(RoundTableSection.meeting_id)))
+        .order_by(Meeting.id).limit(1))
 
 
 def feed_token(body: Body, user: User) -> str:
@@ -112,6 +125,8 @@ def main() -> None:
                                                           "Séance plénière de référence"))
         feed_body = db.session.scalar(select(Body).where(Body.name == FEED_BODY_NAME))
         staff = account(STAFF_EMAIL, Role.SECRETARIAT, body.organisation)
+        ordinary = ordinary_meeting()
+        account(ORDINARY_STAFF_EMAIL, Role.SECRETARIAT, ordinary.body.organisation)
         member_person = meeting.attendances[0].person
         account(MEMBER_EMAIL, Role.MEMBER, body.organisation, person=member_person)
         member_person.feed_token = member_person.feed_token or new_feed_token()
@@ -121,6 +136,7 @@ def main() -> None:
             "meeting_id": meeting.id, "body_id": body.id, **tokens, "person_feed_token": member_person.feed_token,
             "password": PASSWORD,
             "staff": STAFF_EMAIL, "member": MEMBER_EMAIL,
+            "ordinary_meeting_id": ordinary.id, "ordinary_staff": ORDINARY_STAFF_EMAIL,
         }))
 
 

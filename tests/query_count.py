@@ -53,3 +53,20 @@ def counted_rows():
         yield counts
     finally:
         event.remove(Session, "do_orm_execute", record)
+
+
+@contextmanager
+def counted_objects():
+    """Collects the class name of each mapped object built from a database row inside the block."""
+    from collections import Counter
+
+    built = Counter()
+
+    def record(target, context):
+        built[type(target).__name__] += 1
+
+    event.listen(db.Model, "load", record, propagate=True)
+    try:
+        yield built
+    finally:
+        event.remove(db.Model, "load", record)

@@ -1,12 +1,16 @@
 """The meeting page reads rows in proportion to what it shows: each person, point, theme tag, deadline
-and agenda item once (with the body's composition for the quorum), not again per relation."""
+and agenda item once (with the body's composition for the quorum), not again per relation; and its long
+lists (attendees, convened people, points, seats) are plain rows: the mapped objects it builds do not
+grow with the meeting."""
+import pytest
+
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loadgen import create_benchmark_meeting
-from app.models import RoundTablePoint, RoundTableSection, point_themes
-from tests.conftest import test_organisation
-from tests.query_count import counted_rows, fresh_session
+from app.models import Role, RoundTablePoint, RoundTableSection, point_themes
+from tests.conftest import create_user, log_in, test_organisation
+from tests.query_count import counted_objects, counted_queries, counted_rows, fresh_session
 
 
 def displayed_items(meeting) -> int:
@@ -32,3 +36,34 @@ def test_the_meeting_page_reads_at_most_twice_the_rows_it_shows(app_context, sec
     assert response.get_data(as_text=True).count("fr-tag fr-tag--sm") > 0
     read = sum(rows for _, rows in counts)
     assert read <= 2 * shown, f"{read} rows read for {shown} items shown: {sorted(counts, key=lambda c: -c[1])[:5]}"
+
+
+@pytest.mark.parametrize("who", ["staff", "member"])
+def test_the_meeting_page_builds_no_mapped_object_per_attendee_or_point(app, app_context, secretariat_client, who):
+    built = []
+    for size in (1, 4):
+        meeting = create_benchmark_meeting(attendees=15 * size, points=30 * size, other_meetings=2, deadlines=3,
+                                           seed=size, organisation=test_organisation())
+        client = secretariat_client if who == "staff" else log_in(
+            app.test_client(), create_user(Role.MEMBER, person=meeting.attendances[0].person))
+        url = f"/meetings/{meeting.id}"
+        fresh_session()
+        with counted_objects() as objects:
+            assert client.get(url).status_code == 200
+        built.append(objects)
+    assert built[0] == built[1], f"small meeting: {dict(built[0])}; four times larger: {dict(built[1])}"
+    assert sum(built[1].values()) <= 25, dict(built[1])
+
+
+def test_the_meeting_page_runs_a_dozen_statements(app, app_context, secretariat_client):
+    """The account, the meeting (with its deadlines and agenda), attendees, convened people, points and
+    their themes (staff), the header's organisation, the e-mails, the body's seats, votes, documents."""
+    meeting = create_benchmark_meeting(attendees=15, points=30, other_meetings=2, deadlines=3,
+                                       organisation=test_organisation())
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=meeting.attendances[0].person))
+    url = f"/meetings/{meeting.id}"
+    for client, most in ((secretariat_client, 13), (member, 12)):
+        fresh_session()
+        with counted_queries() as statements:
+            assert client.get(url).status_code == 200
+        assert len(statements) <= most, "\n".join(statement[:100] for statement in statements)

@@ -6,6 +6,7 @@ in a fixed number of queries whatever the size of the body.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from sqlalchemy import func, select
@@ -15,9 +16,9 @@ from app.extensions import db
 from app.models import Body, Membership, MembershipRole, Person, RoleKind, Seat
 
 
-def current_on(day: date):
-    """SQL condition: the membership runs on ``day``."""
-    return (Membership.start_date <= day) & (Membership.end_date.is_(None) | (Membership.end_date >= day))
+def current_on(day: date, membership=Membership):
+    """SQL condition: the membership runs on ``day`` (``membership``: the mapped class, or its table's columns)."""
+    return (membership.start_date <= day) & (membership.end_date.is_(None) | (membership.end_date >= day))
 
 
 @dataclass
@@ -79,9 +80,10 @@ class Composition:
         membership = self.by_person.get(person_id)
         return membership.roles_on(self.day) if membership is not None else []
 
-    @property
+    @cached_property
     def president(self) -> Membership | None:
-        """The membership of the body's president on the day."""
+        """The membership of the body's president on the day (read once: the attendance sheet asks for
+        every person, and each time went through every membership's roles)."""
         for membership in self.memberships:
             if any(role.kind is RoleKind.PRESIDENT for role in membership.roles_on(self.day)):
                 return membership

@@ -383,9 +383,12 @@ def mailing_progress(meeting: Meeting) -> MailingProgress:
     """Sent, waiting and failed e-mails of the meeting's current version, and who is behind."""
     mail = MeetingMail.of(meeting)
     called_off = is_called_off(meeting)
+    today = paris_today()
+    # Sending is never late once the meeting day has passed: no plan to build for a past meeting.
+    asks_urgency = days_before(meeting, today) >= 0 and plan_sending(meeting, today, mail).late
     progress = MailingProgress(meeting.ical_sequence, len(meeting.invitations), called_off,
                                record=convocation_record(meeting, mail), background=background_enabled(),
-                               asks_urgency=plan_sending(meeting, paris_today(), mail).late)
+                               asks_urgency=asks_urgency)
     kinds = CANCEL_KINDS if called_off else REQUEST_KINDS
     for invitation in sorted(meeting.invitations, key=lambda invitation: invitation.person.sort_key):
         person = invitation.person

@@ -143,6 +143,8 @@ class DossierLine:
 
 
 def dossier_lines(documents: list[MeetingDocument], meeting: Meeting) -> list[DossierLine]:
+    if not documents:  # no e-mails to read for a meeting without documents (most meeting pages)
+        return []
     sent_at = convocation_sent_at(meeting)
     return [DossierLine(document, change_mark(document, sent_at), is_late(document, meeting))
             for document in documents]

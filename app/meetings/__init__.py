@@ -1,7 +1,10 @@
 from flask import Blueprint
 
+from app.urls import id_url
+
 # No URL prefix: a meeting is created under its body (/bodies/<id>/meetings/new).
 bp = Blueprint("meetings", __name__)
+bp.add_app_template_global(id_url)  # the meeting page's per-person links
 
 
 @bp.app_template_global()

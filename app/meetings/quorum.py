@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.bodies.composition import Composition
 from app.meetings.roster import RosterEntry, build_roster
 from app.models import AttendanceStatus, Body, Meeting
 
@@ -87,7 +88,8 @@ def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: in
                         second_convocation=second_convocation)
 
 
-def quorum_status(meeting: Meeting) -> QuorumStatus:
-    """The quorum of a meeting as recorded (or forecast by the convocation answers)."""
-    roster = build_roster(meeting)
+def quorum_status(meeting: Meeting, composition: Composition | None = None) -> QuorumStatus:
+    """The quorum of a meeting as recorded (or forecast by the convocation answers); ``composition``:
+    the body's on the meeting day if read already."""
+    roster = build_roster(meeting, composition)
     return count_quorum(meeting.body, roster, roster.composition.seats_in_office, meeting.is_second_convocation)

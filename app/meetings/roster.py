@@ -108,13 +108,15 @@ def prefilled_status(invitation: Invitation | None, substitutes: list[Person],
     return None, None
 
 
-def build_roster(meeting: Meeting) -> Roster:
+def build_roster(meeting: Meeting, composition: Composition | None = None) -> Roster:
     """Everyone convened to or recorded at ``meeting``: members first, then ARS staff, then guests.
 
     ``meeting.invitations`` and ``meeting.attendances`` should be loaded with their people
-    (``load_meeting_for_display``); the body's composition on the day is read in three queries.
+    (``load_meeting_for_display``, or the plain rows of ``app.meetings.page``); the body's composition
+    on the day is read in three queries unless given.
     """
-    composition = body_composition(meeting.body, meeting_day(meeting))
+    if composition is None:
+        composition = body_composition(meeting.body, meeting_day(meeting))
     invitations = {invitation.person_id: invitation for invitation in meeting.invitations}
     attendances = {attendance.person_id: attendance for attendance in meeting.attendances}
     # Who stands in first for each titulaire who answered « mon suppléant me remplace ».

@@ -17,7 +17,7 @@ from app.meetings import bp
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm, InvitationForm, MeetingForm, SecondConvocationForm, SeriesForm
 from app.meetings.outline import deadline_outline
-from app.meetings.queries import load_meeting_for_display
+from app.meetings.page import load_meeting, meeting_page
 from app.meetings.quorum import quorum_status
 from app.meetings.second_convocation import (
     latest_day,
@@ -51,10 +51,11 @@ from app.permissions import (
 def detail(meeting_id: int):
     from app.documents.workflow import minutes_visible_to  # documents imports meetings
 
-    meeting = check_meeting(load_meeting_for_display(meeting_id))
+    meeting = check_meeting(load_meeting(meeting_id))
+    record_visible = minutes_visible_to(current_user, meeting)
     return render_template(
-        "meetings/detail.html", meeting=meeting, deadline_lines=deadline_outline(meeting.deadlines),
-        record_visible=minutes_visible_to(current_user, meeting),
+        "meetings/detail.html", meeting=meeting_page(meeting, with_record=record_visible),
+        deadline_lines=deadline_outline(meeting.deadlines), record_visible=record_visible,
     )
 
 

@@ -69,7 +69,45 @@ def new_ical_uid() -> str:
     return f"{uuid.uuid4()}@seances"
 
 
-class Meeting(db.Model):
+class AttendanceLists:
+    """The participants of a meeting by capacity and status, for the mapped ``Meeting`` and for the
+    meeting page's plain rows (``app.meetings.page.MeetingPage``): both carry ``attendances``."""
+
+    __slots__ = ()
+
+    def attendances_with(self, *, capacity: Capacity, status: AttendanceStatus | None = None) -> list[Attendance]:
+        return [
+            attendance
+            for attendance in self.attendances
+            if attendance.capacity is capacity and (status is None or attendance.status is status)
+        ]
+
+    @property
+    def members_present(self) -> list[Attendance]:
+        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.PRESENT)
+
+    @property
+    def members_excused(self) -> list[Attendance]:
+        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.EXCUSED)
+
+    @property
+    def members_absent(self) -> list[Attendance]:
+        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.ABSENT)
+
+    @property
+    def members_represented(self) -> list[Attendance]:
+        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.REPRESENTED)
+
+    @property
+    def staff_present(self) -> list[Attendance]:
+        return self.attendances_with(capacity=Capacity.ARS_STAFF, status=AttendanceStatus.PRESENT)
+
+    @property
+    def guests_present(self) -> list[Attendance]:
+        return self.attendances_with(capacity=Capacity.GUEST, status=AttendanceStatus.PRESENT)
+
+
+class Meeting(AttendanceLists, db.Model):
     """One session of a body. Times are aware datetimes, stored in UTC."""
 
     __tablename__ = "meeting"
@@ -158,37 +196,6 @@ class Meeting(db.Model):
     def status_when_restored(self, now: datetime) -> MeetingStatus:
         """A cancelled meeting brought back is planned again, or held if it is over."""
         return MeetingStatus.HELD if self.ends_at < now else MeetingStatus.PLANNED
-
-    def attendances_with(self, *, capacity: Capacity, status: AttendanceStatus | None = None) -> list[Attendance]:
-        return [
-            attendance
-            for attendance in self.attendances
-            if attendance.capacity is capacity and (status is None or attendance.status is status)
-        ]
-
-    @property
-    def members_present(self) -> list[Attendance]:
-        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.PRESENT)
-
-    @property
-    def members_excused(self) -> list[Attendance]:
-        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.EXCUSED)
-
-    @property
-    def members_absent(self) -> list[Attendance]:
-        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.ABSENT)
-
-    @property
-    def members_represented(self) -> list[Attendance]:
-        return self.attendances_with(capacity=Capacity.MEMBER, status=AttendanceStatus.REPRESENTED)
-
-    @property
-    def staff_present(self) -> list[Attendance]:
-        return self.attendances_with(capacity=Capacity.ARS_STAFF, status=AttendanceStatus.PRESENT)
-
-    @property
-    def guests_present(self) -> list[Attendance]:
-        return self.attendances_with(capacity=Capacity.GUEST, status=AttendanceStatus.PRESENT)
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title!r}>"

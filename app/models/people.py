@@ -21,7 +21,29 @@ class Civility(LabelledEnum):
     MRS = ("Mme", "Madame")
 
 
-class Person(db.Model):
+class NamedPerson:
+    """How a person's name reads, for the mapped ``Person`` and for the plain rows of busy pages
+    (``app.meetings.page``): both carry ``civility``, ``first_name`` and ``last_name``."""
+
+    __slots__ = ()
+
+    @property
+    def formal_name(self) -> str:
+        """« M. NOM Prénom », as in attendance tables."""
+        return " ".join(part for part in (self.civility.value, self.last_name.upper(), self.first_name) if part)
+
+    @property
+    def display_name(self) -> str:
+        """« M. Prénom NOM », as in running text."""
+        return " ".join(part for part in (self.civility.value, self.first_name, self.last_name.upper()) if part)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Alphabetical order of the name, as on a sign-in sheet (accents and case ignored)."""
+        return alphabetical_key(self.last_name), alphabetical_key(self.first_name)
+
+
+class Person(NamedPerson, db.Model):
     __tablename__ = "person"
     __table_args__ = (Index("ix_person_last_name_first_name", "last_name", "first_name"),)  # people list order
 
@@ -40,21 +62,6 @@ class Person(db.Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", foreign_keys="Membership.person_id", order_by="Membership.start_date"
     )
-
-    @property
-    def formal_name(self) -> str:
-        """« M. NOM Prénom », as in attendance tables."""
-        return " ".join(part for part in (self.civility.value, self.last_name.upper(), self.first_name) if part)
-
-    @property
-    def display_name(self) -> str:
-        """« M. Prénom NOM », as in running text."""
-        return " ".join(part for part in (self.civility.value, self.first_name, self.last_name.upper()) if part)
-
-    @property
-    def sort_key(self) -> tuple:
-        """Alphabetical order of the name, as on a sign-in sheet (accents and case ignored)."""
-        return alphabetical_key(self.last_name), alphabetical_key(self.first_name)
 
     def __repr__(self) -> str:
         return f"<Person {self.formal_name}>"

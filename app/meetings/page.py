@@ -1,0 +1,251 @@
+"""The meeting page read as plain rows.
+
+The page lists up to hundreds of attendees, convened people and nested points. Building a mapped
+object for each (with its relationships) cost most of the page's time, so the long lists are read
+with column selects into the small read-only rows below, and the nesting of the points is rebuilt
+in Python from one query. The meeting itself (one row, with its body, agenda, deadlines and minutes)
+stays a mapped object: ``MeetingPage`` reads its fields through to it.
+
+Everything the page's includes call with the meeting (quorum, e-mail progress, « À faire », dossier,
+attestations) reads the same attribute names on these rows as on the mapped classes.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+from sqlalchemy import Date, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.bodies.composition import Composition, current_on
+from app.extensions import db
+from app.meetings.roster import meeting_day
+from app.models import (
+    Attendance,
+    AttendanceStatus,
+    Capacity,
+    Civility,
+    Deadline,
+    Invitation,
+    InvitationResponse,
+    Meeting,
+    Membership,
+    Person,
+    RoundTablePoint,
+    RoundTableSection,
+    Seat,
+    Theme,
+    point_themes,
+)
+from app.models.meetings import AttendanceLists
+from app.models.people import NamedPerson
+
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow(NamedPerson):
+    """A person as the page names them (``formal_name``, ``display_name``, ``sort_key``) and e-mails them."""
+
+    id: int
+    civility: Civility
+    first_name: str
+    last_name: str
+    email: str | None = None
+    deleted_at: datetime | None = None
+
+
+def person_columns(person) -> tuple:
+    """The columns of a ``PersonRow``, of the ``person`` table or one of its aliases."""
+    return person.c.id, person.c.civility, person.c.first_name, person.c.last_name, person.c.email, person.c.deleted_at
+
+
+def person_row(values) -> PersonRow | None:
+    """The ``PersonRow`` of six selected columns (``person_columns``); None for an outer join that found nobody."""
+    return PersonRow(*values) if values[0] is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRow:
+    person_id: int
+    person: PersonRow
+    status: AttendanceStatus
+    capacity: Capacity
+    title: str
+    voting: bool
+    position: int
+    represented_by_id: int | None
+    represented_by: PersonRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationRow:
+    id: int
+    person_id: int
+    person: PersonRow
+    capacity: Capacity
+    title: str
+    response: InvitationResponse | None
+    proxy_holder_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeatRow:
+    """A membership current on the meeting day, as the quorum counts it: no roles are read (the quorum
+    does not use them), so ``roles_on`` is empty."""
+
+    id: int
+    person_id: int
+    seat: Seat
+    voting: bool
+    substitute_for_id: int | None
+    title: str
+    person: PersonRow
+
+    @property
+    def holds_voting_seat(self) -> bool:
+        return self.seat is Seat.TITULAIRE and self.voting
+
+    def roles_on(self, on: date) -> list:
+        return []
+
+
+@dataclass(slots=True)
+class PointLine:
+    """A point of the tour de table as the page prints it: its text, speaker, theme names and sub-points."""
+
+    text: str
+    speaker_name: str
+    themes: list[str] = field(default_factory=list)
+    children: list[PointLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionLines:
+    title: str
+    top_level_points: list[PointLine]
+
+
+class MeetingPage(AttendanceLists):
+    """The meeting as its page reads it: the mapped meeting's fields, and plain rows for the long lists
+    (``attendances``, ``invitations``, the tour de table's ``sections`` holding points, and the body's
+    ``composition`` on the day, read when the quorum asks for it)."""
+
+    def __init__(self, meeting: Meeting, attendances: list[AttendanceRow], invitations: list[InvitationRow],
+                 sections: list[SectionLines]):
+        self.meeting = meeting
+        self.attendances = attendances
+        self.invitations = invitations
+        self.sections = sections
+
+    def __getattr__(self, name: str):
+        return getattr(self.meeting, name)
+
+    @cached_property
+    def composition(self) -> Composition:
+        return plain_composition(self.meeting.body, meeting_day(self.meeting))
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    """The meeting with its short relations (body, agenda, deadlines, minutes), before the permission check."""
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).options(
+            joinedload(Meeting.body), joinedload(Meeting.minutes), selectinload(Meeting.agenda_items),
+            selectinload(Meeting.deadlines).joinedload(Deadline.announced_meeting),
+        )
+    )
+
+
+def meeting_page(meeting: Meeting, with_record: bool) -> MeetingPage:
+    """The page of ``meeting`` (checked already); the tour de table is read only ``with_record``."""
+    return MeetingPage(meeting, attendance_rows(meeting.id), invitation_rows(meeting.id),
+                       section_lines(meeting.id) if with_record else [])
+
+
+# The statements are built once, of the tables' columns: building and adapting a select of a dozen
+# mapped attributes, then running it through the ORM's layer, costs as much as reading a hundred rows.
+MEETING_ID = bindparam("meeting_id")
+ATTENDANCE, INVITATION, MEMBERSHIP = Attendance.__table__.c, Invitation.__table__.c, Membership.__table__.c
+SECTION, POINT, THEME = RoundTableSection.__table__.c, RoundTablePoint.__table__.c, Theme.__table__.c
+PERSON, HOLDER, SPEAKER = Person.__table__, Person.__table__.alias("holder"), Person.__table__.alias("speaker")
+ATTENDANCES = (
+    select(ATTENDANCE.person_id, ATTENDANCE.status, ATTENDANCE.capacity, ATTENDANCE.title, ATTENDANCE.voting,
+           ATTENDANCE.position, ATTENDANCE.represented_by_id, *person_columns(PERSON), *person_columns(HOLDER))
+    .join_from(Attendance.__table__, PERSON, PERSON.c.id == ATTENDANCE.person_id)
+    .outerjoin(HOLDER, HOLDER.c.id == ATTENDANCE.represented_by_id)
+    .where(ATTENDANCE.meeting_id == MEETING_ID)
+    .order_by(ATTENDANCE.position, ATTENDANCE.id)
+)
+INVITATIONS = (
+    select(INVITATION.id, INVITATION.person_id, INVITATION.capacity, INVITATION.title, INVITATION.response,
+           INVITATION.proxy_holder_id, *person_columns(PERSON))
+    .join_from(Invitation.__table__, PERSON, PERSON.c.id == INVITATION.person_id)
+    .where(INVITATION.meeting_id == MEETING_ID)
+    .order_by(INVITATION.id)
+)
+DAY = bindparam("day", type_=Date)
+SEATS = (
+    select(MEMBERSHIP.id, MEMBERSHIP.person_id, MEMBERSHIP.seat, MEMBERSHIP.voting, MEMBERSHIP.substitute_for_id,
+           MEMBERSHIP.title, *person_columns(PERSON))
+    .join_from(Membership.__table__, PERSON, PERSON.c.id == MEMBERSHIP.person_id)
+    .where(MEMBERSHIP.body_id == bindparam("body_id"), current_on(DAY, MEMBERSHIP), PERSON.c.deleted_at.is_(None))
+    .order_by(MEMBERSHIP.start_date, MEMBERSHIP.id)
+)
+IN_MEETING = POINT.section_id.in_(select(SECTION.id).where(SECTION.meeting_id == MEETING_ID))
+THEME_TAGS = (
+    select(point_themes.c.point_id, THEME.name)
+    .join_from(point_themes, Theme.__table__, THEME.id == point_themes.c.theme_id)
+    .join(RoundTablePoint.__table__, POINT.id == point_themes.c.point_id)
+    .where(IN_MEETING)
+    .order_by(THEME.position, THEME.id)
+)
+POINTS = (  # with their section (sections without points are not shown) and their speaker
+    select(POINT.id, POINT.section_id, POINT.parent_id, POINT.text, SECTION.title, *person_columns(SPEAKER)[:4])
+    .join_from(RoundTablePoint.__table__, RoundTableSection.__table__, SECTION.id == POINT.section_id)
+    .outerjoin(SPEAKER, SPEAKER.c.id == POINT.speaker_id)
+    .where(SECTION.meeting_id == MEETING_ID)
+    .order_by(SECTION.position, SECTION.id, POINT.position, POINT.id)
+)
+
+
+def rows(statement, **parameters) -> list:
+    """Plain rows of a statement of table columns (the session runs it straight on its connection)."""
+    return db.session.execute(statement, parameters).all()
+
+
+def attendance_rows(meeting_id: int) -> list[AttendanceRow]:
+    return [AttendanceRow(row[0], person_row(row[7:13]), *row[1:7], person_row(row[13:19]))
+            for row in rows(ATTENDANCES, meeting_id=meeting_id)]
+
+
+def invitation_rows(meeting_id: int) -> list[InvitationRow]:
+    return [InvitationRow(row[0], row[1], person_row(row[6:12]), *row[2:6])
+            for row in rows(INVITATIONS, meeting_id=meeting_id)]
+
+
+def plain_composition(body, day: date) -> Composition:
+    """The body's composition on ``day`` (as ``body_composition``) in one query of plain rows, for the quorum."""
+    return Composition(body=body, day=day, memberships=[SeatRow(*row[:6], person_row(row[6:12]))
+                                                        for row in rows(SEATS, body_id=body.id, day=day)])
+
+
+def section_lines(meeting_id: int) -> list[SectionLines]:
+    """The sections that hold points, each with its top-level points and their sub-points, in order:
+    two queries (points with their section and speaker, theme tags)."""
+    themes: dict[int, list[str]] = defaultdict(list)
+    for point_id, name in rows(THEME_TAGS, meeting_id=meeting_id):
+        themes[point_id].append(name)
+    points = rows(POINTS, meeting_id=meeting_id)
+    lines = {}
+    for point_id, _section_id, _parent_id, text, _title, speaker_id, civility, first_name, last_name in points:
+        speaker = PersonRow(speaker_id, civility, first_name, last_name).display_name if speaker_id else ""
+        lines[point_id] = PointLine(text, speaker, themes.get(point_id, []))
+    sections: dict[int, SectionLines] = {}  # in the sections' order, as the points come
+    for point_id, section_id, parent_id, _text, title, *_ in points:
+        section = sections.setdefault(section_id, SectionLines(title, []))
+        if parent_id is None:
+            section.top_level_points.append(lines[point_id])
+        elif parent_id in lines:
+            lines[parent_id].children.append(lines[point_id])
+    return list(sections.values())

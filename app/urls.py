@@ -1,0 +1,18 @@
+"""URLs of many rows of one endpoint: ``url_for`` builds each in 10–20 µs (rule matching, converters,
+escaping); a page of 150 attendees builds the URL once and fills in each id."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import url_for
+
+MARKER = 918_273_645_546_372_819  # stands for the id while the URL is built: no row has it
+
+
+def id_url(endpoint: str, field: str, **values) -> Callable[[int], str]:
+    """A function of an id giving ``url_for(endpoint, **values, <field>=id)``, built once."""
+    built = url_for(endpoint, **values, **{field: MARKER})
+    head, marker, tail = built.partition(str(MARKER))
+    if not marker or str(MARKER) in tail:  # the marker in a value too: no shortcut
+        return lambda row_id: url_for(endpoint, **values, **{field: row_id})
+    return lambda row_id: f"{head}{int(row_id)}{tail}"
