@@ -46,6 +46,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"  # per client address
     # Failed attempts per account, whatever the address (guesses spread over many addresses).
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+    # Answers posted from the personal links of e-mails (convocations, written consultations), per address.
+    ANSWER_RATE_LIMIT = "30 per minute"
     FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
     ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
     ANONYMISE_MINUTES_AFTER_YEARS = 10  # validated minutes older than this lose the names of anonymised people

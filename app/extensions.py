@@ -1,7 +1,7 @@
 """Flask extensions, created once and bound to the app in ``create_app``."""
 from functools import partial
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +32,11 @@ csrf = CSRFProtect()
 # Only routes that ask for it are limited (login, password reset). Storage: memory by default,
 # Redis when RATELIMIT_STORAGE_URI is set, so that several app servers share the counters.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def limit_from_config(name: str):
+    """A limit for ``limiter.limit``, read from the setting ``name`` at each request."""
+    return lambda: current_app.config[name]
 
 
 # Settings that would give limits to every route: with any of them, the limiter must see every request.
