@@ -92,6 +92,10 @@ def test_a_large_frozen_file_is_streamed_by_pieces_of_one_megabyte(demo, secreta
     assert digest.hexdigest() == hashlib.sha256(big).hexdigest()
     assert max(sizes) <= 1024 * 1024 and len(sizes) == 21
     assert peak < 5 * 1024 * 1024, f"{peak / 1024 / 1024:.1f} MB held while sending a 20 MB file"
+    if db.engine.dialect.name == "sqlite":
+        # SQLite's substr() loads the whole value in its own memory (unseen by tracemalloc) for each piece:
+        # the pieces are read from its incremental blob instead (bench/mixed.py measures the workers' memory).
+        assert not any("substr" in statement.lower() for statement in statements)
     # The account, the facts (the file is too large to come with them), then one query per piece and the
     # empty one that ends it.
     assert len(statements) == 2 + 21 + 1, len(statements)

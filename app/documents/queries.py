@@ -73,14 +73,24 @@ def frozen_minutes_pieces(minutes_id: int, sha256: str) -> Iterator[bytes]:
     """The frozen file by pieces of ``FROZEN_PIECE_SIZE`` bytes, one query each (never the whole file in
     memory); stops short if the file changed meanwhile (reopened, validated again)."""
     offset = 0
-    while True:
+    while piece := _frozen_piece(minutes_id, sha256, offset):
+        yield piece
+        offset += len(piece)
+
+
+def _frozen_piece(minutes_id: int, sha256: str, offset: int) -> bytes | None:
+    if db.engine.dialect.name != "sqlite":  # PostgreSQL reads only the pieces of the value it needs
         piece = db.session.scalar(
             select(func.substr(Minutes.document, offset + 1, FROZEN_PIECE_SIZE, type_=LargeBinary))
             .where(Minutes.id == minutes_id, Minutes.document_sha256 == sha256))
-        if not piece:
-            return
-        yield bytes(piece)
-        offset += len(piece)
+        return bytes(piece) if piece else None
+    # SQLite's substr() would load the whole value for every piece: its incremental blob reading does not.
+    if db.session.scalar(select(Minutes.id).where(Minutes.id == minutes_id, Minutes.document_sha256 == sha256)) is None:
+        return None
+    with db.session.connection().connection.dbapi_connection.blobopen("minutes", "document", minutes_id,
+                                                                      readonly=True) as blob:
+        blob.seek(offset)
+        return blob.read(FROZEN_PIECE_SIZE) or None
 
 
 def load_meeting_for_minutes(meeting_id: int) -> Meeting | None:
