@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
-from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.extensions import csrf, db, init_limiter, login_manager, migrate
 from app.formatting import JINJA_FILTERS
 
 
@@ -20,9 +20,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
+    from app.pool import init_pool
+
+    init_pool(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."

@@ -1,15 +1,31 @@
-"""The bare route the benchmark compares every page with. Registered only when the config says
-``BENCHMARK_ROUTES = True`` (the benchmark's own app), so it never exists in production."""
+"""The routes the benchmark compares every page with. Registered only when the config says
+``BENCHMARK_ROUTES = True`` (the benchmark's own app), so they never exist in production.
+
+- ``/_bench/ping``: the bare route (no template, no user), what Flask and gunicorn cost alone;
+- ``/_bench/page``: the smallest logged-in page (the user loaded, the base template with its header and
+  footer): what every page pays before its own content (``bench/request_costs.py``).
+"""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, render_template
+from flask_login import login_required
+
+SMALLEST_PAGE = '{% extends "base.html" %}{% block content %}<p>Page minimale</p>{% endblock %}'
 
 
 def ping() -> str:
     return "pong"
 
 
+@login_required
+def smallest_page() -> str:
+    return render_template(current_app.extensions["bench_page"])  # compiled once, as a template file is
+
+
 def register_benchmark_routes(app: Flask) -> None:
     app.add_url_rule("/_bench/ping", "bench_ping", ping)
-    # Not in the permissions matrix (it does not exist elsewhere): declared public for this app only.
-    app.config["EXTRA_PUBLIC_ENDPOINTS"] = ("bench_ping",)
+    app.add_url_rule("/_bench/page", "bench_page", smallest_page)
+    app.extensions["bench_page"] = app.jinja_env.from_string(SMALLEST_PAGE)
+    # Not in the permissions matrix (they do not exist elsewhere): declared for this app only; the page
+    # checks the login itself.
+    app.config["EXTRA_PUBLIC_ENDPOINTS"] = ("bench_ping", "bench_page")

@@ -13,7 +13,10 @@ class Config:
     # LibreOffice for the PDF of documents: None finds « soffice » on the PATH, '' turns PDFs off.
     SOFFICE_PATH = None
     PDF_CACHE_DAYS = 30  # converted PDFs kept in the database (app/documents/pdf.py)
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection that rested this many seconds is pinged before use (app/pool.py); not one used a
+    # moment ago (``pool_pre_ping`` in SQLALCHEMY_ENGINE_OPTIONS pings every time; None: never).
+    DATABASE_PING_AFTER_IDLE = 10
     WTF_CSRF_TIME_LIMIT = None  # a long round-table entry must not expire its form
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -43,6 +46,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"  # per client address
     # Failed attempts per account, whatever the address (guesses spread over many addresses).
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+    # Answers posted from the personal links of e-mails (convocations, written consultations), per address.
+    ANSWER_RATE_LIMIT = "30 per minute"
     FEED_PAST_MONTHS = 6  # past meetings and deadlines kept in subscribable feeds
     ANSWER_LINK_MAX_AGE_DAYS = 60  # answer links of convocation e-mails expire after this
     ANONYMISE_MINUTES_AFTER_YEARS = 10  # validated minutes older than this lose the names of anonymised people

@@ -134,3 +134,37 @@ def test_0010_moves_recorded_deliveries_into_the_outbox_and_sets_echeances_to_th
                 ("convocation", "sent"), ("reminder", "failed")]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_0100_measures_the_frozen_files_already_stored(database):
+    """A compte rendu validated before 0100 gets its digest and size, so that its download has them; a draft
+    has neither."""
+    import hashlib
+    from datetime import datetime, timezone
+
+    from sqlalchemy import text
+
+    from app.models import Body, BodyKind, Meeting, Organisation
+
+    app = make_app(database("migration_0100"))
+    with app.app_context():
+        upgrade(revision="0090")
+        body = Body(organisation=Organisation(name="ARS", short_name="ARS"), kind=BodyKind.CTS, name="CTS",
+                    short_name="CTS")
+        start = datetime(2026, 6, 4, 8, tzinfo=timezone.utc)
+        meetings = [Meeting(body=body, title=f"Séance {n}", starts_at=start, ends_at=start.replace(hour=10))
+                    for n in (1, 2)]
+        db.session.add_all(meetings)
+        db.session.commit()
+        document = b"PK" + bytes(range(256)) * 40
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO minutes (id, meeting_id, status, document) VALUES "
+                                    "(1, :validated, 'validated', :document), (2, :draft, 'draft', NULL)"),
+                               {"validated": meetings[0].id, "draft": meetings[1].id, "document": document})
+        db.session.remove()
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT document_sha256, document_size FROM minutes ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(hashlib.sha256(document).hexdigest(), len(document)), (None, None)]
+        db.session.remove()
+        db.engine.dispose()

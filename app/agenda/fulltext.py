@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, event, func, literal_column, select, union_all
+from sqlalchemy import ColumnElement, Select, event, func, literal_column, select, union_all
 from sqlalchemy.sql import column, table
 
 from app.folding import SQL_ACCENTED, SQL_PLAIN, fold
@@ -173,19 +173,25 @@ def _hits(kind: str, words: list[str], meeting_ids=None):
     return hits if meeting_ids is None else hits.where(meeting_id.in_(meeting_ids))
 
 
-def meeting_scores(text: str, points_readable: ColumnElement[bool], among=None):
-    """Subquery (meeting_id, score): meetings whose title or context, or a point the user may read
-    (``points_readable``, a condition on ``Meeting``), holds the words of ``text``; ``among``
-    (a select of meeting ids) narrows it to the meetings the user may see. None without a word."""
+def ranked_matches(text: str, scope: Select) -> Select | None:
+    """Select of (meeting_id, score, total): the meetings of ``scope`` whose title or context, or a point of
+    the tour de table the user may read, holds the words of ``text``, best first (then newest); ``total``
+    counts them all, computed with the ranking (no second query to count). The caller applies LIMIT and
+    OFFSET: only the page's ids come back. ``scope`` is a select of (id, starts_at, readable) of the
+    meetings the user may see (``readable``: may read its record, hence its points); it is read once
+    (a CTE) for both the meetings and the points. None without a word."""
     words = question_words(text)
     if not words:
         return None
-    meetings = _hits("meeting", words, among)
-    points = _hits("point", words, among).join(Meeting, Meeting.id == RoundTableSection.meeting_id) \
-        .where(points_readable)
+    scope = scope.cte("search_scope")
+    meetings = _hits("meeting", words, select(scope.c.id))
+    points = _hits("point", words, select(scope.c.id).where(scope.c.readable))
     both = union_all(meetings, points).subquery()
-    return (select(both.c.meeting_id, func.max(both.c.score).label("score"))
-            .group_by(both.c.meeting_id).subquery("search_scores"))
+    scores = (select(both.c.meeting_id, func.max(both.c.score).label("score"))
+              .group_by(both.c.meeting_id).subquery("search_scores"))
+    return (select(scores.c.meeting_id, scores.c.score, func.count().over().label("total"))
+            .join(scope, scope.c.id == scores.c.meeting_id)
+            .order_by(scores.c.score.desc(), scope.c.starts_at.desc(), scores.c.meeting_id.desc()))
 
 
 def best_points(text: str, meeting_ids: list[int], points_readable: ColumnElement[bool]) -> dict[int, str]:

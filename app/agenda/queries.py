@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, false, select, union
+from sqlalchemy import Select, false, func, select, union
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
-from app.agenda.fulltext import Excerpt, best_points, highlight, meeting_scores
+from app.agenda.fulltext import Excerpt, best_points, highlight, ranked_matches
 from app.extensions import db
 from app.formatting import paris_datetime
 from app.models import Attendance, Invitation, Meeting, User, utc_now
@@ -43,11 +43,9 @@ def past(query: Select) -> Select:
     return query.where(Meeting.ends_at < utc_now()).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
 
 
-def search_meetings(user: User, *, text: str = "", body_id: int | None = None, start: date | None = None,
+def search_meetings(user: User, *, body_id: int | None = None, start: date | None = None,
                     end: date | None = None) -> Select:
-    """Visible meetings filtered by body, Paris date range (both ends included) and the words of ``text``
-    found (full-text index) in the title, the context or a point of the tour de table: best match first,
-    else newest first."""
+    """Visible meetings filtered by body and Paris date range (both ends included)."""
     query = visible_meetings(user)
     if body_id is not None:
         query = query.where(Meeting.body_id == body_id)
@@ -55,38 +53,43 @@ def search_meetings(user: User, *, text: str = "", body_id: int | None = None, s
         query = query.where(Meeting.starts_at >= paris_datetime(start, 0))
     if end is not None:
         query = query.where(Meeting.starts_at < paris_datetime(end + timedelta(days=1), 0))
-    query = query.options(*AGENDA_LOADING)
-    if text:
-        # no draft minutes for members: points count only where the user may read the record
-        scores = meeting_scores(text, record_readable(user), among=query.with_only_columns(Meeting.id))
-        if scores is None:
-            return query.where(false())
-        return query.join(scores, scores.c.meeting_id == Meeting.id).order_by(
-            scores.c.score.desc(), Meeting.starts_at.desc(), Meeting.id.desc())
-    return query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    return query
 
 
 class RankedPage(Pagination):
-    """A page of search results whose ids, in order, are all known (``ids``): the ranked search is run
-    once, not again to count; only the page's meetings are loaded."""
+    """A page of search results: the page's ids, in order, and the number of results came from one ranked
+    query (``ranked_matches``); only the page's meetings are loaded."""
 
     def _query_items(self) -> list[Meeting]:
-        ids = self._query_args["ids"][self._query_offset:self._query_offset + self.per_page]
+        ids = self._query_args["ids"]
         loaded = {meeting.id: meeting for meeting in
                   db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).options(*AGENDA_LOADING))}
         return [loaded[meeting_id] for meeting_id in ids]
 
     def _query_count(self) -> int:
-        return len(self._query_args["ids"])
+        return self._query_args["total"]
 
 
 def search_page(user: User, *, text: str, page: int, per_page: int, **filters) -> Pagination:
-    """One page of ``search_meetings``."""
-    query = search_meetings(user, text=text, **filters)
+    """One page of the visible meetings (``search_meetings``): newest first without words; with words,
+    those that hold them (full-text index) in the title, the context or a point of the tour de table the
+    user may read (no draft minutes for members), best match first."""
+    query = search_meetings(user, **filters)
     if not text:
-        return db.paginate(query, page=page, per_page=per_page, error_out=False)
-    ids = list(db.session.scalars(query.with_only_columns(Meeting.id)))
-    return RankedPage(page=page, per_page=per_page, error_out=False, ids=ids)
+        return db.paginate(query.options(*AGENDA_LOADING).order_by(Meeting.starts_at.desc(), Meeting.id.desc()),
+                           page=page, per_page=per_page, error_out=False)
+    scope = query.with_only_columns(Meeting.id, Meeting.starts_at, record_readable(user).label("readable"))
+    ranked = ranked_matches(text, scope)
+    if ranked is None:
+        return RankedPage(page=page, per_page=per_page, error_out=False, ids=[], total=0)
+    page = max(page, 1)
+    rows = db.session.execute(ranked.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows or page == 1:
+        total = rows[0].total if rows else 0
+    else:  # beyond the last page: the pagination still says how many there are
+        total = db.session.scalar(select(func.count()).select_from(ranked.subquery()))
+    return RankedPage(page=page, per_page=per_page, error_out=False, ids=[row.meeting_id for row in rows],
+                      total=total)
 
 
 def excerpts_for(meetings: list[Meeting], text: str, user: User) -> dict[int, Excerpt]:

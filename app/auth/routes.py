@@ -1,7 +1,7 @@
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.audit import log_security_event
@@ -10,7 +10,7 @@ from app.auth.emails import send_password_reset
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm
 from app.auth.passwords import check_password_in_constant_time, find_account, user_for_reset_token
 from app.auth.sessions import end_session, keep_this_browser_signed_in, start_session
-from app.extensions import db, limiter
+from app.extensions import db, limit_from_config, limiter
 
 NEUTRAL_RESET_MESSAGE = ("Si un compte actif correspond à cette adresse, un message vient de lui être envoyé avec "
                          "un lien pour choisir un nouveau mot de passe, valable une heure.")
@@ -23,12 +23,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_rate_limit() -> str:
-    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+_login_rate_limit = limit_from_config("LOGIN_RATE_LIMIT")
+_account_rate_limit = limit_from_config("LOGIN_ACCOUNT_RATE_LIMIT")
 
 
 def _posted_account() -> str:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import hmac
 import time
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
+from sqlalchemy import Select, bindparam, select
 
 from app.expired_forms import ENDED_SESSION_ACCOUNT, KEPT_FORM
 from app.extensions import db
 from app.forms import MAX_ID
-from app.models import User, utc_now
+from app.models import Organisation, User, utc_now
+from app.organisation.brand import BRAND_COLUMNS, HeaderBrand
 
 
 def login_lifetime() -> timedelta:
@@ -51,11 +54,23 @@ def _valid_account(session_user_id: str) -> User | None:
     generation, logged_in_at = parts[1], int(parts[2])
     if logged_in_at + login_lifetime().total_seconds() < time.time():
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or not hmac.compare_digest(user.session_generation, generation):
+    row = db.session.execute(_account_statement(), {"user_id": user_id}).first()
+    if row is None:
+        return None
+    user = row[0]
+    if not user.active or not hmac.compare_digest(user.session_generation, generation):
         return None
     user.logged_in_at = logged_in_at
+    user.header_brand = HeaderBrand.of_row(row[1:])
     return user
+
+
+@cache
+def _account_statement() -> Select:
+    """The account, and what heads its pages (its ARS's name, logo, bloc-marque): one statement on every
+    request, built once."""
+    return (select(User, *BRAND_COLUMNS).outerjoin(Organisation, Organisation.id == User.organisation_id)
+            .where(User.id == bindparam("user_id")))
 
 
 def start_session(user: User, remember: bool) -> None:

@@ -32,7 +32,7 @@ from app.calendar.queries import (
     meeting_deadlines,
 )
 from app.calendar.urls import feed_url, webcal_url
-from app.extensions import db
+from app.extensions import db, limit_from_config, limiter
 from app.formatting import to_paris
 from app.meetings.outline import shown_deadlines
 from app.models import Body, Person
@@ -161,6 +161,7 @@ def send_meeting_convocations(meeting_id: int):
 
 
 @bp.route("/reponse/<token>", methods=["GET", "POST"])
+@limiter.limit(limit_from_config("ANSWER_RATE_LIMIT"), methods=["POST"])
 def answer(token: str):
     """A convened person answers from the link of their e-mail, without logging in.
     GET only shows the form (mail scanners open links); POST records the answer."""

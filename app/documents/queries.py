@@ -1,18 +1,96 @@
 """What the document builders read, loaded up front in a fixed number of queries."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import LargeBinary, Select, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.meetings.queries import load_meeting_for_display
-from app.permissions import themes_of
+from app.permissions import (BODY_TABLE, MEETING_TABLE, meeting_access_columns, meeting_access_parameters,
+                             themes_of)
 from app.formatting import paris_datetime
-from app.models import (Body, Invitation, Meeting, MeetingStatus, Person, RoundTablePoint, RoundTableSection, Theme,
-                        utc_now)
+from app.models import (Body, Invitation, Meeting, MeetingStatus, Minutes, MinutesStatus, Person, RoundTablePoint,
+                        RoundTableSection, Theme, User, utc_now)
+from app.models.dossier import CHUNK_SIZE
+
+# A frozen compte rendu is read by pieces of this size (what a download holds in memory at once).
+FROZEN_PIECE_SIZE = CHUNK_SIZE
+
+
+@dataclass(frozen=True)
+class MinutesDownload:
+    """What the download of a meeting's compte rendu needs, from one query: the permission check's values,
+    the file's name parts, and for a validated one its digest, size and (when it fits one piece) bytes."""
+
+    deleted_at: datetime | None
+    organisation_id: int
+    body_open: bool
+    body_label: str
+    starts_at: datetime
+    minutes_id: int | None
+    status: MinutesStatus | None
+    sha256: str | None
+    size: int | None
+    content: bytes | None
+
+    @property
+    def access(self) -> tuple:
+        return self.deleted_at, self.organisation_id, self.body_open
+
+    @property
+    def frozen(self) -> bool:
+        return self.status is not None and self.status is not MinutesStatus.DRAFT
+
+
+@cache
+def _minutes_download_statement(staff: bool) -> Select:
+    meeting, body, minutes = MEETING_TABLE.c, BODY_TABLE.c, Minutes.__table__.c
+    return (
+        select(*meeting_access_columns(staff), func.coalesce(func.nullif(body.short_name, ""), body.name),
+               meeting.starts_at, minutes.id, minutes.status, minutes.document_sha256, minutes.document_size,
+               case((minutes.document_size <= FROZEN_PIECE_SIZE, minutes.document)))
+        .select_from(MEETING_TABLE)
+        .join(BODY_TABLE, body.id == meeting.body_id)
+        .outerjoin(Minutes.__table__, minutes.meeting_id == meeting.id)
+        .where(meeting.id == bindparam("meeting_id"))
+    )
+
+
+def minutes_download(user: User, meeting_id: int) -> MinutesDownload | None:
+    """The facts of ``MinutesDownload`` for ``user`` (None if no such meeting), in one statement built once:
+    no object loaded, and the bytes only of a validated file of one piece."""
+    row = db.session.execute(_minutes_download_statement(user.is_staff),
+                             {"meeting_id": meeting_id, **meeting_access_parameters(user)}).first()
+    return MinutesDownload(*row) if row is not None else None
+
+
+def frozen_minutes_pieces(minutes_id: int, sha256: str) -> Iterator[bytes]:
+    """The frozen file by pieces of ``FROZEN_PIECE_SIZE`` bytes, one query each (never the whole file in
+    memory); stops short if the file changed meanwhile (reopened, validated again)."""
+    offset = 0
+    while piece := _frozen_piece(minutes_id, sha256, offset):
+        yield piece
+        offset += len(piece)
+
+
+def _frozen_piece(minutes_id: int, sha256: str, offset: int) -> bytes | None:
+    if db.engine.dialect.name != "sqlite":  # PostgreSQL reads only the pieces of the value it needs
+        piece = db.session.scalar(
+            select(func.substr(Minutes.document, offset + 1, FROZEN_PIECE_SIZE, type_=LargeBinary))
+            .where(Minutes.id == minutes_id, Minutes.document_sha256 == sha256))
+        return bytes(piece) if piece else None
+    # SQLite's substr() would load the whole value for every piece: its incremental blob reading does not.
+    if db.session.scalar(select(Minutes.id).where(Minutes.id == minutes_id, Minutes.document_sha256 == sha256)) is None:
+        return None
+    with db.session.connection().connection.dbapi_connection.blobopen("minutes", "document", minutes_id,
+                                                                      readonly=True) as blob:
+        blob.seek(offset)
+        return blob.read(FROZEN_PIECE_SIZE) or None
 
 
 def load_meeting_for_minutes(meeting_id: int) -> Meeting | None:

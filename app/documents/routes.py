@@ -1,10 +1,10 @@
 """Routes of the documents area: downloads, the minutes workflow, the synthesis."""
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import unicodedata
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -13,22 +13,22 @@ from app.confirmations import confirmation_page
 from app.documents import bp
 from app.documents.attendance_certificate import (build_attendance_certificate, certified_attendances,
                                                   in_person_attendance_csv)
-from app.documents.downloads import send_docx
+from app.documents.downloads import send_docx, send_frozen_docx
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.pdf import pdf_available, pdf_for
-from app.documents.queries import (load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis,
-                                   synthesis_themes)
+from app.documents.queries import (frozen_minutes_pieces, load_meeting_for_minutes, load_meeting_for_sign_in_sheet,
+                                   meetings_for_synthesis, minutes_download, synthesis_themes)
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
 from app.documents.text_blocks import text_blocks
 from app.documents.word import document_bytes
 from app.documents import workflow
-from app.documents.workflow import MinutesWorkflowError, minutes_are_frozen, minutes_file, minutes_visible_to
+from app.documents.workflow import MinutesWorkflowError, minutes_file, status_visible_to
 from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
 from app.models import Meeting
-from app.permissions import get_meeting_or_404, staff_required, visible_bodies
+from app.permissions import check_meeting_access, get_meeting_or_404, staff_required, visible_bodies
 
 bp.add_app_template_filter(text_blocks, "text_blocks")
 bp.add_app_template_global(certified_attendances, "certified_attendances")
@@ -51,15 +51,18 @@ def docx_response(content: bytes, filename: str, extension: str = "docx", etag: 
 
 def meeting_filename(kind: str, meeting: Meeting, suffix: str = "", extension: str = "docx") -> str:
     """« compte-rendu-2020-05-28-gt-covid-deconfinement-projet.docx »: ASCII, safe in every browser."""
-    ascii_label = unicodedata.normalize("NFKD", meeting.body.label).encode("ascii", "ignore").decode()
+    return document_filename(kind, meeting.body.label, meeting.starts_at, suffix, extension)
+
+
+def document_filename(kind: str, body_label: str, starts_at, suffix: str = "", extension: str = "docx") -> str:
+    ascii_label = unicodedata.normalize("NFKD", body_label).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_label.lower()).strip("-")
-    return f"{kind}-{to_paris(meeting.starts_at):%Y-%m-%d}-{slug}{suffix}.{extension}"
+    return f"{kind}-{to_paris(starts_at):%Y-%m-%d}-{slug}{suffix}.{extension}"
 
 
-def minutes_filename(meeting: Meeting, extension: str = "docx") -> str:
+def minutes_filename(body_label: str, starts_at, frozen: bool, extension: str = "docx") -> str:
     """The draft and the validated file never share a name: « …-projet.docx », « …-valide.docx »."""
-    suffix = "-valide" if minutes_are_frozen(meeting) else "-projet"
-    return meeting_filename("compte-rendu", meeting, suffix, extension)
+    return document_filename("compte-rendu", body_label, starts_at, "-valide" if frozen else "-projet", extension)
 
 
 def _meeting_for_documents(meeting_id: int) -> Meeting:
@@ -72,15 +75,20 @@ def _meeting_for_documents(meeting_id: int) -> Meeting:
 @bp.route("/meetings/<int:meeting_id>/minutes.docx", defaults={"extension": "docx"})
 @login_required
 def minutes_docx(meeting_id: int, extension: str = "docx"):
-    """A validated compte rendu is its frozen bytes, served as they are (with an ETag: a browser that has
-    them gets a 304); a draft is built from the whole meeting. The .pdf rule is registered after the
-    .docx one: url_for without ``extension`` builds the .docx."""
-    meeting = get_meeting_or_404(meeting_id)
-    if not minutes_visible_to(current_user, meeting):
+    """A validated compte rendu is its frozen bytes, served like a static file: one query checks the
+    permission and reads the file's digest (its ETag: a browser that has it gets a 304), its size and,
+    when it fits one piece, its bytes; a larger one is streamed by pieces. A draft is built from the whole
+    meeting. The .pdf rule is registered after the .docx one: url_for without ``extension`` builds the .docx."""
+    download = minutes_download(current_user, meeting_id)
+    if download is None:
+        abort(404)
+    check_meeting_access(current_user, *download.access)
+    if not status_visible_to(current_user, download.status):
         abort(403)
-    filename = minutes_filename(meeting)
-    if minutes_are_frozen(meeting) and (frozen := meeting.minutes.document) is not None:
-        return docx_response(frozen, filename, extension, etag=hashlib.sha256(frozen).hexdigest())
+    filename = minutes_filename(download.body_label, download.starts_at, download.frozen)
+    if download.frozen and download.sha256 is not None and extension == "docx":
+        return send_frozen_docx(download.sha256, download.size, filename, download.content,
+                                partial(frozen_minutes_pieces, download.minutes_id, download.sha256))
     return docx_response(minutes_file(load_meeting_for_minutes(meeting_id)), filename, extension)
 
 

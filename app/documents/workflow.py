@@ -35,7 +35,12 @@ def minutes_are_frozen(meeting: Meeting) -> bool:
 
 def minutes_visible_to(user: User, meeting: Meeting) -> bool:
     """Staff read every compte rendu; members only published ones."""
-    return user.is_staff or minutes_status(meeting) is MinutesStatus.PUBLISHED
+    return status_visible_to(user, minutes_status(meeting))
+
+
+def status_visible_to(user: User, status: MinutesStatus | None) -> bool:
+    """``minutes_visible_to`` from the status alone (None: no compte rendu yet, a draft)."""
+    return user.is_staff or status is MinutesStatus.PUBLISHED
 
 
 def quorum_statement(meeting: Meeting) -> str:

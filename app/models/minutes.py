@@ -1,10 +1,11 @@
 """The compte rendu of a meeting and its workflow draft → validated → published."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import DDL, ForeignKey, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -38,6 +39,9 @@ class Minutes(db.Model):
         enum_column(MinutesStatus, "minutes_status"), default=MinutesStatus.DRAFT
     )
     document: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # read only when served
+    # Kept with ``document`` (set together, see below): the download's ETag and length without reading it.
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_size: Mapped[int | None]
     # The quorum sentence of the compte rendu, computed at validation and kept with the frozen file
     # (the seats in office may change afterwards; what was stated may not).
     quorum_statement: Mapped[str | None] = mapped_column(Text)
@@ -54,6 +58,19 @@ class Minutes(db.Model):
     events: Mapped[list[MinutesEvent]] = relationship(
         back_populates="minutes", order_by="MinutesEvent.at", cascade="all, delete-orphan"
     )
+
+
+@event.listens_for(Minutes.document, "set")
+def _describe_document(minutes: Minutes, document: bytes | None, _old, _initiator) -> None:
+    """Whoever freezes, rewrites or drops the file, its digest and size follow."""
+    minutes.document_sha256 = hashlib.sha256(document).hexdigest() if document is not None else None
+    minutes.document_size = len(document) if document is not None else None
+
+
+# On PostgreSQL the frozen file (a .zip already) is stored uncompressed out of line, so that reading one
+# piece of it does not read the rest (as revision 0100 does for a migrated database).
+event.listen(Minutes.__table__, "after_create",
+             DDL("ALTER TABLE minutes ALTER COLUMN document SET STORAGE EXTERNAL").execute_if(dialect="postgresql"))
 
 
 class MinutesEvent(db.Model):

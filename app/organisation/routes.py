@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -7,6 +5,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Body, Organisation, User
 from app.organisation import bp
+from app.organisation.brand import header_brand_of_request
 from app.models import utc_now
 from app.organisation.forms import MAX_LOGO_BYTES, MAX_TEMPLATE_BYTES, NewOrganisationForm, OrganisationForm
 from app.permissions import admin_required, national_admin_required
@@ -79,31 +78,3 @@ def header_brand():
     return {"header_brand": header_brand_of_request}
 
 
-@dataclass
-class HeaderBrand:
-    """What heads every page: the ARS's logo, and the State bloc-marque when the ARS may use it; its name
-    and address for the footer's pages (the publisher of the site)."""
-
-    logo_url: str | None = None
-    state_brand: bool = False
-    name: str | None = None
-    secretariat_email: str | None = None
-
-
-def header_brand_of_request() -> HeaderBrand:
-    """The brand of the user's ARS; on pages without a user, that of the only ARS of the installation
-    (none when it serves several). One query; base.html asks once per page."""
-    organisation_id = getattr(current_user, "organisation_id", None)
-    if organisation_id is None and not current_user.is_authenticated:
-        ids = db.session.scalars(select(Organisation.id).limit(2)).all()
-        organisation_id = ids[0] if len(ids) == 1 else None
-    brand = HeaderBrand()
-    if organisation_id is not None:
-        row = db.session.execute(select(Organisation.logo.is_not(None), Organisation.state_brand, Organisation.name,
-                                        Organisation.secretariat_email)
-                                 .where(Organisation.id == organisation_id)).first()
-        if row is not None:
-            has_logo, state_brand, name, secretariat_email = row
-            brand = HeaderBrand(url_for("organisation.logo", organisation_id=organisation_id) if has_logo else None,
-                                bool(state_brand), name, secretariat_email)
-    return brand

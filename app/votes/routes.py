@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.bodies.roles import president_of
 from app.documents.downloads import send_docx
 from app.documents.word import document_bytes
-from app.extensions import db
+from app.extensions import db, limit_from_config, limiter
 from app.formatting import paris_datetime, to_paris
 from app.forms import MAX_ID
 from app.meetings.roster import meeting_day
@@ -325,6 +325,7 @@ def consultation_extract_docx(consultation_id: int):
 
 
 @bp.route("/consultation/<token>", methods=["GET", "POST"])
+@limiter.limit(limit_from_config("ANSWER_RATE_LIMIT"), methods=["POST"])
 def consultation_answer(token: str):
     """A member's personal link (no login): the signed token is the credential."""
     try:
