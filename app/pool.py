@@ -1,4 +1,5 @@
-"""Database connections checked only after a rest, not before every request.
+"""Database connections: checked only after a rest, not before every request; PostgreSQL's planner told
+that random reads are cheap (``POSTGRES_RANDOM_PAGE_COST``), once per new connection.
 
 SQLAlchemy's ``pool_pre_ping`` sends « SELECT 1 » each time a connection leaves the pool: one more round
 trip to PostgreSQL on every request (bench/request_costs.py measures it). A connection that served a
@@ -38,12 +39,29 @@ def ping_connections_after_rest(engine: Engine, seconds: float) -> None:
             raise exc.DisconnectionError() from error  # the pool replaces it and tries again
 
 
+def set_random_page_cost(engine: Engine, cost: float) -> None:
+    """``SET random_page_cost`` on each new PostgreSQL connection of ``engine`` (a session setting, outside
+    any transaction, so a rollback never undoes it)."""
+
+    @event.listens_for(engine, "connect")
+    def connected(dbapi_connection, record):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET random_page_cost = {float(cost)}")
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
+
+
 def init_pool(app: Flask) -> None:
     from app.extensions import db
 
-    seconds = app.config["DATABASE_PING_AFTER_IDLE"]
-    if seconds is None or app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
-        return
     with app.app_context():
-        if db.engine.dialect.name != "sqlite":
+        if db.engine.dialect.name == "sqlite":
+            return
+        cost = app.config["POSTGRES_RANDOM_PAGE_COST"]
+        if cost not in (None, ""):
+            set_random_page_cost(db.engine, float(cost))
+        seconds = app.config["DATABASE_PING_AFTER_IDLE"]
+        if seconds is not None and not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
             ping_connections_after_rest(db.engine, float(seconds))

@@ -74,3 +74,22 @@ def test_a_connection_that_rested_is_checked_and_replaced_when_the_server_closed
                 db.session.scalar(text("SELECT pg_backend_pid()"))
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("cost", [1.1, None])
+def test_postgresql_connections_plan_with_the_configured_random_page_cost(cost):
+    """PostgreSQL only: every connection of the app's pool plans with POSTGRES_RANDOM_PAGE_COST, even after
+    a rollback; None leaves the server's own setting."""
+    url = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    if not is_postgresql(url):
+        pytest.skip("PostgreSQL only")
+    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}, POSTGRES_RANDOM_PAGE_COST=cost)
+    server_default = create_engine(url)
+    with server_default.connect() as connection:
+        default = connection.scalar(text("SHOW random_page_cost"))
+    server_default.dispose()
+    with app.app_context():
+        db.session.rollback()
+        assert db.session.scalar(text("SHOW random_page_cost")) == ("1.1" if cost else default)
+        db.session.remove()
+        db.engine.dispose()
