@@ -143,12 +143,20 @@ def test_points_and_sections_are_reordered(secretariat_client, meeting):
     assert secretariat_client.post(f"{editor(meeting)}/points/{three.id}/move/sideways").status_code == 404
 
 
+
+def add_family(client, meeting):
+    """« Parent » with a child and a grandchild, and a « Voisin » after it, in the first default section;
+    returns the section, the parent and its child."""
+    section = add_defaults(client, meeting)[0]
+    parent = add_point(client, meeting, section, "Parent")
+    child = add_point(client, meeting, section, "Enfant", parent=parent)
+    add_point(client, meeting, section, "Petit-enfant", parent=child)
+    add_point(client, meeting, section, "Voisin")
+    return section, parent, child
+
+
 def test_deleting_a_point_deletes_its_sub_points(secretariat_client, meeting):
-    section = add_defaults(secretariat_client, meeting)[0]
-    parent = add_point(secretariat_client, meeting, section, "Parent")
-    child = add_point(secretariat_client, meeting, section, "Enfant", parent=parent)
-    add_point(secretariat_client, meeting, section, "Petit-enfant", parent=child)
-    add_point(secretariat_client, meeting, section, "Voisin")
+    section, parent, child = add_family(secretariat_client, meeting)
     editor_page = secretariat_client.get(editor(meeting)).text
     assert f'href="{editor(meeting)}/points/{parent.id}/delete"' in editor_page  # a link to the confirmation
     confirm = secretariat_client.get(f"{editor(meeting)}/points/{parent.id}/delete")
@@ -345,11 +353,7 @@ def test_in_place_points_are_moved(secretariat_client, meeting):
 
 
 def test_in_place_deleting_a_point_asks_first_in_a_dialog(secretariat_client, meeting):
-    section = add_defaults(secretariat_client, meeting)[0]
-    parent = add_point(secretariat_client, meeting, section, "Parent")
-    child = add_point(secretariat_client, meeting, section, "Enfant", parent=parent)
-    add_point(secretariat_client, meeting, section, "Petit-enfant", parent=child)
-    add_point(secretariat_client, meeting, section, "Voisin")
+    section, parent, child = add_family(secretariat_client, meeting)
     url = f"{editor(meeting)}/points/{parent.id}/delete"
     question = secretariat_client.get(url, headers=FETCH)
     assert question.status_code == 200 and fragment_of(question) == ("in-place-dialog", "")
