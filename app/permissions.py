@@ -268,18 +268,14 @@ def get_editable_meeting_or_404(meeting_id: int) -> Meeting:
 
 def get_membership_or_404(membership_id: int) -> Membership:
     """A seat of a body the current user may see (404 for another ARS's)."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None:
-        abort(404)
+    membership = db.get_or_404(Membership, membership_id)
     check_body(membership.body)
     return membership
 
 
 def get_role_or_404(role_id: int) -> MembershipRole:
     """A role on a seat of a body the current user may see (404 for another ARS's)."""
-    role = db.session.get(MembershipRole, role_id)
-    if role is None:
-        abort(404)
+    role = db.get_or_404(MembershipRole, role_id)
     check_body(role.membership.body)
     return role
 

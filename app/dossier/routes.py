@@ -39,9 +39,7 @@ def allow_upload() -> None:
 
 def get_document_or_404(document_id: int, *, editable: bool = False) -> MeetingDocument:
     """A document of a meeting the user may see: members only reach published ones (404 otherwise)."""
-    document = db.session.get(MeetingDocument, document_id)
-    if document is None:
-        abort(404)
+    document = db.get_or_404(MeetingDocument, document_id)
     check_meeting(document.meeting)
     if editable:
         get_editable_meeting_or_404(document.meeting_id)
@@ -195,9 +193,7 @@ def receipts(meeting_id: int):
 def download(version_id: int):
     """A version of a document, for a logged-in user who may see the meeting (members: published
     documents). A convened member's first download of each version is recorded."""
-    version = db.session.get(DocumentVersion, version_id)
-    if version is None:
-        abort(404)
+    version = db.get_or_404(DocumentVersion, version_id)
     document = get_document_or_404(version.document_id)
     if not current_user.is_staff and document.withdrawn_at is not None:
         abort(404)

@@ -198,9 +198,7 @@ def toggle_public_minutes(meeting_id: int):
 # -- the public page: no login ------------------------------------------------------------------
 
 def get_organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = db.get_or_404(Organisation, organisation_id)
     return organisation
 
 
@@ -235,9 +233,7 @@ def public_minutes_docx(minutes_id: int):
 
 def get_consultation_or_404(consultation_id: int) -> WrittenConsultation:
     """A consultation of a body the current user may see (404 for another ARS's)."""
-    consultation = db.session.get(WrittenConsultation, consultation_id)
-    if consultation is None:
-        abort(404)
+    consultation = db.get_or_404(WrittenConsultation, consultation_id)
     check_body(consultation.body)
     return consultation
 
