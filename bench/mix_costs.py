@@ -1,0 +1,101 @@
+"""Where the mixed workload's server time goes, by kind of request, in process (not part of the test suite).
+
+    DATABASE_URL=… .venv/bin/python bench/mix_costs.py [--requests 2000] [--profile KIND]
+
+On the benchmark dataset (``bench/prepare.py``, same DATABASE_URL): the accounts and URLs of the mixed
+workload (``bench/mixed.py``), each account logged in with Flask's test client, then ``--requests``
+requests drawn by the same mix, one after the other, each in its own app context and database session
+as over HTTP. Prints, for each kind, the number of requests, the mean and p95 time, the mean CPU time of
+this process and its share of the whole: what to make faster first. ``--profile KIND`` runs the
+requests of that kind under cProfile and prints where their time goes.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+from mixed import MIX, PASSWORD, prepare_accounts  # noqa: E402
+
+
+def draw(accounts, count: int, seed: int = 11):
+    """``count`` (kind, account, method, path, data) drawn as ``mixed.request_lines`` draws them."""
+    rng = random.Random(seed)
+    kinds, weights = zip(*MIX.items())
+    having = {kind: [a for a in accounts if kind in a.urls or kind in a.writes] for kind in kinds}
+    drawn = []
+    while len(drawn) < count:
+        kind = rng.choices(kinds, weights)[0]
+        account = rng.choice(having[kind])
+        if kind in account.urls:
+            drawn.append((kind, account, "GET", rng.choice(account.urls[kind]), None))
+        else:
+            path, data = rng.choice(account.writes[kind])
+            drawn.append((kind, account, "POST", path, data))
+    return drawn
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--profile", help="a kind of request (meeting, search, …) to profile")
+    arguments = parser.parse_args()
+
+    from app import create_app
+    from app.extensions import db
+
+    accounts = prepare_accounts()
+    app = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute"})
+    clients = {}
+    for account in accounts:
+        client = app.test_client()
+        response = client.post("/login", data={"email": account.email, "password": PASSWORD})
+        assert response.status_code == 302, (account.email, response.status_code)
+        clients[account.email] = client
+        with app.app_context():
+            db.session.remove()
+    drawn = draw(accounts, arguments.requests)
+    for kind, account, method, path, data in drawn[:50]:  # warm-up: imports, compiled templates, statements
+        clients[account.email].open(path, method=method, data=data)
+
+    wall, cpu, statuses = defaultdict(list), defaultdict(float), defaultdict(lambda: defaultdict(int))
+    profile = cProfile.Profile() if arguments.profile else None
+    for kind, account, method, path, data in drawn:
+        if profile and kind == arguments.profile:
+            profile.enable()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = clients[account.email].open(path, method=method, data=data)
+        response.close()
+        wall[kind].append(time.perf_counter() - started)
+        cpu[kind] += time.process_time() - started_cpu
+        if profile:
+            profile.disable()
+        statuses[kind][response.status_code] += 1
+
+    total = sum(sum(times) for times in wall.values())
+    print(f"{len(drawn)} requêtes en processus : {total:.1f} s, soit {len(drawn) / total:.0f} req/s "
+          f"sur un cœur ({db.engine.dialect.name if False else app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    print(f"{'type':16} {'nombre':>7} {'moy. ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'part':>6}  statuts")
+    for kind, times in sorted(wall.items(), key=lambda item: -sum(item[1])):
+        p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+        answers = " ".join(f"{status}:{n}" for status, n in sorted(statuses[kind].items()))
+        print(f"{kind:16} {len(times):7d} {statistics.mean(times) * 1000:8.1f} {p95 * 1000:8.1f} "
+              f"{cpu[kind] / len(times) * 1000:8.1f} {sum(times) / total:6.1%}  {answers}")
+    if profile:
+        stats = pstats.Stats(profile).sort_stats("cumulative")
+        stats.print_stats(r"/app/", 40)
+        stats.sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
