@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.calendar.convocations import MeetingMail, days_before
 from app.dossier.files import FileType, safe_filename
@@ -75,11 +75,14 @@ def dossier_order(document: MeetingDocument) -> tuple:
     return (item is not None, item.position if item is not None else 0, document.position, document.id)
 
 
+# Built once: every meeting page asks for its dossier.
+MEETING_DOCUMENTS = (select(MeetingDocument).where(MeetingDocument.meeting_id == bindparam("meeting_id"))
+                     .options(selectinload(MeetingDocument.versions), joinedload(MeetingDocument.agenda_item)))
+
+
 def meeting_documents(meeting: Meeting) -> list[MeetingDocument]:
     """Every document of the meeting (drafts and withdrawn included), with their versions, in order."""
-    documents = db.session.scalars(select(MeetingDocument).where(MeetingDocument.meeting_id == meeting.id)
-                                   .options(selectinload(MeetingDocument.versions),
-                                            selectinload(MeetingDocument.agenda_item))).all()
+    documents = db.session.scalars(MEETING_DOCUMENTS, {"meeting_id": meeting.id}).all()
     return sorted(documents, key=dossier_order)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.bodies.roles import president_of
 from app.extensions import db
@@ -287,10 +287,15 @@ def result_sentence(label: str, result: Vote | WrittenConsultation) -> str:
     return sentence + "."
 
 
+# Built once: every meeting page asks for its votes, and most meetings have none.
+MEETING_VOTES = (
+    select(Vote).join(Vote.agenda_item).where(AgendaItem.meeting_id == bindparam("meeting_id"))
+    .options(contains_eager(Vote.agenda_item), selectinload(Vote.ballots).joinedload(VoteBallot.person),
+             selectinload(Vote.ballots).joinedload(VoteBallot.cast_by))
+    .order_by(AgendaItem.position, Vote.recorded_at, Vote.id)
+)
+
+
 def meeting_votes(meeting: Meeting) -> list[Vote]:
-    """Every vote of ``meeting``, in agenda order then time, with items and ballots: one query each."""
-    return list(db.session.scalars(
-        select(Vote).join(Vote.agenda_item).where(AgendaItem.meeting_id == meeting.id)
-        .options(selectinload(Vote.agenda_item), selectinload(Vote.ballots).selectinload(VoteBallot.person),
-                 selectinload(Vote.ballots).selectinload(VoteBallot.cast_by))
-        .order_by(AgendaItem.position, Vote.recorded_at, Vote.id)))
+    """Every vote of ``meeting``, in agenda order then time, with its item (same query) and its ballots."""
+    return list(db.session.scalars(MEETING_VOTES, {"meeting_id": meeting.id}))
