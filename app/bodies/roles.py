@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.bodies.composition import current_on
 from app.extensions import db
@@ -34,7 +34,7 @@ def holders_of(body: Body, kind: RoleKind, on: date) -> list[Membership]:
         select(Membership)
         .join(MembershipRole, MembershipRole.membership_id == Membership.id)
         .where(Membership.body_id == body.id, MembershipRole.kind == kind, current_on(on), role_current_on(on))
-        .options(selectinload(Membership.person))
+        .options(joinedload(Membership.person))
     ).unique().all()
     return sorted((m for m in memberships if m.person.deleted_at is None), key=lambda m: m.person.sort_key)
 
@@ -56,7 +56,7 @@ def officers_of(body: Body, on: date) -> list[MembershipRole]:
         select(MembershipRole)
         .join(MembershipRole.membership)
         .where(Membership.body_id == body.id, current_on(on), role_current_on(on))
-        .options(contains_eager(MembershipRole.membership).selectinload(Membership.person))
+        .options(contains_eager(MembershipRole.membership).joinedload(Membership.person))
     ).all()
     order = list(RoleKind)
     roles = [role for role in roles if role.membership.person.deleted_at is None]
@@ -97,7 +97,7 @@ def overlapping_role(membership: Membership, kind: RoleKind, start_date: date, e
     query = (select(MembershipRole).join(MembershipRole.membership)
              .where(MembershipRole.kind == kind, MembershipRole.start_date <= (end_date or date.max))
              .where(MembershipRole.end_date.is_(None) | (MembershipRole.end_date >= start_date))
-             .options(contains_eager(MembershipRole.membership).selectinload(Membership.person)))
+             .options(contains_eager(MembershipRole.membership).joinedload(Membership.person)))
     if role_id is not None:
         query = query.where(MembershipRole.id != role_id)
     if kind in SINGLE_HOLDER:
