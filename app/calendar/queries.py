@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, time
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.formatting import PARIS
@@ -19,26 +19,26 @@ FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 def meeting_options(with_attendees: bool = True):
     """Loader options for everything ``meeting_event`` reads; feeds leave the invitations out, so
     they do not load every invitation of months of meetings."""
-    options = (
-        selectinload(Meeting.body).selectinload(Body.organisation),
+    options = (  # many-to-one relations joined, collections « select in » (one statement each)
+        joinedload(Meeting.body).joinedload(Body.organisation),
         selectinload(Meeting.agenda_items),
     )
     if with_attendees:
-        options += (selectinload(Meeting.invitations).selectinload(Invitation.person),)
+        options += (selectinload(Meeting.invitations).joinedload(Invitation.person),)
     return options
 
 
 def announced_meeting_options():
     """A next meeting is its own event (``deadline_fields``): load what ``meeting_fields`` reads."""
-    return (selectinload(Deadline.announced_meeting).options(*meeting_options(with_attendees=False)),)
+    return (joinedload(Deadline.announced_meeting).options(*meeting_options(with_attendees=False)),)
 
 
 def deadline_options():
     """Loader options for everything ``deadline_event`` reads."""
     return (
-        selectinload(Deadline.body),
+        joinedload(Deadline.body),
         *announced_meeting_options(),
-        selectinload(Deadline.meeting).selectinload(Meeting.body),
+        joinedload(Deadline.meeting).joinedload(Meeting.body),
     )
 
 
@@ -81,7 +81,7 @@ def find_feed_owner(token: str) -> Body | Person | None:
     if not FEED_TOKEN.fullmatch(token or ""):
         return None
     link = db.session.scalar(select(BodyFeedLink).where(BodyFeedLink.token == token)
-                             .options(selectinload(BodyFeedLink.body), selectinload(BodyFeedLink.user)))
+                             .options(joinedload(BodyFeedLink.body), joinedload(BodyFeedLink.user)))
     if link is not None:
         return link.body if link.user.active and can_view_body(link.user, link.body) else None
     person = db.session.scalar(select(Person).where(Person.feed_token == token, Person.deleted_at.is_(None)))
@@ -125,7 +125,7 @@ def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[
             .where(Meeting.deleted_at.is_(None), Deadline.due_date >= since, Deadline.not_announcing_a_binned_meeting(),
                    *recorded_at)
             # The meeting comes in the same rows (most are already loaded above).
-            .options(contains_eager(Deadline.meeting).selectinload(Meeting.body), selectinload(Deadline.body),
+            .options(contains_eager(Deadline.meeting).joinedload(Meeting.body), joinedload(Deadline.body),
                      *announced_meeting_options())
             .order_by(Deadline.due_date, Deadline.id)
         )

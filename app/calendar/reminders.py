@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.calendar.convocations import build_for_recipients, can_email, queue_reminders
 from app.calendar.feeds import paris_today
@@ -53,7 +53,7 @@ def deadlines_to_remind(today: date) -> list[Deadline]:
                Deadline.due_date >= today,
                Deadline.due_date <= today + timedelta(days=_longest_reminder_delay()))
         .options(*deadline_options(),
-                 selectinload(Deadline.meeting).selectinload(Meeting.invitations).selectinload(Invitation.person))
+                 joinedload(Deadline.meeting).selectinload(Meeting.invitations).joinedload(Invitation.person))
         .order_by(Deadline.due_date)
     )
     return [d for d in deadlines if d.due_date - timedelta(days=d.meeting.body.reminder_days) <= today]
@@ -81,8 +81,8 @@ def build_deadline_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage |
     """Outbox builder of deadline reminders."""
     deadlines = {deadline.id: deadline for deadline in db.session.scalars(
         select(Deadline).where(Deadline.id.in_({row.deadline_id for row in rows}))
-        .options(*deadline_options(), selectinload(Deadline.meeting).selectinload(Meeting.body)
-                 .selectinload(Body.organisation)))}
+        .options(*deadline_options(), joinedload(Deadline.meeting).joinedload(Meeting.body)
+                 .joinedload(Body.organisation)))}
     return build_for_recipients(rows, deadlines, lambda row: row.deadline_id,
                                 lambda row, deadline, person: deadline_message(deadline, person))
 
