@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, false, func, select, union
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.agenda.fulltext import Excerpt, best_points, highlight, ranked_matches
 from app.extensions import db
@@ -13,7 +13,8 @@ from app.formatting import paris_datetime
 from app.models import Attendance, Invitation, Meeting, User, utc_now
 from app.permissions import member_body_ids, organisation_body_ids, record_readable, visible_meetings
 
-AGENDA_LOADING = (selectinload(Meeting.body), selectinload(Meeting.agenda_items), selectinload(Meeting.minutes))
+# The body and the minutes joined to the list's own statement; the agenda (a collection) « select in ».
+AGENDA_LOADING = (joinedload(Meeting.body), joinedload(Meeting.minutes), selectinload(Meeting.agenda_items))
 
 
 def my_meetings(user: User) -> Select:
