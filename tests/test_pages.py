@@ -32,3 +32,44 @@ def test_meeting_page_shows_every_part_of_the_seed(secretariat_client, demo):
     assert "Le mardi 23 juin 2020 à 11h00" in page
     assert "M. MARCHAND Laurent" in page and "Président de la CRSA" in page
     assert "Mme Céline LE ROUX" in page
+
+
+def test_each_role_gets_its_own_menu_marking_the_page_it_is_on(app, app_context, secretariat_client):
+    """The menu is built once per role: a member's after a secretariat's (same app) has no staff entries,
+    and each page marks its own entry."""
+    from html.parser import HTMLParser
+
+    from app.models import Role
+    from tests.conftest import create_user, log_in
+
+    class Menu(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links, self.current, self._href = [], None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "a" and "fr-nav__link" in (attrs.get("class") or ""):
+                self._href = attrs["href"]
+                if attrs.get("aria-current") == "page":
+                    self.current = attrs["href"]
+
+        def handle_data(self, data):
+            if self._href:
+                self.links.append((data.strip(), self._href))
+                self._href = None
+
+    def menu(client, url):
+        parser = Menu()
+        parser.feed(client.get(url).text)
+        return parser
+
+    staff = menu(secretariat_client, "/deadlines")
+    assert ("Personnes", "/people/") in staff.links and ("Échéances", "/deadlines") in staff.links
+    assert staff.current == "/deadlines"
+    member = menu(log_in(app.test_client(), create_user(Role.MEMBER)), "/mes-seances")
+    assert [label for label, _ in member.links] == ["Accueil", "Mes séances", "Mon agenda", "Instances",
+                                                     "Échéances", "Rechercher"]
+    assert member.current == "/mes-seances"
+    national = menu(log_in(app.test_client(), create_user(Role.NATIONAL_ADMIN)), "/organisations/")
+    assert [label for label, _ in national.links] == ["Organisations", "Comptes", "Journal de sécurité"]
