@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 MARKER = 918_273_645_546_372_819  # stands for the id while the URL is built: no row has it
 
@@ -16,3 +16,13 @@ def id_url(endpoint: str, field: str, **values) -> Callable[[int], str]:
     if not marker or str(MARKER) in tail:  # the marker in a value too: no shortcut
         return lambda row_id: url_for(endpoint, **values, **{field: row_id})
     return lambda row_id: f"{head}{int(row_id)}{tail}"
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """``url_for`` of a URL that no request or row changes (a stylesheet, the footer's pages), built once per
+    app and script root (the URL's start when the app is served under a path), not on every page."""
+    built = current_app.extensions.setdefault("fixed_urls", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    if key not in built:
+        built[key] = url_for(endpoint, **values)
+    return built[key]

@@ -73,3 +73,12 @@ def test_each_role_gets_its_own_menu_marking_the_page_it_is_on(app, app_context,
     assert member.current == "/mes-seances"
     national = menu(log_in(app.test_client(), create_user(Role.NATIONAL_ADMIN)), "/organisations/")
     assert [label for label, _ in national.links] == ["Organisations", "Comptes", "Journal de sécurité"]
+
+
+def test_fixed_links_follow_the_path_the_app_is_served_under(client):
+    """The stylesheet and footer links are built once per script root: an app served under /seances (behind
+    a proxy) gets its own, and the root's stay as they were."""
+    assert 'href="/static/seances.css"' in client.get("/mentions-legales").text
+    under_path = client.get("/mentions-legales", base_url="http://localhost/seances").text
+    assert 'href="/seances/static/seances.css"' in under_path and 'href="/seances/accessibilite"' in under_path
+    assert 'href="/static/seances.css"' in client.get("/accessibilite").text
