@@ -96,6 +96,13 @@ def bodies_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], 
     )
 
 
+# A member's seat opening one body (``member_body_ids`` of one body), built once: members' pages ask it on
+# every request.
+MEMBER_OPENS_BODY = bodies_opened_by_seats(
+    bindparam("person_id"), Body.organisation_id == bindparam("organisation_id"), bindparam("today")
+).where(Membership.body_id == bindparam("body_id"))
+
+
 def visible_body_ids(user: User) -> Select:
     """Ids of the bodies the user may open: all of their ARS for staff, their own for members."""
     return organisation_body_ids(user) if user.is_staff else member_body_ids(user)
@@ -173,7 +180,8 @@ def can_view_body(user: User, body: Body) -> bool:
         return True
     if user.person_id is None:
         return False
-    return db.session.scalar(member_body_ids(user).where(Membership.body_id == body.id)) is not None
+    return db.session.scalar(MEMBER_OPENS_BODY, {"person_id": user.person_id, "organisation_id": user.organisation_id,
+                                                 "today": date.today(), "body_id": body.id}) is not None
 
 
 def can_view_meeting(user: User, meeting: Meeting) -> bool:
