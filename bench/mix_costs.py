@@ -1,12 +1,13 @@
 """Where the mixed workload's server time goes, by kind of request, in process (not part of the test suite).
 
-    DATABASE_URL=… .venv/bin/python bench/mix_costs.py [--requests 2000] [--profile KIND]
+    DATABASE_URL=… .venv/bin/python bench/mix_costs.py [--requests 2000] [--calls] [--profile KIND]
 
 On the benchmark dataset (``bench/prepare.py``, same DATABASE_URL): the accounts and URLs of the mixed
 workload (``bench/mixed.py``), each account logged in with Flask's test client, then ``--requests``
 requests drawn by the same mix, one after the other, each in its own app context and database session
 as over HTTP. Prints, for each kind, the number of requests, the mean and p95 time, the mean CPU time of
-this process and its share of the whole: what to make faster first. ``--profile KIND`` runs the
+this process and its share of the whole: what to make faster first; with ``--calls``, the Python
+function calls per request too (the same from run to run, whatever the machine's load). ``--profile KIND`` runs the
 requests of that kind under cProfile and prints where their time goes.
 """
 from __future__ import annotations
@@ -49,6 +50,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", help="a kind of request (meeting, search, …) to profile")
+    parser.add_argument("--calls", action="store_true",
+                        help="also count the Python function calls per request of each kind (a second pass under "
+                             "cProfile: unlike times, the same whatever else the machine does)")
     arguments = parser.parse_args()
 
     from app import create_app
@@ -82,15 +86,30 @@ def main() -> None:
             profile.disable()
         statuses[kind][response.status_code] += 1
 
+    calls: dict[str, float] = {}
+    if arguments.calls:
+        counted = defaultdict(list)
+        for kind, account, method, path, data in drawn:
+            counted[kind].append((account, method, path, data))
+        for kind, requests in counted.items():
+            counter = cProfile.Profile()
+            counter.enable()
+            for account, method, path, data in requests:
+                clients[account.email].open(path, method=method, data=data).close()
+            counter.disable()
+            calls[kind] = pstats.Stats(counter).total_calls / len(requests)
+
     total = sum(sum(times) for times in wall.values())
     print(f"{len(drawn)} requêtes en processus : {total:.1f} s, soit {len(drawn) / total:.0f} req/s "
-          f"sur un cœur ({db.engine.dialect.name if False else app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
-    print(f"{'type':16} {'nombre':>7} {'moy. ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'part':>6}  statuts")
+          f"sur un cœur ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    print(f"{'type':16} {'nombre':>7} {'moy. ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'part':>6} "
+          f"{'appels':>8}  statuts")
     for kind, times in sorted(wall.items(), key=lambda item: -sum(item[1])):
         p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
         answers = " ".join(f"{status}:{n}" for status, n in sorted(statuses[kind].items()))
         print(f"{kind:16} {len(times):7d} {statistics.mean(times) * 1000:8.1f} {p95 * 1000:8.1f} "
-              f"{cpu[kind] / len(times) * 1000:8.1f} {sum(times) / total:6.1%}  {answers}")
+              f"{cpu[kind] / len(times) * 1000:8.1f} {sum(times) / total:6.1%} "
+              f"{calls.get(kind, 0):8.0f}  {answers}")
     if profile:
         stats = pstats.Stats(profile).sort_stats("cumulative")
         stats.print_stats(r"/app/", 40)
