@@ -48,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_expired_forms(app)
     app.jinja_env.filters.update(JINJA_FILTERS)
-    from app.urls import fixed_url
+    from app.urls import fixed_url, row_url
 
-    app.jinja_env.globals.update(nav_links=navigation_links, fixed_url=fixed_url)
+    app.jinja_env.globals.update(nav_links=navigation_links, fixed_url=fixed_url, row_url=row_url)
     register_blueprints(app)
     register_error_pages(app)
     from app.concurrency import register_stale_data_page

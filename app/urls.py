@@ -26,3 +26,13 @@ def fixed_url(endpoint: str, **values) -> str:
     if key not in built:
         built[key] = url_for(endpoint, **values)
     return built[key]
+
+
+def row_url(endpoint: str, field: str, row_id: int) -> str:
+    """``url_for(endpoint, <field>=row_id)`` filled into one URL per app and script root (``id_url``): for the
+    macros that print one row of a list (a meeting of an agenda), called once per row."""
+    built = current_app.extensions.setdefault("row_urls", {})
+    key = (request.script_root, endpoint, field)
+    if key not in built:
+        built[key] = id_url(endpoint, field)
+    return built[key](row_id)

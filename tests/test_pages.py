@@ -82,3 +82,14 @@ def test_fixed_links_follow_the_path_the_app_is_served_under(client):
     under_path = client.get("/mentions-legales", base_url="http://localhost/seances").text
     assert 'href="/seances/static/seances.css"' in under_path and 'href="/seances/accessibilite"' in under_path
     assert 'href="/static/seances.css"' in client.get("/accessibilite").text
+
+
+def test_row_links_are_those_of_url_for_under_any_script_root(app):
+    from flask import url_for
+
+    from app.urls import row_url
+
+    for base_url in ("http://localhost/", "http://localhost/seances/", "http://localhost/"):
+        with app.test_request_context("/", base_url=base_url):
+            assert row_url("meetings.detail", "meeting_id", 42) == url_for("meetings.detail", meeting_id=42)
+            assert row_url("meetings.detail", "meeting_id", 7) == url_for("meetings.detail", meeting_id=7)
