@@ -5,12 +5,15 @@ Without LibreOffice no PDF is offered.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -34,7 +37,16 @@ def soffice_path() -> str | None:
     configured = current_app.config.get("SOFFICE_PATH")
     if configured is not None:
         return configured or None
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    return _found_on_path(os.environ.get("PATH", ""), int(time.monotonic() // PATH_LOOKUP_SECONDS))
+
+
+PATH_LOOKUP_SECONDS = 60  # LibreOffice installed while the app runs shows within a minute
+
+
+@functools.lru_cache(maxsize=4)
+def _found_on_path(path: str, period: int) -> str | None:
+    """Walking the PATH costs about a tenth of a meeting page, which asks on every view: once a minute."""
+    return shutil.which("soffice", path=path) or shutil.which("libreoffice", path=path)
 
 
 def pdf_available() -> bool:
