@@ -5,15 +5,17 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, false, func, select, union
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from app.agenda.fulltext import Excerpt, best_points, highlight, ranked_matches
+from app.agenda.fulltext import Excerpt, highlight, page_of_matches, ranked_matches
 from app.extensions import db
 from app.formatting import paris_datetime
 from app.models import Attendance, Invitation, Meeting, User, utc_now
 from app.permissions import member_body_ids, organisation_body_ids, record_readable, visible_meetings
 
-AGENDA_LOADING = (selectinload(Meeting.body), selectinload(Meeting.agenda_items), selectinload(Meeting.minutes))
+# What a meeting card shows: its body and minutes joined to the meeting (one row each), its agenda by id.
+AGENDA_LOADING = (joinedload(Meeting.body, innerjoin=True), joinedload(Meeting.minutes),
+                  selectinload(Meeting.agenda_items))
 
 
 def my_meetings(user: User) -> Select:
@@ -57,8 +59,13 @@ def search_meetings(user: User, *, body_id: int | None = None, start: date | Non
 
 
 class RankedPage(Pagination):
-    """A page of search results: the page's ids, in order, and the number of results came from one ranked
-    query (``ranked_matches``); only the page's meetings are loaded."""
+    """A page of search results: the page's ids, in order, the number of results and the text of each
+    meeting's best matching point came from one ranked query (``ranked_matches``); only the page's
+    meetings are loaded."""
+
+    def __init__(self, *, best_points: dict[int, str], **kwargs):
+        self.best_points = best_points  # {meeting id: text of its best matching point}
+        super().__init__(**kwargs)
 
     def _query_items(self) -> list[Meeting]:
         ids = self._query_args["ids"]
@@ -81,25 +88,25 @@ def search_page(user: User, *, text: str, page: int, per_page: int, **filters) -
     scope = query.with_only_columns(Meeting.id, Meeting.starts_at, record_readable(user).label("readable"))
     ranked = ranked_matches(text, scope)
     if ranked is None:
-        return RankedPage(page=page, per_page=per_page, error_out=False, ids=[], total=0)
+        return RankedPage(page=page, per_page=per_page, error_out=False, ids=[], total=0, best_points={})
     page = max(page, 1)
-    rows = db.session.execute(ranked.limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.execute(page_of_matches(ranked, per_page, (page - 1) * per_page)).all()
     if rows or page == 1:
         total = rows[0].total if rows else 0
     else:  # beyond the last page: the pagination still says how many there are
         total = db.session.scalar(select(func.count()).select_from(ranked.subquery()))
     return RankedPage(page=page, per_page=per_page, error_out=False, ids=[row.meeting_id for row in rows],
-                      total=total)
+                      total=total, best_points={row.meeting_id: row.point_text for row in rows if row.point_text})
 
 
-def excerpts_for(meetings: list[Meeting], text: str, user: User) -> dict[int, Excerpt]:
-    """One excerpt per meeting, its words of the question marked: from its best matching point of the
-    tour de table the user may read (all the page's meetings in one query), else from the context."""
-    if not text or not meetings:
+def excerpts_for(results: Pagination, text: str) -> dict[int, Excerpt]:
+    """One excerpt per meeting of ``results`` (a ``search_page``), its words of the question marked: from
+    its best matching point of the tour de table the user may read, else from the context."""
+    if not text:
         return {}
-    points = best_points(text, [meeting.id for meeting in meetings], record_readable(user))
+    points = getattr(results, "best_points", {})
     found: dict[int, Excerpt] = {}
-    for meeting in meetings:
+    for meeting in results.items:
         passage = (meeting.id in points and highlight(points[meeting.id], text)) or highlight(meeting.context, text)
         if passage:
             found[meeting.id] = passage

@@ -37,6 +37,6 @@ def search():
         text = (form.texte.data or "").strip()
         results = search_page(current_user, text=text, body_id=form.instance.data, start=form.du.data,
                               end=form.au.data, page=page_number(), per_page=PER_PAGE)
-        excerpts = excerpts_for(results.items, text, current_user)
+        excerpts = excerpts_for(results, text)
     status = 422 if searched and form.errors else 200
     return render_template("agenda/search.html", form=form, results=results, excerpts=excerpts), status
