@@ -86,7 +86,7 @@ def search_page(user: User, *, text: str, page: int, per_page: int, **filters) -
         return db.paginate(query.options(*AGENDA_LOADING).order_by(Meeting.starts_at.desc(), Meeting.id.desc()),
                            page=page, per_page=per_page, error_out=False)
     scope = query.with_only_columns(Meeting.id, Meeting.starts_at, record_readable(user).label("readable"))
-    ranked = ranked_matches(text, scope)
+    ranked = ranked_matches(text, scope, many_meetings=user.is_staff)  # staff search their whole ARS
     if ranked is None:
         return RankedPage(page=page, per_page=per_page, error_out=False, ids=[], total=0, best_points={})
     page = max(page, 1)
