@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ARRAY, Integer, Select, any_, cast, event, func, literal_column, null, select, union_all
+from sqlalchemy import (ARRAY, ColumnElement, Integer, Select, String, any_, bindparam, cast, event, func,
+                        literal_column, null, select, union_all)
 from sqlalchemy.sql import column, table
 
 from app.folding import SQL_ACCENTED, SQL_PLAIN, fold
@@ -139,67 +140,75 @@ for _table in (Meeting.__table__, RoundTablePoint.__table__):
 
 # --- Queries ----------------------------------------------------------------------------------
 
-def _sqlite_match(words: list[str]) -> str:
+SEARCH_WORDS = bindparam("search_words", type_=String)
+
+
+def search_words(text: str) -> str | None:
+    """The value of ``SEARCH_WORDS``: the words of ``text`` as the database's index reads them (SQLite: each
+    by the prefix of its light stem); None without a word."""
+    from app.extensions import db
+
+    words = question_words(text)
+    if not words:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        return " ".join(words)
     return " ".join(f'"{light_stem(word)}"*' for word in words)
 
 
-def _hits(kind: str, words: list[str], meeting_ids: Select, many_meetings: bool = False):
-    """Select of (meeting_id, score, point_id) for the meetings (kind "meeting", point_id NULL) or the
-    points (kind "point") that hold the words, among ``meeting_ids`` (a select of ids).
+def _points_in_scope(meeting_ids: Select, many_meetings: bool) -> ColumnElement[bool]:
+    """The point's meeting is one of ``meeting_ids``. On PostgreSQL, for ``many_meetings`` (an ARS's 1,400
+    meetings and 34,000 points at national scale), the ids go as one array (``= ANY``): one ordered scan of
+    the index of points by meeting instead of a lookup per meeting (22 → 10 ms); for a few (a member's),
+    a join. (The meetings keep the join: PostgreSQL then reads the full-text index first for a rare word.)"""
+    if not many_meetings:
+        return RoundTablePoint.meeting_id.in_(meeting_ids)
+    ids = meeting_ids.subquery()
+    return RoundTablePoint.meeting_id == any_(cast(select(func.array_agg(ids.c[0])).scalar_subquery(),
+                                                   ARRAY(Integer)))
 
-    Points on PostgreSQL: for ``many_meetings`` (an ARS's 1,400 meetings and 34,000 points at national
-    scale), the ids are handed over as one array (``= ANY``), which lets PostgreSQL intersect the full-text
-    index with the index of points by meeting (a BitmapAnd) and read only the points that match; a join
-    would read every point of every meeting (30 ms). For a few meetings (a member's), the join is cheaper
-    than the full-text index's list of every matching point of the country."""
+
+def _hits(kind: str, meeting_ids: Select, many_meetings: bool):
+    """Select of (meeting_id, score, point_id) for the meetings (kind "meeting", point_id NULL) or the
+    points (kind "point") that hold ``SEARCH_WORDS``, among ``meeting_ids`` (a select of ids)."""
     from app.extensions import db
 
     postgresql = db.engine.dialect.name == "postgresql"
     if postgresql:
-        query = func.plainto_tsquery(literal_column("'french'::regconfig"), " ".join(words))
+        query = func.plainto_tsquery(literal_column("'french'::regconfig"), SEARCH_WORDS)
         vector = PG_MEETING_VECTOR if kind == "meeting" else PG_POINT_VECTOR
         matches, score = vector.op("@@")(query), func.ts_rank(vector, query).label("score")
     else:
         name = f"search_{kind}"
         index = table(name, column("rowid"))
-        matches = literal_column(name).op("MATCH")(_sqlite_match(words))
+        matches = literal_column(name).op("MATCH")(SEARCH_WORDS)
         score = (-func.bm25(literal_column(name))).label("score")
     if kind == "meeting":
         if postgresql:
-            hits, meeting_id = select(Meeting.id.label("meeting_id"), score), Meeting.id
-        else:
-            # ``+ 0``: on the bare rowid, SQLite hands each id of the scope to FTS5, which runs the MATCH
-            # once per id (5 ms for an ARS's 160 meetings, against 0.2 ms for one MATCH filtered after).
-            hits, meeting_id = select(index.c.rowid.label("meeting_id"), score).select_from(index), index.c.rowid + 0
-        return hits.add_columns(cast(null(), Integer).label("point_id")).where(matches, meeting_id.in_(meeting_ids))
+            return (select(Meeting.id.label("meeting_id"), score, cast(null(), Integer).label("point_id"))
+                    .where(matches, Meeting.id.in_(meeting_ids)))
+        # ``+ 0``: on the bare rowid, SQLite hands each id of the scope to FTS5, which runs the MATCH once
+        # per id (5 ms for an ARS's 160 meetings, against 0.2 ms for one MATCH filtered after).
+        return (select(index.c.rowid.label("meeting_id"), score, cast(null(), Integer).label("point_id"))
+                .select_from(index).where(matches, (index.c.rowid + 0).in_(meeting_ids)))
     hits = select(RoundTablePoint.meeting_id.label("meeting_id"), score, RoundTablePoint.id.label("point_id"))
-    if not postgresql:
-        return (hits.select_from(index).join(RoundTablePoint, RoundTablePoint.id == index.c.rowid)
-                .where(matches, RoundTablePoint.meeting_id.in_(meeting_ids)))
-    if many_meetings:
-        ids = meeting_ids.subquery()
-        in_scope = RoundTablePoint.meeting_id == any_(cast(select(func.array_agg(ids.c[0])).scalar_subquery(),
-                                                           ARRAY(Integer)))
-    else:
-        in_scope = RoundTablePoint.meeting_id.in_(meeting_ids)
-    return hits.where(matches, in_scope)
+    if postgresql:
+        return hits.where(matches, _points_in_scope(meeting_ids, many_meetings))
+    return (hits.select_from(index).join(RoundTablePoint, RoundTablePoint.id == index.c.rowid)
+            .where(matches, RoundTablePoint.meeting_id.in_(meeting_ids)))
 
 
-def ranked_matches(text: str, scope: Select, many_meetings: bool = False) -> Select | None:
+def ranked_matches(scope: Select, many_meetings: bool = False) -> Select:
     """Select of (meeting_id, score, best_point_id, starts_at, total): the meetings of ``scope`` whose title
-    or context, or a point of the tour de table the user may read, holds the words of ``text``, best first
+    or context, or a point of the tour de table the user may read, holds ``SEARCH_WORDS``, best first
     (then newest); ``best_point_id`` is the best matching point of the meeting (ties: the first made),
     for its excerpt; ``total`` counts them all, computed with the ranking (no second query to count).
     ``page_of_matches`` applies LIMIT and OFFSET. ``scope`` is a select of (id, starts_at, readable) of the
     meetings the user may see (``readable``: may read its record, hence its points); it is read once
-    (a CTE) for both the meetings and the points; ``many_meetings``: it holds many (``_hits``). None
-    without a word."""
-    words = question_words(text)
-    if not words:
-        return None
+    (a CTE) for both the meetings and the points; ``many_meetings``: it holds many (``_points_in_scope``)."""
     scope = scope.cte("search_scope")
-    meetings = _hits("meeting", words, select(scope.c.id))
-    points = _hits("point", words, select(scope.c.id).where(scope.c.readable), many_meetings)
+    meetings = _hits("meeting", select(scope.c.id), many_meetings)
+    points = _hits("point", select(scope.c.id).where(scope.c.readable), many_meetings)
     both = union_all(meetings, points).subquery()
     best_point = func.first_value(both.c.point_id).over(
         partition_by=both.c.meeting_id, order_by=(both.c.point_id.is_(None), both.c.score.desc(), both.c.point_id))
@@ -213,10 +222,10 @@ def ranked_matches(text: str, scope: Select, many_meetings: bool = False) -> Sel
             .order_by(scores.c.score.desc(), scope.c.starts_at.desc(), scores.c.meeting_id.desc()))
 
 
-def page_of_matches(ranked: Select, limit: int, offset: int) -> Select:
-    """One page of ``ranked_matches``, in its order: (meeting_id, total, point_text), the text of the best
-    matching point read for the page's meetings only."""
-    page = ranked.limit(limit).offset(offset).subquery("search_page")
+def page_of_matches(ranked: Select) -> Select:
+    """One page of ``ranked_matches`` (bind parameters ``limit`` and ``offset``), in its order: (meeting_id,
+    total, point_text), the text of the best matching point read for the page's meetings only."""
+    page = ranked.limit(bindparam("limit")).offset(bindparam("offset")).subquery("search_page")
     return (select(page.c.meeting_id, page.c.total, RoundTablePoint.text.label("point_text"))
             .outerjoin(RoundTablePoint, RoundTablePoint.id == page.c.best_point_id)
             .order_by(page.c.score.desc(), page.c.starts_at.desc(), page.c.meeting_id.desc()))
