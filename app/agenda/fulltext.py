@@ -7,6 +7,8 @@ an extension not installed by default), in a stored generated column ``search_ve
 SQLite: FTS5 tables with the ``unicode61 remove_diacritics 2`` tokenizer, external content tables kept
 by triggers; its words are not stemmed, so each word of the question is searched by a prefix of its
 light French stem (« hôpitaux » → ``hopita*``).
+Each point carries its meeting (``round_table_point.meeting_id``, copied from its section): the user's scope
+of meetings filters the points without going through their sections (``_points_in_scope``).
 
 Every object of the index is named ``search_…``: ``outside_search_index`` keeps them out of the comparison
 of models and migrations.
