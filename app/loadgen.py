@@ -269,7 +269,8 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
             meeting_index = number % size.meetings
             section_id = first_section + meeting_index * sections_per_meeting + rng.randrange(sections_per_meeting)
             words = rng.sample(POINT_WORDS, 3)
-            yield {"id": first_point + number, "section_id": section_id, "parent_id": None,
+            yield {"id": first_point + number, "section_id": section_id, "meeting_id": first_meeting + meeting_index,
+                   "parent_id": None,
                    "position": number // size.meetings + 1, "is_proposal": section_id % sections_per_meeting == 0,
                    "speaker_id": None,
                    "text": f"Renforcer {words[0]} en lien avec {words[1]} : {words[2]}, retour d'expérience n°{number + 1}."}

@@ -78,7 +78,8 @@ def mandate_gives_access(on: date) -> ColumnElement[bool]:
 def member_body_ids(user: User, on: date | None = None) -> Select:
     """Ids of the bodies of the user's ARS that the user's person may open on ``on`` (today), through a
     mandate that gives access (``mandate_gives_access``), while the person is not deleted."""
-    return bodies_opened_by_seats(user.person_id, in_organisation(user, Body.organisation_id), on or date.today())
+    return bodies_opened_by_seats(user.person_id, in_organisation(user, Body.organisation_id),
+                                  date.today() if on is None else on)
 
 
 def bodies_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> Select:
@@ -96,16 +97,9 @@ def bodies_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], 
     )
 
 
-# A member's seat opening one body (``member_body_ids`` of one body), built once: members' pages ask it on
-# every request.
-MEMBER_OPENS_BODY = bodies_opened_by_seats(
-    bindparam("person_id"), Body.organisation_id == bindparam("organisation_id"), bindparam("today")
-).where(Membership.body_id == bindparam("body_id"))
-
-
-def visible_body_ids(user: User) -> Select:
-    """Ids of the bodies the user may open: all of their ARS for staff, their own for members."""
-    return organisation_body_ids(user) if user.is_staff else member_body_ids(user)
+def visible_body_ids(user: User, on: date | None = None) -> Select:
+    """Ids of the bodies the user may open (on ``on``, today): all of their ARS for staff, their own for members."""
+    return organisation_body_ids(user) if user.is_staff else member_body_ids(user, on)
 
 
 def visible_bodies(user: User) -> Select:
@@ -113,9 +107,33 @@ def visible_bodies(user: User) -> Select:
     return select(Body).where(Body.id.in_(visible_body_ids(user))).order_by(Body.name)
 
 
-def visible_meetings(user: User) -> Select:
+def visible_meetings(user: User, on: date | None = None) -> Select:
     """A query of the meetings the user may see (not in the bin)."""
-    return select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.body_id.in_(visible_body_ids(user)))
+    return select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.body_id.in_(visible_body_ids(user, on)))
+
+
+class AccountParameters:
+    """Stands for an account of a kind (staff or not) in a statement built once for every account of that
+    kind: its ARS and person are bind parameters, as is the date of ``on=TODAY``; ``account_parameters``
+    gives their values. The helpers above build the same conditions from it as from a ``User``."""
+
+    def __init__(self, staff: bool):
+        self.is_staff = staff
+        self.organisation_id = bindparam("organisation_id")
+        self.person_id = bindparam("person_id")
+
+
+TODAY = bindparam("today")
+
+
+def account_parameters(user: User) -> dict:
+    return {"person_id": user.person_id, "organisation_id": getattr(user, "organisation_id", None), "today": date.today()}
+
+
+# A member's seat opening one body (``member_body_ids`` of one body), built once: members' pages ask it on
+# every request.
+MEMBER_OPENS_BODY = (member_body_ids(AccountParameters(staff=False), TODAY)
+                     .where(Membership.body_id == bindparam("body_id")))
 
 
 def organisation_meetings(user: User) -> Select:
@@ -180,8 +198,7 @@ def can_view_body(user: User, body: Body) -> bool:
         return True
     if user.person_id is None:
         return False
-    return db.session.scalar(MEMBER_OPENS_BODY, {"person_id": user.person_id, "organisation_id": user.organisation_id,
-                                                 "today": date.today(), "body_id": body.id}) is not None
+    return db.session.scalar(MEMBER_OPENS_BODY, {**account_parameters(user), "body_id": body.id}) is not None
 
 
 def can_view_meeting(user: User, meeting: Meeting) -> bool:
@@ -235,16 +252,14 @@ def meeting_access_columns(staff: bool) -> tuple[ColumnElement, ...]:
     if staff:
         body_open = true()
     else:
-        seats = bodies_opened_by_seats(bindparam("person_id"), Body.organisation_id == bindparam("organisation_id"),
-                                       bindparam("today"))
+        account = AccountParameters(staff=False)
+        seats = bodies_opened_by_seats(account.person_id, in_organisation(account, Body.organisation_id), TODAY)
         body_open = exists(seats.where(Membership.body_id == MEETING_TABLE.c.body_id).correlate(MEETING_TABLE))
     return MEETING_TABLE.c.deleted_at, BODY_TABLE.c.organisation_id, body_open.label("body_open")
 
 
 def meeting_access_parameters(user: User) -> dict:
-    if user.is_staff:
-        return {}
-    return {"person_id": user.person_id, "organisation_id": getattr(user, "organisation_id", None), "today": date.today()}
+    return {} if user.is_staff else account_parameters(user)
 
 
 def check_meeting_access(user: User, deleted_at, organisation_id: int | None, body_open: bool) -> None:

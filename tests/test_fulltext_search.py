@@ -2,6 +2,7 @@
 and plural, accents or not, best match first, words marked, the index following every change."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import inspect
@@ -18,6 +19,10 @@ def add_points(meeting, *texts):
     section.points.extend(RoundTablePoint(position=position, text=text) for position, text in enumerate(texts, 1))
     db.session.commit()
     return section.points
+
+
+def excerpts(page: str) -> list[str]:
+    return re.findall(r'<p class="agenda-excerpt">« (.*?) »</p>', page)
 
 
 def titles_found(client, text: str) -> list[str]:
@@ -77,3 +82,71 @@ def test_highlight_marks_every_form_of_the_words_and_keeps_neighbours_together()
     assert [part for part, marked in excerpt.parts if marked] == ["Crise sanitaire", "Hôpitaux", "hôpital"]
     assert "".join(part for part, _ in excerpt.parts) == "Crise sanitaire : les Hôpitaux et l'hôpital public"
     assert highlight("Rien à voir", "hôpital") is None
+
+
+def test_the_excerpt_comes_from_the_best_point_the_user_may_read(app, app_context, secretariat_client):
+    """The ranking also picks each meeting's best point (more mentions first, then the first made); a
+    member never gets an excerpt, nor a result, from the points of minutes not yet published."""
+    from app.models import Minutes, MinutesStatus, Role
+    from tests.conftest import create_user, log_in
+    from tests.meeting_factories import add_member
+
+    body = make_body("CRSA Bretagne")
+    membership = add_member(body, "Membre")
+    published = make_meeting(body, day=date(2021, 5, 6), title="Séance publiée")
+    published.minutes = Minutes(status=MinutesStatus.PUBLISHED)
+    add_points(published, "Une fois la vaccination", "Vaccination : vaccination, vaccination",
+               "Vaccination et vaccination")
+    draft = make_meeting(body, day=date(2021, 6, 3), title="Séance en brouillon",
+                         context="Contexte : la vaccination des soignants.")
+    draft.minutes = Minutes(status=MinutesStatus.DRAFT)
+    add_points(draft, "Vaccination vaccination vaccination vaccination : point confidentiel")
+    hidden = make_meeting(body, day=date(2021, 7, 1), title="Séance sans compte rendu")
+    add_points(hidden, "Vaccination des résidents")
+
+    page = secretariat_client.get("/recherche?texte=vaccination").text
+    assert "3 séances trouvées" in page
+    assert excerpts(page) == ["<mark>Vaccination vaccination vaccination vaccination</mark> : point confidentiel",
+                              "<mark>Vaccination : vaccination, vaccination</mark>", "<mark>Vaccination</mark> des résidents"]
+
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=membership.person))
+    page = member.get("/recherche?texte=vaccination").text
+    assert "2 séances trouvées" in page  # the draft by its context only; not the one without minutes
+    assert "Séance en brouillon" in page and "Séance sans compte rendu" not in page
+    assert sorted(excerpts(page)) == ["<mark>Vaccination : vaccination, vaccination</mark>",
+                                      "Contexte : la <mark>vaccination</mark> des soignants."]
+
+
+def test_the_search_page_runs_the_same_statements_for_one_result_or_a_page_of_many(app_context,
+                                                                                 secretariat_client):
+    """The user, the bodies of the form, one ranked query (with the best points' texts), the page's
+    meetings with their body and minutes, their agendas: five statements, whatever the results; three
+    when nothing matches."""
+    from app.models import AgendaItem, Minutes, MinutesStatus
+    from tests.query_count import count_queries, fresh_session
+
+    counts = []
+    for size in (1, 15):
+        body = make_body(f"Instance de {size}")
+        for number in range(size):
+            meeting = make_meeting(body, day=date(2020, 1, 1 + number), title=f"Séance {number} sur le thème {size}x",
+                                   convene=[])
+            meeting.agenda_items = [AgendaItem(position=1, title="Ouverture"), AgendaItem(position=2, title="Suite")]
+            meeting.minutes = Minutes(status=MinutesStatus.PUBLISHED)
+            add_points(meeting, f"Le thème {size}x, premier point", f"Encore le thème {size}x")
+        fresh_session()
+        counts.append(count_queries(secretariat_client, f"/recherche?texte={size}x"))
+    assert counts == [5, 5]
+    fresh_session()
+    assert count_queries(secretariat_client, "/recherche?texte=xylophonie") == 3
+
+
+def test_a_point_of_the_tour_de_table_knows_its_meeting(app_context):
+    """``round_table_point.meeting_id`` (read by the search) is its section's, however the point is made."""
+    body = make_body("CTS de l'Aude")
+    meeting = make_meeting(body, title="Séance de l'Aude", convene=[])
+    by_section, = add_points(meeting, "Par la section")
+    by_id = RoundTablePoint(section_id=by_section.section_id, position=2, text="Par l'identifiant")
+    db.session.add(by_id)
+    db.session.commit()
+    assert by_section.meeting_id == by_id.meeting_id == meeting.id

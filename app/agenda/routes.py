@@ -7,6 +7,7 @@ from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, p
 from app.dossier.domain import published_by_meeting
 from app.extensions import db
 from app.forms import choices, page_number
+from app.models import Body
 from app.permissions import visible_bodies
 
 PER_PAGE = 10
@@ -28,15 +29,14 @@ def my_meetings():
 @login_required
 def search():
     form = SearchForm(formdata=request.args)
-    form.instance.choices = choices([("", "Toutes les instances")] + [
-        (str(body.id), body.name) for body in db.session.scalars(visible_bodies(current_user))
-    ])
+    bodies = db.session.execute(visible_bodies(current_user).with_only_columns(Body.id, Body.name))
+    form.instance.choices = choices([("", "Toutes les instances")] + [(str(body.id), body.name) for body in bodies])
     searched = any(request.args.get(name) for name in ("texte", "instance", "du", "au"))
     results, excerpts = None, {}
     if searched and form.validate():
         text = (form.texte.data or "").strip()
         results = search_page(current_user, text=text, body_id=form.instance.data, start=form.du.data,
                               end=form.au.data, page=page_number(), per_page=PER_PAGE)
-        excerpts = excerpts_for(results.items, text, current_user)
+        excerpts = excerpts_for(results, text)
     status = 422 if searched and form.errors else 200
     return render_template("agenda/search.html", form=form, results=results, excerpts=excerpts), status

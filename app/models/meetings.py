@@ -17,6 +17,8 @@ from sqlalchemy import (
     Text,
     text,
     UniqueConstraint,
+    event,
+    inspect,
     or_,
     select,
 )
@@ -113,7 +115,9 @@ class Meeting(AttendanceLists, db.Model):
     __tablename__ = "meeting"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        Index("ix_meeting_body_starts_at", "body_id", "starts_at"),
+        # Carries what the lists of visible meetings read (the search's scope): PostgreSQL reads the
+        # meetings of some bodies from the index alone, not the whole table.
+        Index("ix_meeting_body_starts_at", "body_id", "starts_at", postgresql_include=["id", "deleted_at"]),
         # The bin: few rows, looked up by every list that leaves binned meetings out.
         Index("ix_meeting_binned", "id", postgresql_where=text("deleted_at IS NOT NULL"),
               sqlite_where=text("deleted_at IS NOT NULL")),
@@ -306,6 +310,9 @@ class RoundTablePoint(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("round_table_section.id", ondelete="CASCADE"), index=True)
+    # The meeting of its section, copied on insert (``_copy_meeting_of_section``): the search finds the
+    # points of a set of meetings by this index together with the full-text one, without the sections.
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("round_table_point.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
@@ -322,6 +329,20 @@ class RoundTablePoint(db.Model):
     )
     speaker: Mapped[Person | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=point_themes, order_by="Theme.position")
+
+
+
+@event.listens_for(RoundTablePoint, "before_insert")
+@event.listens_for(RoundTablePoint, "before_update")
+def _copy_meeting_of_section(mapper, connection, point: RoundTablePoint) -> None:
+    """``meeting_id`` is its section's: taken from the section in the session (flushed before its points)
+    or read by id. Every point made through the ORM gets it; bulk inserts (``app.loadgen``) give it."""
+    section = point.__dict__.get("section")
+    if section is not None and section.id == point.section_id and section.meeting_id is not None:
+        point.meeting_id = section.meeting_id
+    elif point.meeting_id is None or inspect(point).attrs.section_id.history.has_changes():
+        point.meeting_id = connection.scalar(select(RoundTableSection.meeting_id)
+                                             .where(RoundTableSection.id == point.section_id))
 
 
 class Deadline(db.Model):
