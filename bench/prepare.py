@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, inspect, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.agenda.fulltext import create_search_index  # noqa: E402
@@ -92,12 +92,24 @@ def feed_token(body: Body, user: User) -> str:
     return link.token
 
 
+def stale_schema() -> bool:
+    """Whether a kept dataset lacks a column of the models (made before a migration that adds one)."""
+    inspector = inspect(db.engine)
+    existing = set(inspector.get_table_names())
+    return any(table.name in existing
+               and not {column.name for column in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
+               for table in db.metadata.sorted_tables)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=0.1)
     scale = parser.parse_args().scale
     app = create_app()
     with app.app_context():
+        if stale_schema():
+            print("  jeu de données d'un schéma antérieur : reconstruit", file=sys.stderr)
+            db.drop_all()
         db.create_all()
         for table in db.metadata.sorted_tables:  # a dataset kept from an earlier run gets new indexes
             for index in table.indexes:
