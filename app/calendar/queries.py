@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -43,7 +43,11 @@ def deadline_options():
 
 
 def load_meeting_for_calendar(meeting_id: int) -> Meeting | None:
-    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*meeting_options()))
+    """The meeting with what its event shows (``meeting_options``), in a statement built once."""
+    return db.session.scalar(MEETING_FOR_CALENDAR, {"meeting_id": meeting_id})
+
+
+MEETING_FOR_CALENDAR = select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(*meeting_options())
 
 
 def load_deadline(deadline_id: int) -> Deadline | None:

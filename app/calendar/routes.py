@@ -66,8 +66,7 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 @bp.route("/meetings/<int:meeting_id>.ics")
 @login_required
 def meeting_ics(meeting_id: int):
-    get_meeting_or_404(meeting_id)
-    meeting = load_meeting_for_calendar(meeting_id)
+    meeting = check_meeting(load_meeting_for_calendar(meeting_id))
     return ics_response(meeting_calendar(meeting, attendees=attendees_shown_to(current_user, meeting)).to_ical(),
                         meeting_filename(meeting))
 
