@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from functools import cache
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -104,36 +105,43 @@ def body_feed_link(body: Body, user: User) -> BodyFeedLink | None:
 def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[Meeting], list[Deadline]]:
     """Meetings and deadlines of a feed: those of the body, or of the person's bodies and
     invitations, from ``since`` on (upcoming ones and the recent past)."""
-    since_moment = datetime.combine(since, time(0), tzinfo=PARIS)
-    if isinstance(owner, Body):
-        owner_meetings = (Meeting.body_id == owner.id,)
+    meetings_statement, deadlines_statement = feed_statements(isinstance(owner, Body))
+    parameters = {"owner_id": owner.id, "since": since, "today": today,
+                  "since_moment": datetime.combine(since, time(0), tzinfo=PARIS)}
+    meetings = list(db.session.scalars(meetings_statement, parameters))
+    meeting_ids = {meeting.id for meeting in meetings}
+    # A next meeting already in the feed is not repeated as a deadline.
+    deadlines = [deadline for deadline in db.session.scalars(deadlines_statement, parameters)
+                 if deadline.announced_meeting_id not in meeting_ids]
+    return meetings, deadlines
+
+
+@cache
+def feed_statements(of_body: bool) -> tuple[Select, Select]:
+    """The feed's two statements, built once for body feeds and once for person feeds (polled all day
+    by calendar clients): the owner and the dates are bind parameters."""
+    owner_id, since_moment = bindparam("owner_id"), bindparam("since_moment")
+    if of_body:
+        owner_meetings = (Meeting.body_id == owner_id,)
         recorded_at = owner_meetings  # deadlines set at any meeting of the body
     else:
         # The bodies where the person sits today (a mandate ended stops the body's meetings at once, as
         # on the pages), and the meetings they are convened to as ARS staff or guest.
-        current_bodies = select(Membership.body_id).where(Membership.person_id == owner.id,
-                                                          mandate_gives_access(today))
-        invited = select(Invitation.meeting_id).where(Invitation.person_id == owner.id,
+        current_bodies = select(Membership.body_id).where(Membership.person_id == owner_id,
+                                                          mandate_gives_access(bindparam("today")))
+        invited = select(Invitation.meeting_id).where(Invitation.person_id == owner_id,
                                                       Invitation.capacity != Capacity.MEMBER)
         owner_meetings = (or_(Meeting.body_id.in_(current_bodies), Meeting.id.in_(invited)),)
         recorded_at = owner_meetings + (Meeting.starts_at >= since_moment,)  # set at the feed's meetings
-    meetings = list(db.session.scalars(
-        select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
-        .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at)
-    ))
-    meeting_ids = {meeting.id for meeting in meetings}
-    deadlines = [
-        deadline
-        for deadline in db.session.scalars(
-            select(Deadline).join(Deadline.meeting)
-            .where(Meeting.deleted_at.is_(None), Deadline.due_date >= since, Deadline.not_announcing_a_binned_meeting(),
-                   *recorded_at)
-            # The meeting comes in the same rows (most are already loaded above).
-            .options(contains_eager(Deadline.meeting).joinedload(Meeting.body), joinedload(Deadline.body),
-                     *announced_meeting_options())
-            .order_by(Deadline.due_date, Deadline.id)
-        )
-        # A next meeting already in the feed is not repeated as a deadline.
-        if deadline.announced_meeting_id not in meeting_ids
-    ]
+    meetings = (select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
+                .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at))
+    deadlines = (
+        select(Deadline).join(Deadline.meeting)
+        .where(Meeting.deleted_at.is_(None), Deadline.due_date >= bindparam("since"),
+               Deadline.not_announcing_a_binned_meeting(), *recorded_at)
+        # The meeting comes in the same rows (most are already loaded above).
+        .options(contains_eager(Deadline.meeting).joinedload(Meeting.body), joinedload(Deadline.body),
+                 *announced_meeting_options())
+        .order_by(Deadline.due_date, Deadline.id)
+    )
     return meetings, deadlines
