@@ -16,12 +16,14 @@ one of ``REQUIRED_STYLES``.
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 import struct
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache, cached_property, lru_cache
 
 import docx
 from docx.document import Document
@@ -32,6 +34,9 @@ from docx.exceptions import PythonDocxError
 from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.opc.part import XmlPart
+from docx.package import Package
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -167,6 +172,75 @@ def clean(text: str | None) -> str:
     return _XML_INVALID.sub("", text or "")
 
 
+class PreparedStart:
+    """What every document of one look starts from (python-docx's default document in the house style, or
+    an organisation's template emptied), prepared once per process: each document gets its own copy of
+    its parts (``new_document``), made without unzipping nor parsing anything again. The prepared parts are
+    never handed out, so nothing a builder does to its copy reaches the next document."""
+
+    def __init__(self, document: Document):
+        self._package = document.part.package
+        self.paragraph_style_ids = {style.name: style.style_id for style in document.styles
+                                    if style.type == WD_STYLE_TYPE.PARAGRAPH}
+
+    def new_document(self) -> Document:
+        """A document of its own: each XML part a deep copy of the prepared one, other parts (images, the
+        thumbnail, the untouched XML python-docx keeps as bytes) sharing their immutable bytes, and the
+        relationships between them as they were (same ids)."""
+        package = Package()
+        copies = {}
+        for part in self._package.iter_parts():
+            if isinstance(part, XmlPart):
+                copies[part.partname] = type(part)(part.partname, part.content_type, copy.deepcopy(part.element),
+                                                   package)
+            else:
+                copies[part.partname] = type(part).load(part.partname, part.content_type, part.blob, package)
+        for source, target in [(self._package, package),
+                               *((part, copies[part.partname]) for part in self._package.iter_parts())]:
+            for relationship_id, relationship in source.rels.items():
+                target.load_rel(relationship.reltype, relationship.target_ref if relationship.is_external
+                                else copies[relationship.target_part.partname], relationship_id,
+                                relationship.is_external)
+        for part in copies.values():
+            part.after_unmarshal()
+        package.after_unmarshal()
+        return package.main_document_part.document
+
+
+def _set_up_page(document: Document) -> None:
+    """A4, 2 cm margins, header and footer 1 cm from the edge."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.header_distance = section.footer_distance = Cm(1)
+
+
+@cache
+def prepared_house_document() -> PreparedStart:
+    """python-docx's default document, A4, in the house style, Word-native: the same for every document."""
+    document = docx.Document()
+    document.element.body.get_or_add_sectPr()
+    _set_up_page(document)
+    apply_house_style(document)
+    make_word_native(document)
+    return PreparedStart(document)
+
+
+@lru_cache(maxsize=8)
+def prepared_template(content: bytes) -> PreparedStart:
+    """An organisation's template, emptied, A4 unless it sets its own page, Word-native. Keyed on the
+    file's bytes themselves: a template replaced is another key, never a stale start."""
+    document = open_template(content)
+    _empty_body(document)
+    had_page_set_up = document.element.body.sectPr is not None
+    document.element.body.get_or_add_sectPr()
+    if not had_page_set_up:
+        _set_up_page(document)
+    make_word_native(document)
+    return PreparedStart(document)
+
+
 class WordWriter:
     """A new A4 document with the organisation's header, page numbers and fast append helpers."""
 
@@ -175,41 +249,17 @@ class WordWriter:
         # The file (deferred) is read only when the organisation has one: its name says so.
         has_template = organisation is not None and organisation.word_template_filename is not None
         template = organisation.word_template if has_template else None
-        if template:
-            self.document: Document = open_template(template)
-            _empty_body(self.document)
-            had_page_set_up = self.document.element.body.sectPr is not None
-        else:
-            self.document = docx.Document()
-            had_page_set_up = False
+        start = prepared_template(template) if template else prepared_house_document()
+        self.document: Document = start.new_document()
+        self._style_ids = start.paragraph_style_ids
         self.typeset_typed_text = organisation is None or organisation.french_typography
-        self._style_ids = self._paragraph_style_ids()
-        self._section_properties = self.document.element.body.get_or_add_sectPr()
-        if not had_page_set_up:
-            self._set_up_page()
-        if not template:
-            apply_house_style(self.document)
-        make_word_native(self.document)
+        self._section_properties = self.document.element.body.sectPr
         set_core_properties(self.document, title=title, subject=subject,
                             author=organisation.name if organisation else "Séances", now=now)
         self._add_page_header(organisation, header_lines, draft)
         self._add_page_number_footer()
 
     # -- layout --------------------------------------------------------------------------------
-    def _paragraph_style_ids(self) -> dict[str, str]:
-        return {
-            style.name: style.style_id
-            for style in self.document.styles
-            if style.type == WD_STYLE_TYPE.PARAGRAPH
-        }
-
-    def _set_up_page(self) -> None:
-        for section in self.document.sections:
-            section.page_width, section.page_height = Mm(210), Mm(297)
-            section.left_margin = section.right_margin = Cm(2)
-            section.top_margin = section.bottom_margin = Cm(2)
-            section.header_distance = section.footer_distance = Cm(1)
-
     def _add_page_header(self, organisation: Organisation | None, lines: Sequence[str], draft: bool) -> None:
         """The organisation's logo and name (unless the template's header shows its own), the document's
         header lines and the draft mark; on the first page too when the template gives it its own header."""
@@ -305,12 +355,27 @@ class WordWriter:
             else:
                 self.paragraph(block.text, typed=True)
 
+    @cached_property
+    def _table_style_id(self) -> str | None:
+        """The id of ``TABLE_STYLE``, looked up once: python-docx's ``table.style = …`` walks every style
+        of the document each time (KeyError, as with ``document.styles[…]``, if a template lost it)."""
+        return self.document.part.get_style_id(self.document.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+
+    @cached_property
+    def _table_width(self):
+        """The width between the margins (python-docx's ``add_table`` reads it again for every table,
+        from a search of the whole body); the page set-up does not change once the writer is made."""
+        return self.document._block_width
+
     def table(self, header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[Cm],
               row_height: Cm | None = None) -> Table:
-        """A table in the house style whose header row repeats on every page."""
+        """A table in the house style whose header row repeats on every page, made as python-docx's
+        ``add_table`` makes it, but put before the final ``w:sectPr`` directly (as ``paragraph``)."""
         rows = list(rows)
-        table = self.document.add_table(rows=len(rows) + 1, cols=len(header))
-        table.style = self.document.styles[TABLE_STYLE]
+        tbl = CT_Tbl.new_tbl(len(rows) + 1, len(header), self._table_width)
+        tbl.tblStyle_val = self._table_style_id
+        self._section_properties.addprevious(tbl)
+        table = Table(tbl, self.document._body)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
