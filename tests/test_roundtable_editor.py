@@ -226,11 +226,11 @@ def test_editor_queries_do_not_grow_with_points(secretariat_client, meeting):
 
     section = add_defaults(secretariat_client, meeting)[0]
     add_point(secretariat_client, meeting, section, "Premier", speaker=str(meeting.invitations[0].person.id))
-    meeting_id = meeting.id
+    meeting_id, section_id = meeting.id, section.id
     fresh_session()
     few = count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table")
     fresh_session()
-    section = db.session.get(RoundTableSection, section.id)
+    section = db.session.get(RoundTableSection, section_id)
     pillars = db.session.scalars(select(Theme)).all()
     speaker = db.session.get(type(meeting), meeting_id).invitations[0].person
     parent = None
