@@ -6,6 +6,7 @@ import re
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     Form,
@@ -24,7 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from app.expired_forms import replayed_form_data
 from app.formatting import EARLIEST_DATE, LATEST_DATE, paris_time_exists, short_date
@@ -205,6 +206,20 @@ def id_number(value) -> int:
 def page_number() -> int:
     """``?page=`` of a paginated list: 1 when missing or absurd (a huge number overflows the OFFSET)."""
     return request.args.get("page", 1, type=id_number)
+
+
+class QuickSelect(Select):
+    """WTForms' select, its plain options (a text value, no attributes of their own) written in one f-string
+    instead of through ``html_params``: the same HTML, several times faster for a long list (the speakers
+    offered in every section of the round-table editor)."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -3,7 +3,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
-from app.forms import FrenchForm, MultiCheckboxField, choice_values, choices, optional_int
+from app.forms import FrenchForm, MultiCheckboxField, QuickSelect, choice_values, choices, optional_int
 from app.models import Person, RoundTablePoint, RoundTableSection, Theme
 from app.permissions import visible_themes
 from app.roundtable.outline import flatten_points, next_position, subtree_ids
@@ -20,8 +20,8 @@ class PointForm(FrenchForm):
     """A point of the round; choices are set by the view from the meeting (validated there too)."""
 
     text = TextAreaField("Texte du point", validators=[DataRequired("Saisissez le texte du point.")])
-    parent = SelectField("Sous-point de", coerce=optional_int, validate_choice=False)
-    speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False)
+    parent = SelectField("Sous-point de", coerce=optional_int, validate_choice=False, widget=QuickSelect())
+    speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False, widget=QuickSelect())
     themes = MultiCheckboxField("Thèmes", coerce=int, validate_choice=False)
     is_proposal = BooleanField("C'est une proposition")
     # The version shown, checked when saving an existing point (app/concurrency.py).

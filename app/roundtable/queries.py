@@ -34,7 +34,8 @@ def meeting_people(meeting_id: int) -> list[Person]:
         select(Attendance.person_id.label("person_id"), literal(0).label("list"),
                Attendance.position.label("rank"), Attendance.id.label("row"))
         .where(Attendance.meeting_id == meeting_id),
-        select(Invitation.person_id, literal(1), Invitation.id, Invitation.id).where(Invitation.meeting_id == meeting_id),
+        select(Invitation.person_id, literal(1), Invitation.id, Invitation.id)
+        .where(Invitation.meeting_id == meeting_id),
     ).subquery()
     people = db.session.scalars(
         select(Person).join(appearances, appearances.c.person_id == Person.id)
