@@ -172,29 +172,67 @@ def clean(text: str | None) -> str:
     return _XML_INVALID.sub("", text or "")
 
 
+class _CopiedOnUse:
+    """Mixed into a part class for the parts of a new document: the prepared part's XML is copied the first
+    time something reads the part's element; a part nobody reads (for most documents the styles, the
+    numbering, the theme…) is saved as the prepared part's bytes, never copied nor serialised again."""
+
+    _prepared: XmlPart
+    _prepared_blob: bytes
+    _copy = None
+
+    @property
+    def _element(self):
+        if self._copy is None:
+            self._copy = copy.deepcopy(self._prepared._element)
+        return self._copy
+
+    @_element.setter
+    def _element(self, element) -> None:
+        self._copy = element
+
+    @property
+    def blob(self) -> bytes:
+        return self._prepared_blob if self._copy is None else super().blob
+
+
+@cache
+def _copied_on_use(part_class: type[XmlPart]) -> type[XmlPart]:
+    return type(part_class.__name__, (_CopiedOnUse, part_class), {})
+
+
 class PreparedStart:
     """What every document of one look starts from (python-docx's default document in the house style, or
-    an organisation's template emptied), prepared once per process: each document gets its own copy of
-    its parts (``new_document``), made without unzipping nor parsing anything again. The prepared parts are
-    never handed out, so nothing a builder does to its copy reaches the next document."""
+    an organisation's template emptied), prepared once per process: each document gets its own parts
+    (``new_document``), made without unzipping nor parsing anything again. The prepared parts are never
+    handed out nor changed, so nothing a builder does to its document reaches the next one."""
 
     def __init__(self, document: Document):
+        self._document = document
         self._package = document.part.package
+        self._blobs = {part.partname: part.blob for part in self._package.iter_parts()}
         self.paragraph_style_ids = {style.name: style.style_id for style in document.styles
                                     if style.type == WD_STYLE_TYPE.PARAGRAPH}
 
+    @cached_property
+    def table_style_id(self) -> str | None:
+        """The id of ``TABLE_STYLE`` (python-docx's ``table.style = …`` walks every style each time);
+        KeyError, as ``document.styles[…]`` raises it, if a template lost the style since its upload."""
+        return self._document.part.get_style_id(self._document.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+
     def new_document(self) -> Document:
-        """A document of its own: each XML part a deep copy of the prepared one, other parts (images, the
-        thumbnail, the untouched XML python-docx keeps as bytes) sharing their immutable bytes, and the
-        relationships between them as they were (same ids)."""
+        """A document of its own: each XML part copied from the prepared one when first read
+        (``_CopiedOnUse``), other parts (images, the thumbnail, the XML python-docx keeps as bytes) sharing
+        their immutable bytes, and the relationships between them as they were (same ids)."""
         package = Package()
         copies = {}
         for part in self._package.iter_parts():
             if isinstance(part, XmlPart):
-                copies[part.partname] = type(part)(part.partname, part.content_type, copy.deepcopy(part.element),
-                                                   package)
+                new_part = _copied_on_use(type(part))(part.partname, part.content_type, None, package)
+                new_part._prepared, new_part._prepared_blob = part, self._blobs[part.partname]
             else:
-                copies[part.partname] = type(part).load(part.partname, part.content_type, part.blob, package)
+                new_part = type(part).load(part.partname, part.content_type, part.blob, package)
+            copies[part.partname] = new_part
         for source, target in [(self._package, package),
                                *((part, copies[part.partname]) for part in self._package.iter_parts())]:
             for relationship_id, relationship in source.rels.items():
@@ -249,9 +287,9 @@ class WordWriter:
         # The file (deferred) is read only when the organisation has one: its name says so.
         has_template = organisation is not None and organisation.word_template_filename is not None
         template = organisation.word_template if has_template else None
-        start = prepared_template(template) if template else prepared_house_document()
-        self.document: Document = start.new_document()
-        self._style_ids = start.paragraph_style_ids
+        self._start = prepared_template(template) if template else prepared_house_document()
+        self.document: Document = self._start.new_document()
+        self._style_ids = self._start.paragraph_style_ids
         self.typeset_typed_text = organisation is None or organisation.french_typography
         self._section_properties = self.document.element.body.sectPr
         set_core_properties(self.document, title=title, subject=subject,
@@ -356,12 +394,6 @@ class WordWriter:
                 self.paragraph(block.text, typed=True)
 
     @cached_property
-    def _table_style_id(self) -> str | None:
-        """The id of ``TABLE_STYLE``, looked up once: python-docx's ``table.style = …`` walks every style
-        of the document each time (KeyError, as with ``document.styles[…]``, if a template lost it)."""
-        return self.document.part.get_style_id(self.document.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
-
-    @cached_property
     def _table_width(self):
         """The width between the margins (python-docx's ``add_table`` reads it again for every table,
         from a search of the whole body); the page set-up does not change once the writer is made."""
@@ -373,7 +405,7 @@ class WordWriter:
         ``add_table`` makes it, but put before the final ``w:sectPr`` directly (as ``paragraph``)."""
         rows = list(rows)
         tbl = CT_Tbl.new_tbl(len(rows) + 1, len(header), self._table_width)
-        tbl.tblStyle_val = self._table_style_id
+        tbl.tblStyle_val = self._start.table_style_id
         self._section_properties.addprevious(tbl)
         table = Table(tbl, self.document._body)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
