@@ -22,6 +22,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields import Label
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import ValidationError
@@ -222,8 +223,39 @@ class QuickSelect(Select):
         return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
 
 
+class QuickCheckboxInput(CheckboxInput):
+    """WTForms' checkbox, written in one f-string when it has no attribute of its own: the same HTML as
+    through ``html_params`` (attributes in alphabetical order), several times faster (the themes offered
+    in every section of the round-table editor)."""
+
+    def __call__(self, field, **kwargs):
+        value = field._value()
+        if kwargs or not isinstance(value, str) or any(getattr(field.flags, name, False)
+                                                       for name in self.validation_attrs):
+            return super().__call__(field, **kwargs)
+        checked = "checked " if getattr(field, "checked", field.data) else ""
+        return Markup(f'<input {checked}id="{escape(field.id)}" name="{escape(field.name)}" type="checkbox" '
+                      f'value="{escape(value)}">')
+
+
+class QuickLabel(Label):
+    """WTForms' label, written in one f-string when given only a CSS class (same HTML)."""
+
+    def __call__(self, text=None, **kwargs):
+        css = kwargs.get("class")
+        if text is not None or kwargs.keys() - {"class"} or not isinstance(css, (str, type(None))):
+            return super().__call__(text, **kwargs)
+        attributes = f'class="{escape(css)}" ' if css is not None else ""
+        return Markup(f'<label {attributes}for="{escape(self.field_id)}">{escape(self.text)}</label>')
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A multiple choice shown as checkboxes (easier with a keyboard than a multi-select)."""
 
     widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    option_widget = QuickCheckboxInput()
+
+    def __iter__(self):
+        for option in super().__iter__():
+            option.label = QuickLabel(option.label.field_id, option.label.text)
+            yield option

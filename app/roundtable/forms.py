@@ -4,7 +4,8 @@ from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
 from app.forms import FrenchForm, MultiCheckboxField, QuickSelect, choice_values, choices, optional_int
-from app.models import Person, RoundTablePoint, RoundTableSection, Theme
+from app.models import RoundTablePoint, RoundTableSection, Theme
+from app.models.people import NamedPerson
 from app.permissions import visible_themes
 from app.roundtable.outline import flatten_points, next_position, subtree_ids
 
@@ -45,7 +46,7 @@ class ActionForm(FrenchForm):
     """Empty form: the buttons that move or delete carry only the CSRF token."""
 
 
-def speaker_choices(people: list[Person]) -> list[tuple[str, str]]:
+def speaker_choices(people: list[NamedPerson]) -> list[tuple[str, str]]:
     """« — », then ``people`` (``queries.meeting_people``) by name."""
     ordered = sorted(people, key=lambda person: person.sort_key)
     return [("", "—")] + [(str(person.id), person.formal_name) for person in ordered]

@@ -6,6 +6,7 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload, noload, selectinload
 
 from app.extensions import db
+from app.meetings.page import PersonRow, person_columns, person_row
 from app.meetings.queries import nest_points
 from app.models import Attendance, Invitation, Person, RoundTablePoint, RoundTableSection
 
@@ -27,9 +28,9 @@ def sections_with_points(meeting_id: int, section_id: int | None = None) -> list
     return sections
 
 
-def meeting_people(meeting_id: int) -> list[Person]:
+def meeting_people(meeting_id: int) -> list[PersonRow]:
     """The people of the meeting's attendance sheet (in its order), then those convened and not on it, each
-    once: who a point may name as its speaker. One query."""
+    once: who a point may name as its speaker. One query, plain rows (only their names are shown)."""
     appearances = union_all(
         select(Attendance.person_id.label("person_id"), literal(0).label("list"),
                Attendance.position.label("rank"), Attendance.id.label("row"))
@@ -37,7 +38,8 @@ def meeting_people(meeting_id: int) -> list[Person]:
         select(Invitation.person_id, literal(1), Invitation.id, Invitation.id)
         .where(Invitation.meeting_id == meeting_id),
     ).subquery()
-    people = db.session.scalars(
-        select(Person).join(appearances, appearances.c.person_id == Person.id)
+    person = Person.__table__
+    rows = db.session.execute(
+        select(*person_columns(person)).join(appearances, appearances.c.person_id == person.c.id)
         .order_by(appearances.c.list, appearances.c.rank, appearances.c.row))
-    return list({person.id: person for person in people}.values())
+    return list({row.id: person_row(row) for row in rows}.values())

@@ -107,11 +107,13 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
         else SectionForm(prefix=f"rename-{section.id}", formdata=None, title=section.title, version=section.version)
         for section in meeting.sections
     }
+    action_form = ActionForm()
     context = dict(
         meeting=meeting, point_forms=forms, rename_forms=rename_forms,
         outlines={section.id: flatten_points(section.points) for section in meeting.sections},
         new_section_form=new_section_form or SectionForm(prefix="new-section", formdata=None),
-        action_form=ActionForm(), draft_key=lambda name: draft_key(meeting.id, name), stale_message=stale_message,
+        action_form=action_form, action_fields=action_form.hidden_tag(),
+        draft_key=lambda name: draft_key(meeting.id, name), stale_message=stale_message,
     )
     if part is not None and wants_fragment():
         if part == WHOLE_EDITOR:
