@@ -22,6 +22,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, cached_property, lru_cache
 
@@ -279,6 +280,16 @@ def prepared_template(content: bytes) -> PreparedStart:
     return PreparedStart(document)
 
 
+@dataclass(frozen=True)
+class TableLayout:
+    """A table with its header row and no other (``tbl``), and the ``w:tr`` its rows copy: ``bare_tr`` as
+    python-docx makes it (at the row height), ``laid_out_tr`` with each cell's width set."""
+
+    tbl: CT_Tbl
+    bare_tr: object
+    laid_out_tr: object
+
+
 class WordWriter:
     """A new A4 document with the organisation's header, page numbers and fast append helpers."""
 
@@ -292,6 +303,7 @@ class WordWriter:
         self._style_ids = self._start.paragraph_style_ids
         self.typeset_typed_text = organisation is None or organisation.french_typography
         self._section_properties = self.document.element.body.sectPr
+        self._table_layouts: dict[tuple, TableLayout] = {}
         set_core_properties(self.document, title=title, subject=subject,
                             author=organisation.name if organisation else "Séances", now=now)
         self._add_page_header(organisation, header_lines, draft)
@@ -401,32 +413,45 @@ class WordWriter:
 
     def table(self, header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[Cm],
               row_height: Cm | None = None) -> Table:
-        """A table in the house style whose header row repeats on every page, made as python-docx's
-        ``add_table`` makes it, but put before the final ``w:sectPr`` directly (as ``paragraph``)."""
-        rows = list(rows)
-        tbl = CT_Tbl.new_tbl(len(rows) + 1, len(header), self._table_width)
-        tbl.tblStyle_val = self._start.table_style_id
-        self._section_properties.addprevious(tbl)
-        table = Table(tbl, self.document._body)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
-            grid_column.w = width
-        tr_elements = table._tbl.tr_lst
-        header_tr = tr_elements[0]
-        repeat_as_header(header_tr)
-        for tc, text, width in zip(header_tr.tc_lst, header, widths):
-            tc.width = width
-            append_run(tc.p_lst[0], self.typeset(text), bold=True)
-        for tr, values in zip(tr_elements[1:], rows):
-            if row_height is not None:
-                tr.trHeight_val = row_height
-                tr.trHeight_hRule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            for tc, value, width in zip(tr.tc_lst, values, widths):
-                tc.width = width
+        """A table in the house style whose header row repeats on every page, as python-docx's ``add_table``
+        makes it, but put before the final ``w:sectPr`` directly (as ``paragraph``) and copied from a
+        layout made once per document (``_table_layout``): setting each cell's width through python-docx
+        costs more than the rest of the table."""
+        layout = self._table_layout(tuple(header), tuple(widths), row_height)
+        tbl = copy.deepcopy(layout.tbl)
+        for values in rows:
+            # A row of fewer values than widths leaves the widths of its last cells unset, as add_table did.
+            tr = copy.deepcopy(layout.laid_out_tr) if len(values) >= len(widths) else _with_widths(
+                copy.deepcopy(layout.bare_tr), widths[:len(values)])
+            for tc, value in zip(tr.tc_lst, values):
                 if value:
                     append_run(tc.p_lst[0], self.typeset(value, typed=True))
-        return table
+            tbl.append(tr)
+        self._section_properties.addprevious(tbl)
+        return Table(tbl, self.document._body)
+
+    def _table_layout(self, header: tuple[str, ...], widths: tuple[Cm, ...], row_height: Cm | None) -> TableLayout:
+        """A table of this document with ``header`` and no rows, and the rows to copy, made once per kind."""
+        key = (header, widths, row_height)
+        if key not in self._table_layouts:
+            tbl = CT_Tbl.new_tbl(2, len(header), self._table_width)
+            tbl.tblStyle_val = self._start.table_style_id
+            table = Table(tbl, self.document._body)
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            table.autofit = False
+            for grid_column, width in zip(tbl.tblGrid.gridCol_lst, widths):
+                grid_column.w = width
+            header_tr, bare_tr = tbl.tr_lst
+            repeat_as_header(header_tr)
+            for tc, text, width in zip(header_tr.tc_lst, header, widths):
+                tc.width = width
+                append_run(tc.p_lst[0], self.typeset(text), bold=True)
+            tbl.remove(bare_tr)
+            if row_height is not None:
+                bare_tr.trHeight_val = row_height
+                bare_tr.trHeight_hRule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            self._table_layouts[key] = TableLayout(tbl, bare_tr, _with_widths(copy.deepcopy(bare_tr), widths))
+        return self._table_layouts[key]
 
 
 def apply_house_style(document: Document) -> None:
@@ -593,6 +618,13 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def _with_widths(tr, widths: Sequence[Cm]):
+    """``tr`` (a ``w:tr``) with the width of each of its cells set, in order (as many as ``widths``)."""
+    for tc, width in zip(tr.tc_lst, widths):
+        tc.width = width
+    return tr
 
 
 def repeat_as_header(tr) -> None:
