@@ -229,9 +229,9 @@ def test_editor_queries_do_not_grow_with_points(secretariat_client, meeting):
     meeting_id, section_id = meeting.id, section.id
     fresh_session()
     few = count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table")
-    # The account; the meeting with its body and minutes (may it change?); the sections, their points and the
+    # The account; the meeting with its body and minutes (may it change?); the sections with their points, the
     # points' themes; the themes and people offered: not the attendance, agenda or échéances.
-    assert few == 7
+    assert few == 6
     fresh_session()
     section = db.session.get(RoundTableSection, section_id)
     pillars = db.session.scalars(select(Theme)).all()
@@ -267,9 +267,9 @@ def test_adding_a_point_reads_its_section_not_the_whole_meeting(secretariat_clie
         return len(statements)
 
     few = statements_to_add_a_point()
-    # The account; the meeting with its body and minutes (may it change?); the section, its points and their
+    # The account; the meeting with its body and minutes (may it change?); the section with its points, their
     # themes; the themes and people offered; the new point and its audit entry.
-    assert few == 9
+    assert few == 8
     fresh_session()
     pillars = db.session.scalars(select(Theme)).all()
     for other in db.session.scalars(select(RoundTableSection).where(RoundTableSection.meeting_id == meeting_id)):
