@@ -43,3 +43,13 @@ def test_a_template_start_is_the_template_bytes_themselves():
     assert HEADER_TEXT in header_and_footer_text(document)[0]
     document.sections[0].header.paragraphs[0].text = "Changé dans un seul document"
     assert HEADER_TEXT in header_and_footer_text(prepared_template(content).new_document())[0]
+
+
+def test_a_template_too_big_to_keep_is_prepared_for_each_document(monkeypatch):
+    from app.documents import word
+
+    content = make_template()
+    monkeypatch.setattr(word, "CACHED_TEMPLATE_BYTES", len(content) - 1)
+    first, second = prepared_template(content), prepared_template(content)
+    assert first is not second
+    assert HEADER_TEXT in header_and_footer_text(first.new_document())[0]

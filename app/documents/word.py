@@ -74,6 +74,10 @@ UNREADABLE_TEMPLATE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError
 # What python-docx raises on a damaged or unknown image (a truncated PNG, a bad JPEG segment…).
 UNREADABLE_IMAGE_ERRORS = (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, ValueError,
                            struct.error, IndexError)
+# The organisations' templates kept prepared in each process (one per ARS, 18 in France), when they are
+# no bigger than this (a template is a few hundred kB; its parsed parts weigh several times more).
+CACHED_TEMPLATES = 18
+CACHED_TEMPLATE_BYTES = 1024 * 1024
 LOGO_HEIGHT = Cm(1.6)
 LANGUAGE = "fr-FR"
 HOUSE_FONT = "Arial"
@@ -266,10 +270,22 @@ def prepared_house_document() -> PreparedStart:
     return PreparedStart(document)
 
 
-@lru_cache(maxsize=8)
 def prepared_template(content: bytes) -> PreparedStart:
-    """An organisation's template, emptied, A4 unless it sets its own page, Word-native. Keyed on the
-    file's bytes themselves: a template replaced is another key, never a stale start."""
+    """An organisation's template, emptied, A4 unless it sets its own page, Word-native. A template of up to
+    ``CACHED_TEMPLATE_BYTES`` is prepared once per process (``_cached_template``); a bigger one for each
+    document, as it would weigh too much to keep."""
+    if len(content) > CACHED_TEMPLATE_BYTES:
+        return _template_start(content)
+    return _cached_template(content)
+
+
+@lru_cache(maxsize=CACHED_TEMPLATES)
+def _cached_template(content: bytes) -> PreparedStart:
+    """Keyed on the file's bytes themselves: a template replaced is another key, never a stale start."""
+    return _template_start(content)
+
+
+def _template_start(content: bytes) -> PreparedStart:
     document = open_template(content)
     _empty_body(document)
     had_page_set_up = document.element.body.sectPr is not None
