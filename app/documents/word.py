@@ -6,9 +6,12 @@ the current compatibility mode (no « Mode de compatibilité »), core propertie
 (no « python-docx », no 2013 dates, no stale thumbnail). The built-in look is a sober French
 administration document: Arial, black headings, no Word-2010 blue.
 
-Builders produce thousands of paragraphs and rows, so style ids are looked up once per document,
-paragraphs and runs are built as XML elements, and table rows are filled through their ``w:tc``
-elements (python-docx's ``row.cells`` rebuilds the grid on every call): see bench/bench_documents.py.
+Builders produce thousands of paragraphs and rows, so paragraphs and runs are built as XML elements,
+each table is copied from a layout made once per document, and table rows are filled through their
+``w:tc`` elements (python-docx's ``row.cells`` rebuilds the grid on every call): see
+bench/bench_documents.py. The start of a document (python-docx's default document in the house style, or
+an organisation's template emptied) and its style ids are prepared once per process (``PreparedStart``):
+each document gets parts of its own, copied only when read, never the prepared ones.
 
 An organisation may upload its own Word template (.dotx or .docx): documents then start from it, keeping
 its styles, header, footer and page set-up; its body is emptied first. Upload refuses a template missing
