@@ -35,6 +35,11 @@ def upcoming_meetings(user: User, limit: int = 20) -> list[Meeting]:
     return list(db.session.scalars(query))
 
 
+# A point as pages and documents show it: with its speaker; its sub-points are rebuilt from its section's
+# points (``nest_points``), not read again.
+POINT_WITH_SPEAKER = (noload(RoundTablePoint.children), joinedload(RoundTablePoint.speaker))
+
+
 def load_meeting_for_display(meeting_id: int, *, for_documents: bool = False) -> Meeting | None:
     """A meeting with everything its page and its documents show, in a fixed number of queries, each
     row read once: people come joined to the attendance, invitation or point that names them, the
@@ -43,7 +48,7 @@ def load_meeting_for_display(meeting_id: int, *, for_documents: bool = False) ->
     header) and the memberships of the people recorded (their collège), without the points' themes (no
     document shows them)."""
     attendee = joinedload(Attendance.person)
-    point_details = [noload(RoundTablePoint.children), joinedload(RoundTablePoint.speaker)]
+    point_details = [*POINT_WITH_SPEAKER]
     body = selectinload(Meeting.body)
     if for_documents:
         attendee = attendee.selectinload(Person.memberships)

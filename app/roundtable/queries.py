@@ -3,16 +3,15 @@ people a point may name, without the rest of the meeting."""
 from __future__ import annotations
 
 from sqlalchemy import literal, select, union_all
-from sqlalchemy.orm import joinedload, noload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.meetings.page import PersonRow, person_columns, person_row
-from app.meetings.queries import nest_points
+from app.meetings.queries import POINT_WITH_SPEAKER, nest_points
 from app.models import Attendance, Invitation, Person, RoundTablePoint, RoundTableSection
 
-# Each point with its speaker and themes; sub-points are rebuilt from the section's points (``nest_points``).
-POINT_DETAILS = (noload(RoundTablePoint.children), selectinload(RoundTablePoint.themes),
-                 joinedload(RoundTablePoint.speaker))
+# Each point with its speaker and themes.
+POINT_DETAILS = (*POINT_WITH_SPEAKER, selectinload(RoundTablePoint.themes))
 
 
 def sections_with_points(meeting_id: int, section_id: int | None = None) -> list[RoundTableSection]:
