@@ -6,6 +6,7 @@ import re
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     Form,
@@ -21,10 +22,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields import Label
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from app.expired_forms import replayed_form_data
 from app.formatting import EARLIEST_DATE, LATEST_DATE, paris_time_exists, short_date
@@ -207,8 +209,53 @@ def page_number() -> int:
     return request.args.get("page", 1, type=id_number)
 
 
+class QuickSelect(Select):
+    """WTForms' select, its plain options (a text value, no attributes of their own) written in one f-string
+    instead of through ``html_params``: the same HTML, several times faster for a long list (the speakers
+    offered in every section of the round-table editor)."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
+class QuickCheckboxInput(CheckboxInput):
+    """WTForms' checkbox, written in one f-string when it has no attribute of its own: the same HTML as
+    through ``html_params`` (attributes in alphabetical order), several times faster (the themes offered
+    in every section of the round-table editor)."""
+
+    def __call__(self, field, **kwargs):
+        value = field._value()
+        if kwargs or not isinstance(value, str) or any(getattr(field.flags, name, False)
+                                                       for name in self.validation_attrs):
+            return super().__call__(field, **kwargs)
+        checked = "checked " if getattr(field, "checked", field.data) else ""
+        return Markup(f'<input {checked}id="{escape(field.id)}" name="{escape(field.name)}" type="checkbox" '
+                      f'value="{escape(value)}">')
+
+
+class QuickLabel(Label):
+    """WTForms' label, written in one f-string when given only a CSS class (same HTML)."""
+
+    def __call__(self, text=None, **kwargs):
+        css = kwargs.get("class")
+        if text is not None or kwargs.keys() - {"class"} or not isinstance(css, (str, type(None))):
+            return super().__call__(text, **kwargs)
+        attributes = f'class="{escape(css)}" ' if css is not None else ""
+        return Markup(f'<label {attributes}for="{escape(self.field_id)}">{escape(self.text)}</label>')
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A multiple choice shown as checkboxes (easier with a keyboard than a multi-select)."""
 
     widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    option_widget = QuickCheckboxInput()
+
+    def __iter__(self):
+        for option in super().__iter__():
+            option.label = QuickLabel(option.label.field_id, option.label.text)
+            yield option

@@ -13,6 +13,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, bindparam, exists, false, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
@@ -281,7 +282,9 @@ def get_editable_meeting_or_404(meeting_id: int) -> Meeting:
     which freezes the meeting until the minutes are explicitly reopened."""
     from app.documents.workflow import minutes_are_frozen
 
-    meeting = get_meeting_or_404(meeting_id)
+    # What the checks read, in the meeting's own query rather than one lazy load each.
+    meeting = check_meeting(db.session.get(Meeting, meeting_id,
+                                           options=(joinedload(Meeting.body), joinedload(Meeting.minutes))))
     if not can_edit(current_user):
         abort(403)
     if minutes_are_frozen(meeting):

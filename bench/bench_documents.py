@@ -64,6 +64,7 @@ class Ids:
 def make_meeting(ids: Ids, organisation: Organisation, body: Body, day: date, points: int, attendees: int,
                  themes: list[Theme]) -> Meeting:
     meeting = Meeting(id=ids(), body=body, title=f"Séance du {day:%d/%m/%Y}", starts_at=paris_datetime(day, 10),
+                      place="", visio_url="",
                       ends_at=paris_datetime(day, 12), context=f"{TEXT}\n- {TEXT}\n- {TEXT}",
                       working_method=TEXT, round_table_conclusion=TEXT)
     statuses = [(AttendanceStatus.PRESENT, Capacity.MEMBER)] * 6 + [(AttendanceStatus.EXCUSED, Capacity.MEMBER)] * 2 \
@@ -122,7 +123,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
+    from app import create_app
+    from app.extensions import db
 
+    # The builders look up the meeting's votes and the dossier's documents: an empty database in memory.
+    with create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).app_context():
+        db.create_all()
+        compare_builders(runs)
+
+
+def compare_builders(runs: int) -> None:
     ids = Ids()
     organisation = Organisation(id=ids(), name="Agence Régionale de Santé Occitanie")
     body = Body(id=ids(), organisation=organisation, kind=BodyKind.CRSA_PLENARY, name="CRSA", short_name="CRSA")

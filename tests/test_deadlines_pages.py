@@ -7,7 +7,7 @@ from app.extensions import db
 from app.formatting import long_date, paris_datetime, to_paris
 from app.models import Deadline, DeadlineKind, Meeting
 from tests.admin_factories import make_body, make_organisation, make_person, member_client, seat
-from tests.query_count import counted_queries
+from tests.query_count import counted_queries, fresh_session
 
 
 def make_meeting(body, day: date) -> Meeting:
@@ -222,3 +222,19 @@ def test_a_next_meeting_in_the_past_needs_saisie_a_posteriori(secretariat_client
                                    data={**form, "prochaine-a_posteriori": "y"}).status_code == 302
     upcoming = {**form, "prochaine-day": (today + timedelta(days=20)).isoformat()}
     assert secretariat_client.post(f"/meetings/{meeting.id}/deadlines/next-meeting", data=upcoming).status_code == 302
+
+
+def test_adding_a_due_date_says_what_was_added_in_five_statements(secretariat_client, demo):
+    """The message is worded before the commit (reading the rows after it would load them again) and the
+    next-meeting form's bodies are read only to show a refused form again."""
+    meeting_id = demo.id
+    fresh_session()
+    with counted_queries() as statements:
+        response = secretariat_client.post(f"/meetings/{meeting_id}/deadlines/due-date", data={
+            "butoir-title": "Contributions des CTS", "butoir-day": "2020-06-25", "butoir-at": "18:00"})
+    assert response.status_code == 302 and response.location.endswith(f"/meetings/{meeting_id}/deadlines")
+    # The account, the meeting with its body and minutes (may it change?), the last position, the row, its audit
+    # entry.
+    assert len(statements) == 5
+    page = secretariat_client.get(response.location).text
+    assert "Échéance ajoutée : Contributions des CTS le jeudi 25 juin 2020 à 18h00." in page

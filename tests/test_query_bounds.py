@@ -77,3 +77,13 @@ def test_body_page_lists_its_meetings_twenty_at_a_time(app, app_context, secreta
     meeting_links = re.compile(r'href="/meetings/\d+"')
     assert len(meeting_links.findall(first)) == 20 and "Page 1 sur 7" in first and "Page suivante" in first
     assert len(meeting_links.findall(last)) == 1 and "Page précédente" in last
+
+
+def test_a_draft_compte_rendu_reads_its_meeting_once(app, app_context, secretariat_client):
+    """The draft's download: the account; the download's facts; the meeting with its body and organisation,
+    agenda, convened people, attendance (the attendees' seats for their collège), sections, points,
+    échéances and minutes; the convocations sent; the president and vice-presidents, the body's seats and
+    their roles (the quorum and who presides); the votes; the documents of the dossier."""
+    world = build_world(app, 10)
+    fresh_session()
+    assert count_queries(secretariat_client, f"/meetings/{world.meeting_id}/minutes.docx") == 19

@@ -226,11 +226,14 @@ def test_editor_queries_do_not_grow_with_points(secretariat_client, meeting):
 
     section = add_defaults(secretariat_client, meeting)[0]
     add_point(secretariat_client, meeting, section, "Premier", speaker=str(meeting.invitations[0].person.id))
-    meeting_id = meeting.id
+    meeting_id, section_id = meeting.id, section.id
     fresh_session()
     few = count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table")
+    # The account; the meeting with its body and minutes (may it change?); the sections with their points, the
+    # points' themes; the themes and people offered: not the attendance, agenda or échéances.
+    assert few == 6
     fresh_session()
-    section = db.session.get(RoundTableSection, section.id)
+    section = db.session.get(RoundTableSection, section_id)
     pillars = db.session.scalars(select(Theme)).all()
     speaker = db.session.get(type(meeting), meeting_id).invitations[0].person
     parent = None
@@ -241,6 +244,52 @@ def test_editor_queries_do_not_grow_with_points(secretariat_client, meeting):
     db.session.commit()
     fresh_session()
     assert count_queries(secretariat_client, f"/meetings/{meeting_id}/round-table") == few
+
+
+def test_adding_a_point_reads_its_section_not_the_whole_meeting(secretariat_client, meeting):
+    """A point added without the script: the permission check, the section and its points, the themes and
+    people it may name, the new row and its audit entry; as many statements with a crowded meeting, and the
+    meeting not read again after the commit."""
+    from tests.query_count import counted_queries, fresh_session
+
+    sections = add_defaults(secretariat_client, meeting)
+    add_point(secretariat_client, meeting, sections[0], "Déjà là")
+    meeting_id, section_id = meeting.id, sections[0].id
+    data = {f"section-{section_id}-text": "Premier", f"section-{section_id}-parent": ""}
+
+    def statements_to_add_a_point() -> int:
+        fresh_session()
+        with counted_queries() as statements:
+            response = secretariat_client.post(f"{editor(meeting)}/sections/{section_id}/points", data=data)
+        assert response.status_code == 302
+        assert response.location.endswith(f"/round-table?saved=meeting-{meeting_id}-section-{section_id}"
+                                           f"#section-{section_id}")
+        return len(statements)
+
+    few = statements_to_add_a_point()
+    # The account; the meeting with its body and minutes (may it change?); the section with its points, their
+    # themes; the themes and people offered; the new point and its audit entry.
+    assert few == 8
+    fresh_session()
+    pillars = db.session.scalars(select(Theme)).all()
+    for other in db.session.scalars(select(RoundTableSection).where(RoundTableSection.meeting_id == meeting_id)):
+        for index in range(10):
+            other.points.append(RoundTablePoint(text=f"Point {index}", position=index, themes=pillars[:2]))
+    body = db.session.get(type(meeting), meeting_id).body
+    for index in range(10):
+        add_member(body, f"Nouveau {index}")
+    db.session.commit()
+    assert statements_to_add_a_point() == few
+    assert [text for text, _ in texts_in_order(sections[0])].count("Premier") == 2
+
+
+def test_a_point_cannot_be_added_to_another_meetings_section(secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    other = make_meeting(meeting.body, title="Autre séance")
+    response = secretariat_client.post(f"{editor(other)}/sections/{section.id}/points",
+                                       data={f"section-{section.id}-text": "Égaré"})
+    assert response.status_code == 404
+    assert db.session.scalar(select(RoundTablePoint).where(RoundTablePoint.text == "Égaré")) is None
 
 
 def test_members_cannot_edit_the_round_table(app, client, meeting):

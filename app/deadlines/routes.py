@@ -32,16 +32,25 @@ def index():
                            visible_body_ids={body.id for body in bodies})
 
 
-def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineForm]:
+def _next_meeting_form(meeting: Meeting) -> NextMeetingDeadlineForm:
     next_form = NextMeetingDeadlineForm(prefix="prochaine")
     bodies = db.session.scalars(visible_bodies(current_user))
     next_form.body_id.choices = choices((body.id, body.name) for body in bodies)
     if not next_form.is_submitted():
         next_form.body_id.data = meeting.body_id
         next_form.place.data = meeting.place
+    next_form.meeting_day = to_paris(meeting.starts_at).date()
+    return next_form
+
+
+def _due_date_form(meeting: Meeting) -> DueDateDeadlineForm:
     due_form = DueDateDeadlineForm(prefix="butoir")
-    next_form.meeting_day = due_form.meeting_day = to_paris(meeting.starts_at).date()
-    return next_form, due_form
+    due_form.meeting_day = to_paris(meeting.starts_at).date()
+    return due_form
+
+
+def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineForm]:
+    return _next_meeting_form(meeting), _due_date_form(meeting)
 
 
 def _render(meeting: Meeting, next_form, due_form):
@@ -55,13 +64,16 @@ def _render(meeting: Meeting, next_form, due_form):
 
 def _record(meeting: Meeting, deadline: Deadline, message: str):
     """Append ``deadline`` after the meeting's others, commit, and come back to the deadlines page."""
-    last = db.session.scalar(select(func.max(Deadline.position)).where(Deadline.meeting_id == meeting.id))
+    meeting_id = meeting.id
+    last = db.session.scalar(select(func.max(Deadline.position)).where(Deadline.meeting_id == meeting_id))
     deadline.position = (last or 0) + 1
     deadline.meeting = meeting
     db.session.add(deadline)
+    # Worded before the commit, which expires the rows: reading them after would load them again.
+    added = f"Échéance ajoutée : {deadline.title} {deadline_when(deadline)}{message}."
     db.session.commit()
-    flash(f"Échéance ajoutée : {deadline.title} {deadline_when(deadline)}{message}.", "success")
-    return redirect(url_for("deadlines.new", meeting_id=meeting.id))
+    flash(added, "success")
+    return redirect(url_for("deadlines.new", meeting_id=meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines")
@@ -93,9 +105,9 @@ def add_next_meeting(meeting_id: int):
 @staff_required
 def add_due_date(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
-    next_form, due_form = _forms(meeting)
+    due_form = _due_date_form(meeting)
     if not due_form.validate_on_submit():
-        return _render(meeting, next_form, due_form), 422
+        return _render(meeting, _next_meeting_form(meeting), due_form), 422
     day, at = due_form.day.data, due_form.at.data
     deadline = Deadline(kind=DeadlineKind.DUE_DATE, title=due_form.title.data.strip(), due_date=day,
                         due_at=paris_datetime(day, at.hour, at.minute) if at else None)

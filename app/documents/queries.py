@@ -94,13 +94,9 @@ def _frozen_piece(minutes_id: int, sha256: str, offset: int) -> bytes | None:
 
 
 def load_meeting_for_minutes(meeting_id: int) -> Meeting | None:
-    """The meeting as its page shows it, plus the memberships of the people recorded (their collège)."""
-    meeting = load_meeting_for_display(meeting_id)
-    if meeting is not None and meeting.attendances:
-        person_ids = [attendance.person_id for attendance in meeting.attendances]
-        db.session.scalars(select(Person).where(Person.id.in_(person_ids))
-                           .options(selectinload(Person.memberships))).all()
-    return meeting
+    """The meeting as the documents read it: as its page shows it, with the body's organisation and the
+    memberships of the people recorded (their collège)."""
+    return load_meeting_for_display(meeting_id, for_documents=True)
 
 
 def load_meeting_for_sign_in_sheet(meeting_id: int) -> Meeting | None:

@@ -6,9 +6,12 @@ the current compatibility mode (no « Mode de compatibilité »), core propertie
 (no « python-docx », no 2013 dates, no stale thumbnail). The built-in look is a sober French
 administration document: Arial, black headings, no Word-2010 blue.
 
-Builders produce thousands of paragraphs and rows, so style ids are looked up once per document,
-paragraphs and runs are built as XML elements, and table rows are filled through their ``w:tc``
-elements (python-docx's ``row.cells`` rebuilds the grid on every call): see bench/bench_documents.py.
+Builders produce thousands of paragraphs and rows, so paragraphs and runs are built as XML elements,
+each table is copied from a layout made once per document, and table rows are filled through their
+``w:tc`` elements (python-docx's ``row.cells`` rebuilds the grid on every call): see
+bench/bench_documents.py. The start of a document (python-docx's default document in the house style, or
+an organisation's template emptied) and its style ids are prepared once per process (``PreparedStart``):
+each document gets parts of its own, copied only when read, never the prepared ones.
 
 An organisation may upload its own Word template (.dotx or .docx): documents then start from it, keeping
 its styles, header, footer and page set-up; its body is emptied first. Upload refuses a template missing
@@ -16,12 +19,15 @@ one of ``REQUIRED_STYLES``.
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 import struct
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, cached_property, lru_cache
 
 import docx
 from docx.document import Document
@@ -32,6 +38,9 @@ from docx.exceptions import PythonDocxError
 from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.opc.part import XmlPart
+from docx.package import Package
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -68,6 +77,10 @@ UNREADABLE_TEMPLATE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError
 # What python-docx raises on a damaged or unknown image (a truncated PNG, a bad JPEG segment…).
 UNREADABLE_IMAGE_ERRORS = (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, ValueError,
                            struct.error, IndexError)
+# The organisations' templates kept prepared in each process (one per ARS, 18 in France), when they are
+# no bigger than this (a template is a few hundred kB; its parsed parts weigh several times more).
+CACHED_TEMPLATES = 18
+CACHED_TEMPLATE_BYTES = 1024 * 1024
 LOGO_HEIGHT = Cm(1.6)
 LANGUAGE = "fr-FR"
 HOUSE_FONT = "Arial"
@@ -167,6 +180,135 @@ def clean(text: str | None) -> str:
     return _XML_INVALID.sub("", text or "")
 
 
+class _CopiedOnUse:
+    """Mixed into a part class for the parts of a new document: the prepared part's XML is copied the first
+    time something reads the part's element; a part nobody reads (for most documents the styles, the
+    numbering, the theme…) is saved as the prepared part's bytes, never copied nor serialised again."""
+
+    _prepared: XmlPart
+    _prepared_blob: bytes
+    _copy = None
+
+    @property
+    def _element(self):
+        if self._copy is None:
+            self._copy = copy.deepcopy(self._prepared._element)
+        return self._copy
+
+    @_element.setter
+    def _element(self, element) -> None:
+        self._copy = element
+
+    @property
+    def blob(self) -> bytes:
+        return self._prepared_blob if self._copy is None else super().blob
+
+
+@cache
+def _copied_on_use(part_class: type[XmlPart]) -> type[XmlPart]:
+    return type(part_class.__name__, (_CopiedOnUse, part_class), {})
+
+
+class PreparedStart:
+    """What every document of one look starts from (python-docx's default document in the house style, or
+    an organisation's template emptied), prepared once per process: each document gets its own parts
+    (``new_document``), made without unzipping nor parsing anything again. The prepared parts are never
+    handed out nor changed, so nothing a builder does to its document reaches the next one."""
+
+    def __init__(self, document: Document):
+        self._document = document
+        self._package = document.part.package
+        self._blobs = {part.partname: part.blob for part in self._package.iter_parts()}
+        self.paragraph_style_ids = {style.name: style.style_id for style in document.styles
+                                    if style.type == WD_STYLE_TYPE.PARAGRAPH}
+
+    @cached_property
+    def table_style_id(self) -> str | None:
+        """The id of ``TABLE_STYLE`` (python-docx's ``table.style = …`` walks every style each time);
+        KeyError, as ``document.styles[…]`` raises it, if a template lost the style since its upload."""
+        return self._document.part.get_style_id(self._document.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+
+    def new_document(self) -> Document:
+        """A document of its own: each XML part copied from the prepared one when first read
+        (``_CopiedOnUse``), other parts (images, the thumbnail, the XML python-docx keeps as bytes) sharing
+        their immutable bytes, and the relationships between them as they were (same ids)."""
+        package = Package()
+        copies = {}
+        for part in self._package.iter_parts():
+            if isinstance(part, XmlPart):
+                new_part = _copied_on_use(type(part))(part.partname, part.content_type, None, package)
+                new_part._prepared, new_part._prepared_blob = part, self._blobs[part.partname]
+            else:
+                new_part = type(part).load(part.partname, part.content_type, part.blob, package)
+            copies[part.partname] = new_part
+        for source, target in [(self._package, package),
+                               *((part, copies[part.partname]) for part in self._package.iter_parts())]:
+            for relationship_id, relationship in source.rels.items():
+                target.load_rel(relationship.reltype, relationship.target_ref if relationship.is_external
+                                else copies[relationship.target_part.partname], relationship_id,
+                                relationship.is_external)
+        for part in copies.values():
+            part.after_unmarshal()
+        package.after_unmarshal()
+        return package.main_document_part.document
+
+
+def _set_up_page(document: Document) -> None:
+    """A4, 2 cm margins, header and footer 1 cm from the edge."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.header_distance = section.footer_distance = Cm(1)
+
+
+@cache
+def prepared_house_document() -> PreparedStart:
+    """python-docx's default document, A4, in the house style, Word-native: the same for every document."""
+    document = docx.Document()
+    document.element.body.get_or_add_sectPr()
+    _set_up_page(document)
+    apply_house_style(document)
+    make_word_native(document)
+    return PreparedStart(document)
+
+
+def prepared_template(content: bytes) -> PreparedStart:
+    """An organisation's template, emptied, A4 unless it sets its own page, Word-native. A template of up to
+    ``CACHED_TEMPLATE_BYTES`` is prepared once per process (``_cached_template``); a bigger one for each
+    document, as it would weigh too much to keep."""
+    if len(content) > CACHED_TEMPLATE_BYTES:
+        return _template_start(content)
+    return _cached_template(content)
+
+
+@lru_cache(maxsize=CACHED_TEMPLATES)
+def _cached_template(content: bytes) -> PreparedStart:
+    """Keyed on the file's bytes themselves: a template replaced is another key, never a stale start."""
+    return _template_start(content)
+
+
+def _template_start(content: bytes) -> PreparedStart:
+    document = open_template(content)
+    _empty_body(document)
+    had_page_set_up = document.element.body.sectPr is not None
+    document.element.body.get_or_add_sectPr()
+    if not had_page_set_up:
+        _set_up_page(document)
+    make_word_native(document)
+    return PreparedStart(document)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """A table with its header row and no other (``tbl``), and the ``w:tr`` its rows copy: ``bare_tr`` as
+    python-docx makes it (at the row height), ``laid_out_tr`` with each cell's width set."""
+
+    tbl: CT_Tbl
+    bare_tr: object
+    laid_out_tr: object
+
+
 class WordWriter:
     """A new A4 document with the organisation's header, page numbers and fast append helpers."""
 
@@ -175,41 +317,18 @@ class WordWriter:
         # The file (deferred) is read only when the organisation has one: its name says so.
         has_template = organisation is not None and organisation.word_template_filename is not None
         template = organisation.word_template if has_template else None
-        if template:
-            self.document: Document = open_template(template)
-            _empty_body(self.document)
-            had_page_set_up = self.document.element.body.sectPr is not None
-        else:
-            self.document = docx.Document()
-            had_page_set_up = False
+        self._start = prepared_template(template) if template else prepared_house_document()
+        self.document: Document = self._start.new_document()
+        self._style_ids = self._start.paragraph_style_ids
         self.typeset_typed_text = organisation is None or organisation.french_typography
-        self._style_ids = self._paragraph_style_ids()
-        self._section_properties = self.document.element.body.get_or_add_sectPr()
-        if not had_page_set_up:
-            self._set_up_page()
-        if not template:
-            apply_house_style(self.document)
-        make_word_native(self.document)
+        self._section_properties = self.document.element.body.sectPr
+        self._table_layouts: dict[tuple, TableLayout] = {}
         set_core_properties(self.document, title=title, subject=subject,
                             author=organisation.name if organisation else "Séances", now=now)
         self._add_page_header(organisation, header_lines, draft)
         self._add_page_number_footer()
 
     # -- layout --------------------------------------------------------------------------------
-    def _paragraph_style_ids(self) -> dict[str, str]:
-        return {
-            style.name: style.style_id
-            for style in self.document.styles
-            if style.type == WD_STYLE_TYPE.PARAGRAPH
-        }
-
-    def _set_up_page(self) -> None:
-        for section in self.document.sections:
-            section.page_width, section.page_height = Mm(210), Mm(297)
-            section.left_margin = section.right_margin = Cm(2)
-            section.top_margin = section.bottom_margin = Cm(2)
-            section.header_distance = section.footer_distance = Cm(1)
-
     def _add_page_header(self, organisation: Organisation | None, lines: Sequence[str], draft: bool) -> None:
         """The organisation's logo and name (unless the template's header shows its own), the document's
         header lines and the draft mark; on the first page too when the template gives it its own header."""
@@ -305,31 +424,53 @@ class WordWriter:
             else:
                 self.paragraph(block.text, typed=True)
 
+    @cached_property
+    def _table_width(self):
+        """The width between the margins (python-docx's ``add_table`` reads it again for every table,
+        from a search of the whole body); the page set-up does not change once the writer is made."""
+        return self.document._block_width
+
     def table(self, header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[Cm],
               row_height: Cm | None = None) -> Table:
-        """A table in the house style whose header row repeats on every page."""
-        rows = list(rows)
-        table = self.document.add_table(rows=len(rows) + 1, cols=len(header))
-        table.style = self.document.styles[TABLE_STYLE]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
-            grid_column.w = width
-        tr_elements = table._tbl.tr_lst
-        header_tr = tr_elements[0]
-        repeat_as_header(header_tr)
-        for tc, text, width in zip(header_tr.tc_lst, header, widths):
-            tc.width = width
-            append_run(tc.p_lst[0], self.typeset(text), bold=True)
-        for tr, values in zip(tr_elements[1:], rows):
-            if row_height is not None:
-                tr.trHeight_val = row_height
-                tr.trHeight_hRule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            for tc, value, width in zip(tr.tc_lst, values, widths):
-                tc.width = width
+        """A table in the house style whose header row repeats on every page, as python-docx's ``add_table``
+        makes it, but put before the final ``w:sectPr`` directly (as ``paragraph``) and copied from a
+        layout made once per document (``_table_layout``): setting each cell's width through python-docx
+        costs more than the rest of the table."""
+        layout = self._table_layout(tuple(header), tuple(widths), row_height)
+        tbl = copy.deepcopy(layout.tbl)
+        for values in rows:
+            # A row of fewer values than widths leaves the widths of its last cells unset, as add_table did.
+            tr = copy.deepcopy(layout.laid_out_tr) if len(values) >= len(widths) else _with_widths(
+                copy.deepcopy(layout.bare_tr), widths[:len(values)])
+            for tc, value in zip(tr.tc_lst, values):
                 if value:
                     append_run(tc.p_lst[0], self.typeset(value, typed=True))
-        return table
+            tbl.append(tr)
+        self._section_properties.addprevious(tbl)
+        return Table(tbl, self.document._body)
+
+    def _table_layout(self, header: tuple[str, ...], widths: tuple[Cm, ...], row_height: Cm | None) -> TableLayout:
+        """A table of this document with ``header`` and no rows, and the rows to copy, made once per kind."""
+        key = (header, widths, row_height)
+        if key not in self._table_layouts:
+            tbl = CT_Tbl.new_tbl(2, len(header), self._table_width)
+            tbl.tblStyle_val = self._start.table_style_id
+            table = Table(tbl, self.document._body)
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            table.autofit = False
+            for grid_column, width in zip(tbl.tblGrid.gridCol_lst, widths):
+                grid_column.w = width
+            header_tr, bare_tr = tbl.tr_lst
+            repeat_as_header(header_tr)
+            for tc, text, width in zip(header_tr.tc_lst, header, widths):
+                tc.width = width
+                append_run(tc.p_lst[0], self.typeset(text), bold=True)
+            tbl.remove(bare_tr)
+            if row_height is not None:
+                bare_tr.trHeight_val = row_height
+                bare_tr.trHeight_hRule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            self._table_layouts[key] = TableLayout(tbl, bare_tr, _with_widths(copy.deepcopy(bare_tr), widths))
+        return self._table_layouts[key]
 
 
 def apply_house_style(document: Document) -> None:
@@ -496,6 +637,13 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def _with_widths(tr, widths: Sequence[Cm]):
+    """``tr`` (a ``w:tr``) with the width of each of its cells set, in order (as many as ``widths``)."""
+    for tc, width in zip(tr.tc_lst, widths):
+        tc.width = width
+    return tr
 
 
 def repeat_as_header(tr) -> None:

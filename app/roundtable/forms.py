@@ -3,8 +3,9 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
-from app.forms import FrenchForm, MultiCheckboxField, choice_values, choices, optional_int
-from app.models import Meeting, RoundTablePoint, RoundTableSection
+from app.forms import FrenchForm, MultiCheckboxField, QuickSelect, choice_values, choices, optional_int
+from app.models import RoundTablePoint, RoundTableSection, Theme
+from app.models.people import NamedPerson
 from app.permissions import visible_themes
 from app.roundtable.outline import flatten_points, next_position, subtree_ids
 
@@ -20,8 +21,8 @@ class PointForm(FrenchForm):
     """A point of the round; choices are set by the view from the meeting (validated there too)."""
 
     text = TextAreaField("Texte du point", validators=[DataRequired("Saisissez le texte du point.")])
-    parent = SelectField("Sous-point de", coerce=optional_int, validate_choice=False)
-    speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False)
+    parent = SelectField("Sous-point de", coerce=optional_int, validate_choice=False, widget=QuickSelect())
+    speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False, widget=QuickSelect())
     themes = MultiCheckboxField("Thèmes", coerce=int, validate_choice=False)
     is_proposal = BooleanField("C'est une proposition")
     # The version shown, checked when saving an existing point (app/concurrency.py).
@@ -45,22 +46,25 @@ class ActionForm(FrenchForm):
     """Empty form: the buttons that move or delete carry only the CSRF token."""
 
 
-def speaker_choices(meeting: Meeting) -> list[tuple[str, str]]:
-    people = {attendance.person.id: attendance.person for attendance in meeting.attendances}
-    people.update({invitation.person.id: invitation.person for invitation in meeting.invitations})
-    ordered = sorted(people.values(), key=lambda person: person.sort_key)
+def speaker_choices(people: list[NamedPerson]) -> list[tuple[str, str]]:
+    """« — », then ``people`` (``queries.meeting_people``) by name."""
+    ordered = sorted(people, key=lambda person: person.sort_key)
     return [("", "—")] + [(str(person.id), person.formal_name) for person in ordered]
 
 
-def theme_choices() -> list[tuple[str, str]]:
-    return [(str(theme.id), theme.name) for theme in db.session.scalars(visible_themes(current_user))]
+def visible_theme_list() -> list[Theme]:
+    return list(db.session.scalars(visible_themes(current_user)))
+
+
+def theme_choices(themes: list[Theme]) -> list[tuple[str, str]]:
+    return [(str(theme.id), theme.name) for theme in themes]
 
 
 def shortened(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
+def point_form(section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
                **kwargs) -> PointForm:
     """A point form with the choices of its section; editing a point excludes it and its sub-points as parents."""
     form = PointForm(**kwargs)
@@ -75,10 +79,12 @@ def point_form(meeting: Meeting, section: RoundTableSection, themes, speakers, p
     return form
 
 
-def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection) -> None:
-    """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings."""
+def apply_point_form(form: PointForm, point: RoundTablePoint, section: RoundTableSection,
+                     visible: list[Theme]) -> None:
+    """Copy a validated form onto ``point``; a point that changes parent goes last among its new siblings;
+    its themes are those chosen among ``visible`` (``visible_theme_list``)."""
     chosen = set(form.themes.data or [])
-    themes = [theme for theme in db.session.scalars(visible_themes(current_user)) if theme.id in chosen]
+    themes = [theme for theme in visible if theme.id in chosen]
     new_parent_id = form.parent.data
     if point.id is None or new_parent_id != point.parent_id:
         siblings = [candidate for candidate in section.points

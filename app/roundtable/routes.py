@@ -1,6 +1,7 @@
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.confirmations import confirmation_page, its
@@ -8,7 +9,6 @@ from app.concurrency import StaleEditError, check_version
 from app.extensions import db
 from app.fragments import fragment_response, wants_fragment
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
-from app.meetings.queries import load_meeting_for_display
 from app.models import Meeting, RoundTablePoint, RoundTableSection
 from app.permissions import get_editable_meeting_or_404, staff_required
 from app.roundtable import bp
@@ -21,8 +21,10 @@ from app.roundtable.forms import (
     shortened,
     speaker_choices,
     theme_choices,
+    visible_theme_list,
 )
 from app.roundtable.outline import flatten_points, move, moved_message, next_position, siblings_of, subtree_ids
+from app.roundtable.queries import meeting_people, sections_with_points
 
 DIRECTIONS = ("up", "down")
 # Whole editor (sections added, moved or deleted) when a change is not about one section's points.
@@ -45,9 +47,11 @@ def editor_on_get(view):
 
 
 def load_meeting(meeting_id: int) -> Meeting:
-    """The meeting (permission checked) with its sections, points, speakers and people loaded."""
-    get_editable_meeting_or_404(meeting_id)
-    return load_meeting_for_display(meeting_id)
+    """The meeting (permission checked) with what the editor shows: its sections, their points, speakers and
+    themes (``sections_with_points``); not its attendance, agenda or échéances."""
+    meeting = get_editable_meeting_or_404(meeting_id)
+    set_committed_value(meeting, "sections", sections_with_points(meeting_id))
+    return meeting
 
 
 def find_section(meeting: Meeting, section_id: int) -> RoundTableSection:
@@ -57,6 +61,16 @@ def find_section(meeting: Meeting, section_id: int) -> RoundTableSection:
     return section
 
 
+def load_section(meeting_id: int, section_id: int) -> RoundTableSection:
+    """One section of an editable meeting (permission checked; 404 if it is another meeting's) with its
+    points: what adding a point checks and changes, without the rest of the meeting."""
+    get_editable_meeting_or_404(meeting_id)
+    sections = sections_with_points(meeting_id, section_id)
+    if not sections:
+        abort(404)
+    return sections[0]
+
+
 def find_point(meeting: Meeting, point_id: int) -> RoundTablePoint:
     point = next((point for section in meeting.sections for point in section.points if point.id == point_id), None)
     if point is None:
@@ -64,14 +78,15 @@ def find_point(meeting: Meeting, point_id: int) -> RoundTablePoint:
     return point
 
 
-def draft_key(meeting: Meeting, form_name: str) -> str:
-    """Key under which the browser keeps what is typed in a form until it is saved (drafts.js)."""
-    return f"meeting-{meeting.id}-{form_name}"
+def draft_key(meeting_id: int, form_name: str) -> str:
+    """Key under which the browser keeps what is typed in a form until it is saved (drafts.js). From the
+    meeting's id, not its object: after a commit, reading ``meeting.id`` would load the meeting again."""
+    return f"meeting-{meeting_id}-{form_name}"
 
 
-def editor_url(meeting: Meeting, saved: str | None = None, anchor: str | None = None) -> str:
+def editor_url(meeting_id: int, saved: str | None = None, anchor: str | None = None) -> str:
     """The editor; ``saved`` names the form whose draft the browser may now forget."""
-    return url_for("roundtable.edit", meeting_id=meeting.id, saved=saved, _anchor=anchor)
+    return url_for("roundtable.edit", meeting_id=meeting_id, saved=saved, _anchor=anchor)
 
 
 def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
@@ -80,24 +95,25 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
                   message: str | None = None, saved: str | None = None):
     """The editor's page; asked by its script (app/fragments.py), only ``part``: a section (its id) or the
     whole editor (WHOLE_EDITOR), rendered from the same templates, with ``message`` to announce."""
-    themes, speakers = theme_choices(), speaker_choices(meeting)
+    themes, speakers = theme_choices(visible_theme_list()), speaker_choices(meeting_people(meeting.id))
     forms = {}
     for section in meeting.sections:
         if failed_form is not None and section.id == failed_section_id:
             forms[section.id] = failed_form
         else:
-            forms[section.id] = point_form(meeting, section, themes, speakers, prefix=f"section-{section.id}",
-                                           formdata=None)
+            forms[section.id] = point_form(section, themes, speakers, prefix=f"section-{section.id}", formdata=None)
     rename_forms = {
         section.id: failed_rename if failed_rename is not None and section.id == failed_section_id
         else SectionForm(prefix=f"rename-{section.id}", formdata=None, title=section.title, version=section.version)
         for section in meeting.sections
     }
+    action_form = ActionForm()
     context = dict(
         meeting=meeting, point_forms=forms, rename_forms=rename_forms,
         outlines={section.id: flatten_points(section.points) for section in meeting.sections},
         new_section_form=new_section_form or SectionForm(prefix="new-section", formdata=None),
-        action_form=ActionForm(), draft_key=lambda name: draft_key(meeting, name), stale_message=stale_message,
+        action_form=action_form, action_fields=action_form.hidden_tag(),
+        draft_key=lambda name: draft_key(meeting.id, name), stale_message=stale_message,
     )
     if part is not None and wants_fragment():
         if part == WHOLE_EDITOR:
@@ -140,7 +156,7 @@ def add_default_sections(meeting_id: int):
                 meeting.sections.append(RoundTableSection(position=position, title=title))
             db.session.commit()
             message = "Sections par défaut ajoutées."
-    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting), category=category)
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting_id), category=category)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["GET", "POST"])
@@ -153,9 +169,9 @@ def add_section(meeting_id: int):
         return render_editor(meeting, new_section_form=form, status=422, part=WHOLE_EDITOR, message=SECTION_REFUSED)
     meeting.sections.append(RoundTableSection(position=next_position(meeting.sections), title=form.title.data.strip()))
     db.session.commit()
-    saved = draft_key(meeting, "new-section")
+    saved = draft_key(meeting_id, "new-section")
     return done(meeting_id, f"Section « {form.title.data.strip()} » ajoutée.", part=WHOLE_EDITOR,
-                url=editor_url(meeting, saved=saved), saved=saved)
+                url=editor_url(meeting_id, saved=saved), saved=saved)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/rename", methods=["GET", "POST"])
@@ -174,8 +190,8 @@ def rename_section(meeting_id: int, section_id: int):
         commit_or_stale("cette section")
     except StaleEditError as error:
         return refuse_stale_rename(meeting_id, section.id, form, error)
-    return done(meeting_id, "Section renommée.", part=section.id,
-                url=editor_url(meeting, anchor=f"section-{section.id}"))
+    return done(meeting_id, "Section renommée.", part=section_id,
+                url=editor_url(meeting_id, anchor=f"section-{section_id}"))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/move/<direction>", methods=["GET", "POST"])
@@ -190,7 +206,7 @@ def move_section(meeting_id: int, section_id: int, direction: str):
     if moved:
         db.session.commit()
     return done(meeting_id, moved_message("Section", "e", moved, direction), part=WHOLE_EDITOR,
-                url=editor_url(meeting, anchor=f"section-{section.id}"), in_place_only=True)
+                url=editor_url(meeting_id, anchor=f"section-{section_id}"), in_place_only=True)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/delete", methods=["GET", "POST"])
@@ -207,32 +223,33 @@ def delete_section(meeting_id: int, section_id: int):
             consequences=[f"La section « {section.title} » et {its(points, 'point')} seront "
                           "supprimés ; le compte rendu et les synthèses ne les reprendront plus."
                           if points else f"La section « {section.title} », vide, sera supprimée."],
-            button="Oui, supprimer la section", back=editor_url(meeting, anchor=f"section-{section.id}"))
+            button="Oui, supprimer la section", back=editor_url(meeting_id, anchor=f"section-{section.id}"))
     message = None
     if form.validate_on_submit():
         meeting.sections.remove(section)
         db.session.commit()
         message = f"Section « {section.title} » supprimée, avec ses points."
-    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting))
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/points", methods=["GET", "POST"])
 @staff_required
 @editor_on_get
 def add_point(meeting_id: int, section_id: int):
-    meeting = load_meeting(meeting_id)
-    section = find_section(meeting, section_id)
-    form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), prefix=f"section-{section.id}")
+    section = load_section(meeting_id, section_id)
+    visible = visible_theme_list()
+    form = point_form(section, theme_choices(visible), speaker_choices(meeting_people(meeting_id)),
+                      prefix=f"section-{section_id}")
     valid = form.validate_on_submit()
     if not (form.validate_choices() and valid):
-        return render_editor(meeting, failed_form=form, failed_section_id=section.id, status=422, part=section.id,
-                             message=POINT_REFUSED)
+        return render_editor(load_meeting(meeting_id), failed_form=form, failed_section_id=section_id, status=422,
+                             part=section_id, message=POINT_REFUSED)
     point = RoundTablePoint()
-    apply_point_form(form, point, section)
+    apply_point_form(form, point, section, visible)
     db.session.commit()
-    saved = draft_key(meeting, f"section-{section.id}")
-    return done(meeting_id, "Point ajouté.", part=section.id, saved=saved,
-                url=editor_url(meeting, saved=saved, anchor=f"section-{section.id}"))
+    saved = draft_key(meeting_id, f"section-{section_id}")
+    return done(meeting_id, "Point ajouté.", part=section_id, saved=saved,
+                url=editor_url(meeting_id, saved=saved, anchor=f"section-{section_id}"))
 
 
 def commit_or_stale(what: str) -> None:
@@ -261,10 +278,13 @@ def edit_point(meeting_id: int, point_id: int):
     meeting = load_meeting(meeting_id)
     point = find_point(meeting, point_id)
     section = point.section
+    section_id = section.id
+    visible = visible_theme_list()
+    themes, speakers = theme_choices(visible), speaker_choices(meeting_people(meeting_id))
     if request.method == "POST":
-        form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), point=point)
+        form = point_form(section, themes, speakers, point=point)
     else:
-        form = point_form(meeting, section, theme_choices(), speaker_choices(meeting), point=point, data={
+        form = point_form(section, themes, speakers, point=point, data={
             "text": point.text, "parent": point.parent_id, "speaker": point.speaker_id,
             "themes": [theme.id for theme in point.themes], "is_proposal": point.is_proposal,
             "version": point.version,
@@ -274,11 +294,11 @@ def edit_point(meeting_id: int, point_id: int):
     if request.method == "POST" and form.validate_choices() and valid:
         try:
             check_version(form.version.data, point.version, "ce point")
-            apply_point_form(form, point, section)
+            apply_point_form(form, point, section, visible)
             commit_or_stale("ce point")
-            saved = draft_key(meeting, f"point-{point.id}")
-            return done(meeting_id, "Point modifié.", part=section.id, saved=saved,
-                        url=editor_url(meeting, saved=saved, anchor=f"point-{point.id}"))
+            saved = draft_key(meeting_id, f"point-{point_id}")
+            return done(meeting_id, "Point modifié.", part=section_id, saved=saved,
+                        url=editor_url(meeting_id, saved=saved, anchor=f"point-{point_id}"))
         except StaleEditError as error:
             stale_message = error.message
             meeting = load_meeting(meeting_id)  # what the other secretary saved
@@ -287,7 +307,7 @@ def edit_point(meeting_id: int, point_id: int):
             form.version.data = str(point.version)
     status = 409 if stale_message else 422 if request.method == "POST" else 200
     context = dict(meeting=meeting, section=section, point=point, form=form, stale_message=stale_message,
-                   draft=draft_key(meeting, f"point-{point.id}"))
+                   draft=draft_key(meeting_id, f"point-{point.id}"))
     if wants_fragment():
         return fragment_response(render_template("roundtable/_point_edit_form.html", **context),
                                  target=f"edit-point-{point.id}", status=status,
@@ -303,7 +323,7 @@ def move_point(meeting_id: int, point_id: int, direction: str):
     point = find_point(meeting, point_id)
     if direction not in DIRECTIONS:
         abort(404)
-    section_id, url = point.section_id, editor_url(meeting, anchor=f"point-{point.id}")
+    section_id, url = point.section_id, editor_url(meeting_id, anchor=f"point-{point.id}")
     moved = ActionForm().validate_on_submit() and move(point, siblings_of(point, point.section.points), direction)
     if moved:
         db.session.commit()
@@ -318,6 +338,7 @@ def delete_point(meeting_id: int, point_id: int):
     meeting = load_meeting(meeting_id)
     point = find_point(meeting, point_id)
     section = point.section
+    section_id = section.id
     doomed = subtree_ids(point, section.points)
     form = ActionForm()
     if request.method == "GET":
@@ -327,11 +348,11 @@ def delete_point(meeting_id: int, point_id: int):
             consequences=[f"Le point « {shortened(point.text)} » et {its(below, 'sous-point')} "
                           "seront supprimés." if below else f"Le point « {shortened(point.text)} » sera supprimé.",
                           f"Section « {section.title} » : le compte rendu ne le reprendra plus."],
-            button="Oui, supprimer le point", back=editor_url(meeting, anchor=f"point-{point.id}"))
+            button="Oui, supprimer le point", back=editor_url(meeting_id, anchor=f"point-{point.id}"))
     message = None
     if form.validate_on_submit():
         for candidate in [candidate for candidate in section.points if candidate.id in doomed]:
             section.points.remove(candidate)
         db.session.commit()
         message = "Point supprimé" + (" avec ses sous-points." if len(doomed) > 1 else ".")
-    return done(meeting_id, message, part=section.id, url=editor_url(meeting, anchor=f"section-{section.id}"))
+    return done(meeting_id, message, part=section_id, url=editor_url(meeting_id, anchor=f"section-{section_id}"))

@@ -1,0 +1,44 @@
+"""What the round-table editor and its writes read: the sections and points they show or change, and the
+people a point may name, without the rest of the meeting."""
+from __future__ import annotations
+
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.meetings.page import PersonRow, person_columns, person_row
+from app.meetings.queries import POINT_WITH_SPEAKER, nest_points
+from app.models import Attendance, Invitation, Person, RoundTablePoint, RoundTableSection
+
+# Each point with its speaker and themes.
+POINT_DETAILS = (*POINT_WITH_SPEAKER, selectinload(RoundTablePoint.themes))
+
+
+def sections_with_points(meeting_id: int, section_id: int | None = None) -> list[RoundTableSection]:
+    """The meeting's sections in order (only ``section_id`` when given), each with its points and their
+    speakers (joined), then the points' themes: two queries whatever the number of points."""
+    query = (select(RoundTableSection).where(RoundTableSection.meeting_id == meeting_id)
+             .order_by(RoundTableSection.position)
+             .options(joinedload(RoundTableSection.points).options(*POINT_DETAILS)))
+    if section_id is not None:
+        query = query.where(RoundTableSection.id == section_id)
+    sections = list(db.session.scalars(query).unique())
+    nest_points(sections)
+    return sections
+
+
+def meeting_people(meeting_id: int) -> list[PersonRow]:
+    """The people of the meeting's attendance sheet (in its order), then those convened and not on it, each
+    once: who a point may name as its speaker. One query, plain rows (only their names are shown)."""
+    appearances = union_all(
+        select(Attendance.person_id.label("person_id"), literal(0).label("list"),
+               Attendance.position.label("rank"), Attendance.id.label("row"))
+        .where(Attendance.meeting_id == meeting_id),
+        select(Invitation.person_id, literal(1), Invitation.id, Invitation.id)
+        .where(Invitation.meeting_id == meeting_id),
+    ).subquery()
+    person = Person.__table__
+    rows = db.session.execute(
+        select(*person_columns(person)).join(appearances, appearances.c.person_id == person.c.id)
+        .order_by(appearances.c.list, appearances.c.rank, appearances.c.row))
+    return list({row.id: person_row(row) for row in rows}.values())
