@@ -1,5 +1,6 @@
 """Pages and exports run as many SQL statements for a meeting of 150 attendees and 300 points in a body
-of 120 meetings as for one ten times smaller: everything is loaded up front, lists are paginated."""
+of 120 meetings as for one ten times smaller: everything is loaded up front, lists are paginated. The
+number is asserted: a page that starts reading more shows here."""
 from dataclasses import dataclass
 
 import pytest
@@ -28,31 +29,32 @@ def build_world(app, factor: int) -> World:
     return World(meeting.id, meeting.body_id, feed_token_for(meeting.body, person), member)
 
 
+# Each page: who asks, its URL, and the statements it runs (the same for both worlds, and on both databases).
 PAGES = {
-    "meeting page": ("staff", "/meetings/{meeting_id}"),
-    "meeting page (member)": ("member", "/meetings/{meeting_id}"),
-    "body page": ("staff", "/bodies/{body_id}"),
-    "body page (member)": ("member", "/bodies/{body_id}"),
-    "mes séances": ("member", "/mes-seances"),
-    "deadlines": ("member", "/deadlines"),
-    "body feed": ("anonymous", "/feeds/{feed_token}.ics"),
-    "meeting calendar file": ("member", "/meetings/{meeting_id}.ics"),
-    "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx"),
-    "attendance sheet": ("staff", "/meetings/{meeting_id}/attendance"),
-    "round-table editor": ("staff", "/meetings/{meeting_id}/round-table"),
+    "meeting page": ("staff", "/meetings/{meeting_id}", 10),
+    "meeting page (member)": ("member", "/meetings/{meeting_id}", 9),
+    "body page": ("staff", "/bodies/{body_id}", 9),
+    "body page (member)": ("member", "/bodies/{body_id}", 8),
+    "mes séances": ("member", "/mes-seances", 7),
+    "deadlines": ("member", "/deadlines", 4),
+    "body feed": ("anonymous", "/feeds/{feed_token}.ics", 5),
+    "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 5),
+    "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 19),
+    "attendance sheet": ("staff", "/meetings/{meeting_id}/attendance", 10),
+    "round-table editor": ("staff", "/meetings/{meeting_id}/round-table", 6),
 }
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_queries_do_not_grow_with_the_meeting_and_the_body(app, app_context, secretariat_client, page):
-    who, url = PAGES[page]
+    who, url, expected = PAGES[page]
     small, large = build_world(app, 1), build_world(app, 10)
     counts = []
     for world in (small, large):
         client = {"staff": secretariat_client, "member": world.member, "anonymous": app.test_client()}[who]
         fresh_session()
         counts.append(count_queries(client, url.format(**vars(world))))
-    assert counts[0] == counts[1], f"{page}: {counts[0]} statements for the small meeting, {counts[1]} for the large one"
+    assert counts == [expected, expected], f"{page}: {counts[0]} statements for the small meeting, {counts[1]} for the large one"
 
 
 def test_the_large_world_really_is_ten_times_larger(app, app_context):
