@@ -54,7 +54,7 @@ def test_page_queries_do_not_grow_with_the_meeting_and_the_body(app, app_context
         client = {"staff": secretariat_client, "member": world.member, "anonymous": app.test_client()}[who]
         fresh_session()
         counts.append(count_queries(client, url.format(**vars(world))))
-    assert counts == [expected, expected], f"{page}: {counts[0]} statements for the small meeting, {counts[1]} for the large one"
+    assert counts == [expected, expected], f"{page}: {counts} statements for the small and the large meeting"
 
 
 def test_the_large_world_really_is_ten_times_larger(app, app_context):
