@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, bindparam, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -131,7 +131,10 @@ def feed_statements(of_body: bool) -> tuple[Select, Select]:
                                                           mandate_gives_access(bindparam("today")))
         invited = select(Invitation.meeting_id).where(Invitation.person_id == owner_id,
                                                       Invitation.capacity != Capacity.MEMBER)
-        owner_meetings = (or_(Meeting.body_id.in_(current_bodies), Meeting.id.in_(invited)),)
+        # One UNION of ids, each part read by its own index (by body and date, by person): an OR of the two
+        # is read from every meeting of the window in the country.
+        in_their_bodies = select(Meeting.id).where(Meeting.body_id.in_(current_bodies), Meeting.starts_at >= since_moment)
+        owner_meetings = (Meeting.id.in_(union(in_their_bodies, invited)),)
         recorded_at = owner_meetings + (Meeting.starts_at >= since_moment,)  # set at the feed's meetings
     meetings = (select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
                 .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at))
