@@ -3,11 +3,13 @@
 
 - ``/_bench/ping``: the bare route (no template, no user), what Flask and gunicorn cost alone;
 - ``/_bench/page``: the smallest logged-in page (the user loaded, the base template with its header and
-  footer): what every page pays before its own content (``bench/request_costs.py``).
+  footer): what every page pays before its own content (``bench/request_costs.py``);
+- ``/_bench/files/<name>``: a file of ``BENCHMARK_FILES`` served as Flask serves its static files, to
+  compare a download with (``bench/mixed.py`` puts there a copy of a validated compte rendu).
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, send_from_directory
 from flask_login import login_required
 
 SMALLEST_PAGE = '{% extends "base.html" %}{% block content %}<p>Page minimale</p>{% endblock %}'
@@ -22,10 +24,15 @@ def smallest_page() -> str:
     return render_template(current_app.extensions["bench_page"])  # compiled once, as a template file is
 
 
+def bench_file(name: str):
+    return send_from_directory(current_app.config["BENCHMARK_FILES"], name)
+
+
 def register_benchmark_routes(app: Flask) -> None:
     app.add_url_rule("/_bench/ping", "bench_ping", ping)
     app.add_url_rule("/_bench/page", "bench_page", smallest_page)
+    app.add_url_rule("/_bench/files/<name>", "bench_file", bench_file)
     app.extensions["bench_page"] = app.jinja_env.from_string(SMALLEST_PAGE)
     # Not in the permissions matrix (they do not exist elsewhere): declared for this app only; the page
     # checks the login itself.
-    app.config["EXTRA_PUBLIC_ENDPOINTS"] = ("bench_ping", "bench_page")
+    app.config["EXTRA_PUBLIC_ENDPOINTS"] = ("bench_ping", "bench_page", "bench_file")

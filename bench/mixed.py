@@ -226,6 +226,7 @@ def peak_rss_mb(master_pid: int) -> list[float]:
 
 
 LARGE_DOCUMENT = 20 * 1024 * 1024
+STATIC_COPY = "compte-rendu-valide.docx"  # a copy of a validated compte rendu, in --work-dir
 
 
 def large_download_peaks(base: str, cookie: str, url: str, master_pid: int) -> tuple[list[float], list[float]]:
@@ -334,6 +335,13 @@ def main() -> None:
     frozen_url = staff_account.urls["minutes-frozen"][0]
     print("  wrk : compte rendu validé…", file=sys.stderr)
     frozen = run_wrk(base + frozen_url, staff_account.cookie, max(3, arguments.duration // 6), arguments.connections)
+    # The same bytes served as Flask serves a static file (no account, no database): what « a static file »
+    # costs on this machine, the yardstick of the frozen compte rendu.
+    status, frozen_bytes = fetch(base + frozen_url, staff_account.cookie)
+    assert status == 200, status
+    (Path(arguments.work_dir) / STATIC_COPY).write_bytes(frozen_bytes)
+    print("  wrk : le même fichier servi comme un fichier statique…", file=sys.stderr)
+    static = run_wrk(f"{base}/_bench/files/{STATIC_COPY}", None, max(3, arguments.duration // 6), arguments.connections)
 
     large_before, large_after = large_download_peaks(base, staff_account.cookie, frozen_url, arguments.gunicorn_pid)
 
@@ -360,7 +368,8 @@ def main() -> None:
     print(f"\nCharge mixte : {len(accounts)} sessions, {distinct} adresses différentes, {writes:.1%} d'écritures, "
           f"{arguments.connections} connexions, {arguments.duration} s")
     print(f"{'':34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'erreurs':>8} {'ratio':>7}")
-    for label, result in (("route nue /_bench/ping", bare), ("charge mixte", mixed), ("compte rendu validé", frozen)):
+    for label, result in (("route nue /_bench/ping", bare), ("charge mixte", mixed), ("compte rendu validé", frozen),
+                          (f"même fichier statique ({len(frozen_bytes) // 1024} ko)", static)):
         print(f"{label:34} {result['rps']:8.0f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
               f"{result['errors']:8d} {result['rps'] / bare['rps']:7.1%}")
     if mixed["statuses"]:

@@ -27,6 +27,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 DATA_DIR=${BENCH_DATA_DIR:-/tmp/seances-bench}
+export BENCH_DATA_DIR=$DATA_DIR  # bench/wsgi_bench.py serves its comparison files from there
 mkdir -p "$DATA_DIR"
 case "$DB" in
   sqlite) export DATABASE_URL="sqlite:///$DATA_DIR/seances-$SCALE.sqlite" ;;

@@ -9,3 +9,12 @@ def test_benchmark_app_answers_the_bare_route(isolated_app):
     app = isolated_app("bench", BENCHMARK_ROUTES=True)
     response = app.test_client().get("/_bench/ping")
     assert response.status_code == 200 and response.get_data(as_text=True) == "pong"
+
+
+def test_benchmark_app_serves_its_comparison_files_like_static_files(isolated_app, tmp_path, client):
+    (tmp_path / "copie.docx").write_bytes(b"PK" + bytes(range(256)))
+    app = isolated_app("bench-files", BENCHMARK_ROUTES=True, BENCHMARK_FILES=str(tmp_path))
+    response = app.test_client().get("/_bench/files/copie.docx")
+    assert response.status_code == 200 and response.data == b"PK" + bytes(range(256)) and response.headers["ETag"]
+    assert app.test_client().get("/_bench/files/../secret").status_code == 404
+    assert client.get("/_bench/files/copie.docx").status_code == 404  # not in the production app
