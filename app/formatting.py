@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 
 PARIS = ZoneInfo("Europe/Paris")
 LOCALE = "fr_FR"
@@ -58,8 +58,10 @@ def short_date(value: date | datetime) -> str:
 
 
 def clock_time(value: datetime) -> str:
-    """« 10h30 », « 14h00 » — the way French minutes write hours."""
-    return format_time(to_paris(value), "HH'h'mm", locale=LOCALE)
+    """« 10h30 », « 14h00 » — the way French minutes write hours (Babel's « HH'h'mm », written directly:
+    Babel parses its pattern on every call, and lists show a time per meeting)."""
+    local = to_paris(value)
+    return f"{local.hour:02d}h{local.minute:02d}"
 
 
 def time_range(start: datetime, end: datetime) -> str:

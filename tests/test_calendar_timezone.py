@@ -153,3 +153,16 @@ def test_every_file_carries_the_same_vtimezone(app, app_context, tmp_path, inbox
     for name, content in files.items():
         assert VTIMEZONE_BLOCK.findall(content) == [expected], name
         assert "RDATE" not in content, name
+
+
+def test_clock_time_writes_babels_french_hours_in_paris_time():
+    """« 10h30 » as Babel's « HH'h'mm » writes it, in Paris time on both sides of the clock changes."""
+    from babel.dates import format_time
+
+    from app.formatting import clock_time, to_paris
+
+    start = datetime(2026, 3, 28, 22, 0, tzinfo=timezone.utc)  # the night Paris moves to summer time
+    for minutes in range(0, 60 * 24 * 220, 97):  # into the autumn change, at odd minutes
+        moment = start + timedelta(minutes=minutes)
+        assert clock_time(moment) == format_time(to_paris(moment), "HH'h'mm", locale="fr_FR"), moment
+    assert clock_time(datetime(2020, 5, 28, 8, 5, tzinfo=timezone.utc)) == "10h05"
