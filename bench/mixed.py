@@ -66,8 +66,8 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
     from app.documents.workflow import minutes_are_frozen, validate_minutes
     from app.extensions import db
     from app.meetings.queries import load_meeting_for_display
-    from app.models import (Body, Meeting, MeetingStatus, Membership, Organisation, Person, Role, RoundTableSection,
-                            utc_now)
+    from app.models import (Body, Meeting, MeetingStatus, Membership, Minutes, MinutesStatus, Organisation, Person,
+                            Role, RoundTableSection, utc_now)
 
     rng = random.Random(seed)
     accounts = []
@@ -97,7 +97,12 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
                 if not minutes_are_frozen(meeting):
                     validate_minutes(meeting, staff_users[0])
             db.session.commit()
-            editable = [meeting_id for meeting_id in meeting_ids if meeting_id in sections and meeting_id not in frozen]
+            # Every compte rendu validated so far, by this run or an earlier one (the meetings that took place
+            # grow with the date, so an earlier run's sample differs): their meetings refuse changes (409).
+            validated = set(db.session.scalars(select(Minutes.meeting_id).where(
+                Minutes.meeting_id.in_(meeting_ids), Minutes.status != MinutesStatus.DRAFT)))
+            editable = [meeting_id for meeting_id in meeting_ids
+                        if meeting_id in sections and meeting_id not in validated]
             feeds = []
             for body in rng.sample(bodies, 6):
                 link = body_feed_link(body, staff_users[0]) or regenerate_body_feed_link(body, staff_users[0], None)
