@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -66,6 +67,7 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
     from app.documents.workflow import minutes_are_frozen, validate_minutes
     from app.extensions import db
     from app.meetings.queries import load_meeting_for_display
+    from app.permissions import mandate_gives_access
     from app.models import (Body, Meeting, MeetingStatus, Membership, Minutes, MinutesStatus, Organisation, Person,
                             Role, RoundTableSection, utc_now)
 
@@ -135,7 +137,9 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
                 accounts.append(account)
             memberships = db.session.scalars(
                 select(Membership).join(Person, Person.id == Membership.person_id)
-                .where(Membership.body_id.in_(body_ids), Person.deleted_at.is_(None))
+                # Seats that open their body today: a member whose mandate ended sees none of its meetings.
+                .where(Membership.body_id.in_(body_ids), Person.deleted_at.is_(None),
+                       mandate_gives_access(date.today()))
                 .order_by(Membership.id).limit(400)).all()
             for n, membership in enumerate(rng.sample(memberships, MEMBERS_PER_ARS)):
                 person = membership.person
@@ -168,7 +172,14 @@ def user_account(email, role, organisation, password_hash, person=None):
     if user is None:
         user = User(email=email, role=role, organisation=organisation, person=person, password_hash=password_hash)
         db.session.add(user)
-        db.session.commit()
+    elif person is not None and user.person_id != person.id:
+        # Kept from an earlier run: it takes the person drawn this time (the URLs are those of their body),
+        # whom another account of an earlier run may hold (one account per person).
+        for other in db.session.scalars(select(User).where(User.person_id == person.id)):
+            other.person = None
+        db.session.flush()
+        user.person = person
+    db.session.commit()
     return user
 
 
