@@ -2,7 +2,7 @@
 people a point may name, without the rest of the meeting."""
 from __future__ import annotations
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -28,17 +28,11 @@ def sections_with_points(meeting_id: int, section_id: int | None = None) -> list
 
 
 def meeting_people(meeting_id: int) -> list[PersonRow]:
-    """The people of the meeting's attendance sheet (in its order), then those convened and not on it, each
-    once: who a point may name as its speaker. One query, plain rows (only their names are shown)."""
-    appearances = union_all(
-        select(Attendance.person_id.label("person_id"), literal(0).label("list"),
-               Attendance.position.label("rank"), Attendance.id.label("row"))
-        .where(Attendance.meeting_id == meeting_id),
-        select(Invitation.person_id, literal(1), Invitation.id, Invitation.id)
-        .where(Invitation.meeting_id == meeting_id),
-    ).subquery()
+    """The people of the meeting's attendance sheet and those convened, each once, by id (``speaker_choices``
+    orders them by name): who a point may name as its speaker. One query, plain rows (only their names are
+    shown)."""
+    named = union(select(Attendance.person_id).where(Attendance.meeting_id == meeting_id),
+                  select(Invitation.person_id).where(Invitation.meeting_id == meeting_id))
     person = Person.__table__
-    rows = db.session.execute(
-        select(*person_columns(person)).join(appearances, appearances.c.person_id == person.c.id)
-        .order_by(appearances.c.list, appearances.c.rank, appearances.c.row))
-    return list({row.id: person_row(row) for row in rows}.values())
+    rows = db.session.execute(select(*person_columns(person)).where(person.c.id.in_(named)).order_by(person.c.id))
+    return [person_row(row) for row in rows]
