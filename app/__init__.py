@@ -115,23 +115,27 @@ NATIONAL_ADMIN_NAVIGATION = [
 
 def navigation_links() -> list[tuple[str, str, str]]:
     """The menu as (endpoint, label, URL). It depends on the account's role alone, so each app builds it
-    once per role (and per script root, which its URLs start with), not on every page."""
-    from flask import current_app, request, url_for
+    once per role (``built_once``), not on every page."""
+    from flask_login import current_user
+
+    from app.urls import built_once
+
+    return built_once("navigation", (current_user.role,), _build_navigation)
+
+
+def _build_navigation() -> list[tuple[str, str, str]]:
+    from flask import current_app, url_for
     from flask_login import current_user
 
     from app.access import may_open
 
-    built = current_app.extensions.setdefault("navigation", {})
-    key = (current_user.role, request.script_root)
-    if key not in built:
-        if current_user.is_national_admin:
-            entries = [(endpoint, label) for endpoint, label in NATIONAL_ADMIN_NAVIGATION]
-        else:
-            entries = [(endpoint, label) for endpoint, label, staff_only in NAVIGATION
-                       if endpoint in current_app.view_functions and (current_user.is_staff or not staff_only)
-                       and may_open(current_user, endpoint)]
-        built[key] = [(endpoint, label, url_for(endpoint)) for endpoint, label in entries]
-    return built[key]
+    if current_user.is_national_admin:
+        entries = [(endpoint, label) for endpoint, label in NATIONAL_ADMIN_NAVIGATION]
+    else:
+        entries = [(endpoint, label) for endpoint, label, staff_only in NAVIGATION
+                   if endpoint in current_app.view_functions and (current_user.is_staff or not staff_only)
+                   and may_open(current_user, endpoint)]
+    return [(endpoint, label, url_for(endpoint)) for endpoint, label in entries]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -18,21 +18,24 @@ def id_url(endpoint: str, field: str, **values) -> Callable[[int], str]:
     return lambda row_id: f"{head}{int(row_id)}{tail}"
 
 
+def built_once(kind: str, key: tuple, build: Callable):
+    """``build()`` once per app, ``kind`` and ``key`` with the request's script root (the start of every URL
+    when the app is served under a path), then the same value for every request: for what depends only on
+    the app and the key (URLs, the menu of a role)."""
+    built = current_app.extensions.setdefault(kind, {})
+    key = (request.script_root, *key)
+    if key not in built:
+        built[key] = build()
+    return built[key]
+
+
 def fixed_url(endpoint: str, **values) -> str:
     """``url_for`` of a URL that no request or row changes (a stylesheet, the footer's pages), built once per
-    app and script root (the URL's start when the app is served under a path), not on every page."""
-    built = current_app.extensions.setdefault("fixed_urls", {})
-    key = (request.script_root, endpoint, tuple(sorted(values.items())))
-    if key not in built:
-        built[key] = url_for(endpoint, **values)
-    return built[key]
+    app and script root, not on every page."""
+    return built_once("fixed_urls", (endpoint, tuple(sorted(values.items()))), lambda: url_for(endpoint, **values))
 
 
 def row_url(endpoint: str, field: str, row_id: int) -> str:
     """``url_for(endpoint, <field>=row_id)`` filled into one URL per app and script root (``id_url``): for the
     macros that print one row of a list (a meeting of an agenda), called once per row."""
-    built = current_app.extensions.setdefault("row_urls", {})
-    key = (request.script_root, endpoint, field)
-    if key not in built:
-        built[key] = id_url(endpoint, field)
-    return built[key](row_id)
+    return built_once("row_urls", (endpoint, field), lambda: id_url(endpoint, field))(row_id)
