@@ -22,6 +22,13 @@ class Config:
     # database to join 150 convened ones (8 ms instead of 0.5 on the meeting page). 1.1 suits SSDs and a
     # database held in memory; None leaves the server's own setting.
     POSTGRES_RANDOM_PAGE_COST: float | None = 1.1
+    # How PostgreSQL plans the statements psycopg prepares (after five runs on a connection): for the values
+    # of each execution. The server's default (auto) may keep one plan for all values, 20 times slower for
+    # some (app/pool.py). None leaves the server's own setting.
+    POSTGRES_PLAN_CACHE_MODE: str | None = "force_custom_plan"
+    # PostgreSQL: the reads of GET and HEAD requests in autocommit, without BEGIN and ROLLBACK; a transaction
+    # from their first write on (app/pool.py). False: every request in one transaction.
+    DATABASE_READS_WITHOUT_TRANSACTION = True
     WTF_CSRF_TIME_LIMIT = None  # a long round-table entry must not expire its form
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -89,7 +96,7 @@ def load_config(app, overrides: dict | None) -> None:
     )
     for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
                  "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE", "DOCUMENT_MAX_BYTES",
-                 "SOFFICE_PATH", "POSTGRES_RANDOM_PAGE_COST"):
+                 "SOFFICE_PATH", "POSTGRES_RANDOM_PAGE_COST", "POSTGRES_PLAN_CACHE_MODE"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)

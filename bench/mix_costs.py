@@ -1,6 +1,6 @@
 """Where the mixed workload's server time goes, by kind of request, in process (not part of the test suite).
 
-    DATABASE_URL=… .venv/bin/python bench/mix_costs.py [--requests 2000] [--calls] [--profile KIND]
+    DATABASE_URL=… .venv/bin/python bench/mix_costs.py [--requests 2000] [--calls] [--profile KIND|all] [--statements]
 
 On the benchmark dataset (``bench/prepare.py``, same DATABASE_URL): the accounts and URLs of the mixed
 workload (``bench/mixed.py``), each account logged in with Flask's test client, then ``--requests``
@@ -8,7 +8,9 @@ requests drawn by the same mix, one after the other, each in its own app context
 as over HTTP. Prints, for each kind, the number of requests, the mean and p95 time, the mean CPU time of
 this process and its share of the whole: what to make faster first; with ``--calls``, the Python
 function calls per request too (the same from run to run, whatever the machine's load). ``--profile KIND`` runs the
-requests of that kind under cProfile and prints where their time goes.
+requests of that kind (or of every kind: ``all``) under cProfile and prints where their time goes.
+``--statements`` times each SQL statement from its sending to its last row read (the database's share of
+a request) and prints the heaviest, with the kinds of request that sent them.
 """
 from __future__ import annotations
 
@@ -46,13 +48,56 @@ def draw(accounts, count: int, seed: int = 11):
     return drawn
 
 
+class StatementTimes:
+    """Each statement's time, from its execution to the end of its result's reading (the cursor is
+    fetched by then: SQLAlchemy buffers ORM results), summed by SQL text."""
+
+    def __init__(self, app) -> None:
+        from sqlalchemy import event
+
+        from app.extensions import db
+        self.kind = ""
+        self.totals: dict[str, list] = defaultdict(lambda: [0.0, 0, set()])
+        self.slowest: dict[str, tuple[float, object]] = {}  # each text's slowest execution and its parameters
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_started"] = time.perf_counter()
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        text, seconds = " ".join(statement.split()), time.perf_counter() - conn.info.pop("bench_started")
+        total = self.totals[text]
+        total[0] += seconds
+        if seconds > self.slowest.get(text, (0.0, None))[0]:
+            self.slowest[text] = (seconds, parameters)
+        total[1] += 1
+        total[2].add(self.kind)
+
+    def report(self, requests: int, shown: int = 15) -> None:
+        overall = sum(total[0] for total in self.totals.values())
+        print(f"\nInstructions SQL : {sum(total[1] for total in self.totals.values()) / requests:.1f} par requête, "
+              f"{overall / requests * 1000:.2f} ms par requête dans la base ; les plus lourdes :")
+        for text, (seconds, count, kinds) in sorted(self.totals.items(), key=lambda item: -item[1][0])[:shown]:
+            print(f"  {seconds / overall:6.1%} {count:6d} × {seconds / count * 1000:6.2f} ms  "
+                  f"[{', '.join(sorted(kinds))}]  {text[:150]}")
+        heaviest = max(self.totals, key=lambda text: self.totals[text][0])
+        seconds, parameters = self.slowest[heaviest]
+        print(f"\nLa plus lourde en entier ; sa plus lente exécution ({seconds * 1000:.1f} ms) avait pour paramètres "
+              f"{parameters!r} :\n{heaviest}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--profile", help="a kind of request (meeting, search, …) to profile")
+    parser.add_argument("--profile", help="a kind of request (meeting, search, …) to profile, or « all »")
     parser.add_argument("--calls", action="store_true",
                         help="also count the Python function calls per request of each kind (a second pass under "
                              "cProfile: unlike times, the same whatever else the machine does)")
+    parser.add_argument("--statements", action="store_true",
+                        help="time each SQL statement and print the heaviest (total time, count, kinds)")
     arguments = parser.parse_args()
 
     from app import create_app
@@ -73,10 +118,13 @@ def main() -> None:
         clients[account.email].open(path, method=method, data=data)
 
     wall, cpu, statuses = defaultdict(list), defaultdict(float), defaultdict(lambda: defaultdict(int))
+    statements = StatementTimes(app) if arguments.statements else None
     profile = cProfile.Profile() if arguments.profile else None
     for kind, account, method, path, data in drawn:
-        if profile and kind == arguments.profile:
+        if profile and arguments.profile in (kind, "all"):
             profile.enable()
+        if statements:
+            statements.kind = kind
         started, started_cpu = time.perf_counter(), time.process_time()
         response = clients[account.email].open(path, method=method, data=data)
         response.close()
@@ -110,6 +158,8 @@ def main() -> None:
         print(f"{kind:16} {len(times):7d} {statistics.mean(times) * 1000:8.1f} {p95 * 1000:8.1f} "
               f"{cpu[kind] / len(times) * 1000:8.1f} {sum(times) / total:6.1%} "
               f"{calls.get(kind, 0):8.0f}  {answers}")
+    if statements:
+        statements.report(len(drawn))
     if profile:
         stats = pstats.Stats(profile).sort_stats("cumulative")
         stats.print_stats(r"/app/", 40)

@@ -1,18 +1,23 @@
 """What every request pays before its page's own work: the account and its page header in one query, the
-rate limiter only on the routes it limits, a pooled connection checked only after a rest."""
+rate limiter only on the routes it limits, a pooled connection checked only after a rest, on PostgreSQL
+the reads of a page without BEGIN and ROLLBACK."""
 from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
+from app.access import ENDPOINT_AUDIENCE, Audience
 from app.config import normalise_database_url
 from app.extensions import db, limiter
-from app.models import Organisation, Role
-from tests.conftest import create_user, is_postgresql, log_in, make_app
+from app.models import Organisation, Role, Theme
+from app.pool import only_reads
+from tests.conftest import PASSWORD, create_user, is_postgresql, log_in, make_app
 from tests.images import png_bytes
 from tests.query_count import counted_queries, fresh_session
 
@@ -76,20 +81,120 @@ def test_a_connection_that_rested_is_checked_and_replaced_when_the_server_closed
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("cost", [1.1, None])
-def test_postgresql_connections_plan_with_the_configured_random_page_cost(cost):
-    """PostgreSQL only: every connection of the app's pool plans with POSTGRES_RANDOM_PAGE_COST, even after
-    a rollback; None leaves the server's own setting."""
+@pytest.mark.parametrize("configured", [True, False])
+def test_postgresql_connections_plan_with_the_configured_settings(configured):
+    """PostgreSQL only: every connection of the app's pool plans with POSTGRES_RANDOM_PAGE_COST and
+    POSTGRES_PLAN_CACHE_MODE, even after a rollback; None leaves the server's own settings."""
     url = normalise_database_url(os.environ.get("DATABASE_URL", ""))
     if not is_postgresql(url):
         pytest.skip("PostgreSQL only")
-    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}, POSTGRES_RANDOM_PAGE_COST=cost)
+    settings = {} if configured else {"POSTGRES_RANDOM_PAGE_COST": None, "POSTGRES_PLAN_CACHE_MODE": None}
+    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}, **settings)
     server_default = create_engine(url)
     with server_default.connect() as connection:
-        default = connection.scalar(text("SHOW random_page_cost"))
+        defaults = [connection.scalar(text(f"SHOW {name}")) for name in ("random_page_cost", "plan_cache_mode")]
     server_default.dispose()
     with app.app_context():
         db.session.rollback()
-        assert db.session.scalar(text("SHOW random_page_cost")) == ("1.1" if cost else default)
+        shown = [db.session.scalar(text(f"SHOW {name}")) for name in ("random_page_cost", "plan_cache_mode")]
+        assert shown == (["1.1", "force_custom_plan"] if configured else defaults)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_only_plain_reads_go_without_a_transaction():
+    assert only_reads('SELECT "user".id FROM "user" WHERE "user".id = %(user_id)s')
+    assert only_reads("WITH scope AS (SELECT meeting.id FROM meeting) SELECT id FROM scope")
+    assert only_reads("SELECT meeting.updated_at FROM meeting")  # names are lower case
+    for statement in ("INSERT INTO theme (code) VALUES (%(code)s)", "UPDATE meeting SET title = %(title)s",
+                      "DELETE FROM theme", "SAVEPOINT sa_savepoint_1", "SELECT meeting.id FROM meeting FOR UPDATE",
+                      "SELECT meeting.id FROM meeting FOR SHARE", "WITH gone AS (DELETE FROM theme RETURNING id) "
+                      "SELECT id FROM gone", "SET random_page_cost = 1.1", "LOCK TABLE theme"):
+        assert not only_reads(statement), statement
+
+
+@contextmanager
+def transaction_states(app):
+    """The state of the PostgreSQL connection after each statement run inside the block."""
+    states = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        states.append(conn.connection.dbapi_connection.info.transaction_status)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", record)
+    try:
+        yield states
+    finally:
+        event.remove(engine, "after_cursor_execute", record)
+
+
+@pytest.fixture
+def own_requests_app(isolated_app, monkeypatch):
+    """PostgreSQL only: an app whose requests each take a connection from the pool (no test app context
+    held across them), with two GET routes that write: one commits, one fails half-way."""
+    if not is_postgresql(normalise_database_url(os.environ.get("DATABASE_URL", ""))):
+        pytest.skip("PostgreSQL only")
+    app = isolated_app("reads")
+
+    @app.get("/_test/read-then-write/<code>")
+    def read_then_write(code):
+        db.session.scalar(select(func.count(Theme.id)))
+        db.session.add(Theme(code=code, name=code))
+        db.session.commit()
+        return "écrit"
+
+    @app.get("/_test/half-written/<code>")
+    def half_written(code):
+        db.session.scalar(select(func.count(Theme.id)))
+        db.session.add(Theme(code=code, name=code))
+        db.session.flush()
+        raise RuntimeError("after the first write")
+
+    for endpoint in ("read_then_write", "half_written"):
+        monkeypatch.setitem(ENDPOINT_AUDIENCE, endpoint, Audience.ANY_USER)
+
+    client = app.test_client()
+    with app.app_context():
+        user = create_user(Role.SECRETARIAT)
+        email = user.email
+        db.session.remove()
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    return app, client
+
+
+def themes(app, code: str) -> int:
+    with app.app_context():
+        count = db.session.scalar(select(func.count(Theme.id)).where(Theme.code == code))
+        db.session.remove()
+        return count
+
+
+def test_a_page_reads_without_a_transaction_and_a_form_writes_in_one(own_requests_app):
+    """A GET's reads leave no transaction open (no BEGIN, no ROLLBACK); a POST runs in one as always."""
+    app, client = own_requests_app
+    with transaction_states(app) as states:
+        assert client.get("/mon-compte/mot-de-passe").status_code == 200
+    assert states == [TransactionStatus.IDLE]
+    with transaction_states(app) as states:
+        client.post("/login", data={"email": "personne@example.fr", "password": "x"})
+    assert states and set(states) == {TransactionStatus.INTRANS}
+
+
+def test_a_page_that_writes_does_it_in_a_transaction_and_all_or_nothing(own_requests_app):
+    """From its first write on, a GET is an ordinary transaction: committed, or rolled back whole."""
+    app, client = own_requests_app
+    with transaction_states(app) as states:
+        assert client.get("/_test/read-then-write/ecrit").status_code == 200
+    # The account and the count read outside a transaction, the insert in one, then committed.
+    assert states == [TransactionStatus.IDLE, TransactionStatus.IDLE, TransactionStatus.INTRANS]
+    assert themes(app, "ecrit") == 1
+    with pytest.raises(RuntimeError):
+        client.get("/_test/half-written/perdu")
+    assert themes(app, "perdu") == 0
+    # The connection went back to the pool as it came: outside a request, work is transactional again.
+    with transaction_states(app) as states, app.app_context():
+        db.session.scalar(select(func.count(Theme.id)))
+        db.session.remove()
+    assert states == [TransactionStatus.INTRANS]
