@@ -22,10 +22,10 @@ class Config:
     # database to join 150 convened ones (8 ms instead of 0.5 on the meeting page). 1.1 suits SSDs and a
     # database held in memory; None leaves the server's own setting.
     POSTGRES_RANDOM_PAGE_COST: float | None = 1.1
-    # How PostgreSQL plans the statements psycopg prepares (after five runs on a connection): for the values
-    # of each execution. The server's default (auto) may keep one plan for all values, 20 times slower for
-    # some (app/pool.py). None leaves the server's own setting.
-    POSTGRES_PLAN_CACHE_MODE: str | None = "force_custom_plan"
+    # How PostgreSQL plans the statements psycopg prepares (after five runs on a connection). None leaves the
+    # server's own setting (auto: after five runs, one plan for all values when it looks as good, which
+    # saves planning); « force_custom_plan » plans each execution for its values (app/pool.py).
+    POSTGRES_PLAN_CACHE_MODE: str | None = None
     # PostgreSQL: the reads of GET and HEAD requests in autocommit, without BEGIN and ROLLBACK; a transaction
     # from their first write on (app/pool.py). False: every request in one transaction.
     DATABASE_READS_WITHOUT_TRANSACTION = True

@@ -44,7 +44,9 @@ export SECRET_KEY=${SECRET_KEY:-banc-d-essai} RATELIMIT_STORAGE_URI=memory://
 echo "Jeu de données ($DB, échelle $SCALE)…" >&2
 DATASET=$("$PYTHON" bench/prepare.py --scale "$SCALE" | tail -n 1)
 
-"$BIN/gunicorn" --workers 2 --bind "127.0.0.1:$PORT" --log-level warning \
+# BENCH_GUNICORN_OPTIONS: more gunicorn options to compare (e.g. "--threads 4"); 2 sync workers otherwise.
+# shellcheck disable=SC2086
+"$BIN/gunicorn" --workers 2 ${BENCH_GUNICORN_OPTIONS:-} --bind "127.0.0.1:$PORT" --log-level warning \
   --chdir bench wsgi_bench:app > "$DATA_DIR/gunicorn.log" 2>&1 &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT

@@ -4,6 +4,7 @@ the reads of a page without BEGIN and ROLLBACK."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -15,6 +16,8 @@ from sqlalchemy.exc import OperationalError
 from app.access import ENDPOINT_AUDIENCE, Audience
 from app.config import normalise_database_url
 from app.extensions import db, limiter
+from app.loadgen import LoadSize, generate_load
+from app.meetings.queries import upcoming_meetings
 from app.models import Organisation, Role, Theme
 from app.pool import only_reads
 from tests.conftest import PASSWORD, create_user, is_postgresql, log_in, make_app
@@ -88,7 +91,8 @@ def test_postgresql_connections_plan_with_the_configured_settings(configured):
     url = normalise_database_url(os.environ.get("DATABASE_URL", ""))
     if not is_postgresql(url):
         pytest.skip("PostgreSQL only")
-    settings = {} if configured else {"POSTGRES_RANDOM_PAGE_COST": None, "POSTGRES_PLAN_CACHE_MODE": None}
+    settings = {"POSTGRES_RANDOM_PAGE_COST": 1.1, "POSTGRES_PLAN_CACHE_MODE": "force_custom_plan"} if configured \
+        else {"POSTGRES_RANDOM_PAGE_COST": None, "POSTGRES_PLAN_CACHE_MODE": None}
     app = make_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}, **settings)
     server_default = create_engine(url)
     with server_default.connect() as connection:
@@ -100,6 +104,46 @@ def test_postgresql_connections_plan_with_the_configured_settings(configured):
         assert shown == (["1.1", "force_custom_plan"] if configured else defaults)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_home_page_upcoming_meetings_keep_a_good_plan_once_prepared(isolated_app):
+    """PostgreSQL only: once psycopg has prepared it, PostgreSQL may plan the home page's statement once for
+    any values; that plan must read the ARS's meetings, not walk the index of all meetings by date from the
+    first one ever (13 ms instead of 0.5 on the national dataset)."""
+    if not is_postgresql(normalise_database_url(os.environ.get("DATABASE_URL", ""))):
+        pytest.skip("PostgreSQL only")
+    app = isolated_app("plans")
+    with app.app_context():
+        generate_load(LoadSize(organisations=4, meetings=6_000, attendances=1, points=1, deadlines=1), seed=3)
+        db.session.execute(text("ANALYZE"))
+        user = create_user(Role.SECRETARIAT, organisation=db.session.get(Organisation, 1))
+        with counted_statements_and_parameters() as sent:
+            upcoming_meetings(user)
+        statement, parameters = next((statement, parameters) for statement, parameters in sent
+                                     if statement.startswith("SELECT meeting.id"))
+        names = list(parameters)
+        numbered = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", statement)
+        db.session.execute(text("SET plan_cache_mode = force_generic_plan"))
+        db.session.execute(text(f"PREPARE upcoming AS {numbered}"))
+        values = ", ".join(f"'{parameters[name]}'" for name in names)
+        plan = "\n".join(db.session.scalars(text(f"EXPLAIN EXECUTE upcoming({values})")))
+        db.session.execute(text("DEALLOCATE upcoming"))
+        db.session.remove()
+    assert "ix_meeting_starts_at" not in plan and "Sort Key" in plan, plan  # filtered first, then sorted
+
+
+@contextmanager
+def counted_statements_and_parameters():
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_only_plain_reads_go_without_a_transaction():

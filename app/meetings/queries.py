@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import joinedload, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,10 +29,23 @@ def upcoming_meetings(user: User, limit: int = 20) -> list[Meeting]:
         visible_meetings(user)
         .where(Meeting.ends_at >= utc_now(), Meeting.status != MeetingStatus.CANCELLED)
         .options(selectinload(Meeting.body))
-        .order_by(Meeting.starts_at)
+        .order_by(start_order_read_after_filtering())
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def start_order_read_after_filtering():
+    """``Meeting.starts_at`` to order by, that PostgreSQL cannot read from the index of meetings by date.
+
+    psycopg prepares a statement sent five times on a connection, and PostgreSQL may then keep one plan for
+    any values. For « the first 20 meetings from now on », that plan walks the index by date from the
+    first meeting ever, as if upcoming ones were spread over the whole history: 9 to 13 ms for an ARS of
+    the national dataset, 0.5 when it reads the user's meetings first and sorts the few upcoming ones.
+    An ordering by an expression (``+ interval '0'``, the same order) leaves it only the second way."""
+    if db.engine.dialect.name == "postgresql":
+        return Meeting.starts_at + literal_column("interval '0'")
+    return Meeting.starts_at
 
 
 # A point as pages and documents show it: with its speaker; its sub-points are rebuilt from its section's
