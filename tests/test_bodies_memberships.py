@@ -4,7 +4,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Membership, Seat
+from app.models import Civility, Membership, MembershipRole, RoleKind, Seat, utc_now
 from tests.admin_factories import make_body, make_organisation, make_person, seat
 from tests.query_count import counted_queries
 
@@ -139,3 +139,47 @@ def test_the_body_page_runs_as_many_queries_for_many_members_as_for_few(secretar
     with counted_queries() as many:
         assert secretariat_client.get(f"/bodies/{body.id}").text.count("Mettre fin<") == 18
     assert few and len(many) == len(few)
+
+
+def members_table(page: str) -> list[list[str]]:
+    """The cells of the members table's rows, as read (the visually hidden texts left out)."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(page)
+    for hidden in tree.xpath('//span[contains(@class, "fr-sr-only")]'):
+        hidden.drop_tree()
+    return [[" ".join(cell.text_content().split()) for cell in row.xpath("td")]
+            for row in tree.xpath('//h2[text()="Membres"]/following::table[1]/tbody/tr')]
+
+
+def test_the_members_table_shows_each_seat_with_its_roles_and_titulaire_in_order(secretariat_client):
+    """Current seats first, titulaires before suppléants, by name; ended mandates last and muted; each row with
+    its qualité, collège, the titulaire a suppléant stands for, its roles and their dates; people deleted are
+    left out."""
+    organisation = make_organisation()
+    body = make_body(organisation)
+    martin = seat(make_person(organisation, "Martin", "Anne"), body, "Présidente URPS")
+    martin.college = "Professionnels de santé"
+    db.session.add_all([MembershipRole(membership=martin, kind=RoleKind.PRESIDENT, start_date=date(2021, 1, 1)),
+                        MembershipRole(membership=martin, kind=RoleKind.RAPPORTEUR, start_date=date(2020, 3, 1),
+                                       end_date=date(2020, 12, 31))])
+    seat(make_person(organisation, "Durand", "Paul", civility=Civility.MR), body, "France Assos Santé")
+    seat(make_person(organisation, "Aubert", "Léa"), body, "URPS", seat_kind=Seat.SUPPLEANT, substitute_for=martin)
+    seat(make_person(organisation, "Blanc", "Eve"), body, "Ancienne", end=date(2021, 6, 30))
+    gone = make_person(organisation, "Effacée", "Zoé")
+    seat(gone, body, "Supprimée")
+    gone.deleted_at = utc_now()
+    db.session.commit()
+
+    page = secretariat_client.get(f"/bodies/{body.id}").text
+    assert members_table(page) == [
+        ["M. DURAND Paul", "France Assos Santé", "", "Titulaire", "oui", "", "depuis le 01/01/2020", "Modifier — Mettre fin"],
+        ["Mme MARTIN Anne", "Présidente URPS", "Professionnels de santé", "Titulaire", "oui",
+         "Rapporteure du 01/03/2020 au 31/12/2020 ; Présidente depuis le 01/01/2021", "depuis le 01/01/2020",
+         "Modifier — Mettre fin"],
+        ["Mme AUBERT Léa", "URPS", "", "Suppléant de Mme MARTIN Anne", "oui", "", "depuis le 01/01/2020",
+         "Modifier — Mettre fin"],
+        ["Mme BLANC Eve", "Ancienne", "", "Titulaire", "oui", "", "depuis le 01/01/2020, jusqu'au 30/06/2021",
+         "Modifier"],
+    ]
+    assert page.count('<tr class="seances-muted">') == 1

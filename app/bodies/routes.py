@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.bodies import bp
 from app.bodies.csv_import import COLUMNS, UnreadableFile, decode_upload, import_members, read_members_csv
@@ -17,6 +17,7 @@ from app.bodies.domain import (
     membership_errors,
 )
 from app.bodies.composition import seats_in_office
+from app.bodies.members import body_members
 from app.bodies.forms import (
     MAX_IMPORT_BYTES,
     BodyForm,
@@ -66,20 +67,9 @@ def detail(body_id: int):
         .order_by(Meeting.starts_at.desc()),
         page=page_number(), per_page=MEETINGS_PER_PAGE, error_out=False,
     )
-    memberships = []
     today = date.today()
-    if current_user.is_staff:  # members do not see other members' details
-        # One joined statement: each « select in » load costs more than the few rows it reads.
-        memberships = db.session.scalars(
-            select(Membership)
-            .join(Person, Membership.person_id == Person.id)
-            .where(Membership.body_id == body.id, Person.deleted_at.is_(None))
-            .options(contains_eager(Membership.person), joinedload(Membership.roles),
-                     joinedload(Membership.substitute_for).joinedload(Membership.person))
-        ).unique().all()
-        # Current seats first, titulaires before suppléants, by name; ended mandates last.
-        memberships = sorted(memberships, key=lambda m: (not m.is_current(today), m.seat is Seat.SUPPLEANT,
-                                                         m.person.sort_key))
+    # Members do not see other members' details.
+    memberships = body_members(body.id, today) if current_user.is_staff else []
     return render_template("bodies/detail.html", body=body, meetings=meetings, memberships=memberships,
                            today=today, quorum_rule=quorum_sentence(body, seats_in_office(body, today)),
                            rules=rules_summary(body), officers=officers_of(body, today))

@@ -8,10 +8,12 @@ from app.models.bodies import (
     BodyKind,
     BodyPreset,
     BodyRules,
+    DatedSpan,
     Membership,
     MembershipRole,
     RoleKind,
     Seat,
+    role_title,
 )
 from app.models.dossier import DocumentChunk, DocumentReceipt, DocumentVersion, MeetingDocument
 from app.models.calendar import BodyFeedLink, ConvocationSending, UsedAnswerLink
@@ -56,6 +58,7 @@ __all__ = [
     "BodyFeedLink",
     "DocumentChunk", "DocumentReceipt", "DocumentVersion", "MeetingDocument",
     "BodyPreset", "BodyRules", "MAX_PROXIES_PER_HOLDER", "MembershipRole", "PRESETS", "RoleKind",
+    "DatedSpan", "role_title",
     "AgendaItemNature", "Vote", "VoteBallot", "VoteChoice", "VoteOutcome", "WrittenConsultation",
     "ConsultationAnswer",
 ]

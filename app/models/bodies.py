@@ -164,7 +164,17 @@ class Body(db.Model):
         return f"<Body {self.label}>"
 
 
-class Membership(db.Model):
+class DatedSpan:
+    """A mandate or a role from ``start_date`` to ``end_date`` (both included; None: open-ended), for the
+    mapped classes and for the plain rows of the body page (``app.bodies.members``)."""
+
+    __slots__ = ()
+
+    def is_current(self, on: date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class Membership(DatedSpan, db.Model):
     """A seat of a person in a body, with the qualité printed in minutes."""
 
     __tablename__ = "membership"
@@ -200,9 +210,6 @@ class Membership(db.Model):
         back_populates="membership", order_by="MembershipRole.start_date", cascade="all, delete-orphan"
     )
 
-    def is_current(self, on: date) -> bool:
-        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
-
     @property
     def holds_voting_seat(self) -> bool:
         """A titulaire with a vote: a seat that counts in the quorum and may give or receive a pouvoir."""
@@ -231,7 +238,12 @@ ROLE_TITLES = {
 }
 
 
-class MembershipRole(db.Model):
+def role_title(kind: RoleKind, civility) -> str:
+    """« Présidente », « Vice-président »: a role as the person's civility (a ``Civility``) says it."""
+    return ROLE_TITLES[kind][civility.value]
+
+
+class MembershipRole(DatedSpan, db.Model):
     """A dated role held through a membership: président, vice-président, bureau, rapporteur.
 
     Read through ``app.bodies.roles`` (``president_of``…): the president may neither give nor receive
@@ -250,13 +262,9 @@ class MembershipRole(db.Model):
 
     membership: Mapped[Membership] = relationship(back_populates="roles")
 
-    def is_current(self, on: date) -> bool:
-        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
-
     @property
     def title(self) -> str:
-        """« Présidente », « Vice-président »: the role as the person's civility says it."""
-        return ROLE_TITLES[self.kind][self.membership.person.civility.value]
+        return role_title(self.kind, self.membership.person.civility)
 
     def __repr__(self) -> str:
         return f"<MembershipRole {self.kind.value} of membership {self.membership_id}>"
