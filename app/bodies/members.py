@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
-from app.meetings.page import PersonRow, person_columns, person_row
+from app.models.people import PersonRow, person_columns, person_row
 from app.models import Civility, DatedSpan, Membership, MembershipRole, Person, RoleKind, Seat, role_title
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 
 from sqlalchemy import Date, bindparam, select
@@ -26,7 +26,6 @@ from app.models import (
     Attendance,
     AttendanceStatus,
     Capacity,
-    Civility,
     Deadline,
     Invitation,
     InvitationResponse,
@@ -40,30 +39,8 @@ from app.models import (
     point_themes,
 )
 from app.models.meetings import AttendanceLists
-from app.models.people import NamedPerson
+from app.models.people import PersonRow, person_columns, person_row
 
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRow(NamedPerson):
-    """A person as the page names them (``formal_name``, ``display_name``, ``sort_key``) and e-mails them."""
-
-    id: int
-    civility: Civility
-    first_name: str
-    last_name: str
-    email: str | None = None
-    deleted_at: datetime | None = None
-
-
-def person_columns(person) -> tuple:
-    """The columns of a ``PersonRow``, of the ``person`` table or one of its aliases."""
-    return person.c.id, person.c.civility, person.c.first_name, person.c.last_name, person.c.email, person.c.deleted_at
-
-
-def person_row(values) -> PersonRow | None:
-    """The ``PersonRow`` of six selected columns (``person_columns``); None for an outer join that found nobody."""
-    return PersonRow(*values) if values[0] is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """People: members, ARS staff and guests."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,29 @@ class NamedPerson:
     def sort_key(self) -> tuple:
         """Alphabetical order of the name, as on a sign-in sheet (accents and case ignored)."""
         return alphabetical_key(self.last_name), alphabetical_key(self.first_name)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow(NamedPerson):
+    """A person read as a plain row by busy pages (the meeting page, the body page's members): named as the
+    mapped ``Person`` is (``formal_name``, ``display_name``, ``sort_key``), with what they are e-mailed at."""
+
+    id: int
+    civility: Civility
+    first_name: str
+    last_name: str
+    email: str | None = None
+    deleted_at: datetime | None = None
+
+
+def person_columns(person) -> tuple:
+    """The columns of a ``PersonRow``, of the ``person`` table or one of its aliases."""
+    return person.c.id, person.c.civility, person.c.first_name, person.c.last_name, person.c.email, person.c.deleted_at
+
+
+def person_row(values) -> PersonRow | None:
+    """The ``PersonRow`` of six selected columns (``person_columns``); None for an outer join that found nobody."""
+    return PersonRow(*values) if values[0] is not None else None
 
 
 class Person(NamedPerson, db.Model):

@@ -6,7 +6,7 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.meetings.page import PersonRow, person_columns, person_row
+from app.models.people import PersonRow, person_columns, person_row
 from app.meetings.queries import POINT_WITH_SPEAKER, nest_points
 from app.models import Attendance, Invitation, Person, RoundTablePoint, RoundTableSection
 
