@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 RETURNED_AT = "seances_returned_at"
 READING = "seances_reading"
 READ_METHODS = frozenset({"GET", "HEAD"})
+PLAN_CACHE_MODES = ("auto", "force_custom_plan", "force_generic_plan")
 _READ = re.compile(r"\s*(SELECT|WITH)\b")
 _WRITE_OR_LOCK = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK)\b")  # FOR UPDATE, FOR SHARE too
 
@@ -92,8 +93,11 @@ def postgres_session_settings(config) -> dict[str, str]:
     settings = {}
     if config["POSTGRES_RANDOM_PAGE_COST"] not in (None, ""):
         settings["random_page_cost"] = str(float(config["POSTGRES_RANDOM_PAGE_COST"]))
-    if config["POSTGRES_PLAN_CACHE_MODE"] not in (None, ""):
-        settings["plan_cache_mode"] = config["POSTGRES_PLAN_CACHE_MODE"]
+    mode = config["POSTGRES_PLAN_CACHE_MODE"]
+    if mode not in (None, ""):
+        if mode not in PLAN_CACHE_MODES:  # at start-up, not as an error on every connection
+            raise ValueError(f"POSTGRES_PLAN_CACHE_MODE : {mode!r} n'est pas l'un de {', '.join(PLAN_CACHE_MODES)}")
+        settings["plan_cache_mode"] = mode
     return settings
 
 

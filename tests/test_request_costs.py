@@ -19,7 +19,7 @@ from app.extensions import db, limiter
 from app.loadgen import LoadSize, generate_load
 from app.meetings.queries import upcoming_meetings
 from app.models import Organisation, Role, Theme
-from app.pool import only_reads
+from app.pool import only_reads, postgres_session_settings
 from tests.conftest import PASSWORD, create_user, is_postgresql, log_in, make_app
 from tests.images import png_bytes
 from tests.query_count import counted_queries, fresh_session
@@ -144,6 +144,11 @@ def counted_statements_and_parameters():
         yield sent
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_an_unknown_plan_cache_mode_stops_the_start_with_its_name():
+    with pytest.raises(ValueError, match="force_custom"):
+        postgres_session_settings({"POSTGRES_RANDOM_PAGE_COST": None, "POSTGRES_PLAN_CACHE_MODE": "force_custom"})
 
 
 def test_only_plain_reads_go_without_a_transaction():
