@@ -7,6 +7,7 @@ from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, p
 from app.dossier.domain import published_by_meeting
 from app.extensions import db
 from app.forms import choices, page_number
+from app.pagination import counted_page
 from app.models import Body
 from app.permissions import visible_bodies
 
@@ -17,8 +18,7 @@ PER_PAGE = 10
 @login_required
 def my_meetings():
     query = my_meetings_query(current_user)
-    past_page = db.paginate(past(query), page=page_number(), per_page=PER_PAGE,
-                            error_out=False)
+    past_page = counted_page(past(query), page=page_number(), per_page=PER_PAGE)
     coming = upcoming(query)
     return render_template("agenda/my_meetings.html", upcoming=coming, past_page=past_page,
                            linked=current_user.person_id is not None,

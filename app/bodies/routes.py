@@ -34,6 +34,7 @@ from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
 from app.extensions import db
 from app.formatting import short_date
 from app.forms import MAX_ID, FrenchForm, choices, page_number
+from app.pagination import counted_page
 from app.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
 from app.people.domain import fill_person, person_with_email
 from app.people.search import MAX_PEOPLE_FOUND, find_people, search_text
@@ -61,11 +62,11 @@ def index():
 @login_required
 def detail(body_id: int):
     body = get_body_or_404(body_id)
-    meetings = db.paginate(
+    meetings = counted_page(
         select(Meeting)
         .where(Meeting.body_id == body.id, Meeting.deleted_at.is_(None))
         .order_by(Meeting.starts_at.desc()),
-        page=page_number(), per_page=MEETINGS_PER_PAGE, error_out=False,
+        page=page_number(), per_page=MEETINGS_PER_PAGE,
     )
     today = date.today()
     # Members do not see other members' details.

@@ -10,6 +10,7 @@ from app.deadlines.queries import upcoming_deadlines
 from app.extensions import db
 from app.formatting import long_date, paris_datetime, to_paris
 from app.forms import choices, id_number, page_number
+from app.pagination import counted_page
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
@@ -27,7 +28,7 @@ def index():
     bodies = db.session.scalars(visible_bodies(current_user)).all()
     body_id = request.args.get("body", type=id_number)
     query = upcoming_deadlines(current_user, body_id, to_paris(utc_now()).date())
-    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = counted_page(query, page=page_number(), per_page=PAGE_SIZE)
     return render_template("deadlines/index.html", page=page, bodies=bodies, body_id=body_id,
                            visible_body_ids={body.id for body in bodies})
 

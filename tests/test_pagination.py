@@ -1,0 +1,31 @@
+"""A list's page and the number of all its rows come from one statement, as ``db.paginate`` gives them from two."""
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Organisation
+from app.pagination import counted_page
+from tests.query_count import counted_queries
+
+
+@pytest.mark.parametrize("page, items, statements", [(1, 3, 1), (2, 3, 1), (3, 1, 1), (4, 0, 2), (9, 0, 2)])
+def test_a_page_and_the_number_of_rows_come_together(app_context, page, items, statements):
+    """Pages of 3 among 7 rows: the same rows and numbers as db.paginate; past the last page, which has no
+    row to carry the number, a count is read as db.paginate reads it."""
+    db.session.add_all([Organisation(name=f"ARS {number}") for number in range(7)])
+    db.session.commit()
+    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    with counted_queries() as sent:
+        counted = counted_page(query, page=page, per_page=3)
+    reference = db.paginate(query, page=page, per_page=3, error_out=False)
+    assert len(sent) == statements
+    assert [organisation.id for organisation in counted.items] == [organisation.id for organisation in reference.items]
+    assert len(counted.items) == items
+    assert (counted.total, counted.pages, counted.has_next, counted.has_prev) == (
+        reference.total, reference.pages, reference.has_next, reference.has_prev) == (7, 3, page < 3, page > 1)
+
+
+def test_an_empty_list_is_one_statement_and_no_page(app_context):
+    with counted_queries() as sent:
+        counted = counted_page(select(Organisation).where(Organisation.name == "aucune"), page=1, per_page=3)
+    assert len(sent) == 1 and counted.items == [] and counted.total == 0 and counted.pages == 0
