@@ -102,9 +102,11 @@ def main() -> None:
 
     from app import create_app
     from app.extensions import db
+    from app.serving import tune_process
 
     accounts = prepare_accounts()
     app = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute"})
+    tune_process(app)  # as a serving process (wsgi.py)
     clients = {}
     for account in accounts:
         client = app.test_client()

@@ -1,12 +1,16 @@
 """What every request pays before its page's own work: the account and its page header in one query, the
 rate limiter only on the routes it limits, a pooled connection checked only after a rest, on PostgreSQL
-the reads of a page without BEGIN and ROLLBACK."""
+the reads of a page without BEGIN and ROLLBACK, fewer garbage collections in a serving process."""
 from __future__ import annotations
 
+import gc
 import os
 import re
+import subprocess
+import sys
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from psycopg.pq import TransactionStatus
@@ -247,3 +251,22 @@ def test_a_page_that_writes_does_it_in_a_transaction_and_all_or_nothing(own_requ
         db.session.scalar(select(func.count(Theme.id)))
         db.session.remove()
     assert states == [TransactionStatus.INTRANS]
+
+
+@pytest.mark.parametrize("environment, threshold", [({}, 10_000), ({"GC_THRESHOLD": "2500"}, 2500)])
+def test_a_serving_process_runs_the_garbage_collector_less_often_than_python_does(tmp_path, environment, threshold):
+    """wsgi.py (gunicorn's entry) sets the youngest generation's threshold, GC_THRESHOLD from the environment
+    or 10,000; the older generations keep Python's."""
+    settings = {key: value for key, value in os.environ.items() if key != "GC_THRESHOLD"}
+    settings.update(DATABASE_URL=f"sqlite:///{tmp_path / 'serving.sqlite'}", SECRET_KEY="serving-test", **environment)
+    result = subprocess.run([sys.executable, "-c", "import gc, wsgi; print(*gc.get_threshold())"], env=settings,
+                            cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(threshold), *map(str, gc.get_threshold()[1:])]
+
+
+def test_building_an_app_leaves_the_garbage_collector_as_it_was(database):
+    """Tests and commands build apps too: only a serving process changes the collector."""
+    before = gc.get_threshold()
+    make_app(database("gc_untouched"))
+    assert gc.get_threshold() == before
