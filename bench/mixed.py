@@ -358,6 +358,11 @@ def main() -> None:
     (Path(arguments.work_dir) / STATIC_COPY).write_bytes(frozen_bytes)
     print("  wrk : le même fichier servi comme un fichier statique…", file=sys.stderr)
     static = run_wrk(f"{base}/_bench/files/{STATIC_COPY}", None, max(3, arguments.duration // 6), arguments.connections)
+    # The floor of any download that checks its account in the database: the same bytes from memory, after the
+    # session and the account's query (the validated compte rendu adds its own query to these).
+    print("  wrk : les mêmes octets à un compte vérifié (plancher)…", file=sys.stderr)
+    floor = run_wrk(f"{base}/_bench/account-files/{STATIC_COPY}", staff_account.cookie,
+                    max(3, arguments.duration // 6), arguments.connections)
 
     large_before, large_after = large_download_peaks(base, staff_account.cookie, frozen_url, arguments.gunicorn_pid)
 
@@ -385,7 +390,8 @@ def main() -> None:
           f"{arguments.connections} connexions, {arguments.duration} s")
     print(f"{'':34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'erreurs':>8} {'ratio':>7}")
     for label, result in (("route nue /_bench/ping", bare), ("charge mixte", mixed), ("compte rendu validé", frozen),
-                          (f"même fichier statique ({len(frozen_bytes) // 1024} ko)", static)):
+                          (f"même fichier statique ({len(frozen_bytes) // 1024} ko)", static),
+                          ("mêmes octets, compte vérifié", floor)):
         print(f"{label:34} {result['rps']:8.0f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
               f"{result['errors']:8d} {result['rps'] / bare['rps']:7.1%}")
     if mixed["statuses"]:
