@@ -4,7 +4,8 @@ from flask import url_for
 
 from app.extensions import db
 from app.loadgen import create_benchmark_meeting
-from app.meetings.page import attendance_rows, invitation_rows, load_meeting, meeting_page, plain_composition
+from app.bodies.composition import body_composition, quorum_composition
+from app.meetings.page import attendance_rows, invitation_rows, load_meeting, meeting_page
 from app.meetings.queries import load_meeting_for_display
 from app.meetings.quorum import quorum_status
 from app.meetings.roster import meeting_day
@@ -51,10 +52,11 @@ def test_the_quorum_of_the_plain_rows_is_the_mapped_one(app_context):
     db.session.expunge_all()
     mapped = load_meeting_for_display(meeting_id)
     page = meeting_page(load_meeting(meeting_id), with_record=False)
-    composition = plain_composition(page.body, meeting_day(page))
+    composition = quorum_composition(page.body, meeting_day(page))
     assert page.sections == []  # the tour de table is read only when shown
-    assert quorum_status(page, composition) == quorum_status(mapped)
-    assert composition.seats_in_office == 30
+    mapped_composition = body_composition(mapped.body, meeting_day(mapped))
+    assert quorum_status(page, composition) == quorum_status(mapped, mapped_composition) == quorum_status(mapped)
+    assert composition.seats_in_office == mapped_composition.seats_in_office == 30
 
 
 def test_one_url_per_endpoint_is_url_for(app, app_context):

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
-from sqlalchemy import Date, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from app.bodies.composition import Composition, current_on
+from app.bodies.composition import Composition, quorum_composition
 from app.extensions import db
 from app.meetings.roster import meeting_day
 from app.models import (
@@ -30,11 +29,9 @@ from app.models import (
     Invitation,
     InvitationResponse,
     Meeting,
-    Membership,
     Person,
     RoundTablePoint,
     RoundTableSection,
-    Seat,
     Theme,
     point_themes,
 )
@@ -65,27 +62,6 @@ class InvitationRow:
     title: str
     response: InvitationResponse | None
     proxy_holder_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class SeatRow:
-    """A membership current on the meeting day, as the quorum counts it: no roles are read (the quorum
-    does not use them), so ``roles_on`` is empty."""
-
-    id: int
-    person_id: int
-    seat: Seat
-    voting: bool
-    substitute_for_id: int | None
-    title: str
-    person: PersonRow
-
-    @property
-    def holds_voting_seat(self) -> bool:
-        return self.seat is Seat.TITULAIRE and self.voting
-
-    def roles_on(self, on: date) -> list:
-        return []
 
 
 @dataclass(slots=True)
@@ -121,7 +97,7 @@ class MeetingPage(AttendanceLists):
 
     @cached_property
     def composition(self) -> Composition:
-        return plain_composition(self.meeting.body, meeting_day(self.meeting))
+        return quorum_composition(self.meeting.body, meeting_day(self.meeting))
 
 
 def load_meeting(meeting_id: int) -> Meeting | None:
@@ -145,7 +121,7 @@ MEETING = select(Meeting).where(Meeting.id == MEETING_ID).options(
     joinedload(Meeting.body), joinedload(Meeting.minutes), joinedload(Meeting.agenda_items),
     joinedload(Meeting.deadlines).joinedload(Deadline.announced_meeting),
 )
-ATTENDANCE, INVITATION, MEMBERSHIP = Attendance.__table__.c, Invitation.__table__.c, Membership.__table__.c
+ATTENDANCE, INVITATION = Attendance.__table__.c, Invitation.__table__.c
 SECTION, POINT, THEME = RoundTableSection.__table__.c, RoundTablePoint.__table__.c, Theme.__table__.c
 PERSON, HOLDER, SPEAKER = Person.__table__, Person.__table__.alias("holder"), Person.__table__.alias("speaker")
 ATTENDANCES = (
@@ -162,14 +138,6 @@ INVITATIONS = (
     .join_from(Invitation.__table__, PERSON, PERSON.c.id == INVITATION.person_id)
     .where(INVITATION.meeting_id == MEETING_ID)
     .order_by(INVITATION.id)
-)
-DAY = bindparam("day", type_=Date)
-SEATS = (
-    select(MEMBERSHIP.id, MEMBERSHIP.person_id, MEMBERSHIP.seat, MEMBERSHIP.voting, MEMBERSHIP.substitute_for_id,
-           MEMBERSHIP.title, *person_columns(PERSON))
-    .join_from(Membership.__table__, PERSON, PERSON.c.id == MEMBERSHIP.person_id)
-    .where(MEMBERSHIP.body_id == bindparam("body_id"), current_on(DAY, MEMBERSHIP), PERSON.c.deleted_at.is_(None))
-    .order_by(MEMBERSHIP.start_date, MEMBERSHIP.id)
 )
 IN_MEETING = POINT.section_id.in_(select(SECTION.id).where(SECTION.meeting_id == MEETING_ID))
 THEME_TAGS = (
@@ -201,12 +169,6 @@ def attendance_rows(meeting_id: int) -> list[AttendanceRow]:
 def invitation_rows(meeting_id: int) -> list[InvitationRow]:
     return [InvitationRow(row[0], row[1], person_row(row[6:12]), *row[2:6])
             for row in rows(INVITATIONS, meeting_id=meeting_id)]
-
-
-def plain_composition(body, day: date) -> Composition:
-    """The body's composition on ``day`` (as ``body_composition``) in one query of plain rows, for the quorum."""
-    return Composition(body=body, day=day, memberships=[SeatRow(*row[:6], person_row(row[6:12]))
-                                                        for row in rows(SEATS, body_id=body.id, day=day)])
 
 
 def section_lines(meeting_id: int) -> list[SectionLines]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.bodies.composition import Composition
-from app.meetings.roster import RosterEntry, build_roster
+from app.bodies.composition import Composition, quorum_composition
+from app.meetings.roster import RosterEntry, build_roster, meeting_day
 from app.models import AttendanceStatus, Body, Meeting
 
 
@@ -90,6 +90,8 @@ def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: in
 
 def quorum_status(meeting: Meeting, composition: Composition | None = None) -> QuorumStatus:
     """The quorum of a meeting as recorded (or forecast by the convocation answers); ``composition``:
-    the body's on the meeting day if read already."""
+    the body's on the meeting day if read already, else its seats are read (``quorum_composition``)."""
+    if composition is None:
+        composition = quorum_composition(meeting.body, meeting_day(meeting))
     roster = build_roster(meeting, composition)
     return count_quorum(meeting.body, roster, roster.composition.seats_in_office, meeting.is_second_convocation)
