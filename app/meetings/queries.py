@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.orm import joinedload, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -60,30 +61,39 @@ def load_meeting_for_display(meeting_id: int, *, for_documents: bool = False) ->
     the sub-points). ``for_documents``: as the Word documents read it, with the body's organisation (their
     header) and the memberships of the people recorded (their collège), without the points' themes (no
     document shows them)."""
+    meeting = db.session.execute(_meeting_statement(for_documents), {"meeting_id": meeting_id}).unique().scalar()
+    if meeting is not None:
+        nest_points(meeting.sections)
+    return meeting
+
+
+@cache
+def _meeting_statement(for_documents: bool):
+    """The statement of ``load_meeting_for_display``, built once for each use (building it and its cache key
+    cost a millisecond). The meeting's short relations come joined to its own row (body, minutes, agenda,
+    échéances: a handful of rows, where each « select in » costs a statement of its own); the long lists
+    (attendance, convened people, points) each by one « select in »."""
     attendee = joinedload(Attendance.person)
     point_details = [*POINT_WITH_SPEAKER]
-    body = selectinload(Meeting.body)
+    body = joinedload(Meeting.body)
     if for_documents:
         attendee = attendee.selectinload(Person.memberships)
         body = body.joinedload(Body.organisation)
     else:
         point_details.append(selectinload(RoundTablePoint.themes))
-    meeting = db.session.scalar(
+    return (
         select(Meeting)
-        .where(Meeting.id == meeting_id)
+        .where(Meeting.id == bindparam("meeting_id"))
         .options(
             body,
-            selectinload(Meeting.agenda_items),
+            joinedload(Meeting.minutes),
+            joinedload(Meeting.agenda_items),
+            joinedload(Meeting.deadlines).joinedload(Deadline.announced_meeting),
             selectinload(Meeting.attendances).options(attendee, joinedload(Attendance.represented_by)),
             selectinload(Meeting.invitations).joinedload(Invitation.person),
             selectinload(Meeting.sections).selectinload(RoundTableSection.points).options(*point_details),
-            selectinload(Meeting.deadlines).selectinload(Deadline.announced_meeting),
-            selectinload(Meeting.minutes),
         )
     )
-    if meeting is not None:
-        nest_points(meeting.sections)
-    return meeting
 
 
 def nest_points(sections: list[RoundTableSection]) -> None:
