@@ -9,9 +9,10 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from app.bodies.roles import officers_of, president_of, vice_presidents_of
+from app.bodies.members import body_members, officers
+from app.bodies.roles import president_of, vice_presidents_of
 from app.extensions import db
-from app.models import MembershipRole, Role, RoleKind, Seat
+from app.models import MembershipRole, Role, RoleKind, Seat, utc_now
 from tests.conftest import create_user, log_in
 from tests.meeting_factories import add_member, make_body, make_meeting
 
@@ -42,8 +43,10 @@ def test_secretariat_names_the_president_shown_on_the_body_page_and_the_sheet(se
     assert president_of(body, date(2020, 6, 4)) == martin
     assert president_of(body, date(2019, 6, 4)) is None
     assert vice_presidents_of(body, date(2020, 6, 4)) == [bernard]
-    assert [(role.kind, role.membership) for role in officers_of(body, date(2020, 6, 4))] == [
-        (RoleKind.PRESIDENT, martin), (RoleKind.VICE_PRESIDENT, bernard)]
+    on = date(2020, 6, 4)
+    assert [(officer.title, officer.person.id) for officer in officers(body_members(body.id, on), on)] == [
+        ("Présidente", martin.person_id), ("Vice-présidente", bernard.person_id)]
+    assert officers(body_members(body.id, date(2019, 6, 4)), date(2019, 6, 4)) == []
 
     page = unescape(secretariat_client.get(f"/bodies/{body.id}").text)
     assert "Présidente : Mme Anne MARTIN ; Vice-présidente : Mme Anne BERNARD." in page
@@ -109,3 +112,21 @@ def test_members_cannot_edit_roles(app, body):
     assert member.post(f"/bodies/roles/{role.id}/delete").status_code == 403
     assert member.get(f"/bodies/roles/{role.id}/edit").status_code == 403
     assert "Rapporteure : Mme Anne MARTIN." in unescape(member.get(f"/bodies/{body.id}").text)
+
+
+def test_a_member_reads_the_officers_and_the_quorum_of_the_seats_in_office_but_not_the_members_table(app, body):
+    """The body page counts the voting titulaires whose mandate runs today (not a suppléant, a seat without a
+    vote, an ended mandate or a deleted person) and names the officers of today, for members too."""
+    martin, bernard = body.memberships[0], body.memberships[1]
+    add_member(body, "Consultante", voting=False)
+    add_member(body, "Partie").end_date = date(2020, 12, 31)
+    add_member(body, "Effacee").person.deleted_at = utc_now()
+    db.session.add_all([MembershipRole(membership=martin, kind=RoleKind.PRESIDENT, start_date=date(2020, 1, 1)),
+                        MembershipRole(membership=bernard, kind=RoleKind.VICE_PRESIDENT, start_date=date(2019, 1, 1),
+                                       end_date=date(2019, 12, 31))])
+    db.session.commit()
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=body.memberships[2].person))
+    page = unescape(member.get(f"/bodies/{body.id}").text)
+    assert "Quorum : la moitié au moins des 3 membres en fonction, présents ou représentés (2)." in page
+    assert '<p id="bureau">Présidente : Mme Anne MARTIN.</p>' in page  # Bernard's role ended in 2019
+    assert "seances-table" not in page and "Consultante" not in page and "SUPPLEANTE" not in page.upper()

@@ -31,12 +31,13 @@ def build_world(app, factor: int) -> World:
 
 # Each page: who asks, its URL, and the statements it runs (the same for both worlds, and on both databases).
 # The lists of the body page, « Mes séances » and the échéances read their page and its count in one statement
-# (app/pagination.py). The quorum is counted on the body's seats read in one statement (quorum_composition).
+# (app/pagination.py). The quorum is counted on the body's seats read in one statement (quorum_composition);
+# the body page reads its seats once for the members table, the officers and the quorum sentence.
 PAGES = {
     "meeting page": ("staff", "/meetings/{meeting_id}", 10),
     "meeting page (member)": ("member", "/meetings/{meeting_id}", 9),
-    "body page": ("staff", "/bodies/{body_id}", 8),
-    "body page (member)": ("member", "/bodies/{body_id}", 7),
+    "body page": ("staff", "/bodies/{body_id}", 6),
+    "body page (member)": ("member", "/bodies/{body_id}", 6),
     "mes séances": ("member", "/mes-seances", 6),
     "deadlines": ("member", "/deadlines", 3),
     "body feed": ("anonymous", "/feeds/{feed_token}.ics", 5),

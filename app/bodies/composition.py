@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 
-from sqlalchemy import Date, bindparam, func, select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
@@ -145,12 +145,3 @@ def quorum_composition(body: Body, day: date) -> Composition:
     votes count their quorum on. ``body_composition`` gives the mapped memberships with their roles."""
     rows = db.session.execute(_SEATS, {"body_id": body.id, "day": day})
     return Composition(body=body, day=day, memberships=[SeatRow(*row[:6], person_row(row[6:12])) for row in rows])
-
-
-def seats_in_office(body: Body, day: date) -> int:
-    """The number of voting titulaire seats held on ``day``, in one query (the body page's rule sentence)."""
-    return db.session.scalar(
-        select(func.count(Membership.id)).join(Person, Membership.person_id == Person.id)
-        .where(Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE, Membership.voting.is_(True),
-               Person.deleted_at.is_(None), current_on(day))
-    )

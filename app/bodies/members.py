@@ -1,9 +1,10 @@
-"""The members table of a body's page (staff only), read as plain rows.
+"""The seats of a body as its page reads them: plain rows.
 
 Building a mapped membership for each seat, with its person, roles and the titulaire a suppléant stands
 for, cost most of the page's time (4 ms for 75 seats on the benchmark dataset). One column select, built
 once, reads them all: a row per seat and role, grouped here into the read-only rows below, which carry
-the attribute names the template reads on the mapped classes.
+the attribute names the template reads on the mapped classes. The same rows give the page's officers and
+the seats of its quorum sentence, for every reader (only staff see the table itself).
 """
 from __future__ import annotations
 
@@ -85,3 +86,25 @@ def body_members(body_id: int, today: date) -> list[MemberRow]:
             member.roles.append(RoleRow(row[19], row[20], row[21], member.person.civility))
     return sorted(members.values(), key=lambda member: (not member.is_current(today), member.seat is Seat.SUPPLEANT,
                                                         member.person.sort_key))
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """A role running on the day, as the body page names it: « Présidente : Mme Anne MARTIN »."""
+
+    title: str
+    person: PersonRow
+
+
+def officers(members: list[MemberRow], on: date) -> list[Officer]:
+    """Every role running on ``on`` of a mandate running on ``on``, in the order of ``RoleKind``, then by name."""
+    order = list(RoleKind)
+    running = [(role, member) for member in members if member.is_current(on)
+               for role in member.roles if role.is_current(on)]
+    running.sort(key=lambda pair: (order.index(pair[0].kind), pair[1].person.sort_key))
+    return [Officer(role.title, member.person) for role, member in running]
+
+
+def voting_seats_held(members: list[MemberRow], on: date) -> int:
+    """The quorum's base: voting titulaire seats whose mandate runs on ``on`` (as ``Composition.seats_in_office``)."""
+    return sum(1 for member in members if member.is_current(on) and member.seat is Seat.TITULAIRE and member.voting)

@@ -50,19 +50,6 @@ def vice_presidents_of(body: Body, on: date) -> list[Membership]:
     return holders_of(body, RoleKind.VICE_PRESIDENT, on)
 
 
-def officers_of(body: Body, on: date) -> list[MembershipRole]:
-    """Every role running in ``body`` on ``on``, in the order of ``RoleKind`` then by name (body page)."""
-    roles = db.session.scalars(
-        select(MembershipRole)
-        .join(MembershipRole.membership)
-        .where(Membership.body_id == body.id, current_on(on), role_current_on(on))
-        .options(contains_eager(MembershipRole.membership).joinedload(Membership.person))
-    ).all()
-    order = list(RoleKind)
-    roles = [role for role in roles if role.membership.person.deleted_at is None]
-    return sorted(roles, key=lambda role: (order.index(role.kind), role.membership.person.sort_key))
-
-
 def role_errors(membership: Membership, kind: RoleKind, start_date: date | None, end_date: date | None,
                 role_id: int | None = None) -> dict[str, str]:
     """French messages by field name for a role that cannot be recorded; empty when it can."""

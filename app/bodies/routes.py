@@ -16,8 +16,7 @@ from app.bodies.domain import (
     current_titulaires,
     membership_errors,
 )
-from app.bodies.composition import seats_in_office
-from app.bodies.members import body_members
+from app.bodies.members import body_members, officers, voting_seats_held
 from app.bodies.forms import (
     MAX_IMPORT_BYTES,
     BodyForm,
@@ -29,7 +28,7 @@ from app.bodies.forms import (
     RoleForm,
     preset_data,
 )
-from app.bodies.roles import officers_of, role_errors
+from app.bodies.roles import role_errors
 from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
 from app.extensions import db
 from app.formatting import short_date
@@ -69,11 +68,12 @@ def detail(body_id: int):
         page=page_number(), per_page=MEETINGS_PER_PAGE,
     )
     today = date.today()
-    # Members do not see other members' details.
-    memberships = body_members(body.id, today) if current_user.is_staff else []
-    return render_template("bodies/detail.html", body=body, meetings=meetings, memberships=memberships,
-                           today=today, quorum_rule=quorum_sentence(body, seats_in_office(body, today)),
-                           rules=rules_summary(body), officers=officers_of(body, today))
+    members = body_members(body.id, today)
+    # Members do not see other members' details: the rows give them the officers and the quorum only.
+    return render_template("bodies/detail.html", body=body, meetings=meetings,
+                           memberships=members if current_user.is_staff else [], today=today,
+                           quorum_rule=quorum_sentence(body, voting_seats_held(members, today)),
+                           rules=rules_summary(body), officers=officers(members, today))
 
 
 def _body_form(body: Body | None) -> BodyForm:
