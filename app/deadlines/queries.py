@@ -1,13 +1,13 @@
 """The upcoming deadlines a user may see, as one paginable query."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from app.models import Deadline, Meeting, User
-from app.permissions import visible_body_ids
+from app.models import Deadline, Meeting
 
 
 def concerning(body_ids) -> ColumnElement[bool]:
@@ -16,11 +16,14 @@ def concerning(body_ids) -> ColumnElement[bool]:
                Deadline.body_id.in_(body_ids))
 
 
-def upcoming_deadlines(user: User, body_id: int | None, today: date) -> Select:
-    """Deadlines from ``today`` on, of meetings not in the bin, that ``user`` may see, by date.
+def upcoming_deadlines(visible_body_ids: Collection[int], body_id: int | None, today: date) -> Select:
+    """Deadlines from ``today`` on, of meetings not in the bin, of the bodies ``visible_body_ids`` (those the
+    user may see: ``visible_body_ids`` of app.permissions, which the page reads anyway for its filter), by date.
 
     Filters are semi-joins on small sets (the bin, a few bodies' meetings) rather than a join with every
-    meeting: PostgreSQL then reads only the upcoming deadlines, whatever the length of the history."""
+    meeting: PostgreSQL then reads only the upcoming deadlines, whatever the length of the history. The
+    bodies come as values, not as the subquery of the user's seats: PostgreSQL plans each run of this
+    statement for its values, and the subquery, twice in it, doubled its planning (1.2 ms)."""
     binned = select(Meeting.id).where(Meeting.deleted_at.is_not(None))
     query = (
         select(Deadline)
@@ -31,7 +34,7 @@ def upcoming_deadlines(user: User, body_id: int | None, today: date) -> Select:
                  joinedload(Deadline.announced_meeting))
         .order_by(Deadline.due_date, Deadline.due_at, Deadline.id)
     )
-    query = query.where(concerning(visible_body_ids(user)))
+    query = query.where(concerning(list(visible_body_ids)))
     if body_id:
         query = query.where(concerning([body_id]))
     return query

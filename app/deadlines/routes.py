@@ -27,10 +27,11 @@ def index():
     """Upcoming deadlines of the bodies the user may see, by date; ``?body=<id>`` keeps one body."""
     bodies = db.session.scalars(visible_bodies(current_user)).all()
     body_id = request.args.get("body", type=id_number)
-    query = upcoming_deadlines(current_user, body_id, to_paris(utc_now()).date())
+    visible_body_ids = {body.id for body in bodies}
+    query = upcoming_deadlines(visible_body_ids, body_id, to_paris(utc_now()).date())
     page = counted_page(query, page=page_number(), per_page=PAGE_SIZE)
     return render_template("deadlines/index.html", page=page, bodies=bodies, body_id=body_id,
-                           visible_body_ids={body.id for body in bodies})
+                           visible_body_ids=visible_body_ids)
 
 
 def _next_meeting_form(meeting: Meeting) -> NextMeetingDeadlineForm:
