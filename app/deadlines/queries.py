@@ -10,6 +10,10 @@ from sqlalchemy.orm import joinedload
 from app.models import Deadline, Meeting
 
 
+# What the list shows of a meeting where a deadline was set or that it announces (the id comes with them).
+LISTED_MEETING = (Meeting.body_id, Meeting.starts_at, Meeting.status, Meeting.deleted_at)
+
+
 def concerning(body_ids) -> ColumnElement[bool]:
     """Deadlines set at a meeting of these bodies, or announcing a meeting of one of them."""
     return or_(Deadline.meeting_id.in_(select(Meeting.id).where(Meeting.body_id.in_(body_ids))),
@@ -29,9 +33,11 @@ def upcoming_deadlines(visible_body_ids: Collection[int], body_id: int | None, t
         select(Deadline)
         .where(Deadline.due_date >= today, Deadline.meeting_id.not_in(binned),
                Deadline.not_announcing_a_binned_meeting())
-        # Many-to-one, joined to the page's own statement (a « select in » load costs more than its rows).
-        .options(joinedload(Deadline.meeting).joinedload(Meeting.body), joinedload(Deadline.body),
-                 joinedload(Deadline.announced_meeting))
+        # Many-to-one, joined to the page's own statement (a « select in » load costs more than its rows), and of
+        # the meetings only what the list shows: not their texts (context, method, conclusion), read for
+        # nothing on every row before.
+        .options(joinedload(Deadline.meeting).load_only(*LISTED_MEETING).joinedload(Meeting.body),
+                 joinedload(Deadline.body), joinedload(Deadline.announced_meeting).load_only(*LISTED_MEETING))
         .order_by(Deadline.due_date, Deadline.due_at, Deadline.id)
     )
     query = query.where(concerning(list(visible_body_ids)))
