@@ -13,14 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from app.bodies.composition import Composition, quorum_composition
 from app.extensions import db
-from app.meetings.roster import meeting_day
 from app.models import (
     Attendance,
     AttendanceStatus,
@@ -82,8 +79,8 @@ class SectionLines:
 
 class MeetingPage(AttendanceLists):
     """The meeting as its page reads it: the mapped meeting's fields, and plain rows for the long lists
-    (``attendances``, ``invitations``, the tour de table's ``sections`` holding points, and the body's
-    ``composition`` on the day, read when the quorum asks for it)."""
+    (``attendances``, ``invitations``, the tour de table's ``sections`` holding points). Its quorum is
+    ``quorum_status``'s, on the body's seats read as plain rows when the page shows it."""
 
     def __init__(self, meeting: Meeting, attendances: list[AttendanceRow], invitations: list[InvitationRow],
                  sections: list[SectionLines]):
@@ -94,10 +91,6 @@ class MeetingPage(AttendanceLists):
 
     def __getattr__(self, name: str):
         return getattr(self.meeting, name)
-
-    @cached_property
-    def composition(self) -> Composition:
-        return quorum_composition(self.meeting.body, meeting_day(self.meeting))
 
 
 def load_meeting(meeting_id: int) -> Meeting | None:
