@@ -110,12 +110,13 @@ CASES = [
         "quorum_minimum": NUMBERS, "quorum_counts_represented": CHECKBOX, "convocation_days": NUMBERS,
         "reminder_days": NUMBERS, "proxies_allowed": CHECKBOX, "max_proxies_per_holder": NUMBERS,
         "proxies_exclude_presidents": CHECKBOX, "second_convocation_days": NUMBERS, "unexcused_absences_limit": NUMBERS,
+        "max_substitutes_per_titulaire": NUMBERS,
     }, redisplayed=("name", "short_name", "territory")),
     Case("body_edit", lambda ids: f"/bodies/{ids['body_id']}/edit", {
         **text_fields("name", "short_name", "territory"), "kind": choice_of("working_group"),
         "parent_id": choice_of("0"), "quorum_fraction": NUMBERS, "quorum_minimum": NUMBERS,
         "convocation_days": NUMBERS, "reminder_days": NUMBERS, "max_proxies_per_holder": NUMBERS,
-        "second_convocation_days": NUMBERS, "unexcused_absences_limit": NUMBERS,
+        "second_convocation_days": NUMBERS, "unexcused_absences_limit": NUMBERS, "max_substitutes_per_titulaire": NUMBERS,
     }, redisplayed=("name", "short_name", "territory")),
     Case("person_create", lambda ids: "/people/new", {
         "civility": choice_of("M.", "Mme"), **text_fields("first_name", "last_name", "email", "affiliation"),

@@ -10,7 +10,7 @@ BODY_FORM = {
     "parent_id": "0", "territory": "Occitanie", "quorum_fraction": "0,6", "quorum_strict": "y",
     "quorum_minimum": "3", "quorum_counts_represented": "", "convocation_days": "10", "reminder_days": "2",
     "proxies_allowed": "y", "max_proxies_per_holder": "2", "proxies_exclude_presidents": "y",
-    "second_convocation_days": "8", "unexcused_absences_limit": "2",
+    "second_convocation_days": "8", "unexcused_absences_limit": "2", "max_substitutes_per_titulaire": "2",
 }
 
 

@@ -75,6 +75,46 @@ def test_the_same_seat_twice_is_refused_without_a_server_error(secretariat_clien
     assert db.session.scalar(select(func.count(Membership.id))) == 1
 
 
+def test_a_renewed_mandate_starts_after_the_old_one_ends(secretariat_client):
+    """One person holds one seat: a new titulaire mandate overlapping the running one (or starting the day it
+    ends, both days included) is refused with the old one's dates; starting the next day, it is accepted."""
+    organisation = make_organisation()
+    body = make_body(organisation)
+    person = make_person(organisation, "Jouve", "Olivier")
+    seat(person, body, start=date(2015, 6, 4), end=date(2021, 1, 15))
+    response = secretariat_client.post(f"/bodies/{body.id}/members/new", data=membership_form(person.id))
+    assert response.status_code == 200
+    assert ("a déjà un mandat de titulaire dans cette instance du 04/06/2015 au 15/01/2021 : un nouveau mandat "
+            "commence après la fin du précédent") in response.text
+    assert 'value="Président URPS Médecins"' in response.text  # what was typed stays
+    assert db.session.scalar(select(func.count(Membership.id))) == 1
+    response = secretariat_client.post(f"/bodies/{body.id}/members/new",
+                                       data=membership_form(person.id, start_date="2021-01-16"))
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Membership.id))) == 2
+
+
+def test_a_titulaire_has_no_more_suppleants_in_office_than_the_body_allows(secretariat_client):
+    """D.1432-30: two suppléants per titulaire (the body's setting). A third in office is refused, naming the
+    two; once one's mandate ended, the new one is accepted."""
+    organisation = make_organisation()
+    body = make_body(organisation)
+    titulaire = seat(make_person(organisation, "Bertrand", "Maurice"), body)
+    first, second = (seat(make_person(organisation, name, "Claire"), body, seat_kind=Seat.SUPPLEANT,
+                          substitute_for=titulaire) for name in ("Fabre", "Garnier"))
+    newcomer = make_person(organisation, "Roux", "Paul")
+    form = membership_form(newcomer.id, seat="suppleant", substitute_for_id=str(titulaire.id), voting="")
+    response = secretariat_client.post(f"/bodies/{body.id}/members/new", data=form)
+    assert response.status_code == 200
+    assert ("a déjà 2 suppléant(s) en fonction (Mme Claire FABRE, Mme Claire GARNIER) : au plus 2 par titulaire "
+            "dans cette instance") in response.text
+    assert db.session.scalar(select(func.count(Membership.id))) == 3
+    first.end_date = date(2021, 1, 14)
+    db.session.commit()
+    assert secretariat_client.post(f"/bodies/{body.id}/members/new", data=form).status_code == 302
+    assert db.session.scalar(select(func.count(Membership.id))) == 4
+
+
 def test_secretariat_edits_a_membership(secretariat_client):
     organisation = make_organisation()
     body = make_body(organisation)

@@ -33,13 +33,14 @@ def test_the_new_body_form_is_filled_with_the_preset_and_says_where_it_comes_fro
     values = form_values(html)
     assert {name: values.get(name) for name in ("kind", "quorum_fraction", "quorum_strict", "convocation_days",
                                                 "max_proxies_per_holder", "proxies_exclude_presidents",
-                                                "second_convocation_days", "unexcused_absences_limit")} == {
+                                                "second_convocation_days", "unexcused_absences_limit",
+                                                "max_substitutes_per_titulaire")} == {
         "kind": "crsa_plenary", "quorum_fraction": "0.5", "quorum_strict": None, "convocation_days": "10",
         "max_proxies_per_holder": "1", "proxies_exclude_presidents": ["y"], "second_convocation_days": "8",
-        "unexcused_absences_limit": "2"}
+        "unexcused_absences_limit": "2", "max_substitutes_per_titulaire": "2"}
     page = unescape(html)
     assert "Règles prévues pour : CRSA plénière" in page
-    assert "Code de la santé publique, articles D.1432-44, D.1432-47 et D.1432-50" in page
+    assert "Code de la santé publique, articles D.1432-30, D.1432-44, D.1432-47 et D.1432-50" in page
     assert "Quorum : la moitié au moins des membres en fonction, présents ou représentés." in page
     cts = unescape(secretariat_client.get("/bodies/new?type=cts").text)
     assert "Règles prévues pour : Conseil territorial de santé" in cts
@@ -50,7 +51,8 @@ def test_more_than_three_pouvoirs_per_holder_is_refused_in_french(secretariat_cl
     form = {"name": "CTS de l'Aude", "short_name": "CTS 11", "kind": "cts", "parent_id": "0", "territory": "Aude",
             "quorum_fraction": "0,5", "quorum_minimum": "0", "quorum_counts_represented": "y",
             "convocation_days": "10", "reminder_days": "3", "second_convocation_days": "8", "proxies_allowed": "y",
-            "max_proxies_per_holder": "4", "proxies_exclude_presidents": "y", "unexcused_absences_limit": "2"}
+            "max_proxies_per_holder": "4", "proxies_exclude_presidents": "y", "unexcused_absences_limit": "2",
+            "max_substitutes_per_titulaire": "2"}
     response = secretariat_client.post("/bodies/new", data=form)
     page = unescape(response.text)
     assert ('<p id="max_proxies_per_holder-erreurs" class="fr-error-text">Un membre détient 1 pouvoir, ou jusqu\'à 3 '
@@ -84,6 +86,7 @@ def test_rules_summary_of_the_crsa_preset():
         "de présents.",
         "Pouvoirs : 1 au plus par membre titulaire présent, donné seulement si le suppléant ne peut pas siéger ; le "
         "président ne donne ni ne reçoit de pouvoir.",
+        "Suppléants : 2 au plus par membre titulaire.",
         "Absences : un membre absent sans excuse à 2 séances successives peut être déclaré démissionnaire.",
         "Avis : majorité des suffrages exprimés des membres présents ou représentés, abstentions non comptées, la "
         "voix du président étant prépondérante en cas de partage ; vote à main levée (décompte des voix).",

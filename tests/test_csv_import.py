@@ -100,6 +100,22 @@ def test_a_suppleant_may_stand_for_a_titulaire_already_in_the_body(secretariat_c
     assert substitute.substitute_for_id == titulaire.id
 
 
+def test_a_titulaire_gets_no_more_suppleants_than_the_body_allows(secretariat_client, body):
+    """D.1432-30 (two per titulaire for the CRSA, a setting of each body): one in office already, the file's
+    second is accepted, its third refused, and nothing is imported."""
+    titulaire = seat(make_person(body.organisation, "Bertrand", "Maurice", email="maurice.bertrand@test.example.fr"),
+                     body, "Président URPS Médecins")
+    seat(make_person(body.organisation, "Ancien", "Suppléant"), body, seat_kind=Seat.SUPPLEANT, substitute_for=titulaire)
+    second = GOOD_ROWS[1]
+    third = ["M.", "Roux", "Paul", "paul.roux@test.example.fr", "URPS Médecins", "Professionnels", "suppléant",
+             "maurice.bertrand@test.example.fr", "non", "01/01/2021"]
+    response = upload(secretariat_client, body, csv_text([second, third]).encode())
+    assert ("Ligne 3 : le titulaire maurice.bertrand@test.example.fr aurait plus de 2 suppléants : au plus 2 par "
+            "titulaire dans cette instance") in response.text
+    assert "Ligne 2 :" not in response.text and 'name="content"' not in response.text
+    assert membership_count() == 2
+
+
 @pytest.mark.parametrize("row_index, column, value, message", [
     (2, 9, "2021-03-15", "Ligne 4 : date de début « 2021-03-15 » invalide (JJ/MM/AAAA attendu)"),
     (2, 3, "elvire-at-test", "Ligne 4 : adresse électronique invalide « elvire-at-test »"),

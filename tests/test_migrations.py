@@ -144,15 +144,24 @@ def test_0100_measures_the_frozen_files_already_stored(database):
 
     from sqlalchemy import text
 
-    from app.models import Body, BodyKind, Meeting, Organisation
+    from sqlalchemy import insert
+
+    from app.models import PRESETS, Body, BodyKind, Meeting, Organisation
 
     app = make_app(database("migration_0100"))
     with app.app_context():
         upgrade(revision="0090")
-        body = Body(organisation=Organisation(name="ARS", short_name="ARS"), kind=BodyKind.CTS, name="CTS",
-                    short_name="CTS")
+        organisation = Organisation(name="ARS", short_name="ARS")
+        db.session.add(organisation)
+        db.session.flush()
+        # The body as its table stood at 0090: without the rules added since (0120).
+        rules = {name: value for name, value in PRESETS[BodyKind.CTS].rules.settings().items()
+                 if name != "max_substitutes_per_titulaire"}
+        body_id = db.session.execute(insert(Body.__table__).values(
+            organisation_id=organisation.id, kind=BodyKind.CTS, name="CTS", short_name="CTS", territory="",
+            **rules)).inserted_primary_key[0]
         start = datetime(2026, 6, 4, 8, tzinfo=timezone.utc)
-        meetings = [Meeting(body=body, title=f"Séance {n}", starts_at=start, ends_at=start.replace(hour=10))
+        meetings = [Meeting(body_id=body_id, title=f"Séance {n}", starts_at=start, ends_at=start.replace(hour=10))
                     for n in (1, 2)]
         db.session.add_all(meetings)
         db.session.commit()

@@ -2,6 +2,8 @@
 the quorum frozen with each vote, and the avis text frozen with the validated compte rendu."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -159,6 +161,8 @@ def test_a_second_convocation_votes_whatever_the_number_present(secretariat_clie
     first, _ = sitting(10, 3)
     second, _ = sitting(10, 3, name="CRSA reconvoquée")
     second.second_convocation_of_id = first.id
+    week = timedelta(days=7)  # within the body's 8 days after the sitting without quorum (D.1432-50)
+    second.starts_at, second.ends_at = first.starts_at + week, first.ends_at + week
     db.session.commit()
     assert post_vote(secretariat_client, second, counts_form(second, 2, 1)).status_code == 302
     assert the_vote().quorum_statement.startswith("Seconde convocation, aucun quorum requis : 3 membres sur 10")

@@ -24,6 +24,7 @@ from app.formatting import to_paris
 from app.forms import choices
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import Roster, build_roster
+from app.meetings.second_convocation import sits_without_quorum
 from app.models import Attendance, AttendanceStatus, Body, Capacity, Civility, Invitation, Meeting, Person, utc_now
 from app.people.search import search_text
 from app.permissions import get_editable_meeting_or_404, staff_required, visible_bodies
@@ -164,7 +165,7 @@ def edit(meeting_id: int):
         entry.status = AttendanceStatus._value2member_map_.get(row.status.data)
         entry.represented_by_id = row.represented_by.data if isinstance(row.represented_by.data, int) else None
     quorum = count_quorum(meeting.body, [entry for _, entry in sheet], roster.composition.seats_in_office,
-                          meeting.is_second_convocation)
+                          sits_without_quorum(meeting))
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
                            representatives=representative_pool(roster), has_errors=status_code == 422,
                            stale_message=stale_message,

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from app.extensions import db
 from app.forms import choices
 from app.meetings.proxies import ProxyRules
+from app.meetings.quorum import DECLINED
 from app.meetings.roster import Roster, RosterEntry
 from app.models import Attendance, AttendanceStatus, Capacity, Civility, Meeting, Person
 from app.people.search import find_people
@@ -58,7 +59,7 @@ def representation_errors(roster: Roster, rows: list[SheetRow]) -> dict[int, str
         elif row.represented_by_id is None:
             errors[person_id] = "Indiquez qui représente ce membre (son suppléant ou un titulaire présent)."
         elif row.represented_by_id in entry.substitute_ids:
-            if status_of.get(row.represented_by_id) in (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT):
+            if status_of.get(row.represented_by_id) in DECLINED:
                 substitute = people[row.represented_by_id]
                 errors[person_id] = (f"{substitute.formal_name} est marqué(e) excusé(e) ou absent(e) : "
                                      "un suppléant qui remplace son titulaire est présent.")

@@ -31,6 +31,7 @@ class Composition:
     memberships: list[Membership]
     by_person: dict[int, Membership] = field(init=False)
     seat_ids: set[int] = field(init=False)
+    _seat_of_membership: dict[int, int] = field(init=False)
     substitutes_of: dict[int, list[Membership]] = field(init=False)
 
     def __post_init__(self):
@@ -38,7 +39,13 @@ class Composition:
         self.by_person = {}
         for membership in sorted(self.memberships, key=lambda m: m.seat is Seat.TITULAIRE):
             self.by_person[membership.person_id] = membership
-        self.seat_ids = {membership.id for membership in self.memberships if membership.holds_voting_seat}
+        # One seat per person: a renewed mandate that overlaps the old one on a day is still one seat, the
+        # latest started (memberships come by start date); the old one's id leads to it.
+        seat_of_person = {membership.person_id: membership.id for membership in self.memberships
+                          if membership.holds_voting_seat}
+        self.seat_ids = set(seat_of_person.values())
+        self._seat_of_membership = {membership.id: seat_of_person[membership.person_id]
+                                    for membership in self.memberships if membership.holds_voting_seat}
         self.substitutes_of = {}
         for membership in self.memberships:
             if membership.seat is Seat.SUPPLEANT and membership.substitute_for_id is not None:
@@ -63,7 +70,7 @@ class Composition:
         if membership is None:
             return None
         seat = membership.id if membership.seat is Seat.TITULAIRE else membership.substitute_for_id
-        return seat if seat in self.seat_ids else None
+        return self._seat_of_membership.get(seat)
 
     def voting_titulaire(self, person_id: int) -> Membership | None:
         """The person's voting titulaire seat in office, if any: who may give or receive a pouvoir."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
-from app.bodies.domain import current_titulaires
+from app.bodies.domain import current_substitutes, current_titulaires
 from app.extensions import db
 from app.formatting import EARLIEST_DATE, LATEST_DATE, short_date
 from app.forms import CONTROL_CHARACTERS, clean_text, one_line
@@ -151,6 +152,10 @@ def _check_rows(rows: list[ImportRow], body: Body) -> None:
     }
     titulaire_emails = {row.email for row in rows if row.seat is Seat.TITULAIRE and row.email}
     titulaire_emails |= {(m.person.email or "").lower() for m in current_titulaires(body)}
+    # Suppléants per titulaire (by address): those in office today, then the file's, each checked as it comes.
+    substitutes = Counter((m.substitute_for.person.email or "").lower() for m in current_substitutes(body)
+                          if m.substitute_for is not None)
+    limit = body.max_substitutes_per_titulaire
     seen = set()
     for row in rows:
         if row.email:
@@ -170,6 +175,11 @@ def _check_rows(rows: list[ImportRow], body: Body) -> None:
             elif target not in titulaire_emails:
                 row.errors.append(f"le titulaire {target} n'est ni titulaire dans le fichier ni titulaire actuel "
                                   "de l'instance")
+            else:
+                substitutes[target] += 1
+                if substitutes[target] > limit:
+                    row.errors.append(f"le titulaire {target} aurait plus de {limit} suppléant{'s' if limit > 1 else ''}"
+                                      f" : au plus {limit} par titulaire dans cette instance")
 
 
 def _check_own_values(row: ImportRow) -> None:

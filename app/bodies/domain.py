@@ -66,6 +66,14 @@ def membership_errors(
             errors["substitute_for_id"] = "Choisissez un titulaire de cette instance."
         elif person is not None and substitute_for.person_id == person.id:
             errors["substitute_for_id"] = "Une personne ne peut pas être sa propre suppléante."
+        elif start_date is not None and (others := _substitutes_overlapping(substitute_for, start_date, end_date,
+                                                                             membership_id)):
+            if len(others) >= body.max_substitutes_per_titulaire:
+                names = ", ".join(other.person.display_name for other in others)
+                errors["substitute_for_id"] = (
+                    f"{substitute_for.person.display_name} a déjà {len(others)} suppléant(s) en fonction ({names}) : "
+                    f"au plus {body.max_substitutes_per_titulaire} par titulaire dans cette instance (art. D.1432-30 "
+                    "pour la CRSA). Terminez d'abord le mandat de l'un d'eux.")
     if person is not None and person.id is not None and start_date is not None:
         duplicate = select(Membership.id).where(
             Membership.person_id == person.id, Membership.body_id == body.id, Membership.start_date == start_date
@@ -76,4 +84,48 @@ def membership_errors(
             errors["start_date"] = (
                 f"{person.display_name} a déjà un mandat dans cette instance commençant le {short_date(start_date)}."
             )
+        elif seat is Seat.TITULAIRE and (overlapping := _overlapping_seat(body, person, start_date, end_date,
+                                                                         membership_id)) is not None:
+            until = f"au {short_date(overlapping.end_date)}" if overlapping.end_date else "sans date de fin"
+            errors["start_date"] = (
+                f"{person.display_name} a déjà un mandat de titulaire dans cette instance du "
+                f"{short_date(overlapping.start_date)} {until} : un nouveau mandat commence après la fin du précédent "
+                "(renseignez d'abord cette fin).")
     return errors
+
+
+def _substitutes_overlapping(titulaire: Membership, start_date: date, end_date: date | None,
+                             membership_id: int | None) -> list[Membership]:
+    """The suppléants of ``titulaire`` in office on a day of the mandate from ``start_date`` to ``end_date``."""
+    statement = (select(Membership).where(Membership.substitute_for_id == titulaire.id, Membership.seat == Seat.SUPPLEANT,
+                                          Membership.end_date.is_(None) | (Membership.end_date >= start_date))
+                 .options(selectinload(Membership.person)).order_by(Membership.start_date, Membership.id))
+    if end_date is not None:
+        statement = statement.where(Membership.start_date <= end_date)
+    if membership_id is not None:
+        statement = statement.where(Membership.id != membership_id)
+    return list(db.session.scalars(statement))
+
+
+def current_substitutes(body: Body, on: date | None = None) -> list[Membership]:
+    """The body's suppléants on ``on`` (today by default), with the titulaire each stands for."""
+    on = on or date.today()
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.body_id == body.id, Membership.seat == Seat.SUPPLEANT)
+        .options(selectinload(Membership.substitute_for).selectinload(Membership.person))
+    ).all()
+    return [membership for membership in memberships if membership.is_current(on)]
+
+
+def _overlapping_seat(body: Body, person: Person, start_date: date, end_date: date | None,
+                      membership_id: int | None) -> Membership | None:
+    """Another titulaire mandate of the person in the body on a day of this one: one person holds one seat
+    (a renewal starting the day the old one ends would be two seats that day)."""
+    statement = select(Membership).where(
+        Membership.person_id == person.id, Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE,
+        Membership.end_date.is_(None) | (Membership.end_date >= start_date))
+    if end_date is not None:
+        statement = statement.where(Membership.start_date <= end_date)
+    if membership_id is not None:
+        statement = statement.where(Membership.id != membership_id)
+    return db.session.scalars(statement.order_by(Membership.start_date).limit(1)).first()

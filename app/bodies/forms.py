@@ -58,6 +58,11 @@ class BodyForm(FrenchForm):
     proxies_exclude_presidents = BooleanField("Le président de l'instance ne donne ni ne reçoit de pouvoir")
     abstentions_in_base = BooleanField("Les abstentions comptent parmi les suffrages exprimés (base de la majorité)")
     roll_call_votes = BooleanField("Les votes se font par appel nominal (chaque membre nommé)")
+    max_substitutes_per_titulaire = IntegerField(
+        "Nombre maximum de suppléants par membre titulaire",
+        validators=[InputRequired("Saisissez un nombre."),
+                    NumberRange(min=1, max=10, message="Saisissez un nombre entre 1 et 10.")],
+    )
     unexcused_absences_limit = IntegerField(
         "Absences successives sans excuse avant une proposition de démission",
         validators=[InputRequired("Saisissez un nombre de séances."),

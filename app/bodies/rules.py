@@ -2,24 +2,28 @@
 kind's preset on the settings page."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 from app.models import Body, BodyKind, BodyRules, PRESETS
+from app.models.bodies import named_share
 
 # Shares said in words, with their form after « plus » (« plus de la moitié », « plus du tiers »).
-SHARE_WORDS = [
-    (1 / 2, "la moitié", "de la moitié"),
-    (1 / 3, "le tiers", "du tiers"),
-    (2 / 3, "les deux tiers", "des deux tiers"),
-    (1 / 4, "le quart", "du quart"),
-    (3 / 4, "les trois quarts", "des trois quarts"),
-    (1.0, "la totalité", "de la totalité"),
-]
+SHARE_WORDS = {
+    Fraction(1, 2): ("la moitié", "de la moitié"),
+    Fraction(1, 3): ("le tiers", "du tiers"),
+    Fraction(2, 3): ("les deux tiers", "des deux tiers"),
+    Fraction(1, 4): ("le quart", "du quart"),
+    Fraction(3, 4): ("les trois quarts", "des trois quarts"),
+    Fraction(1): ("la totalité", "de la totalité"),
+}
 
 
 def quorum_share(rules: Body | BodyRules) -> str:
     """« la moitié au moins », « plus de la moitié », « au moins 60 % »."""
-    for fraction, words, after_plus in SHARE_WORDS:
-        if abs(rules.quorum_fraction - fraction) < 0.0051:  # 0,33 typed for a third
-            return f"plus {after_plus}" if rules.quorum_strict else f"{words} au moins"
+    share = named_share(rules.quorum_fraction)  # 0,33 typed for a third: the quorum applies a third too
+    if share is not None:
+        words, after_plus = SHARE_WORDS[share]
+        return f"plus {after_plus}" if rules.quorum_strict else f"{words} au moins"
     percent = f"{rules.quorum_fraction * 100:.4g} %".replace(".", ",")
     return f"plus de {percent}" if rules.quorum_strict else f"au moins {percent}"
 
@@ -58,6 +62,8 @@ def rules_summary(rules: Body | BodyRules) -> list[str]:
             + (" ; le président ne donne ni ne reçoit de pouvoir." if rules.proxies_exclude_presidents else "."))
     else:
         lines.append("Pouvoirs : non admis (seul le suppléant remplace un titulaire).")
+    substitutes = rules.max_substitutes_per_titulaire
+    lines.append(f"Suppléants : {substitutes} au plus par membre titulaire.")
     absences = rules.unexcused_absences_limit
     lines.append(f"Absences : un membre absent sans excuse à {absences} séance{'s' if absences > 1 else ''} "
                  "successive" + ("s" if absences > 1 else "") + " peut être déclaré démissionnaire.")

@@ -11,6 +11,7 @@ from app.calendar.convocations import MeetingMail, days_before
 from app.dossier.domain import DossierLine, dossier_lines, published_documents
 from app.extensions import db
 from app.formatting import to_paris
+from app.meetings.second_convocation import convocation_delay
 from app.models import MailKind, MailStatus, Meeting, Person
 from app.models.dossier import DocumentReceipt
 
@@ -58,13 +59,13 @@ def receipt_report(meeting: Meeting) -> ReceiptReport:
         documents.append(entry)
     late_documents = sum(1 for line in lines if line.late)
     mail = MeetingMail.of(meeting)
-    members = []
+    members, delay = [], convocation_delay(meeting)
     for person in people:
         sent = [row.sent_at for row in mail.rows if row.person_id == person.id and row.kind is MailKind.CONVOCATION
                 and row.status is MailStatus.SENT and row.sent_at is not None]
         sent_on = to_paris(min(sent)).date() if sent else None
         ahead = days_before(meeting, sent_on) if sent_on else None
-        in_time = ahead is not None and ahead >= meeting.body.convocation_days and not late_documents
+        in_time = ahead is not None and ahead >= delay and not late_documents
         members.append(MemberReceipt(person, sent_on, ahead, sum(1 for version_id in version_ids
                                                                   if (version_id, person.id) in opened_at), in_time))
-    return ReceiptReport(meeting.body.convocation_days, documents, members, late_documents)
+    return ReceiptReport(delay, documents, members, late_documents)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from app.bodies.composition import Composition, quorum_composition
 from app.meetings.roster import RosterEntry, build_roster, meeting_day
+from app.meetings.second_convocation import sits_without_quorum
 from app.models import AttendanceStatus, Body, Meeting
 
 
@@ -66,9 +67,16 @@ def attending(count: int, counts_represented: bool) -> str:
     return f"présent{plural} ou représenté{plural}" if counts_represented else f"présent{plural}"
 
 
+DECLINED = (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT)
+
+
 def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: int,
                  second_convocation: bool = False) -> QuorumStatus:
     """The quorum of ``entries`` (with the statuses they carry) over ``seats_in_office`` voting seats."""
+    entries = list(entries)
+    # Before the sitting, statuses are forecast from the answers: a suppléant or a pouvoir's holder who
+    # answered « excusé » fills no seat (on a recorded sheet, ``representation_errors`` refuses that).
+    declined = {entry.person.id for entry in entries if entry.status in DECLINED}
     present: set[int] = set()
     represented: set[int] = set()
     for entry in entries:
@@ -77,6 +85,8 @@ def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: in
         if entry.status is AttendanceStatus.PRESENT:
             present.add(entry.seat_id)
         elif entry.status is AttendanceStatus.REPRESENTED and entry.is_seat_holder:
+            if entry.represented_by_id in declined:
+                continue
             if entry.represented_by_id in entry.substitute_ids:
                 present.add(entry.seat_id)  # their suppléant sits: a member present
             else:
@@ -94,4 +104,4 @@ def quorum_status(meeting: Meeting, composition: Composition | None = None) -> Q
     if composition is None:
         composition = quorum_composition(meeting.body, meeting_day(meeting))
     roster = build_roster(meeting, composition)
-    return count_quorum(meeting.body, roster, roster.composition.seats_in_office, meeting.is_second_convocation)
+    return count_quorum(meeting.body, roster, roster.composition.seats_in_office, sits_without_quorum(meeting))

@@ -172,7 +172,7 @@ def edit(meeting_id: int):
         form.agenda.data = "\n".join(item.title for item in meeting.agenda_items)
         form.version.data = str(meeting.version)
     stale_message = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refused_second_convocation_day(meeting, form):
         try:
             check_version(form.version.data, meeting.version, "cette séance")
             occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
@@ -193,6 +193,17 @@ def edit(meeting_id: int):
             form.version.data = str(meeting.version)  # saving again now overwrites knowingly
     return render_template("meetings/form.html", form=form, body=meeting.body, meeting=meeting,
                            stale_message=stale_message), 409 if stale_message else 200
+
+
+def refused_second_convocation_day(meeting, form: MeetingForm) -> bool:
+    """A second convocation moves only within its delay after the sitting without quorum (D.1432-50): else
+    the day's field says why, and nothing is saved."""
+    if meeting.first_convocation is None:
+        return False
+    refusal = occurrence_refusal(meeting.first_convocation, Occurrence(form.day.data, form.starts.data, form.ends.data))
+    if refusal:
+        form.day.errors.append(refusal)
+    return refusal is not None
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])

@@ -4,21 +4,50 @@ number present."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from app.formatting import long_date
-from app.meetings.quorum import QuorumStatus
 from app.meetings.roster import meeting_day
-from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
+from app.meetings.scheduling import MeetingDetails, Occurrence, occurrence_of, schedule_meeting
 from app.models import Meeting
+
+if TYPE_CHECKING:
+    from app.meetings.quorum import QuorumStatus
 
 
 def second_convocation_notice(meeting: Meeting) -> str:
     """The line a second convocation carries on its page, in its e-mails and in its compte rendu."""
     first = meeting.first_convocation
+    if first is not None and not sits_without_quorum(meeting):
+        return (f"Seconde convocation de la séance du {long_date(first.starts_at)}, mais hors des conditions de "
+                f"l'article D.1432-50 (dans les {first.body.second_convocation_days} jours, sur le même ordre du "
+                "jour, après une séance sans quorum) : le quorum est de nouveau requis.")
     notice = "Seconde convocation : la séance se tient quel que soit le nombre de présents"
     if first is None:
         return notice + "."
     return f"{notice} (le quorum n'avait pas été atteint à la séance du {long_date(first.starts_at)})."
+
+
+def convocation_delay(meeting: Meeting) -> int:
+    """Days ahead of the sitting its convocations and documents are due: the body's delay; none for a second
+    convocation, which sits within days of the sitting without quorum (D.1432-50)."""
+    return 0 if meeting.is_second_convocation else meeting.body.convocation_days
+
+
+def sits_without_quorum(meeting: Meeting) -> bool:
+    """A second convocation deliberates whatever the number present only as D.1432-50 convenes it: after a
+    sitting without quorum and within the body's delay, on the same agenda. Edited out of that (« Modifier
+    la séance »), or its first sitting's attendance corrected to a quorum, it needs its quorum again."""
+    from app.meetings.quorum import quorum_status  # that module counts with this rule
+
+    if not meeting.is_second_convocation:
+        return False
+    first = meeting.first_convocation
+    if first is None:  # the first sitting deleted for good: nothing to compare with, as convened
+        return True
+    return (occurrence_refusal(first, occurrence_of(meeting)) is None
+            and [item.title for item in meeting.agenda_items] == [item.title for item in first.agenda_items]
+            and not quorum_status(first).reached)
 
 
 def latest_day(meeting: Meeting) -> date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from datetime import date
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
@@ -52,6 +53,7 @@ class BodyRules:
     unexcused_absences_limit: int
     abstentions_in_base: bool  # abstentions count among the votes cast (the base of the majority)
     roll_call_votes: bool  # votes are recorded by name (appel nominal) rather than as counts
+    max_substitutes_per_titulaire: int  # suppléants in office for one titulaire seat at once
 
     def settings(self) -> dict:
         return asdict(self)
@@ -68,14 +70,15 @@ class BodyPreset:
 # Code de la santé publique: convocation 10 days before (D.1432-47); quorum « au moins la moitié » of the
 # members, present or represented; one pouvoir per holder, presidents neither give nor receive one;
 # second convocation within 8 days (D.1432-50); resignation after 2 successive unexcused absences (D.1432-44);
-# avis by the majority of the votes cast, abstentions not counted among them, counted by show of hands (D.1432-47).
+# avis by the majority of the votes cast, abstentions not counted among them, counted by show of hands (D.1432-47);
+# at most two suppléants per titulaire (D.1432-30).
 CSP_RULES = BodyRules(
     quorum_fraction=0.5, quorum_strict=False, quorum_minimum=0, quorum_counts_represented=True,
     convocation_days=10, reminder_days=3, proxies_allowed=True, max_proxies_per_holder=1,
     proxies_exclude_presidents=True, second_convocation_days=8, unexcused_absences_limit=2,
-    abstentions_in_base=False, roll_call_votes=False,
+    abstentions_in_base=False, roll_call_votes=False, max_substitutes_per_titulaire=2,
 )
-CRSA_SOURCE = "Code de la santé publique, articles D.1432-44, D.1432-47 et D.1432-50"
+CRSA_SOURCE = "Code de la santé publique, articles D.1432-30, D.1432-44, D.1432-47 et D.1432-50"
 PRESETS: dict[BodyKind, BodyPreset] = {
     BodyKind.CRSA_PLENARY: BodyPreset(CSP_RULES, CRSA_SOURCE),
     BodyKind.PERMANENT_COMMISSION: BodyPreset(CSP_RULES, CRSA_SOURCE),
@@ -100,6 +103,7 @@ class Body(db.Model):
                         name="max_proxies_per_holder_range"),
         CheckConstraint("second_convocation_days >= 1", name="second_convocation_days_positive"),
         CheckConstraint("unexcused_absences_limit >= 1", name="unexcused_absences_limit_positive"),
+        CheckConstraint("max_substitutes_per_titulaire >= 1", name="max_substitutes_per_titulaire_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +132,8 @@ class Body(db.Model):
     # Votes (app/votes): whether abstentions count in the base of the majority; votes by name.
     abstentions_in_base: Mapped[bool]
     roll_call_votes: Mapped[bool]
+    # Suppléants in office for one titulaire at once (D.1432-30: two for the CRSA).
+    max_substitutes_per_titulaire: Mapped[int]
 
     organisation: Mapped[Organisation] = relationship(back_populates="bodies")
     parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="children")
@@ -156,12 +162,28 @@ class Body(db.Model):
 
     def quorum_required(self, voting_members: int) -> int:
         """Smallest number of voting seats filled (present, or represented) that makes the quorum."""
-        share = voting_members * self.quorum_fraction
+        share = voting_members * exact_share(self.quorum_fraction)
         needed = math.floor(share) + 1 if self.quorum_strict else math.ceil(share)
         return max(needed, self.quorum_minimum)
 
     def __repr__(self) -> str:
         return f"<Body {self.label}>"
+
+
+# Shares a règlement names in words (« le tiers », « les deux tiers »): the quorum applies them exactly when
+# their decimal approximation is typed (0,33 or 33 % for a third), as the body page says them.
+NAMED_SHARES = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 4), Fraction(3, 4), Fraction(1))
+NAMED_SHARE_TOLERANCE = 0.0051
+
+
+def named_share(fraction: float) -> Fraction | None:
+    return next((share for share in NAMED_SHARES if abs(fraction - share) < NAMED_SHARE_TOLERANCE), None)
+
+
+def exact_share(fraction: float) -> Fraction:
+    """The quorum's share as the secretariat typed it, without the float's error: 0,55 is 11/20 (55 % of
+    100 needs 55, not 56), and 0,33 is a third (``named_share``)."""
+    return named_share(fraction) or Fraction(str(fraction))
 
 
 class DatedSpan:

@@ -71,14 +71,22 @@ class VotingContext:
 
 
 def voters_of(meeting: Meeting) -> list[Voter]:
-    """The voting seats present or represented, in the order of the attendance sheet (one line each)."""
+    """The voting seats present or represented, in the order of the attendance sheet (one line each).
+
+    A seat's vote is its titulaire's when they are present, even if their suppléant came too and is
+    listed first: a suppléant sits only in place of an absent titulaire (D.1432-30)."""
     roster = build_roster(meeting)
     by_seat: dict[int, Voter] = {}
     for entry in roster:
-        if entry.seat_id is None or entry.seat_id in by_seat and by_seat[entry.seat_id].cast_by is None:
+        if entry.seat_id is None:
             continue
+        chosen = by_seat.get(entry.seat_id)
+        seat_filled = chosen is not None and chosen.cast_by is None  # by someone present
         if entry.status is AttendanceStatus.PRESENT:
-            by_seat[entry.seat_id] = Voter(entry.person)
+            if not seat_filled or entry.is_seat_holder:
+                by_seat[entry.seat_id] = Voter(entry.person)
+        elif seat_filled:
+            continue
         elif entry.status is AttendanceStatus.REPRESENTED and entry.is_seat_holder and entry.represented_by_id:
             substitute = next((p for p in entry.substitutes if p.id == entry.represented_by_id), None)
             if substitute is not None:  # their suppléant sits: a member present
