@@ -63,7 +63,10 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def make_answer_token(invitation: Invitation) -> str:
-    return _serializer().dumps({"invitation": invitation.id, "nonce": secrets.token_urlsafe(16)})
+    # The person and the meeting too: an id freed by a removal may name someone else's invitation later
+    # (SQLite reuses the highest id), and the link must then answer for nobody.
+    return _serializer().dumps({"invitation": invitation.id, "person": invitation.person_id,
+                                "meeting": invitation.meeting_id, "nonce": secrets.token_urlsafe(16)})
 
 
 def answer_links(invitation: Invitation) -> list[tuple[str, str]]:
@@ -90,7 +93,9 @@ def read_answer_token(token: str) -> AnswerLink:
         .options(selectinload(Invitation.person),
                  selectinload(Invitation.meeting).selectinload(Meeting.body))
     )
-    if invitation is None or invitation.meeting.deleted_at is not None:
+    if (invitation is None or invitation.meeting.deleted_at is not None
+            or payload.get("person", invitation.person_id) != invitation.person_id
+            or payload.get("meeting", invitation.meeting_id) != invitation.meeting_id):  # links of before both
         raise AnswerLinkError("Cette convocation n'existe plus.", 404)
     if invitation.meeting.is_cancelled:
         raise AnswerLinkError("Cette séance est annulée : aucune réponse n'est attendue.", 410)

@@ -125,9 +125,11 @@ def calendar_time(moment: datetime) -> datetime:
     return paris
 
 
-def meeting_fields(meeting: Meeting, stamp: datetime | None = None) -> EventFields:
+def meeting_fields(meeting: Meeting, stamp: datetime | None = None, cancelled: bool = False) -> EventFields:
     """``stamp`` (DTSTAMP) defaults to the meeting's last change, so that the same meeting gives the
-    same bytes (feeds rely on it for their ETag); e-mails pass now."""
+    same bytes (feeds rely on it for their ETag); e-mails pass now. ``cancelled``: for one recipient
+    only (taken off the convened list), the meeting itself going on."""
+    cancelled = cancelled or is_called_off(meeting)
     organisation = meeting.body.organisation
     page_url = public_url("meetings.detail", meeting_id=meeting.id)
     return EventFields(
@@ -140,9 +142,9 @@ def meeting_fields(meeting: Meeting, stamp: datetime | None = None) -> EventFiel
         location=meeting_location(meeting),
         url=page_url,
         description=meeting_description(meeting, page_url),
-        status="CANCELLED" if is_called_off(meeting) else "CONFIRMED",
+        status="CANCELLED" if cancelled else "CONFIRMED",
         organiser=(organiser_email(meeting), organisation.short_name or organisation.name),
-        alarm_minutes=None if is_called_off(meeting) else int(current_app.config["ICS_ALARM_MINUTES"]),
+        alarm_minutes=None if cancelled else int(current_app.config["ICS_ALARM_MINUTES"]),
     )
 
 
@@ -236,10 +238,11 @@ def attendees_shown_to(user, meeting: Meeting) -> list[Attendee]:
     return attendees_of(invitation for invitation in meeting.invitations if invitation.person_id == user.person_id)
 
 
-def meeting_event(meeting: Meeting, stamp: datetime | None = None, attendees: Iterable[Attendee] = ()) -> Event:
+def meeting_event(meeting: Meeting, stamp: datetime | None = None, attendees: Iterable[Attendee] = (),
+                  cancelled: bool = False) -> Event:
     """The VEVENT of a meeting with the ATTENDEE lines of ``attendees`` (those with an address).
     A member's file or e-mail names that member alone (iTIP: one invitation per attendee)."""
-    event = event_from_fields(meeting_fields(meeting, stamp))
+    event = event_from_fields(meeting_fields(meeting, stamp, cancelled))
     for named in attendees:
         if named.person.email:
             event.add("attendee", attendee(named))
@@ -314,8 +317,10 @@ def serialized_calendar(events: list[EventFields], name: str | None = None) -> b
 def meeting_calendar(meeting: Meeting, method: str | None = None, stamp: datetime | None = None,
                      attendees: Iterable[Attendee] = ()) -> Calendar:
     """The .ics of one meeting; METHOD:REQUEST / CANCEL for e-mails. ``attendees`` are named with
-    their addresses: the recipient alone in an e-mail, the member alone in their download."""
-    return build_calendar([meeting_event(meeting, stamp=stamp, attendees=attendees)], method=method)
+    their addresses: the recipient alone in an e-mail, the member alone in their download. A CANCEL (the
+    meeting called off, or its recipient taken off the list) says CANCELLED and sets no alarm (RFC 5546)."""
+    event = meeting_event(meeting, stamp=stamp, attendees=attendees, cancelled=method == "CANCEL")
+    return build_calendar([event], method=method)
 
 
 def deadlines_calendar(deadlines: Iterable[Deadline], name: str | None = None) -> Calendar:

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.formatting import long_date, plain_date, time_range, to_paris
 from app.jobs import background_enabled
 from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
+from app.meetings.second_convocation import convocation_delay
 from app.models import (
     CANCEL_KINDS,
     REQUEST_KINDS,
@@ -85,10 +86,17 @@ class MeetingMail:
         ).all()
         return cls(meeting, list(rows))
 
+    def _since_taken_off(self, person_id: int) -> list[OutboxMessage]:
+        """The person's rows since they were last taken off the convened list (a withdrawal ends what their
+        calendar held: convened again, they start afresh)."""
+        rows = [row for row in self.rows if row.person_id == person_id]
+        withdrawals = [index for index, row in enumerate(rows) if row.kind is MailKind.WITHDRAWAL]
+        return rows[withdrawals[-1] + 1:] if withdrawals else rows
+
     def held_version(self, person_id: int) -> int | None:
-        """The version of the last invitation sent to the person (None: never sent)."""
-        versions = [row.sequence for row in self.rows if row.person_id == person_id and row.kind in REQUEST_KINDS
-                    and row.status is MailStatus.SENT]
+        """The version of the last invitation sent to the person (None: never sent, or withdrawn since)."""
+        versions = [row.sequence for row in self._since_taken_off(person_id)
+                    if row.kind in REQUEST_KINDS and row.status is MailStatus.SENT]
         return max(versions, default=None)
 
     def needs_cancellation(self, person_id: int) -> bool:
@@ -96,9 +104,15 @@ class MeetingMail:
         held = self.held_version(person_id)
         if held is None:
             return False
-        return not any(row.person_id == person_id and row.kind in CANCEL_KINDS and row.sequence >= held
+        return not any(row.kind in CANCEL_KINDS and row.sequence >= held
                        and row.status in (MailStatus.SENT, MailStatus.PENDING, MailStatus.SENDING)
-                       for row in self.rows)
+                       for row in self._since_taken_off(person_id))
+
+    def round_suffix(self, person_id: int) -> str:
+        """What tells apart the keys of a person's invitations and withdrawal after they were taken off the list
+        and convened again at the same version of the meeting (else taken for ones already sent)."""
+        rounds = sum(1 for row in self.rows if row.person_id == person_id and row.kind is MailKind.WITHDRAWAL)
+        return f":round{rounds}" if rounds else ""
 
     def current(self, person_id: int, kinds) -> OutboxMessage | None:
         """The person's row of ``kinds`` for the meeting's current version: a sent one, else the latest."""
@@ -125,7 +139,7 @@ class SendingPlan:
 
     @property
     def delay_days(self) -> int:
-        return self.meeting.body.convocation_days
+        return convocation_delay(self.meeting)
 
 
 def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None) -> SendingPlan:
@@ -148,12 +162,11 @@ def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None)
         if held is not None and held >= meeting.ical_sequence:
             continue
         kind = MailKind.CONVOCATION if held is None else MailKind.UPDATE
-        messages.append(meeting_mail(kind, meeting, person.id))
+        messages.append(meeting_mail(kind, meeting, person.id, key_suffix=mail.round_suffix(person.id)))
         if kind is MailKind.CONVOCATION and invitation.capacity is Capacity.MEMBER:
-            late = late or ahead < meeting.body.convocation_days
+            late = late or ahead < convocation_delay(meeting)
     kinds = Counter(message["kind"] for message in messages)
-    # A second convocation follows a meeting without quorum within days (D.1432-47): never late.
-    late = late and ahead >= 0 and not meeting.is_second_convocation
+    late = late and ahead >= 0
     return SendingPlan(meeting, messages, kinds, without_email, ahead, late)
 
 
@@ -218,7 +231,8 @@ def queue_withdrawal(invitation: Invitation) -> Queued:
     mail = MeetingMail.of(meeting)
     if not can_email(invitation.person) or not mail.needs_cancellation(invitation.person_id):
         return Queued()
-    return queue([meeting_mail(MailKind.WITHDRAWAL, meeting, invitation.person_id)])
+    return queue([meeting_mail(MailKind.WITHDRAWAL, meeting, invitation.person_id,
+                               key_suffix=mail.round_suffix(invitation.person_id))])
 
 
 def cancellation_recipients(meeting: Meeting) -> int:
@@ -356,7 +370,7 @@ def convocation_record(meeting: Meeting, mail: MeetingMail | None = None) -> Con
     if first.sending_id is not None:
         sending = db.session.get(ConvocationSending, first.sending_id)
         reason = sending.urgency_reason if sending is not None else ""
-    return ConvocationRecord(sent_on, days_before(meeting, sent_on), meeting.body.convocation_days, reason)
+    return ConvocationRecord(sent_on, days_before(meeting, sent_on), convocation_delay(meeting), reason)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from app.extensions import db
 from app.formatting import PARIS
 from app.models import Body, BodyFeedLink, Capacity, Deadline, Invitation, Meeting, Membership, Person, User
-from app.permissions import can_view_body, mandate_gives_access
+from app.permissions import can_view_body, has_deactivated_account, mandate_gives_access
 
 # What new_feed_token makes (token_urlsafe): anything else is no token, answered 404 without a query.
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -90,8 +90,7 @@ def find_feed_owner(token: str) -> Body | Person | None:
     if link is not None:
         return link.body if link.user.active and can_view_body(link.user, link.body) else None
     person = db.session.scalar(select(Person).where(Person.feed_token == token, Person.deleted_at.is_(None)))
-    if person is None or db.session.scalar(select(User.id).where(User.person_id == person.id,
-                                                                  User.active.is_(False))) is not None:
+    if person is None or has_deactivated_account(person.id):
         return None
     return person
 
@@ -106,7 +105,7 @@ def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[
     """Meetings and deadlines of a feed: those of the body, or of the person's bodies and
     invitations, from ``since`` on (upcoming ones and the recent past)."""
     meetings_statement, deadlines_statement = feed_statements(isinstance(owner, Body))
-    parameters = {"owner_id": owner.id, "since": since, "today": today,
+    parameters = {"owner_id": owner.id, "organisation_id": owner.organisation_id, "since": since, "today": today,
                   "since_moment": datetime.combine(since, time(0), tzinfo=PARIS)}
     meetings = list(db.session.scalars(meetings_statement, parameters))
     meeting_ids = {meeting.id for meeting in meetings}
@@ -134,8 +133,13 @@ def feed_statements(of_body: bool) -> tuple[Select, Select]:
         # One UNION of ids, each part read by its own index (by body and date, by person): an OR of the two
         # is read from every meeting of the window in the country.
         in_their_bodies = select(Meeting.id).where(Meeting.body_id.in_(current_bodies), Meeting.starts_at >= since_moment)
-        owner_meetings = (Meeting.id.in_(union(in_their_bodies, invited)),)
-        recorded_at = owner_meetings + (Meeting.starts_at >= since_moment,)  # set at the feed's meetings
+        # Only their ARS's, as on « Mes séances », whatever else names their person.
+        in_their_ars = Meeting.body_id.in_(select(Body.id).where(Body.organisation_id == bindparam("organisation_id")))
+        owner_meetings = (Meeting.id.in_(union(in_their_bodies, invited)), in_their_ars)
+        # A deadline still to come was perhaps set at a meeting older than the window: the meetings of their
+        # bodies of any date (the due date keeps the window).
+        of_their_bodies = select(Meeting.id).where(Meeting.body_id.in_(current_bodies))
+        recorded_at = (Meeting.id.in_(union(of_their_bodies, invited)), in_their_ars)
     meetings = (select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
                 .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at))
     deadlines = (
