@@ -76,6 +76,11 @@ def mandate_gives_access(on: date) -> ColumnElement[bool]:
     return (Membership.start_date <= on) & or_(Membership.end_date.is_(None), Membership.end_date > on)
 
 
+def has_deactivated_account(person_id: int) -> bool:
+    """The person's account, if they have one, was deactivated: their e-mailed and calendar links stop too."""
+    return db.session.scalar(select(User.id).where(User.person_id == person_id, User.active.is_(False))) is not None
+
+
 def member_body_ids(user: User, on: date | None = None) -> Select:
     """Ids of the bodies of the user's ARS that the user's person may open on ``on`` (today), through a
     mandate that gives access (``mandate_gives_access``), while the person is not deleted."""

@@ -108,7 +108,8 @@ def regenerate_body_feed(body_id: int):
         link = body_feed_link(body, current_user)
         regenerate_body_feed_link(body, current_user, link)
         if link is not None:
-            log_security_event("feed_link_regenerated", current_user, f"instance « {body.label} »")
+            # Security events are read by the national admins too: the body's number, never its name.
+            log_security_event("feed_link_regenerated", current_user, f"instance n° {body.id}")
         db.session.commit()
         flash("Nouveau lien d'abonnement créé : l'ancien ne fonctionne plus." if link is not None
               else "Votre lien d'abonnement personnel est créé.", "success")

@@ -11,12 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.calendar.convocations import MeetingMail, days_before
+from app.calendar.feeds import paris_today
 from app.dossier.files import FileType, safe_filename
 from app.dossier.storage import default_storage
 from app.extensions import db
 from app.formatting import plain_date, to_paris
-from app.models import AgendaItem, Invitation, Meeting, User, utc_now
+from app.meetings.second_convocation import convocation_delay
+from app.models import AgendaItem, Capacity, Invitation, Meeting, Membership, Person, User, utc_now
 from app.models.dossier import DocumentReceipt, DocumentVersion, MeetingDocument
+from app.permissions import has_deactivated_account, mandate_gives_access
 
 
 def add_version(document: MeetingDocument, stream: IO[bytes], filename: str, file_type: FileType,
@@ -131,9 +134,9 @@ def is_late(document: MeetingDocument, meeting: Meeting) -> bool:
     (documents presented at the meeting and added afterwards are not late: they are annexes; nor are
     those of a second convocation)."""
     available = document.available_at
-    if available is None or document.presented_at_meeting or meeting.is_second_convocation:
-        return False  # a second convocation follows within days (D.1432-47): its delay is not the body's
-    return days_before(meeting, to_paris(available).date()) < meeting.body.convocation_days
+    if available is None or document.presented_at_meeting:
+        return False
+    return days_before(meeting, to_paris(available).date()) < convocation_delay(meeting)
 
 
 @dataclass
@@ -161,6 +164,21 @@ def changed_since_convocation(meeting: Meeting) -> list[DossierLine]:
 def is_convened(meeting: Meeting, person_id: int | None) -> bool:
     return person_id is not None and db.session.scalar(
         select(Invitation.id).where(Invitation.meeting_id == meeting.id, Invitation.person_id == person_id)) is not None
+
+
+def reads_by_convocation(meeting: Meeting, person: Person) -> bool:
+    """The person may read the dossier through the personal links of their e-mails: convened, not deleted, their
+    account (if any) active and, convened as a member, their mandate in the body still running. Ending the
+    mandate or deactivating the account stops the links at once, as it stops the pages and the feeds."""
+    if person.deleted_at is not None or has_deactivated_account(person.id):
+        return False
+    capacity = db.session.scalar(select(Invitation.capacity).where(Invitation.meeting_id == meeting.id,
+                                                                   Invitation.person_id == person.id))
+    if capacity is None:
+        return False
+    return capacity is not Capacity.MEMBER or db.session.scalar(
+        select(Membership.id).where(Membership.person_id == person.id, Membership.body_id == meeting.body_id,
+                                    mandate_gives_access(paris_today()))) is not None
 
 
 def record_receipts(versions: list[DocumentVersion], person_id: int | None) -> None:

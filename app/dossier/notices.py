@@ -8,7 +8,8 @@ from email.message import EmailMessage
 from app.calendar.convocations import build_for_recipients, can_email, load_meetings, meeting_mail
 from app.calendar.mail import secretariat_email
 from app.calendar.urls import public_url
-from app.dossier.domain import DossierLine, changed_since_convocation, dossier_lines, published_documents
+from app.dossier.domain import (DossierLine, changed_since_convocation, dossier_lines, published_documents,
+                               reads_by_convocation)
 from app.dossier.links import document_url, dossier_url
 from app.formatting import long_date
 from app.mail.outbox import Dropped, Queued, queue
@@ -53,8 +54,8 @@ def queue_dossier_notices(meeting: Meeting) -> Queued:
 def dossier_notice(row: OutboxMessage, meeting: Meeting, person: Person) -> EmailMessage | Dropped:
     if meeting.deleted_at is not None or meeting.is_cancelled:
         return Dropped("séance annulée depuis")
-    if not any(invitation.person_id == person.id for invitation in meeting.invitations):
-        return Dropped("plus convoqué(e)")
+    if not reads_by_convocation(meeting, person):
+        return Dropped("plus convoqué(e), plus en fonction ou compte désactivé")
     dossier = email_dossier(changed_since_convocation(meeting), meeting, person)
     if dossier is None:
         return Dropped("plus rien de nouveau dans le dossier")

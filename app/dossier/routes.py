@@ -17,6 +17,7 @@ from app.dossier.domain import (
     move,
     publish,
     published_documents,
+    reads_by_convocation,
     record_receipts,
     withdraw,
 )
@@ -215,15 +216,15 @@ def meeting_zip(meeting_id: int):
 
 
 def personal_link_holder(token: str) -> tuple[Person, Meeting | None, MeetingDocument | None]:
-    """The person, meeting and document a personal link names, if the person is still convened and the
-    document still in the dossier; else a French 404 page (tampered, expired, withdrawn…)."""
+    """The person, meeting and document a personal link names, if the person still reads the dossier by
+    their convocation (``reads_by_convocation``) and the document is still in it; else a French 404 page (tampered, expired, withdrawn…)."""
     link = read_token(token)
     person = db.session.get(Person, link.person_id) if link else None
     document = db.session.get(MeetingDocument, link.document_id) if link and link.document_id else None
     meeting = document.meeting if document is not None else (
         db.session.get(Meeting, link.meeting_id) if link and link.meeting_id else None)
-    if (person is None or person.deleted_at is not None or meeting is None or meeting.deleted_at is not None
-            or not is_convened(meeting, person.id) or (document is not None and not document.is_published)
+    if (person is None or meeting is None or meeting.deleted_at is not None
+            or not reads_by_convocation(meeting, person) or (document is not None and not document.is_published)
             or (link.document_id and document is None)):
         abort(404)
     return person, meeting, document
