@@ -268,7 +268,9 @@ def load_demo(today: date | None = None) -> bool:
                  due_date=date(2020, 6, 20)),
     ]
 
-    _add_crsa_plenary(crsa, commissions)
+    # « Réunion de la CRSA le 3 juin »: the plenary the demo holds that day, so that calendars show it once.
+    plenary = _add_crsa_plenary(crsa, commissions)
+    meeting.deadlines[0].announced_meeting, meeting.deadlines[0].due_at = plenary, plenary.starts_at
     add_demo_votes(crsa)
     _add_upcoming_meetings(today, crsa, commissions["CSDU"], cts_31, group)
     _add_demo_users(ars, members[0][0], staff[3][0])
@@ -294,11 +296,12 @@ CRSA_COLLEGES = [
 ]
 
 
-def _add_crsa_plenary(crsa: Body, commissions: dict[str, Body]) -> None:
+def _add_crsa_plenary(crsa: Body, commissions: dict[str, Body]) -> Meeting:
     """The CRSA plenary at a realistic size: 100 voting titulaires in the 8 collèges (the seed's president
     and commission presidents among them), most with one or two suppléants (generated names), its
     president, vice-presidents and a rapporteure, and two held plenaries with their attendance: the
-    quorum, the suppléants sitting, the pouvoirs and the unexcused absences can be seen at work."""
+    quorum, the suppléants sitting, the pouvoirs and the unexcused absences can be seen at work. Returns the
+    plenary of 3 June."""
     from itertools import product
     from random import Random
 
@@ -352,15 +355,16 @@ def _add_crsa_plenary(crsa: Body, commissions: dict[str, Body]) -> None:
     givers = [index for index in range(45, 97) if index not in replaced][:3]
     represented = {titulaires[index]: substitutes[index][0] for index in replaced}
     represented.update({titulaires[index]: titulaires[holder] for index, holder in zip(givers, (1, 2, 3))})
-    _record_plenary(crsa, date(2020, 6, 3), titulaires, present=titulaires[:45], represented=represented,
-                    excused=[m for m in titulaires[45:97] if m not in represented], absent=absent)
+    june = _record_plenary(crsa, date(2020, 6, 3), titulaires, present=titulaires[:45], represented=represented,
+                           excused=[m for m in titulaires[45:97] if m not in represented], absent=absent)
     _record_plenary(crsa, date(2020, 7, 2), titulaires, present=titulaires[:58], represented={},
                     excused=titulaires[58:97], absent=absent)
+    return june
 
 
 def _record_plenary(crsa: Body, day: date, convened: list[Membership], *, present: list[Membership],
                     represented: dict[Membership, Membership], excused: list[Membership],
-                    absent: list[Membership]) -> None:
+                    absent: list[Membership]) -> Meeting:
     """A held plenary of ``convened``, its attendance recorded; a suppléant representing their titulaire sits."""
     meeting = Meeting(body=crsa, title="Séance plénière de la CRSA", starts_at=paris_datetime(day, 14, 0),
                       ends_at=paris_datetime(day, 17, 0), place="Hôtel de Région, Montpellier", status=MeetingStatus.HELD)
@@ -377,6 +381,7 @@ def _record_plenary(crsa: Body, day: date, convened: list[Membership], *, presen
         for position, (m, status, by) in enumerate(rows, start=1)
     ]
     db.session.add(meeting)
+    return meeting
 
 
 def _add_upcoming_meetings(today: date, crsa: Body, csdu: Body, cts: Body, group: Body) -> None:

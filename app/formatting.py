@@ -1,6 +1,7 @@
 """The one place that turns dates and times into French text (Europe/Paris)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -13,6 +14,7 @@ LOCALE = "fr_FR"
 # The dates Séances records (forms refuse others): calendars, time zones and « the next day » all work
 # within them, where year 1 or 9999 would overflow.
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+FIRST_OF_MONTH = re.compile(r"\b1 (?=[^\W\d])")  # « 1 août », not « 01/08/2021 »
 
 
 def to_paris(moment: datetime) -> datetime:
@@ -38,8 +40,10 @@ def _as_date(value: date | datetime) -> date:
 
 @lru_cache(maxsize=8192)
 def _formatted_date(day: date, pattern: str) -> str:
-    """Babel parses its pattern on every call; lists and feeds show the same days again and again."""
-    return format_date(day, pattern, locale=LOCALE)
+    """Babel parses its pattern on every call; lists and feeds show the same days again and again. The first
+    of the month is written « 1er » in words (« dimanche 1er août 2021 »), as French typography writes it."""
+    text = format_date(day, pattern, locale=LOCALE)
+    return FIRST_OF_MONTH.sub("1er ", text, count=1) if day.day == 1 else text
 
 
 def long_date(value: date | datetime) -> str:

@@ -116,9 +116,10 @@ def test_seed_deadlines_file_has_the_announced_dates_at_their_paris_hours(app, d
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = parse_ics(response.data)
     starts = [event.decoded("DTSTART") for event in events(calendar)]
-    assert starts[0] == date(2020, 6, 3) and not isinstance(starts[0], datetime)
-    assert [(s.day, s.hour, s.minute) for s in starts[1:4]] == [(9, 10, 30), (16, 14, 30), (23, 11, 0)]
-    assert all(s.tzinfo == PARIS or str(s.tzinfo) == "Europe/Paris" for s in starts[1:4])
+    # The CRSA's 3 June is the plenary of that day: its own event (UID), at its hour.
+    assert [(s.day, s.hour, s.minute) for s in starts[:4]] == [(3, 14, 0), (9, 10, 30), (16, 14, 30), (23, 11, 0)]
+    assert all(s.tzinfo == PARIS or str(s.tzinfo) == "Europe/Paris" for s in starts[:4])
+    assert "Séance plénière de la CRSA" in str(events(calendar)[0]["SUMMARY"])
     assert starts[4] == date(2020, 6, 20)
     synthesis = events(calendar)[4]
     assert synthesis.decoded("DTEND") == date(2020, 6, 21)
@@ -127,7 +128,7 @@ def test_seed_deadlines_file_has_the_announced_dates_at_their_paris_hours(app, d
 
     parsed = parse_with_ical_js(response.data, tmp_path)
     assert [e["start"]["local"] for e in parsed["events"]] == [
-        "2020-06-03", "2020-06-09T10:30:00", "2020-06-16T14:30:00", "2020-06-23T11:00:00", "2020-06-20"]
+        "2020-06-03T14:00:00", "2020-06-09T10:30:00", "2020-06-16T14:30:00", "2020-06-23T11:00:00", "2020-06-20"]
     assert [e["start"]["utc"] for e in parsed["events"][1:4]] == [
         "2020-06-09T08:30:00.000Z", "2020-06-16T12:30:00.000Z", "2020-06-23T09:00:00.000Z"]
 

@@ -72,7 +72,9 @@ def test_seed_deadlines(demo):
         (DeadlineKind.DUE_DATE, date(2020, 6, 20)),
     ]
     crsa, *group_meetings, syntheses = deadlines
-    assert crsa.body.short_name == "CRSA" and crsa.is_all_day
+    # « Réunion de la CRSA le 3 juin »: the plenary the demo holds that day, at its hour.
+    assert crsa.body.short_name == "CRSA" and crsa.announced_meeting.title == "Séance plénière de la CRSA"
+    assert crsa.due_at == crsa.announced_meeting.starts_at and to_paris(crsa.due_at).strftime("%H:%M") == "14:00"
     assert [to_paris(d.due_at).strftime("%H:%M") for d in group_meetings] == ["10:30", "14:30", "11:00"]
     assert all(d.announced_meeting.starts_at == d.due_at for d in group_meetings)
     assert group_meetings[0].due_at == datetime(2020, 6, 9, 8, 30, tzinfo=timezone.utc)

@@ -58,7 +58,7 @@ def test_compte_rendu_follows_seed_004_sections_in_order_with_heading_styles(dem
     assert paragraphs[2:6] == [("Normal", fr("Instance : Groupe de travail CRSA COVID Déconfinement")),
                                ("Normal", fr("Horaires : de 10h00 à 12h00")), ("Normal", fr("Lieu : Visioconférence")),
                                ("Normal", fr("Ordre du jour :"))]
-    assert paragraphs[6] == ("List Bullet", fr("Ségur de la Santé : élargissement de la réflexion du groupe de travail"))
+    assert paragraphs[6] == ("List Number", fr("Ségur de la Santé : élargissement de la réflexion du groupe de travail"))
     assert paragraphs[9][1].startswith("Le 25 mai le Premier ministre")
     assert headings(document) == [
         ("Heading 1", "Méthode de travail retenue"),
@@ -95,7 +95,7 @@ def test_sub_points_and_deadline_dates_are_second_list_level(demo):
         "List Bullet", "List Bullet 2", "List Bullet 2", "List Bullet"]
     assert paragraphs[start + 1][1].startswith("Des exemples de coopérations territoriales")
     deadlines = paragraphs.index(("List Bullet", fr("Réunions du groupe de travail CRSA COVID :")))
-    assert paragraphs[deadlines - 1] == ("List Bullet", "Réunion de la CRSA le mercredi 3 juin 2020")
+    assert paragraphs[deadlines - 1] == ("List Bullet", "Réunion de la CRSA le mercredi 3 juin 2020 à 14h00")
     assert paragraphs[deadlines + 1:deadlines + 5] == [
         ("List Bullet 2", "Le mardi 9 juin 2020 à 10h30"),
         ("List Bullet 2", "Le mardi 16 juin 2020 à 14h30"),
@@ -190,7 +190,7 @@ def test_special_characters_survive_and_dates_are_french(app_context):
     meeting = make_meeting(context="L’« œuvre » commune & <santé> : écoute, Noël\n- Cœur à « cœur »")
     document = reopen(build_minutes(load_meeting_for_display(meeting.id)))
     paragraphs = styled_paragraphs(document)
-    assert paragraphs[1] == ("Normal", "Compte rendu de la séance du dimanche 1 août 2021")
+    assert paragraphs[1] == ("Normal", "Compte rendu de la séance du dimanche 1er août 2021")
     assert paragraphs[5] == ("Normal", f"L’«{NBSP}œuvre{NBSP}» commune & <santé>{NBSP}: écoute, Noël")
     assert paragraphs[6] == ("List Bullet", f"Cœur à «{NBSP}cœur{NBSP}»")
     assert header_text(document).split("\n")[:2] == ["ARS « Île-de-France » & <Outre-mer>", "CTS de l’Œuvre"]
@@ -202,7 +202,7 @@ def test_empty_sections_are_left_out(app_context):
     assert headings(document) == []
     assert document.tables == []
     assert [text for _style, text in styled_paragraphs(document)] == [
-        "Séance d’été", "Compte rendu de la séance du dimanche 1 août 2021", fr("Instance : CTS de l’Œuvre"),
+        "Séance d’été", "Compte rendu de la séance du dimanche 1er août 2021", fr("Instance : CTS de l’Œuvre"),
         fr("Horaires : de 09h00 à 11h00"), fr("Lieu : non précisé")]
 
 

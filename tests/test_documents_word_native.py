@@ -104,7 +104,7 @@ def test_header_block_states_hours_place_presiding_person_and_ordre_du_jour(app_
         "Séance plénière", "Compte rendu de la séance du jeudi 28 mai 2020", f"Instance{NBSP}: CRSA Occitanie",
         f"Horaires{NBSP}: de 10h00 à 12h00", f"Lieu{NBSP}: visioconférence",
         f"Présidence{NBSP}: Mme Laure MARCHAND, Présidente", f"Ordre du jour{NBSP}:"]
-    assert paragraphs[7] == ("List Bullet", "Avis sur le PRS")
+    assert paragraphs[7] == ("List Number", "Avis sur le PRS")  # numbered, as the relevé des avis names it
 
 
 def test_validated_file_says_when_and_by_whom_and_downloads_are_named_projet_then_valide(demo, app):

@@ -58,8 +58,8 @@ def _add_header_block(writer: WordWriter, meeting: Meeting, presiding: str, vali
         writer.paragraph(f"Présidence : {presiding}")
     if meeting.agenda_items:
         writer.paragraph("Ordre du jour :", bold=True)
-        for item in meeting.agenda_items:
-            writer.bullet(item.title, typed=True)
+        for item in meeting.agenda_items:  # numbered: the relevé des avis names each item by its number
+            writer.numbered(item.title, typed=True)
     if validation:
         writer.paragraph(validation, bold=True)
 

@@ -53,6 +53,11 @@ from app.models import Organisation, utc_now
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TABLE_STYLE = "Table Grid"
 BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")
+NUMBERED_STYLE = "List Number"
+LIST_STYLES = (*BULLET_STYLES, NUMBERED_STYLE)
+# List items sit tight (no space between them, whatever their level); the last one gets the space a
+# paragraph of the house style leaves after itself, so that what follows the list is not glued to it.
+SPACE_AFTER_A_LIST = Pt(10)
 HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3")
 DRAFT_MARK = "PROJET"
 # Every style the documents use (and an organisation's template must hold), with the name Word shows
@@ -66,6 +71,7 @@ REQUIRED_STYLES = {
     "List Bullet": "Liste à puces",
     "List Bullet 2": "Liste à puces 2",
     "List Bullet 3": "Liste à puces 3",
+    NUMBERED_STYLE: "Liste numérotée",
     TABLE_STYLE: "Grille du tableau",
 }
 TEMPLATE_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
@@ -323,6 +329,7 @@ class WordWriter:
         self.typeset_typed_text = organisation is None or organisation.french_typography
         self._section_properties = self.document.element.body.sectPr
         self._table_layouts: dict[tuple, TableLayout] = {}
+        self._last_list_item: Paragraph | None = None
         set_core_properties(self.document, title=title, subject=subject,
                             author=organisation.name if organisation else "Séances", now=now)
         self._add_page_header(organisation, header_lines, draft)
@@ -392,6 +399,7 @@ class WordWriter:
         Built element by element before the final ``w:sectPr``: python-docx's ``add_paragraph``
         looks for that place among all the body's children, which grows quadratic with length.
         """
+        self._close_list(style)
         p = OxmlElement("w:p")
         style_id = self._style_ids.get(style) if style is not None else None
         if style_id is not None:  # always, but for a template that lost a style since its upload
@@ -401,7 +409,16 @@ class WordWriter:
         if italic_suffix:
             append_run(p, self.typeset(italic_suffix), italic=True)
         self._section_properties.addprevious(p)
-        return Paragraph(p, self.document._body)
+        paragraph = Paragraph(p, self.document._body)
+        if style in LIST_STYLES:
+            self._last_list_item = paragraph
+        return paragraph
+
+    def _close_list(self, next_style: str | None) -> None:
+        """A list ends where anything else than a list item comes (a paragraph, a heading, a table)."""
+        if self._last_list_item is not None and next_style not in LIST_STYLES:
+            self._last_list_item.paragraph_format.space_after = SPACE_AFTER_A_LIST
+            self._last_list_item = None
 
     def title(self, text: str) -> Paragraph:
         return self.paragraph(text, "Title")
@@ -414,6 +431,10 @@ class WordWriter:
         """A list item at ``level`` (1 to 3): List Bullet styles carry Word's own numbering."""
         style = BULLET_STYLES[min(max(level, 1), len(BULLET_STYLES)) - 1]
         return self.paragraph(text, style, italic_suffix=italic_suffix, typed=typed)
+
+    def numbered(self, text: str, *, typed: bool = False) -> Paragraph:
+        """An item of a numbered list (« 1. », « 2. »…: Word's own numbering, List Number)."""
+        return self.paragraph(text, NUMBERED_STYLE, typed=typed)
 
     def text(self, text: str | None) -> None:
         """Free text: a paragraph per line, « - » lines as list items."""
@@ -436,6 +457,7 @@ class WordWriter:
         makes it, but put before the final ``w:sectPr`` directly (as ``paragraph``) and copied from a
         layout made once per document (``_table_layout``): setting each cell's width through python-docx
         costs more than the rest of the table."""
+        self._close_list(None)
         layout = self._table_layout(tuple(header), tuple(widths), row_height)
         tbl = copy.deepcopy(layout.tbl)
         for values in rows:
@@ -492,6 +514,8 @@ def apply_house_style(document: Document) -> None:
             paragraph_properties.remove(paragraph_properties.find(qn("w:pBdr")))
     document.styles["Normal"].font.size = Pt(11)
     document.styles["Title"].font.size = Pt(20)
+    numbered = document.styles[NUMBERED_STYLE].paragraph_format
+    numbered.space_before = numbered.space_after = Pt(0)
     numbering = document.part.numbering_part.element
     for style_name, (font, glyph) in zip(BULLET_STYLES, BULLET_GLYPHS):
         style = document.styles[style_name]
@@ -533,6 +557,9 @@ def make_word_native(document: Document) -> None:
         if style.get(qn("w:type")) in ("paragraph", "character", "table"):
             _set_language(style.get_or_add_rPr())
     settings = document.settings.element
+    proof_state = settings.find(qn("w:proofState"))
+    if proof_state is not None:  # « checked and clean »: Word would never check the spelling of the text
+        settings.remove(proof_state)
     compat = settings.find(qn("w:compat"))
     if compat is None:
         compat = OxmlElement("w:compat")
