@@ -39,6 +39,13 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 # Largest id a column holds (a 32-bit integer in PostgreSQL): a bigger number in a form or a URL is no id.
 MAX_ID = 2**31 - 1
+ASCII_NUMBER = re.compile(r"[0-9]{1,10}")
+
+
+def id_from_text(text: str) -> int | None:
+    """The id ``text`` spells in ASCII digits, from 1 to ``MAX_ID``; else None (« ² » or « ١ » are digits to
+    ``str.isdigit`` but not to ``int``)."""
+    return int(text) if ASCII_NUMBER.fullmatch(text) and 0 < int(text) <= MAX_ID else None
 
 
 # Line breaks other than \r and \n: NEL (U+0085) and the Unicode line and paragraph separators, which

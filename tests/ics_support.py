@@ -22,7 +22,6 @@ from app.models import (
     Invitation,
     Meeting,
     Membership,
-    Organisation,
     Person,
     Seat,
 )

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from app.bodies.rules import quorum_sentence, rules_summary
 from app.extensions import db
 from app.formatting import to_paris
-from app.models import PRESETS, Body, BodyKind, Meeting, Membership, Organisation, Seat
+from app.models import PRESETS, Body, BodyKind, Meeting, Organisation, Seat
 from docx_reading import body_text, reopen
 from tests.conftest import make_app
 from tests.html_forms import form_values

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.formatting import paris_datetime
-from app.models import Deadline, DeadlineKind, Invitation, Meeting, MeetingStatus
+from app.models import Deadline, DeadlineKind, Meeting, MeetingStatus
 from ics_support import events, feed_token_for, make_body, make_meeting, parse_ics
 from test_calendar_convocations import ics_of, links_of, parts, send
 

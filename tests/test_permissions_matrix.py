@@ -27,7 +27,7 @@ from app.dossier.demo import simple_pdf
 from app.dossier.domain import add_document, publish
 from app.dossier.files import FileType
 from app.dossier.links import document_token, dossier_token
-from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, ORGANISATION_NAME, OTHER_ORGANISATION_NAME
+from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL, OTHER_ORGANISATION_NAME
 from app.extensions import db
 from app.models import (
     AgendaItem,

@@ -7,6 +7,7 @@ import secrets
 from sqlalchemy import func, or_, select
 
 from app.auth.passwords import find_account, password_problems
+from app.forms import id_from_text
 from app.extensions import db
 from app.models import Organisation, Person, Role, User
 
@@ -23,7 +24,8 @@ def find_organisation(reference: str) -> Organisation | None:
     """An organisation by id, name or short name (case ignored)."""
     reference = reference.strip()
     if reference.isdigit():
-        return db.session.get(Organisation, int(reference)) if int(reference) < 2**31 else None
+        organisation_id = id_from_text(reference)
+        return db.session.get(Organisation, organisation_id) if organisation_id is not None else None
     return db.session.scalar(select(Organisation).where(or_(
         func.lower(Organisation.name) == reference.lower(), func.lower(Organisation.short_name) == reference.lower()
     )).order_by(Organisation.id).limit(1))
@@ -75,6 +77,8 @@ def create_account(email: str, role: Role, organisation: Organisation | None, *,
         raise AccountError("Choisissez l'organisation du compte.", "organisation_id")
     if person is not None and person.organisation_id != organisation.id:
         raise AccountError("La personne liée doit appartenir à l'organisation du compte.", "person_id")
+    if person is not None and db.session.scalar(select(User.email).where(User.person_id == person.id)) is not None:
+        raise AccountError(f"{person.display_name} a déjà un compte : une personne n'en a qu'un.", "person_id")
     user = User(email=email, role=role, organisation=organisation, person=person)
     user.set_password(password if password is not None else secrets.token_urlsafe(32))
     db.session.add(user)

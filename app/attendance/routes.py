@@ -111,7 +111,7 @@ def edit(meeting_id: int):
     searching = request.method == "POST" and "chercher" in request.form
 
     stale_message = None
-    posted_ids = [row.person_id.data for row in form.rows]
+    posted_ids = [row.person_id.data or "" for row in form.rows]  # a row posted without its person: not the sheet
     if request.method == "POST" and (sorted(posted_ids) != sorted(entries) or len(set(posted_ids)) != len(posted_ids)):
         # Someone changed who is on the sheet meanwhile: show the current sheet with what was typed.
         form = sheet_with_typed_rows(form, roster, meeting)

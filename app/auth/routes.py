@@ -1,4 +1,5 @@
 import hashlib
+import re
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -16,9 +17,14 @@ NEUTRAL_RESET_MESSAGE = ("Si un compte actif correspond à cette adresse, un mes
                          "un lien pour choisir un nouveau mot de passe, valable une heure.")
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _safe_next(target: str | None) -> str:
-    """Only follow ``next`` to a path of this site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only follow ``next`` to a path of this site (urlsplit drops line breaks and tabs before reading the
+    host: a path holding any control character is refused, it could not go in a Location header anyway)."""
+    if (target and target.startswith("/") and not target.startswith("//") and not CONTROL_CHARACTERS.search(target)
+            and not urlsplit(target).netloc):
         return target
     return url_for("main.home")
 

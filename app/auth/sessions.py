@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, select
 
 from app.expired_forms import ENDED_SESSION_ACCOUNT, KEPT_FORM
 from app.extensions import db
-from app.forms import MAX_ID
+from app.forms import ASCII_NUMBER, id_from_text
 from app.models import Organisation, User, utc_now
 from app.organisation.brand import BRAND_COLUMNS, HeaderBrand
 
@@ -42,14 +42,13 @@ def load_user(session_user_id: str) -> User | None:
 
 
 def _account_id(session_user_id: str) -> int | None:
-    first = str(session_user_id).split(":")[0]
-    return int(first) if first.isdigit() and 0 < int(first) <= MAX_ID else None
+    return id_from_text(str(session_user_id).split(":")[0])
 
 
 def _valid_account(session_user_id: str) -> User | None:
     parts = str(session_user_id).split(":")
     user_id = _account_id(session_user_id)
-    if len(parts) != 3 or user_id is None or not parts[2].isdigit():
+    if len(parts) != 3 or user_id is None or not ASCII_NUMBER.fullmatch(parts[2]):
         return None  # an id of before the session generations, or tampered with
     generation, logged_in_at = parts[1], int(parts[2])
     if logged_in_at + login_lifetime().total_seconds() < time.time():

@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import Select, bindparam, or_, select, union
+from sqlalchemy import Select, bindparam, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.calendar.convocations import build_for_recipients, can_email, queue_reminders
 from app.calendar.feeds import paris_today

@@ -77,6 +77,7 @@ REQUIRED_STYLES = {
 TEMPLATE_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 DOCUMENT_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MAX_TEMPLATE_UNPACKED_BYTES = 50 * 1024 * 1024  # a template's parts once unzipped (no zip bomb)
+NOT_A_WORD_FILE = "Le modèle doit être un document ou un modèle Word (.dotx ou .docx)."
 # What opening a file that is no Word document raises (not a zip, a part missing, bad XML, a macro file…).
 UNREADABLE_TEMPLATE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, SyntaxError,
                               PythonDocxError, EOFError, NotImplementedError)
@@ -134,7 +135,7 @@ def open_template(content: bytes) -> Document:
     except UNREADABLE_TEMPLATE_ERRORS as error:
         if isinstance(error, TemplateError):
             raise
-        raise TemplateError("Le modèle doit être un document ou un modèle Word (.dotx ou .docx).") from error
+        raise TemplateError(NOT_A_WORD_FILE) from error
 
 
 def missing_styles(document: Document) -> list[str]:
@@ -151,7 +152,11 @@ def missing_styles(document: Document) -> list[str]:
 def check_template(content: bytes) -> None:
     """Raise ``TemplateError`` (French message) unless ``content`` is a Word template holding every
     style the documents use."""
-    missing = missing_styles(open_template(content))
+    document = open_template(content)
+    try:
+        missing = missing_styles(document)
+    except UNREADABLE_TEMPLATE_ERRORS as error:  # a style Word does not know (a damaged file)
+        raise TemplateError(NOT_A_WORD_FILE) from error
     if missing:
         raise TemplateError("Le modèle ne contient pas les styles : " + ", ".join(missing)
                             + ". Appliquez-les une fois dans le modèle pour que Word les enregistre.")

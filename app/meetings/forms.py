@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from app.formatting import short_date, to_paris
 from app.forms import FrenchForm, choices, date_field, paris_time_on, time_field
-from app.meetings.scheduling import parse_occurrences
+from app.meetings.scheduling import agenda_lines, parse_occurrences
 from app.models import Capacity, Civility, utc_now
+from app.models.meetings import AGENDA_TITLE_LENGTH
 from app.people.domain import email_taken
 
 
@@ -37,6 +38,14 @@ class MeetingDetailsForm(WhereForm):
     agenda = TextAreaField("Ordre du jour", validators=[Length(max=20000)])
     context = TextAreaField("Contexte", validators=[Length(max=50000)])
     working_method = TextAreaField("Méthode de travail", validators=[Length(max=50000)])
+
+    def validate_agenda(self, field):
+        """Each line is an item, whose title holds ``AGENDA_TITLE_LENGTH`` characters."""
+        too_long = next((index for index, line in enumerate(agenda_lines(field.data), start=1)
+                         if len(line) > AGENDA_TITLE_LENGTH), None)
+        if too_long is not None:
+            raise ValidationError(f"Le point n° {too_long} de l'ordre du jour dépasse {AGENDA_TITLE_LENGTH} caractères : "
+                                  "raccourcissez-le (le détail peut aller dans le contexte).")
 
 
 PAST_MEETING_MESSAGE = ("Le {day} est passé : pour enregistrer une séance déjà tenue, "

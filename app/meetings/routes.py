@@ -77,12 +77,16 @@ def _prefill_new(form, body) -> None:
 CREATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def creation_token(form: MeetingForm | SeriesForm) -> str | None:
-    """The planning form's token (a new one when the form is first shown); anything else posted is ignored."""
+def creation_token(form: MeetingForm | SeriesForm, body) -> str | None:
+    """The planning form's token (a new one when the form is first shown); anything else posted is ignored,
+    and so is a token of another body's meeting (a form tampered with: it plans without one)."""
     if not form.is_submitted():
         form.creation_token.data = secrets.token_urlsafe(24)
     token = form.creation_token.data or ""
-    return token if CREATION_TOKEN.fullmatch(token) else None
+    if not CREATION_TOKEN.fullmatch(token):
+        return None
+    elsewhere = db.session.scalar(select(Meeting.id).where(Meeting.creation_token == token, Meeting.body_id != body.id))
+    return None if elsewhere is not None else token
 
 
 def already_planned(body, token: str | None, *, series: bool = False):
@@ -123,7 +127,7 @@ def create(body_id: int):
     body = get_body_or_404(body_id)
     form = MeetingForm()
     _prefill_new(form, body)
-    token = creation_token(form)
+    token = creation_token(form, body)
     if form.validate_on_submit():
         if answer := already_planned(body, token):
             return answer
@@ -145,7 +149,7 @@ def create_series(body_id: int):
     body = get_body_or_404(body_id)
     form = SeriesForm()
     _prefill_new(form, body)
-    token = creation_token(form)
+    token = creation_token(form, body)
     if form.validate_on_submit():
         if answer := already_planned(body, token, series=True):
             return answer

@@ -205,6 +205,9 @@ class Meeting(AttendanceLists, db.Model):
         return f"<Meeting {self.id} {self.title!r}>"
 
 
+AGENDA_TITLE_LENGTH = 500  # an item of the ordre du jour: one line of the meeting form
+
+
 class AgendaItem(db.Model):
     """An item of the ordre du jour."""
 
@@ -213,7 +216,7 @@ class AgendaItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(AGENDA_TITLE_LENGTH))
     description: Mapped[str] = mapped_column(Text, default="")
     # « Pour avis », « pour délibération » or « pour information » (app/votes), and the text put to the vote.
     nature: Mapped[AgendaItemNature | None] = mapped_column(enum_column(AgendaItemNature, "agenda_item_nature"))

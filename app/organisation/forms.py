@@ -40,6 +40,18 @@ class OrganisationDetailsForm(FrenchForm):
     secretariat_email = EmailField("Adresse du secrétariat", validators=[
         Optional(), Email("Adresse électronique invalide."), Length(max=254, message="254 caractères au plus.")])
 
+    def __init__(self, *args, organisation_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id = organisation_id  # the organisation edited: its own name is not taken
+
+    def validate_name(self, field):
+        """Two organisations never share a name (case aside)."""
+        taken = select(Organisation.id).where(func.lower(Organisation.name) == (field.data or "").strip().lower())
+        if self.organisation_id is not None:
+            taken = taken.where(Organisation.id != self.organisation_id)
+        if db.session.scalar(taken):
+            raise ValidationError("Une organisation porte déjà ce nom.")
+
 
 class OrganisationForm(OrganisationDetailsForm):
     """The ARS's own settings (its admins)."""
@@ -84,8 +96,3 @@ class OrganisationForm(OrganisationDetailsForm):
 
 class NewOrganisationForm(OrganisationDetailsForm):
     """A new ARS (national admins); its admins then set its logo on their « Organisation » page."""
-
-    def validate_name(self, field):
-        name = (field.data or "").strip()
-        if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
-            raise ValidationError("Une organisation porte déjà ce nom.")

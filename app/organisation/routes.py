@@ -18,7 +18,7 @@ def settings():
     organisation = current_user.organisation
     # Refuse early what the form would refuse anyway; up to the limit, the form says why in French.
     request.max_content_length = MAX_LOGO_BYTES + MAX_TEMPLATE_BYTES + 64 * 1024
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(obj=organisation, organisation_id=organisation.id)
     if form.validate_on_submit():
         organisation.name = form.name.data.strip()
         organisation.short_name = form.short_name.data.strip()

@@ -12,7 +12,7 @@ from app.documents.downloads import send_docx
 from app.documents.word import document_bytes
 from app.extensions import db, limit_from_config, limiter
 from app.formatting import paris_datetime, to_paris
-from app.forms import MAX_ID
+from app.forms import id_from_text
 from app.meetings.roster import meeting_day
 from app.mail.outbox import deliver_soon
 from app.models import Meeting, MinutesStatus, Organisation, WrittenConsultation, utc_now
@@ -85,7 +85,7 @@ def posted_choices(form, context) -> dict:
     for key in request.form:
         if key.startswith("choice_"):
             suffix = key.removeprefix("choice_")
-            person_id = int(suffix) if suffix.isdigit() and 0 < int(suffix) <= MAX_ID else 0
+            person_id = id_from_text(suffix) or 0
             if person_id not in chosen:
                 try:
                     chosen[person_id] = optional_choice(request.form[key])
