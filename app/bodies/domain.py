@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -97,14 +97,20 @@ def membership_errors(
 def _substitutes_overlapping(titulaire: Membership, start_date: date, end_date: date | None,
                              membership_id: int | None) -> list[Membership]:
     """The suppléants of ``titulaire`` in office on a day of the mandate from ``start_date`` to ``end_date``."""
-    statement = (select(Membership).where(Membership.substitute_for_id == titulaire.id, Membership.seat == Seat.SUPPLEANT,
-                                          Membership.end_date.is_(None) | (Membership.end_date >= start_date))
-                 .options(selectinload(Membership.person)).order_by(Membership.start_date, Membership.id))
+    statement = _other_mandates(start_date, end_date, membership_id, Membership.substitute_for_id == titulaire.id,
+                                Membership.seat == Seat.SUPPLEANT)
+    return list(db.session.scalars(statement.options(selectinload(Membership.person))))
+
+
+def _other_mandates(start_date: date, end_date: date | None, membership_id: int | None, *conditions) -> Select:
+    """The mandates meeting ``conditions`` that run on a day from ``start_date`` to ``end_date`` (None: no end),
+    the one being edited (``membership_id``) aside, by start date."""
+    statement = select(Membership).where(*conditions, Membership.end_date.is_(None) | (Membership.end_date >= start_date))
     if end_date is not None:
         statement = statement.where(Membership.start_date <= end_date)
     if membership_id is not None:
         statement = statement.where(Membership.id != membership_id)
-    return list(db.session.scalars(statement))
+    return statement.order_by(Membership.start_date, Membership.id)
 
 
 def current_substitutes(body: Body, on: date | None = None) -> list[Membership]:
@@ -121,11 +127,6 @@ def _overlapping_seat(body: Body, person: Person, start_date: date, end_date: da
                       membership_id: int | None) -> Membership | None:
     """Another titulaire mandate of the person in the body on a day of this one: one person holds one seat
     (a renewal starting the day the old one ends would be two seats that day)."""
-    statement = select(Membership).where(
-        Membership.person_id == person.id, Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE,
-        Membership.end_date.is_(None) | (Membership.end_date >= start_date))
-    if end_date is not None:
-        statement = statement.where(Membership.start_date <= end_date)
-    if membership_id is not None:
-        statement = statement.where(Membership.id != membership_id)
-    return db.session.scalars(statement.order_by(Membership.start_date).limit(1)).first()
+    statement = _other_mandates(start_date, end_date, membership_id, Membership.person_id == person.id,
+                                Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE)
+    return db.session.scalars(statement.limit(1)).first()
