@@ -195,3 +195,14 @@ def test_an_unreadable_csv_is_reported_not_crashed(secretariat_client, body):
     assert response.status_code == 200
     assert "Ligne 2 : le fichier n&#39;est pas un CSV lisible" in response.text
     assert membership_count() == 0
+
+
+def test_a_titulaire_mandate_overlapping_a_running_one_is_refused(secretariat_client, body):
+    """One person holds one seat: the file's titulaire mandate starting while their current one runs is
+    refused, with the running one's dates; nothing is imported."""
+    person = make_person(body.organisation, "Bertrand", "Maurice", email="maurice.bertrand@test.example.fr")
+    seat(person, body, "Président URPS Médecins", start=date(2019, 1, 1))
+    response = upload(secretariat_client, body, csv_text([GOOD_ROWS[0]]).encode())
+    assert ("Ligne 2 : Mme Maurice BERTRAND a déjà un mandat de titulaire dans cette instance du 01/01/2019 sans date "
+            "de fin : un nouveau mandat commence après la fin du précédent") in unescape(response.text)
+    assert 'name="content"' not in response.text and membership_count() == 1

@@ -47,8 +47,8 @@ def unexcused_absence_runs(body_ids: Select, today: date, now: datetime) -> list
     current mandate, in the bodies of ``body_ids``; latest first.
 
     The meetings counted are those the member was recorded at, held before ``now``, not cancelled nor
-    binned. Window functions keep only absences next to another absence, so the page reads a few rows
-    whatever the history."""
+    binned. Window functions keep only absences next to another absence (or any, in a body whose rule is
+    one meeting), so the page reads a few rows whatever the history."""
     sequence = dict(partition_by=(Attendance.person_id, Meeting.body_id), order_by=Meeting.starts_at)
     absent = AttendanceStatus.ABSENT.value
     history = (
@@ -64,7 +64,10 @@ def unexcused_absence_runs(body_ids: Select, today: date, now: datetime) -> list
     rows = db.session.execute(
         select(history.c.person_id, history.c.body_id, history.c.meeting_id, history.c.rank, Membership.id)
         .join(Membership, (Membership.person_id == history.c.person_id) & (Membership.body_id == history.c.body_id))
-        .where(history.c.status == AttendanceStatus.ABSENT, (history.c.previous == absent) | (history.c.next == absent),
+        .join(Body, Body.id == history.c.body_id)
+        .where(history.c.status == AttendanceStatus.ABSENT,
+               # A lone absence matters only where the body's rule is one meeting.
+               (history.c.previous == absent) | (history.c.next == absent) | (Body.unexcused_absences_limit <= 1),
                Membership.seat == Seat.TITULAIRE, current_on(today))
         .order_by(history.c.person_id, history.c.body_id, history.c.rank)
     ).all()

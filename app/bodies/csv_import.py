@@ -15,7 +15,7 @@ from datetime import date, datetime
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
-from app.bodies.domain import current_substitutes, current_titulaires
+from app.bodies.domain import current_substitutes, current_titulaires, overlap_message, overlapping_seat
 from app.extensions import db
 from app.formatting import EARLIEST_DATE, LATEST_DATE, short_date
 from app.forms import CONTROL_CHARACTERS, clean_text, one_line
@@ -166,6 +166,9 @@ def _check_rows(rows: list[ImportRow], body: Body) -> None:
         if row.person is not None and row.start_date and (row.person.id, row.start_date) in existing_starts:
             row.errors.append(f"{row.person.display_name} a déjà un mandat dans cette instance commençant "
                               f"le {short_date(row.start_date)}")
+        elif (row.person is not None and row.start_date and row.seat is Seat.TITULAIRE
+              and (overlapping := overlapping_seat(body, row.person, row.start_date, None, None)) is not None):
+            row.errors.append(overlap_message(row.person, overlapping).rstrip("."))
         if row.seat is Seat.SUPPLEANT:
             target = row.values["substitute_for"].lower()
             if not target:

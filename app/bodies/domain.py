@@ -84,13 +84,9 @@ def membership_errors(
             errors["start_date"] = (
                 f"{person.display_name} a déjà un mandat dans cette instance commençant le {short_date(start_date)}."
             )
-        elif seat is Seat.TITULAIRE and (overlapping := _overlapping_seat(body, person, start_date, end_date,
-                                                                         membership_id)) is not None:
-            until = f"au {short_date(overlapping.end_date)}" if overlapping.end_date else "sans date de fin"
-            errors["start_date"] = (
-                f"{person.display_name} a déjà un mandat de titulaire dans cette instance du "
-                f"{short_date(overlapping.start_date)} {until} : un nouveau mandat commence après la fin du précédent "
-                "(renseignez d'abord cette fin).")
+        elif seat is Seat.TITULAIRE and (overlapping := overlapping_seat(body, person, start_date, end_date,
+                                                                        membership_id)) is not None:
+            errors["start_date"] = overlap_message(person, overlapping)
     return errors
 
 
@@ -123,7 +119,14 @@ def current_substitutes(body: Body, on: date | None = None) -> list[Membership]:
     return [membership for membership in memberships if membership.is_current(on)]
 
 
-def _overlapping_seat(body: Body, person: Person, start_date: date, end_date: date | None,
+def overlap_message(person: Person, overlapping: Membership) -> str:
+    until = f"au {short_date(overlapping.end_date)}" if overlapping.end_date else "sans date de fin"
+    return (f"{person.display_name} a déjà un mandat de titulaire dans cette instance du "
+            f"{short_date(overlapping.start_date)} {until} : un nouveau mandat commence après la fin du précédent "
+            "(renseignez d'abord cette fin).")
+
+
+def overlapping_seat(body: Body, person: Person, start_date: date, end_date: date | None,
                       membership_id: int | None) -> Membership | None:
     """Another titulaire mandate of the person in the body on a day of this one: one person holds one seat
     (a renewal starting the day the old one ends would be two seats that day)."""

@@ -28,12 +28,15 @@ from app.models import (
     Body,
     ConsultationAnswer,
     MailKind,
+    Membership,
     OutboxMessage,
+    Seat,
     User,
     VoteChoice,
     WrittenConsultation,
     utc_now,
 )
+from app.permissions import mandate_gives_access
 from app.votes.outcome import VoteCounts, decide
 
 SALT = "seances-consultation-answer"
@@ -66,7 +69,8 @@ def open_consultation(body: Body, question: str, closes_at: datetime,
     """The consultation and one answer row per voting titulaire in office today, their e-mails queued.
     The caller commits, then hands the queued ids to ``deliver_soon``."""
     composition = body_composition(body, to_paris(utc_now()).date())
-    people = sorted((membership.person for membership in composition.memberships if membership.holds_voting_seat),
+    # One answer per person (``by_person``: a person with two mandates meeting on a day is one member).
+    people = sorted((membership.person for membership in composition.by_person.values() if membership.holds_voting_seat),
                     key=lambda person: person.sort_key)
     consultation = WrittenConsultation(body=body, question=question, closes_at=closes_at, opened_at=utc_now(),
                                        opened_by_id=user.id if user else None,
@@ -94,7 +98,8 @@ def remind(consultation: WrittenConsultation) -> Queued:
 
 
 def is_open(consultation: WrittenConsultation, now: datetime | None = None) -> bool:
-    return consultation.closed_at is None and (now or utc_now()) < consultation.closes_at
+    """Open until the end of the minute shown (« jusqu'au … à 23h59 »: an answer at 23:59:30 counts)."""
+    return consultation.closed_at is None and (now or utc_now()) < consultation.closes_at + timedelta(minutes=1)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -123,7 +128,19 @@ def read_link_token(token: str) -> ConsultationAnswer:
     if answer.choice is not None:
         raise ConsultationLinkError(
             f"Vous avez répondu le {long_datetime(answer.answered_at)} : un lien ne sert qu'une fois.", 409)
+    if not still_voting(answer):
+        raise ConsultationLinkError("Votre mandat de membre titulaire de cette instance a pris fin : votre réponse "
+                                    "ne peut plus être enregistrée.", 410)
     return answer
+
+
+def still_voting(answer: ConsultationAnswer) -> bool:
+    """The person still holds a voting titulaire seat of the body today (a mandate ended during the
+    consultation ends the right to answer)."""
+    return db.session.scalar(select(Membership.id).where(
+        Membership.person_id == answer.person_id, Membership.body_id == answer.consultation.body_id,
+        Membership.seat == Seat.TITULAIRE, Membership.voting.is_(True),
+        mandate_gives_access(to_paris(utc_now()).date()))) is not None
 
 
 def record_answer(answer: ConsultationAnswer, choice: VoteChoice) -> None:
