@@ -117,6 +117,12 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
+def is_unset(value) -> bool:
+    """A setting left to its server or library: None in instance/config.py, empty or « None » in the
+    environment (which gives strings)."""
+    return value is None or str(value).strip() in ("", "None")
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for plain ``postgresql://`` URLs (the usual form of DATABASE_URL)."""
     for prefix in ("postgres://", "postgresql://"):

@@ -27,6 +27,8 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
+from app.config import is_unset
+
 RETURNED_AT = "seances_returned_at"
 READING = "seances_reading"
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -91,10 +93,10 @@ def ping_connections_after_rest(engine: Engine, seconds: float) -> None:
 def postgres_session_settings(config) -> dict[str, str]:
     """The planner settings each new PostgreSQL connection gets, from the app's config (None: the server's)."""
     settings = {}
-    if config["POSTGRES_RANDOM_PAGE_COST"] not in (None, ""):
+    if not is_unset(config["POSTGRES_RANDOM_PAGE_COST"]):
         settings["random_page_cost"] = str(float(config["POSTGRES_RANDOM_PAGE_COST"]))
     mode = config["POSTGRES_PLAN_CACHE_MODE"]
-    if mode not in (None, ""):
+    if not is_unset(mode):
         if mode not in PLAN_CACHE_MODES:  # at start-up, not as an error on every connection
             raise ValueError(f"POSTGRES_PLAN_CACHE_MODE : {mode!r} n'est pas l'un de {', '.join(PLAN_CACHE_MODES)}")
         settings["plan_cache_mode"] = mode

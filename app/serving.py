@@ -15,9 +15,11 @@ import gc
 
 from flask import Flask
 
+from app.config import is_unset
+
 
 def tune_process(app: Flask) -> None:
     """Apply ``GC_THRESHOLD`` (the youngest generation's; the older ones keep Python's) to this process."""
     threshold = app.config["GC_THRESHOLD"]
-    if threshold not in (None, ""):
+    if not is_unset(threshold):
         gc.set_threshold(int(threshold), *gc.get_threshold()[1:])

@@ -253,7 +253,8 @@ def test_a_page_that_writes_does_it_in_a_transaction_and_all_or_nothing(own_requ
     assert states == [TransactionStatus.INTRANS]
 
 
-@pytest.mark.parametrize("environment, threshold", [({}, 10_000), ({"GC_THRESHOLD": "2500"}, 2500)])
+@pytest.mark.parametrize("environment, threshold", [({}, 10_000), ({"GC_THRESHOLD": "2500"}, 2500),
+                                                    ({"GC_THRESHOLD": "None"}, 700)])  # Python's own
 def test_a_serving_process_runs_the_garbage_collector_less_often_than_python_does(tmp_path, environment, threshold):
     """wsgi.py (gunicorn's entry) sets the youngest generation's threshold, GC_THRESHOLD from the environment
     or 10,000; the older generations keep Python's."""
