@@ -138,6 +138,7 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
     "votes.consultation": Audience.STAFF,
     "votes.remind_consultation": Audience.STAFF,
     "votes.close_consultation": Audience.STAFF,
+    "votes.publish_consultation": Audience.STAFF,
     "votes.consultation_extract_docx": Audience.STAFF,
     "votes.consultation_answer": Audience.PUBLIC,  # the signed, expiring personal link is the credential
     # the public page of an organisation (L.1432-4): no login, no personal address

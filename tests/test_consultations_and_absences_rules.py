@@ -1,5 +1,5 @@
-"""Written consultations (the closing minute, the mandate still running, one answer per person) and unexcused
-absences where the body's rule is one meeting."""
+"""Written consultations (the closing minute, the mandate still running, one answer per person, the avis made
+public) and unexcused absences where the body's rule is one meeting."""
 from __future__ import annotations
 
 import re
@@ -65,6 +65,34 @@ def test_consultation_answer_during_the_closing_minute_2359_paris_is_counted(app
     db.session.expire_all()
     answer = db.session.scalar(select(ConsultationAnswer).where(ConsultationAnswer.person_id == members[1].person_id))
     assert answer.choice is VoteChoice.FOR
+
+
+def test_the_avis_of_a_closed_consultation_is_published_on_the_public_page_and_feed(app, app_context,
+                                                                                   secretariat_client):
+    """L.1432-4: avis are made public, those of written consultations too. Refused while the consultation is
+    open; once closed, « Publier l'avis » puts it on the public page and the Atom feed (question, outcome,
+    counts, no names), and the same button takes it off."""
+    body, members = consulted_body()
+    consultation = open_directly(body, paris_datetime(date.today() + timedelta(days=5), 18, 0))
+    publish = f"/consultations/{consultation.id}/publish"
+    assert secretariat_client.post(publish).status_code == 302
+    db.session.expire_all()
+    assert consultation.published_at is None  # still open: nothing to publish yet
+    client = app.test_client()
+    for membership in members:
+        client.post(link_of(consultation, membership.person_id), data={"choice": "pour"})
+    assert secretariat_client.post(f"/consultations/{consultation.id}/close").status_code == 302
+    assert "Publier l&#39;avis sur la page publique" in secretariat_client.get(f"/consultations/{consultation.id}").text
+    assert secretariat_client.post(publish).status_code == 302
+    public = page_text(app.test_client().get(f"/public/{body.organisation_id}"))
+    assert "Avis rendus par consultation écrite" in public
+    assert "Avis favorable — pour : 4 ; contre : 0 ; abstentions : 0" in public
+    assert "Avis sur l’arrêté de zonage ?" in public or "Avis sur l'arrêté de zonage ?" in public
+    assert "Prénom1" not in public and "membre1@example.fr" not in public
+    feed = app.test_client().get(f"/public/{body.organisation_id}/avis.atom").get_data(as_text=True)
+    assert f"#consultation-{consultation.id}</id>" in feed and "consultation écrite (CRSA consultée)" in feed
+    assert secretariat_client.post(publish).status_code == 302  # taken off
+    assert "Avis rendus par consultation écrite" not in page_text(app.test_client().get(f"/public/{body.organisation_id}"))
 
 
 def test_consultation_member_whose_mandate_ended_can_no_longer_answer(app, app_context):

@@ -137,6 +137,8 @@ class WrittenConsultation(db.Model):
     abstentions: Mapped[int] = mapped_column(default=0)
     outcome: Mapped[VoteOutcome | None] = mapped_column(enum_column(VoteOutcome, "consultation_outcome"))
     decided_by_casting_vote: Mapped[bool] = mapped_column(default=False)
+    # On the organisation's public page since then (L.1432-4: avis are made public); only once closed.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     body: Mapped[Body] = relationship()
     answers: Mapped[list[ConsultationAnswer]] = relationship(back_populates="consultation",

@@ -16,6 +16,7 @@ from app.models import (
     Minutes,
     MinutesStatus,
     Vote,
+    WrittenConsultation,
     utc_now,
 )
 
@@ -44,6 +45,16 @@ def published_avis(organisation_id: int, limit: int = PUBLIC_LIST_LIMIT) -> list
                     Vote.published_at.is_not(None), Vote.reopened_at.is_(None))
              .options(selectinload(Vote.agenda_item).selectinload(AgendaItem.meeting).selectinload(Meeting.body))
              .order_by(Meeting.starts_at.desc(), AgendaItem.position).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def published_consultations(organisation_id: int, limit: int = PUBLIC_LIST_LIMIT) -> list[WrittenConsultation]:
+    """Avis rendered by written consultation and published, newest closing first, with their body."""
+    query = (select(WrittenConsultation).join(Body)
+             .where(Body.organisation_id == organisation_id, WrittenConsultation.published_at.is_not(None),
+                    WrittenConsultation.closed_at.is_not(None))
+             .options(selectinload(WrittenConsultation.body))
+             .order_by(WrittenConsultation.closed_at.desc()).limit(limit))
     return list(db.session.scalars(query))
 
 

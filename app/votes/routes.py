@@ -57,6 +57,7 @@ def votes_of_meeting(meeting: Meeting):
 
 
 bp.add_app_template_global(outcome_label, "vote_outcome_label")
+bp.add_app_template_global(consultation_outcome_label, "consultation_outcome_label")
 bp.add_app_template_global(counts_sentence, "vote_counts_sentence")
 bp.add_app_template_global(outcome_sentence, "vote_outcome_sentence")
 bp.add_app_template_global(public.minutes_are_public, "minutes_are_public")
@@ -208,15 +209,17 @@ def public_page(organisation_id: int):
     return render_template("votes/public.html", organisation=organisation,
                            plenaries=public.upcoming_plenaries(organisation.id),
                            avis=public.published_avis(organisation.id),
+                           consultations=public.published_consultations(organisation.id),
                            minutes_list=public.public_minutes(organisation.id))
 
 
 @bp.route("/public/<int:organisation_id>/avis.atom")
 def public_feed(organisation_id: int):
     organisation = get_organisation_or_404(organisation_id)
-    avis = public.published_avis(organisation.id)
-    updated = max((vote.published_at for vote in avis), default=None) or utc_now()
-    content = render_template("votes/avis_feed.xml", organisation=organisation, avis=avis, updated=updated)
+    avis, consultations_published = public.published_avis(organisation.id), public.published_consultations(organisation.id)
+    updated = max((item.published_at for item in [*avis, *consultations_published]), default=None) or utc_now()
+    content = render_template("votes/avis_feed.xml", organisation=organisation, avis=avis,
+                              consultations=consultations_published, updated=updated)
     return Response(content, mimetype="application/atom+xml")
 
 
@@ -304,6 +307,21 @@ def close_consultation(consultation_id: int):
         consultations.close_consultation(consultation)
         db.session.commit()
         flash(f"Résultat enregistré : {consultation_outcome_label(consultation).lower()}.", "success")
+    return redirect(consultation_url(consultation))
+
+
+@bp.route("/consultations/<int:consultation_id>/publish", methods=["POST"])
+@staff_required
+def publish_consultation(consultation_id: int):
+    """Put the avis of a closed consultation on the organisation's public page, or take it off."""
+    consultation = get_consultation_or_404(consultation_id)
+    if consultation.closed_at is None:
+        flash("Enregistrez d'abord le résultat de la consultation : un avis se publie une fois rendu.", "error")
+    else:
+        consultation.published_at = None if consultation.published_at else utc_now()
+        db.session.commit()
+        flash("L'avis est publié sur la page publique." if consultation.published_at
+              else "L'avis n'est plus publié.", "success")
     return redirect(consultation_url(consultation))
 
 
