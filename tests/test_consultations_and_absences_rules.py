@@ -15,7 +15,6 @@ from app.models import (
     AttendanceStatus,
     ConsultationAnswer,
     VoteChoice,
-    VoteOutcome,
     WrittenConsultation,
     utc_now,
 )
