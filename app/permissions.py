@@ -76,6 +76,13 @@ def mandate_gives_access(on: date) -> ColumnElement[bool]:
     return (Membership.start_date <= on) & or_(Membership.end_date.is_(None), Membership.end_date > on)
 
 
+def holds_mandate(person_id: int, body_id: int, on: date, *conditions) -> bool:
+    """The person holds a mandate of the body that gives access on ``on`` (and meets ``conditions``)."""
+    return db.session.scalar(select(Membership.id).where(
+        Membership.person_id == person_id, Membership.body_id == body_id, mandate_gives_access(on), *conditions
+    ).limit(1)) is not None
+
+
 def has_deactivated_account(person_id: int) -> bool:
     """The person's account, if they have one, was deactivated: their e-mailed and calendar links stop too."""
     return db.session.scalar(select(User.id).where(User.person_id == person_id, User.active.is_(False))) is not None

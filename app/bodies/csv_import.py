@@ -8,14 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
-from app.bodies.domain import current_substitutes, current_titulaires, overlap_message, overlapping_seat
+from app.bodies.domain import current_substitutes, current_titulaires, overlap_message
 from app.extensions import db
 from app.formatting import EARLIEST_DATE, LATEST_DATE, short_date
 from app.forms import CONTROL_CHARACTERS, clean_text, one_line
@@ -146,10 +146,13 @@ def _check_rows(rows: list[ImportRow], body: Body) -> None:
                                  Person.organisation_id == body.organisation_id)
         )
     } if emails else {}
-    existing_starts = {
-        (membership.person_id, membership.start_date)
-        for membership in db.session.scalars(select(Membership).where(Membership.body_id == body.id))
-    }
+    existing = db.session.scalars(select(Membership).where(Membership.body_id == body.id)
+                                  .order_by(Membership.start_date)).all()
+    existing_starts = {(membership.person_id, membership.start_date) for membership in existing}
+    titulaire_mandates = defaultdict(list)  # person id → their titulaire mandates in the body, by start date
+    for membership in existing:
+        if membership.seat is Seat.TITULAIRE:
+            titulaire_mandates[membership.person_id].append(membership)
     titulaire_emails = {row.email for row in rows if row.seat is Seat.TITULAIRE and row.email}
     titulaire_emails |= {(m.person.email or "").lower() for m in current_titulaires(body)}
     # Suppléants per titulaire (by address): those in office today, then the file's, each checked as it comes.
@@ -166,9 +169,10 @@ def _check_rows(rows: list[ImportRow], body: Body) -> None:
         if row.person is not None and row.start_date and (row.person.id, row.start_date) in existing_starts:
             row.errors.append(f"{row.person.display_name} a déjà un mandat dans cette instance commençant "
                               f"le {short_date(row.start_date)}")
-        elif (row.person is not None and row.start_date and row.seat is Seat.TITULAIRE
-              and (overlapping := overlapping_seat(body, row.person, row.start_date, None, None)) is not None):
-            row.errors.append(overlap_message(row.person, overlapping).rstrip("."))
+        elif row.person is not None and row.start_date and row.seat is Seat.TITULAIRE and (overlapping := next(
+                (mandate for mandate in titulaire_mandates[row.person.id]
+                 if mandate.end_date is None or mandate.end_date >= row.start_date), None)) is not None:
+            row.errors.append(overlap_message(row.person, overlapping).rstrip("."))  # one seat per person
         if row.seat is Seat.SUPPLEANT:
             target = row.values["substitute_for"].lower()
             if not target:

@@ -35,14 +35,20 @@ def body_name_taken(name: str, organisation_id: int, except_body_id: int | None 
 
 def current_titulaires(body: Body, on: date | None = None) -> list[Membership]:
     """The body's titulaires on ``on`` (today by default): whom a suppléant may stand for."""
-    on = on or date.today()
-    memberships = db.session.scalars(
-        select(Membership)
-        .where(Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE)
-        .options(selectinload(Membership.person))
-    ).all()
-    current = [membership for membership in memberships if membership.is_current(on)]
+    current = _current_seats(body, Seat.TITULAIRE, on, selectinload(Membership.person))
     return sorted(current, key=lambda membership: membership.person.sort_key)
+
+
+def current_substitutes(body: Body, on: date | None = None) -> list[Membership]:
+    """The body's suppléants on ``on`` (today by default), with the titulaire each stands for."""
+    return _current_seats(body, Seat.SUPPLEANT, on,
+                          selectinload(Membership.substitute_for).selectinload(Membership.person))
+
+
+def _current_seats(body: Body, seat: Seat, on: date | None, loading) -> list[Membership]:
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.body_id == body.id, Membership.seat == seat).options(loading)).all()
+    return [membership for membership in memberships if membership.is_current(on or date.today())]
 
 
 def membership_errors(
@@ -84,8 +90,8 @@ def membership_errors(
             errors["start_date"] = (
                 f"{person.display_name} a déjà un mandat dans cette instance commençant le {short_date(start_date)}."
             )
-        elif seat is Seat.TITULAIRE and (overlapping := overlapping_seat(body, person, start_date, end_date,
-                                                                        membership_id)) is not None:
+        elif seat is Seat.TITULAIRE and (overlapping := _overlapping_seat(body, person, start_date, end_date,
+                                                                         membership_id)) is not None:
             errors["start_date"] = overlap_message(person, overlapping)
     return errors
 
@@ -109,16 +115,6 @@ def _other_mandates(start_date: date, end_date: date | None, membership_id: int 
     return statement.order_by(Membership.start_date, Membership.id)
 
 
-def current_substitutes(body: Body, on: date | None = None) -> list[Membership]:
-    """The body's suppléants on ``on`` (today by default), with the titulaire each stands for."""
-    on = on or date.today()
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.body_id == body.id, Membership.seat == Seat.SUPPLEANT)
-        .options(selectinload(Membership.substitute_for).selectinload(Membership.person))
-    ).all()
-    return [membership for membership in memberships if membership.is_current(on)]
-
-
 def overlap_message(person: Person, overlapping: Membership) -> str:
     until = f"au {short_date(overlapping.end_date)}" if overlapping.end_date else "sans date de fin"
     return (f"{person.display_name} a déjà un mandat de titulaire dans cette instance du "
@@ -126,8 +122,8 @@ def overlap_message(person: Person, overlapping: Membership) -> str:
             "(renseignez d'abord cette fin).")
 
 
-def overlapping_seat(body: Body, person: Person, start_date: date, end_date: date | None,
-                      membership_id: int | None) -> Membership | None:
+def _overlapping_seat(body: Body, person: Person, start_date: date, end_date: date | None,
+                       membership_id: int | None) -> Membership | None:
     """Another titulaire mandate of the person in the body on a day of this one: one person holds one seat
     (a renewal starting the day the old one ends would be two seats that day)."""
     statement = _other_mandates(start_date, end_date, membership_id, Membership.person_id == person.id,

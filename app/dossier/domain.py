@@ -17,9 +17,9 @@ from app.dossier.storage import default_storage
 from app.extensions import db
 from app.formatting import plain_date, to_paris
 from app.meetings.second_convocation import convocation_delay
-from app.models import AgendaItem, Capacity, Invitation, Meeting, Membership, Person, User, utc_now
+from app.models import AgendaItem, Capacity, Invitation, Meeting, Person, User, utc_now
 from app.models.dossier import DocumentReceipt, DocumentVersion, MeetingDocument
-from app.permissions import has_deactivated_account, mandate_gives_access
+from app.permissions import has_deactivated_account, holds_mandate
 
 
 def add_version(document: MeetingDocument, stream: IO[bytes], filename: str, file_type: FileType,
@@ -176,9 +176,7 @@ def reads_by_convocation(meeting: Meeting, person: Person) -> bool:
                                                                    Invitation.person_id == person.id))
     if capacity is None:
         return False
-    return capacity is not Capacity.MEMBER or db.session.scalar(
-        select(Membership.id).where(Membership.person_id == person.id, Membership.body_id == meeting.body_id,
-                                    mandate_gives_access(paris_today()))) is not None
+    return capacity is not Capacity.MEMBER or holds_mandate(person.id, meeting.body_id, paris_today())
 
 
 def record_receipts(versions: list[DocumentVersion], person_id: int | None) -> None:

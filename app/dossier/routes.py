@@ -217,7 +217,8 @@ def meeting_zip(meeting_id: int):
 
 def personal_link_holder(token: str) -> tuple[Person, Meeting | None, MeetingDocument | None]:
     """The person, meeting and document a personal link names, if the person still reads the dossier by
-    their convocation (``reads_by_convocation``) and the document is still in it; else a French 404 page (tampered, expired, withdrawn…)."""
+    their convocation (``reads_by_convocation``) and the document is still in it; else a French 404 page
+    (tampered, expired, withdrawn…)."""
     link = read_token(token)
     person = db.session.get(Person, link.person_id) if link else None
     document = db.session.get(MeetingDocument, link.document_id) if link and link.document_id else None

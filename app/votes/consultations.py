@@ -36,7 +36,7 @@ from app.models import (
     WrittenConsultation,
     utc_now,
 )
-from app.permissions import mandate_gives_access
+from app.permissions import holds_mandate
 from app.votes.outcome import VoteCounts, decide
 
 SALT = "seances-consultation-answer"
@@ -137,10 +137,8 @@ def read_link_token(token: str) -> ConsultationAnswer:
 def still_voting(answer: ConsultationAnswer) -> bool:
     """The person still holds a voting titulaire seat of the body today (a mandate ended during the
     consultation ends the right to answer)."""
-    return db.session.scalar(select(Membership.id).where(
-        Membership.person_id == answer.person_id, Membership.body_id == answer.consultation.body_id,
-        Membership.seat == Seat.TITULAIRE, Membership.voting.is_(True),
-        mandate_gives_access(to_paris(utc_now()).date()))) is not None
+    return holds_mandate(answer.person_id, answer.consultation.body_id, to_paris(utc_now()).date(),
+                         Membership.seat == Seat.TITULAIRE, Membership.voting.is_(True))
 
 
 def record_answer(answer: ConsultationAnswer, choice: VoteChoice) -> None:
