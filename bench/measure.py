@@ -40,6 +40,9 @@ def session_cookie(base: str, email: str, password: str) -> str:
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password}).encode()
     opener.open(f"{base}/login", data=data)
+    # The login starts a new session; the first page adds its CSRF token to the cookie, as a browser keeps
+    # it. Without that token every page would sign a new one, and every post would be refused (not saved).
+    opener.open(f"{base}/")
     cookie = next((c for c in jar if c.name == "session"), None)
     if cookie is None:
         raise SystemExit(f"connexion impossible pour {email}")
