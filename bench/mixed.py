@@ -231,6 +231,27 @@ def run_mixed(base: str, lines_file: Path, duration: int, connections: int) -> d
             "statuses": statuses}
 
 
+def public_minutes_url(frozen_url: str, email: str) -> str:
+    """The public download of the validated compte rendu of ``frozen_url`` (/meetings/<id>/minutes.docx),
+    published and put on the public page first by the account ``email`` if it is not there yet."""
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.documents.workflow import publish_minutes
+    from app.extensions import db
+    from app.meetings.queries import load_meeting_for_display
+    from app.models import MinutesStatus, User, utc_now
+
+    with create_app().app_context():
+        meeting = load_meeting_for_display(int(frozen_url.split("/")[2]))
+        if meeting.minutes.status is not MinutesStatus.PUBLISHED:
+            publish_minutes(meeting, db.session.scalar(select(User).where(User.email == email)))
+        if meeting.minutes.public_at is None or meeting.minutes.public_at < meeting.minutes.published_at:
+            meeting.minutes.public_at = utc_now()
+        db.session.commit()
+        return f"/public/comptes-rendus/{meeting.minutes.id}.docx"
+
+
 def written_rows() -> int:
     """Points and échéances in the database: the mixed run's writes, counted before and after it, prove that
     its posts were saved (a refused CSRF token also answers 302, saving nothing)."""
@@ -366,6 +387,10 @@ def main() -> None:
     frozen_url = staff_account.urls["minutes-frozen"][0]
     print("  wrk : compte rendu validé…", file=sys.stderr)
     frozen = run_wrk(base + frozen_url, staff_account.cookie, max(3, arguments.duration // 6), arguments.connections)
+    # The same compte rendu, published and put on the public page: the frozen path without an account.
+    public_url = public_minutes_url(frozen_url, staff_account.email)
+    print("  wrk : le même compte rendu, sur la page publique…", file=sys.stderr)
+    public = run_wrk(base + public_url, None, max(3, arguments.duration // 6), arguments.connections)
     # The same bytes served as Flask serves a static file (no account, no database): what « a static file »
     # costs on this machine, the yardstick of the frozen compte rendu.
     status, frozen_bytes = fetch(base + frozen_url, staff_account.cookie)
@@ -405,6 +430,7 @@ def main() -> None:
           f"{arguments.connections} connexions, {arguments.duration} s")
     print(f"{'':34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'erreurs':>8} {'ratio':>7}")
     for label, result in (("route nue /_bench/ping", bare), ("charge mixte", mixed), ("compte rendu validé", frozen),
+                          ("le même, page publique (sans compte)", public),
                           (f"même fichier statique ({len(frozen_bytes) // 1024} ko)", static),
                           ("mêmes octets, compte vérifié", floor)):
         print(f"{label:34} {result['rps']:8.0f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
