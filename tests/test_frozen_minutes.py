@@ -65,6 +65,25 @@ def test_the_download_is_one_query_after_the_account_and_a_304_reads_no_file(dem
     assert len(statements) == 2 and not any("substr" in statement.lower() for statement in statements)
 
 
+def assert_sent_by_pieces(response, expected: bytes) -> None:
+    """``response`` sends ``expected`` (21 MB) as it reads it, by pieces of at most 1 MB, holding less than
+    5 MB at any time."""
+    assert not isinstance(response.response, (bytes, list))  # a generator, read as it is sent
+    digest, sizes = hashlib.sha256(), []
+    tracemalloc.start()
+    try:
+        for piece in response.response:
+            digest.update(piece)
+            sizes.append(len(piece))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    response.close()
+    assert digest.hexdigest() == hashlib.sha256(expected).hexdigest()
+    assert max(sizes) <= 1024 * 1024 and len(sizes) == 21
+    assert peak < 5 * 1024 * 1024, f"{peak / 1024 / 1024:.1f} MB held while sending a 20 MB file"
+
+
 def test_a_large_frozen_file_is_streamed_by_pieces_of_one_megabyte(demo, secretariat_client):
     """A 20 MB compte rendu (pictures…) never sits whole in the worker's memory: read and sent by pieces
     of at most 1 MB, one query each."""
@@ -78,20 +97,7 @@ def test_a_large_frozen_file_is_streamed_by_pieces_of_one_megabyte(demo, secreta
     with counted_queries() as statements:
         response = secretariat_client.get(url, buffered=False)
         assert response.status_code == 200 and response.content_length == len(big)
-        assert not isinstance(response.response, (bytes, list))  # a generator, read as it is sent
-        digest, sizes = hashlib.sha256(), []
-        tracemalloc.start()
-        try:
-            for piece in response.response:
-                digest.update(piece)
-                sizes.append(len(piece))
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-        response.close()
-    assert digest.hexdigest() == hashlib.sha256(big).hexdigest()
-    assert max(sizes) <= 1024 * 1024 and len(sizes) == 21
-    assert peak < 5 * 1024 * 1024, f"{peak / 1024 / 1024:.1f} MB held while sending a 20 MB file"
+        assert_sent_by_pieces(response, big)
     if db.engine.dialect.name == "sqlite":
         # SQLite's substr() loads the whole value in its own memory (unseen by tracemalloc) for each piece:
         # the pieces are read from its incremental blob instead (bench/mixed.py measures the workers' memory).
@@ -108,3 +114,30 @@ def test_reopening_forgets_the_digest_and_the_draft_is_built_again(demo, secreta
     assert minutes.document is None and minutes.document_sha256 is None and minutes.document_size is None
     response = secretariat_client.get(f"/meetings/{demo.id}/minutes.docx")
     assert response.status_code == 200 and "ETag" not in response.headers
+
+
+def test_the_public_download_is_the_frozen_file_too(app, demo, secretariat_client):
+    """On the public page (no account), the same as members get: one query, the ETag and its 304, a large
+    file streamed by pieces."""
+    minutes = validated(secretariat_client, demo.id)
+    assert secretariat_client.post(f"/meetings/{demo.id}/minutes/publish").status_code == 302
+    assert secretariat_client.post(f"/meetings/{demo.id}/minutes/public").status_code == 302
+    url, anonymous = f"/public/comptes-rendus/{minutes.id}.docx", app.test_client()
+    db.session.refresh(minutes)
+    frozen, digest = minutes.document, minutes.document_sha256
+    fresh_session()
+    with counted_queries() as statements:
+        response = anonymous.get(url)
+    assert response.status_code == 200 and response.data == frozen
+    assert response.headers["ETag"] == f'"{digest}"' and len(statements) == 1, statements
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=compte-rendu-")
+    again = anonymous.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+    big = os.urandom(20 * 1024 * 1024 + 123)
+    db.session.get(Minutes, minutes.id).document = big
+    db.session.commit()
+    fresh_session()
+    response = anonymous.get(url, buffered=False)
+    assert response.status_code == 200 and response.content_length == len(big)
+    assert_sent_by_pieces(response, big)

@@ -68,6 +68,8 @@ def attending(count: int, counts_represented: bool) -> str:
 
 
 DECLINED = (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT)
+# Who does not sit: a pouvoir given to them fills no seat (no chain of pouvoirs, D.1432-50).
+NOT_SITTING = (*DECLINED, AttendanceStatus.REPRESENTED)
 
 
 def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: int,
@@ -75,8 +77,9 @@ def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: in
     """The quorum of ``entries`` (with the statuses they carry) over ``seats_in_office`` voting seats."""
     entries = list(entries)
     # Before the sitting, statuses are forecast from the answers: a suppléant or a pouvoir's holder who
-    # answered « excusé » fills no seat (on a recorded sheet, ``representation_errors`` refuses that).
-    declined = {entry.person.id for entry in entries if entry.status in DECLINED}
+    # answered « excusé », or a holder who gave their own pouvoir since, fills no seat (on a recorded sheet,
+    # ``representation_errors`` refuses that).
+    declined = {entry.person.id for entry in entries if entry.status in NOT_SITTING}
     present: set[int] = set()
     represented: set[int] = set()
     for entry in entries:

@@ -29,6 +29,7 @@ from app.meetings.scheduling import (
     MeetingDetails,
     Occurrence,
     agenda_lines,
+    agenda_refusal,
     convene,
     members_to_convene,
     occurrence_of,
@@ -176,7 +177,8 @@ def edit(meeting_id: int):
         form.agenda.data = "\n".join(item.title for item in meeting.agenda_items)
         form.version.data = str(meeting.version)
     stale_message = None
-    if form.validate_on_submit() and not refused_second_convocation_day(meeting, form):
+    if (form.validate_on_submit() and not refused_second_convocation_day(meeting, form)
+            and not refused_agenda(meeting, form)):
         try:
             check_version(form.version.data, meeting.version, "cette séance")
             occurrence = Occurrence(form.day.data, form.starts.data, form.ends.data)
@@ -197,6 +199,14 @@ def edit(meeting_id: int):
             form.version.data = str(meeting.version)  # saving again now overwrites knowingly
     return render_template("meetings/form.html", form=form, body=meeting.body, meeting=meeting,
                            stale_message=stale_message), 409 if stale_message else 200
+
+
+def refused_agenda(meeting, form: MeetingForm) -> bool:
+    """An item put to the vote is neither removed nor renamed: the agenda's field says why, nothing is saved."""
+    refusal = agenda_refusal(meeting, agenda_lines(form.agenda.data))
+    if refusal:
+        form.agenda.errors.append(refusal)
+    return refusal is not None
 
 
 def refused_second_convocation_day(meeting, form: MeetingForm) -> bool:

@@ -93,14 +93,33 @@ def convene(meeting: Meeting, memberships: list[Membership]) -> int:
     return added
 
 
+def _agenda_items_for(meeting: Meeting, titles: tuple[str, ...]) -> tuple[list[AgendaItem], list[AgendaItem]]:
+    """The items of an agenda set to ``titles`` (an item whose title is kept stays, with its nature and its
+    votes; two items of the same title stay in their order; new ones are built, unsaved), and those dropped."""
+    existing: dict[str, list[AgendaItem]] = {}
+    for item in meeting.agenda_items:
+        existing.setdefault(item.title, []).append(item)
+    items = [existing[title].pop(0) if existing.get(title) else AgendaItem(title=title) for title in titles]
+    return items, [item for same_title in existing.values() for item in same_title]
+
+
+def agenda_refusal(meeting: Meeting, titles: tuple[str, ...]) -> str | None:
+    """Why the agenda cannot become ``titles``: an item put to the vote stays (its vote, reopened ones
+    included, is the record of the avis); None when it can."""
+    _, dropped = _agenda_items_for(meeting, titles)
+    voted = next((item for item in dropped if item.votes), None)
+    if voted is None:
+        return None
+    return (f"Le point « {voted.title} » a été mis au vote : il reste à l'ordre du jour sous ce titre, "
+            "le vote et l'avis en dépendent.")
+
+
 def replace_agenda(meeting: Meeting, titles: tuple[str, ...]) -> None:
-    """Set the agenda to ``titles`` in that order, keeping the descriptions of items whose title is kept."""
-    existing = {item.title: item for item in meeting.agenda_items}
-    items = []
-    for position, title in enumerate(titles, start=1):
-        item = existing.pop(title, None) or AgendaItem(title=title)
+    """Set the agenda to ``titles`` in that order, keeping the descriptions of items whose title is kept
+    (``agenda_refusal`` says first whether a voted item would go)."""
+    items, _ = _agenda_items_for(meeting, titles)
+    for position, item in enumerate(items, start=1):
         item.position = position
-        items.append(item)
     meeting.agenda_items = items
 
 

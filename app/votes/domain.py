@@ -126,8 +126,21 @@ def item_refusal(item: AgendaItem) -> str | None:
     return None
 
 
+def nature_refusal(item: AgendaItem, nature: AgendaItemNature | None) -> str | None:
+    """Why the item's nature cannot become ``nature``: what a vote decided (an avis, a délibération) stays
+    what it was until that vote is reopened."""
+    if nature is item.nature or current_vote(item) is None:
+        return None
+    return f"Ce point a été mis au vote {item.nature.label.lower()} : rouvrez ce vote avant de changer sa nature."
+
+
 def quorum_refusal(context: VotingContext) -> str | None:
-    """A vote needs the attendance recorded and the quorum reached now (a second convocation needs none)."""
+    """A vote needs a sitting: the meeting begun and not cancelled, the attendance recorded and the quorum
+    reached now (a second convocation needs none)."""
+    if context.meeting.is_cancelled:
+        return "La séance est annulée : aucun vote ne peut y être enregistré."
+    if not context.meeting.has_taken_place:
+        return "La séance n'a pas encore commencé : le vote a lieu en séance."
     if not context.attendance_recorded:
         return ("Enregistrez d'abord les présences : le vote se compte sur les membres présents ou représentés "
                 "de la feuille d'émargement.")

@@ -30,6 +30,12 @@ class AgendaItemNatureForm(FrenchForm):
                          coerce=lambda value: AgendaItemNature(value) if value else None, validate_choice=False)
     submitted_text = TextAreaField("Texte soumis au vote", validators=[Length(max=MAX_TEXT)])
 
+    def refused(self, refusal: str | None) -> bool:
+        """Put ``refusal`` (of ``app.votes.domain.nature_refusal``) on the nature's field; whether there is one."""
+        if refusal:
+            self.nature.errors = [*self.nature.errors, refusal]
+        return refusal is not None
+
 
 class VoteCountField(IntegerField):
     """A number of votes: one French message for what is not a whole number."""

@@ -3,9 +3,14 @@ published (L.1432-4) and the comptes rendus the secretariat chose to publish. Na
 places and texts only: no person's address, no visio link."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.orm import selectinload
 
+from app.documents.queries import FROZEN_PIECE_SIZE
 from app.extensions import db
 from app.models import (
     AgendaItem,
@@ -39,9 +44,11 @@ def upcoming_plenaries(organisation_id: int) -> list[Meeting]:
 
 
 def published_avis(organisation_id: int, limit: int = PUBLIC_LIST_LIMIT) -> list[Vote]:
-    """Published avis of current votes, newest meeting first, with their item, meeting and body."""
+    """Published avis of current votes, newest meeting first, with their item, meeting and body; a meeting
+    cancelled since gave no avis."""
     query = (select(Vote).join(Vote.agenda_item).join(Meeting)
              .where(_of_organisation(organisation_id), Meeting.deleted_at.is_(None),
+                    Meeting.status != MeetingStatus.CANCELLED,
                     Vote.published_at.is_not(None), Vote.reopened_at.is_(None))
              .options(selectinload(Vote.agenda_item).selectinload(AgendaItem.meeting).selectinload(Meeting.body))
              .order_by(Meeting.starts_at.desc(), AgendaItem.position).limit(limit))
@@ -58,14 +65,47 @@ def published_consultations(organisation_id: int, limit: int = PUBLIC_LIST_LIMIT
     return list(db.session.scalars(query))
 
 
+def _is_public_minutes():
+    """SQL condition (with ``Meeting`` joined): a published compte rendu put on the public page since, of a
+    meeting still there, its file frozen (``minutes_are_public`` says the same of a loaded one)."""
+    return ((Minutes.status == MinutesStatus.PUBLISHED) & (Minutes.public_at >= Minutes.published_at)
+            & Meeting.deleted_at.is_(None) & Minutes.document_sha256.is_not(None))
+
+
 def public_minutes(organisation_id: int) -> list[Minutes]:
     """Published comptes rendus the secretariat put on the public page, newest first."""
     query = (select(Minutes).join(Meeting)
-             .where(_of_organisation(organisation_id), Meeting.deleted_at.is_(None),
-                    Minutes.status == MinutesStatus.PUBLISHED, Minutes.public_at >= Minutes.published_at)
+             .where(_of_organisation(organisation_id), _is_public_minutes())
              .options(selectinload(Minutes.meeting).selectinload(Meeting.body))
              .order_by(Meeting.starts_at.desc()).limit(PUBLIC_LIST_LIMIT))
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class PublicMinutesFile:
+    """What the public download of a compte rendu needs: its meeting's day (the file's name), the frozen
+    file's digest and size, and its bytes when they fit one piece (a larger file is streamed)."""
+
+    minutes_id: int
+    starts_at: datetime
+    sha256: str
+    size: int
+    content: bytes | None
+
+
+@cache
+def _public_minutes_file_statement() -> Select:
+    return (select(Minutes.id, Meeting.starts_at, Minutes.document_sha256, Minutes.document_size,
+                   case((Minutes.document_size <= FROZEN_PIECE_SIZE, Minutes.document)))
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .where(Minutes.id == bindparam("minutes_id"), _is_public_minutes()))
+
+
+def public_minutes_file(minutes_id: int) -> PublicMinutesFile | None:
+    """The public compte rendu ``minutes_id`` as a download (None unless public), in one statement: like
+    the members' download, no object loaded and a large file never read whole."""
+    row = db.session.execute(_public_minutes_file_statement(), {"minutes_id": minutes_id}).first()
+    return PublicMinutesFile(*row) if row is not None else None
 
 
 def minutes_are_public(minutes: Minutes | None) -> bool:
@@ -73,10 +113,3 @@ def minutes_are_public(minutes: Minutes | None) -> bool:
     for the secretariat to choose again."""
     return (minutes is not None and minutes.status is MinutesStatus.PUBLISHED and minutes.public_at is not None
             and minutes.published_at is not None and minutes.public_at >= minutes.published_at)
-
-
-def public_minutes_or_none(minutes_id: int) -> Minutes | None:
-    minutes = db.session.get(Minutes, minutes_id)
-    if not minutes_are_public(minutes) or minutes.meeting.deleted_at is not None or minutes.document is None:
-        return None
-    return minutes

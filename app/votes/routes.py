@@ -2,13 +2,15 @@
 page and feed; written consultations and their personal links."""
 from __future__ import annotations
 
+from functools import partial
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.bodies.roles import president_of
-from app.documents.downloads import send_docx
+from app.documents.downloads import send_docx, send_frozen_docx
+from app.documents.queries import frozen_minutes_pieces
 from app.documents.word import document_bytes
 from app.extensions import db, limit_from_config, limiter
 from app.formatting import paris_datetime, to_paris
@@ -30,6 +32,7 @@ from app.votes.domain import (
     choice_field,
     counts_sentence,
     meeting_votes,
+    nature_refusal,
     outcome_label,
     outcome_sentence,
     quorum_refusal,
@@ -72,7 +75,7 @@ def meeting_votes_url(meeting_id: int) -> str:
 def edit_item(item_id: int):
     item = get_editable_item_or_404(item_id)
     form = AgendaItemNatureForm(obj=item)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.refused(nature_refusal(item, form.nature.data)):
         item.nature, item.submitted_text = form.nature.data, form.submitted_text.data.strip()
         db.session.commit()
         flash(f"Le point « {item.title} » est enregistré.", "success")
@@ -225,11 +228,13 @@ def public_feed(organisation_id: int):
 
 @bp.route("/public/comptes-rendus/<int:minutes_id>.docx")
 def public_minutes_docx(minutes_id: int):
-    minutes = public.public_minutes_or_none(minutes_id)
-    if minutes is None:
+    """The frozen file, as members download it: its ETag (304 for a browser that holds it), streamed by
+    pieces when large."""
+    file = public.public_minutes_file(minutes_id)
+    if file is None:
         abort(404)
-    meeting = minutes.meeting
-    return send_docx(minutes.document, f"compte-rendu-{to_paris(meeting.starts_at):%Y-%m-%d}.docx")
+    return send_frozen_docx(file.sha256, file.size, f"compte-rendu-{to_paris(file.starts_at):%Y-%m-%d}.docx",
+                            file.content, partial(frozen_minutes_pieces, file.minutes_id, file.sha256))
 
 
 # -- written consultations ------------------------------------------------------------------------
