@@ -22,9 +22,15 @@
   // Same rule as app/meetings/quorum.py count_quorum: the base is the voting seats in office (from the
   // server); a seat is filled by a member present (its titulaire, or a suppléant sitting in their place,
   // also when the titulaire is marked represented by that suppléant), else counts as represented when
-  // its titulaire gave a pouvoir and the body counts represented members.
+  // its titulaire gave a pouvoir and the body counts represented members. A pouvoir (or a suppléant)
+  // whose holder is marked excusé, absent or représenté fills no seat (NOT_SITTING: no chain of pouvoirs).
+  var notSitting = ["excused", "absent", "represented"];
   function updateQuorum() {
-    var present = {}, represented = {};
+    var present = {}, represented = {}, declined = {};
+    rows.forEach(function (row) {
+      var select = row.querySelector("select[data-person]");
+      if (select && notSitting.indexOf(checkedValue(row)) >= 0) { declined[select.dataset.person] = true; }
+    });
     rows.forEach(function (row) {
       var seat = row.dataset.seat;
       if (!seat) { return; }
@@ -34,6 +40,7 @@
       } else if (value === "represented" && row.dataset.holder === "1") {
         var select = row.querySelector("select[data-person]");
         var substitutes = select ? (select.dataset.substitutes || "").split(" ").filter(Boolean) : [];
+        if (select && declined[select.value]) { return; }
         if (select && select.value && substitutes.indexOf(select.value) >= 0) { present[seat] = true; }
         else { represented[seat] = true; }
       }
