@@ -22,6 +22,7 @@ from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
+from app.meetings.proxies import lapsed_pouvoirs
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import Roster, build_roster
 from app.meetings.second_convocation import sits_without_quorum
@@ -169,8 +170,8 @@ def edit(meeting_id: int):
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
                            representatives=representative_pool(roster), has_errors=status_code == 422,
                            stale_message=stale_message,
-                           gives_proxy={entry.person.id: may_give_proxy(entry, roster) for entry in roster}
-                           ), status_code
+                           gives_proxy={entry.person.id: may_give_proxy(entry, roster) for entry in roster},
+                           lapsed=lapsed_pouvoirs(meeting.invitations)), status_code
 
 
 def sheet_with_typed_rows(posted: AttendanceSheetForm, roster: Roster,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.bodies.composition import body_composition
+from app.calendar.feeds import paris_today
 from app.calendar.urls import public_url
 from app.extensions import db
-from app.meetings.proxies import ProxyRules
+from app.meetings.proxies import DECLINING, ProxyRules
 from app.meetings.roster import meeting_day
+from app.permissions import people_in_office, still_convened
 from app.models import (
     Capacity,
     Invitation,
@@ -93,7 +95,7 @@ def read_answer_token(token: str) -> AnswerLink:
         .options(selectinload(Invitation.person),
                  selectinload(Invitation.meeting).selectinload(Meeting.body))
     )
-    if (invitation is None or invitation.meeting.deleted_at is not None
+    if (invitation is None or invitation.meeting.deleted_at is not None or invitation.person.deleted_at is not None
             or payload.get("person", invitation.person_id) != invitation.person_id
             or payload.get("meeting", invitation.meeting_id) != invitation.meeting_id):  # links of before both
         raise AnswerLinkError("Cette convocation n'existe plus.", 404)
@@ -101,6 +103,9 @@ def read_answer_token(token: str) -> AnswerLink:
         raise AnswerLinkError("Cette séance est annulée : aucune réponse n'est attendue.", 410)
     if invitation.meeting.starts_at <= utc_now():
         raise AnswerLinkError("Cette séance a déjà commencé ou a eu lieu : il n'est plus possible de répondre en ligne.", 410)
+    if not still_convened(invitation, people_in_office(invitation.meeting.body_id, paris_today())):
+        raise AnswerLinkError("Votre mandat dans cette instance a pris fin : il n'est plus possible de répondre à "
+                              "cette convocation.", 410)
     if db.session.get(UsedAnswerLink, payload["nonce"]) is not None:
         raise AnswerLinkError("Ce lien de réponse a déjà été utilisé. Pour changer votre réponse, "
                               "utilisez le dernier courriel reçu ou contactez le secrétariat.", 410)
@@ -116,6 +121,32 @@ class AnswerOptions:
     responses: list[InvitationResponse]
     proxy_candidates: list[Person]
     rules: ProxyRules
+    givers: list[Person] = field(default_factory=list)  # whose pouvoir the person holds
+
+    @property
+    def lapse_warning(self) -> str | None:
+        """To a member who holds pouvoirs: whose pouvoirs will no longer count if they do not sit."""
+        if not self.givers:
+            return None
+        who = enumeration([giver.display_name for giver in self.givers])
+        answers = enumeration([f"« {ANSWER_LABELS[response]} »" for response in self.responses
+                               if response in DECLINING], "ou")
+        if len(self.givers) == 1:
+            return (f"{who} vous a donné pouvoir. Ce pouvoir ne compte que si vous siégez et ne peut pas être "
+                    f"transmis : si vous répondez {answers}, il ne comptera plus et {who} en sera prévenu(e) par "
+                    "courriel pour le donner à un autre membre.")
+        return (f"{who} vous ont donné pouvoir. Ces pouvoirs ne comptent que si vous siégez et ne peuvent pas être "
+                f"transmis : si vous répondez {answers}, ils ne compteront plus et {who} en seront prévenu(e)s par "
+                "courriel pour les donner à un autre membre.")
+
+    def lapse_confirmation(self, response: InvitationResponse) -> str | None:
+        """Once the answer is saved: whose pouvoirs it made lapse, if any."""
+        if response not in DECLINING or not self.givers:
+            return None
+        who = enumeration([giver.display_name for giver in self.givers])
+        if len(self.givers) == 1:
+            return f"Le pouvoir de {who} ne compte plus : {who} en est prévenu(e) par courriel."
+        return f"Les pouvoirs de {who} ne comptent plus : {who} en sont prévenu(e)s par courriel."
 
     @property
     def proxy_refusal(self) -> str:
@@ -130,10 +161,6 @@ class AnswerOptions:
         if holder is None:
             return "Choisissez le membre qui recevra votre pouvoir."
         return self.rules.holder_refusal(self.person_id, holder) or "Choisissez un des membres proposés."
-
-
-# Answers by which a member says they will not sit.
-DECLINING = {InvitationResponse.EXCUSED, InvitationResponse.SUBSTITUTE, InvitationResponse.PROXY}
 
 
 def answer_rules(invitation: Invitation) -> ProxyRules:
@@ -176,7 +203,24 @@ def answer_options(invitation: Invitation) -> AnswerOptions:
         if candidates:
             allowed.add(InvitationResponse.PROXY)
     responses = [response for response in ANSWER_LABELS if response in allowed]
-    return AnswerOptions(invitation.person_id, responses, candidates, rules)
+    givers = [given.person for given in pouvoirs_given_to(invitation)]
+    return AnswerOptions(invitation.person_id, responses, candidates, rules, givers)
+
+
+def pouvoirs_given_to(invitation: Invitation) -> list[Invitation]:
+    """The answers of the members who gave their pouvoir to the person of ``invitation``, by name."""
+    given = db.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == invitation.meeting_id,
+                                 Invitation.response == InvitationResponse.PROXY,
+                                 Invitation.proxy_holder_id == invitation.person_id)
+        .options(selectinload(Invitation.person))
+    )
+    return sorted(given, key=lambda answer: answer.person.sort_key)
+
+
+def enumeration(items: list[str], last: str = "et") -> str:
+    """« A », « A et B », « A, B et C » (``last``: « ou »…)."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def record_answer(link: AnswerLink, response: InvitationResponse, proxy_holder: Person | None) -> bool:

@@ -183,6 +183,9 @@ def answer(token: str):
         if holder is not None:
             confirmation += f" à {holder.display_name}"
         flash(confirmation + ". Merci.", "success")
+        lapsed = options.lapse_confirmation(response)
+        if lapsed:
+            flash(lapsed, "warning")
         return redirect(url_for("calendar.answer_recorded"))
     return render_template("calendar/answer.html", form=form, invitation=invitation, meeting=invitation.meeting)
 

@@ -37,6 +37,7 @@ BUILDERS = {
     MailKind.REMINDER: "app.calendar.convocations:build_meeting_emails",
     MailKind.SUBSTITUTE_NOTICE: "app.calendar.notices:build_notice_emails",
     MailKind.PROXY_NOTICE: "app.calendar.notices:build_notice_emails",
+    MailKind.PROXY_LAPSED: "app.calendar.notices:build_notice_emails",
     MailKind.DEADLINE_REMINDER: "app.calendar.reminders:build_deadline_emails",
     MailKind.PASSWORD_RESET: "app.auth.emails:build_password_reset_emails",
     MailKind.DOSSIER_UPDATE: "app.dossier.notices:build_dossier_emails",

@@ -5,14 +5,29 @@ A titulaire may give a pouvoir only when their own suppléant does not sit, only
 who sits, within the body's limit per holder (3 at most), and never from or to the president of the
 body. Every refusal is a French sentence naming the rule, addressed to the member (« votre
 suppléant ») on the answer page or to the secretariat (« son suppléant ») on the sheet.
+
+A pouvoir whose holder does not sit counts for nothing (no chain of pouvoirs): ``lapsed_pouvoirs``.
 """
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.bodies.composition import Composition
-from app.models import Person
+from app.models import Invitation, InvitationResponse, Person
+
+# Answers by which a member says they will not sit: they then hold no pouvoir.
+DECLINING = {InvitationResponse.EXCUSED, InvitationResponse.SUBSTITUTE, InvitationResponse.PROXY}
+
+
+def lapsed_pouvoirs(invitations: Iterable[Invitation]) -> dict[int, Person]:
+    """Pouvoirs given by a convocation answer whose holder answered since that they will not sit (as
+    ``count_quorum`` forecasts them: they fill no seat): the giver's person id → the holder."""
+    invitations = list(invitations)
+    declining = {invitation.person_id for invitation in invitations if invitation.response in DECLINING}
+    return {invitation.person_id: invitation.proxy_holder for invitation in invitations
+            if invitation.response is InvitationResponse.PROXY and invitation.proxy_holder_id in declining}
 
 
 @dataclass

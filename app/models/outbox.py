@@ -28,6 +28,7 @@ class MailKind(LabelledEnum):
     REMINDER = ("reminder", "Rappel")
     SUBSTITUTE_NOTICE = ("substitute_notice", "Suppléance")
     PROXY_NOTICE = ("proxy_notice", "Pouvoir reçu")
+    PROXY_LAPSED = ("proxy_lapsed", "Pouvoir caduc")  # its holder will not sit: the giver is told
     DEADLINE_REMINDER = ("deadline_reminder", "Rappel d'échéance")
     PASSWORD_RESET = ("password_reset", "Nouveau mot de passe")
     DOSSIER_UPDATE = ("dossier_update", "Dossier de séance complété")
@@ -64,7 +65,7 @@ class OutboxMessage(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id", ondelete="CASCADE"), index=True)
-    # The titulaire a suppléant replaces, the member whose pouvoir is held.
+    # The titulaire a suppléant replaces, the member whose pouvoir is held, the holder of a lapsed pouvoir.
     about_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     # The member consulted in writing (app/votes/consultations.py).
     consultation_answer_id: Mapped[int | None] = mapped_column(
