@@ -73,6 +73,11 @@ def time_range(start: datetime, end: datetime) -> str:
     return f"de {clock_time(start)} à {clock_time(end)}"
 
 
+def day_offset(days_before: int) -> str:
+    """« J-14 » for 14 days before the meeting, « J+3 » for 3 days after it (never « J--3 »)."""
+    return f"J-{days_before}" if days_before >= 0 else f"J+{-days_before}"
+
+
 def long_datetime(value: datetime) -> str:
     """« mardi 9 juin 2020 à 10h30 »."""
     return f"{long_date(value)} à {clock_time(value)}"
@@ -92,5 +97,6 @@ JINJA_FILTERS = {
     "short_date": short_date,
     "clock_time": clock_time,
     "long_datetime": long_datetime,
+    "day_offset": day_offset,
     "paris": to_paris,
 }

@@ -19,6 +19,8 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     Body,
+    Capacity,
+    Invitation,
     Meeting,
     Membership,
     MembershipRole,
@@ -70,10 +72,31 @@ def organisation_body_ids(user: User) -> Select:
     return select(Body.id).where(in_organisation(user, Body.organisation_id))
 
 
+def mandate_not_ended(on: date) -> ColumnElement[bool]:
+    """SQL condition on ``Membership``: the mandate has not ended on ``on`` (running, or still to start) —
+    ending a mandate, even today, ends it at once."""
+    return or_(Membership.end_date.is_(None), Membership.end_date > on)
+
+
 def mandate_gives_access(on: date) -> ColumnElement[bool]:
     """SQL condition on ``Membership``: the seat opens its body on ``on``: started, and not ended —
     ending a mandate, even today, ends the access (pages and calendar links) at once."""
-    return (Membership.start_date <= on) & or_(Membership.end_date.is_(None), Membership.end_date > on)
+    return (Membership.start_date <= on) & mandate_not_ended(on)
+
+
+def people_in_office(body_id: int, on: date) -> set[int]:
+    """Ids of the people whose mandate in the body has not ended on ``on`` (``mandate_not_ended``): those the
+    body's e-mails still reach as members (a member about to take office included)."""
+    return set(db.session.scalars(select(Membership.person_id).where(Membership.body_id == body_id,
+                                                                     mandate_not_ended(on))))
+
+
+def still_convened(invitation: Invitation, in_office: set[int]) -> bool:
+    """Whether a convocation still reaches its person (e-mails, answer links): ARS staff and guests always; a
+    member while their mandate in the body has not ended (``in_office``: ``people_in_office``) — the body's
+    pages, feeds and dossier links close with the mandate, and so do its convocations. A cancellation still
+    goes to whoever holds an invitation."""
+    return invitation.capacity is not Capacity.MEMBER or invitation.person_id in in_office
 
 
 def holds_mandate(person_id: int, body_id: int, on: date, *conditions) -> bool:

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import (
     AgendaItem,
     Body,
+    Capacity,
     Invitation,
     MeetingStatus,
     Minutes,
@@ -24,7 +25,7 @@ from tests.meeting_factories import add_member, make_body, make_meeting
 
 @pytest.fixture
 def world(app, app_context):
-    """A member of the CTS, convened once to a CRSA meeting; another body they do not sit in."""
+    """A member of the CTS, convened once as a guest to a meeting of another body they do not sit in."""
     cts = make_body("CTS de l'Hérault")
     membership = add_member(cts, "Membre")
     other = make_body("CSOS", organisation=cts.organisation)
@@ -41,7 +42,7 @@ def world(app, app_context):
     draft_minutes.minutes = Minutes(status=MinutesStatus.DRAFT)
     foreign = make_meeting(other, day=today + timedelta(days=5), title="Séance de la CSOS")
     convened = make_meeting(other, day=today + timedelta(days=3), title="Séance ouverte aux invités", convene=[])
-    convened.invitations.append(Invitation(person=membership.person))
+    convened.invitations.append(Invitation(person=membership.person, capacity=Capacity.GUEST))
     db.session.commit()
     member = log_in(app.test_client(), create_user(Role.MEMBER, person=membership.person))
     return member, locals()

@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, false, func, select, union
+from sqlalchemy import Select, bindparam, exists, false, func, select, union
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.agenda.fulltext import SEARCH_WORDS, Excerpt, highlight, page_of_matches, ranked_matches, search_words
 from app.extensions import db
 from app.formatting import paris_datetime
-from app.models import Attendance, Body, Invitation, Meeting, User, utc_now
+from app.models import Attendance, Body, Capacity, Invitation, Meeting, Person, User, utc_now
 from app.permissions import (TODAY, AccountParameters, account_parameters, in_organisation, member_body_ids,
                              record_readable, visible_meetings)
 
@@ -21,11 +21,17 @@ AGENDA_LOADING = (joinedload(Meeting.body, innerjoin=True), *CARD_DETAILS)
 
 
 def my_meetings(user: User) -> Select:
-    """Meetings of the bodies where the user's person sits today, and those they are convened to or attended."""
+    """Meetings of the bodies where the user's person sits today, and those they are convened to or attended as
+    ARS staff or guest: convened or present as a member, a meeting shows through the seat, so that ending the
+    mandate takes the body's meetings off at once, as it does from the pages and the personal feed."""
     if user.person_id is None:
         return select(Meeting).where(false())
-    convened = select(Invitation.meeting_id).where(Invitation.person_id == user.person_id)
-    attended = select(Attendance.meeting_id).where(Attendance.person_id == user.person_id)
+    # The person in the bin has left every agenda (her seats already open nothing: ``member_body_ids``).
+    present = exists(select(Person.id).where(Person.id == user.person_id, Person.deleted_at.is_(None)))
+    convened = select(Invitation.meeting_id).where(Invitation.person_id == user.person_id,
+                                                   Invitation.capacity != Capacity.MEMBER, present)
+    attended = select(Attendance.meeting_id).where(Attendance.person_id == user.person_id,
+                                                   Attendance.capacity != Capacity.MEMBER, present)
     return (
         select(Meeting)
         # The ARS is checked on the body joined for the card, not by a subquery of the ARS's bodies: one

@@ -22,10 +22,11 @@ from app.calendar.mail import secretariat_email
 from app.calendar.queries import load_meeting_for_calendar, meeting_options
 from app.calendar.urls import public_url
 from app.extensions import db
-from app.formatting import long_date, plain_date, time_range, to_paris
+from app.formatting import day_offset, long_date, plain_date, time_range, to_paris
 from app.jobs import background_enabled
 from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
 from app.meetings.second_convocation import convocation_delay
+from app.permissions import people_in_office, still_convened
 from app.models import (
     CANCEL_KINDS,
     REQUEST_KINDS,
@@ -136,19 +137,23 @@ class SendingPlan:
     without_email: list[str]
     days_before: int
     late: bool  # first convocations of members, fewer days ahead than the body's delay
+    mandate_ended: list[str] = field(default_factory=list)  # convened as members, their mandate ended since
 
     @property
     def delay_days(self) -> int:
         return convocation_delay(self.meeting)
 
 
-def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None) -> SendingPlan:
-    """A convocation to every convened person with an address, an update (same UID, higher
-    SEQUENCE) to those holding an earlier version; once called off, a cancellation to those holding
+def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None,
+                 in_office: set[int] | None = None) -> SendingPlan:
+    """A convocation to every convened person with an address (``still_convened``), an update (same UID,
+    higher SEQUENCE) to those holding an earlier version; once called off, a cancellation to those holding
     an invitation. Messages already sent or on their way are left out by the outbox (same key)."""
     mail = mail or MeetingMail.of(meeting)
-    messages, without_email, late = [], [], False
+    messages, without_email, mandate_ended, late = [], [], [], False
     ahead = days_before(meeting, today)
+    if in_office is None and not is_called_off(meeting):
+        in_office = people_in_office(meeting.body_id, today)
     for invitation in sorted(meeting.invitations, key=lambda invitation: invitation.person.sort_key):
         person = invitation.person
         if is_called_off(meeting):
@@ -157,6 +162,9 @@ def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None)
             continue
         if not can_email(person):
             without_email.append(person.display_name)
+            continue
+        if not still_convened(invitation, in_office):
+            mandate_ended.append(person.display_name)
             continue
         held = mail.held_version(person.id)
         if held is not None and held >= meeting.ical_sequence:
@@ -167,7 +175,11 @@ def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None)
             late = late or ahead < convocation_delay(meeting)
     kinds = Counter(message["kind"] for message in messages)
     late = late and ahead >= 0
-    return SendingPlan(meeting, messages, kinds, without_email, ahead, late)
+    return SendingPlan(meeting, messages, kinds, without_email, ahead, late, mandate_ended)
+
+
+MANDATE_ENDED = ("Mandat terminé (plus convoqués par courriel ; retirez-les de la liste des convoqués pour leur "
+                 "envoyer l'annulation) : ")
 
 
 @dataclass
@@ -177,6 +189,7 @@ class SendOutcome:
     queued: Queued
     delivered: Delivered | None
     without_email: list[str] = field(default_factory=list)
+    mandate_ended: list[str] = field(default_factory=list)
 
     def messages(self) -> list[tuple[str, str]]:
         """(French text, category) to flash: what left, what waits, what failed — never more."""
@@ -194,6 +207,8 @@ class SendOutcome:
         if self.without_email:
             messages.append(("Sans adresse électronique (non convoqués par courriel) : "
                              + ", ".join(self.without_email), "warning"))
+        if self.mandate_ended:
+            messages.append((MANDATE_ENDED + ", ".join(self.mandate_ended), "warning"))
         if not to_send:
             messages.append(("Aucun courriel à envoyer : chaque personne a déjà reçu cette version de la séance "
                              "ou la recevra sous peu.", "info"))
@@ -204,7 +219,7 @@ def send_planned(plan: SendingPlan, requested_by_id: int | None, urgency_reason:
     """Record the sending and its messages, commit, and hand them to the worker."""
     meeting = plan.meeting
     if not plan.messages:
-        return SendOutcome(Queued(), None, plan.without_email)
+        return SendOutcome(Queued(), None, plan.without_email, plan.mandate_ended)
     sending = ConvocationSending(meeting_id=meeting.id, sequence=meeting.ical_sequence,
                                  requested_by_id=requested_by_id, days_before=plan.days_before, late=plan.late,
                                  urgency_reason=urgency_reason.strip() if plan.late else "")
@@ -212,7 +227,7 @@ def send_planned(plan: SendingPlan, requested_by_id: int | None, urgency_reason:
     db.session.flush()
     queued = queue([{**message, "sending_id": sending.id} for message in plan.messages])
     db.session.commit()
-    return SendOutcome(queued, deliver_soon(queued.ids), plan.without_email)
+    return SendOutcome(queued, deliver_soon(queued.ids), plan.without_email, plan.mandate_ended)
 
 
 def last_urgency_reason(meeting: Meeting) -> str:
@@ -276,10 +291,11 @@ def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | N
     return secretariat_email(meeting, person, subject, "meeting", context, calendar=calendar)
 
 
-def why_not_due(row: OutboxMessage, meeting: Meeting, invitation: Invitation | None) -> str | None:
+def why_not_due(row: OutboxMessage, meeting: Meeting, invitation: Invitation | None,
+                in_office: set[int]) -> str | None:
     """Why a meeting e-mail is no longer to send, or None."""
-    if row.kind is MailKind.WITHDRAWAL:
-        return None
+    if row.kind is MailKind.WITHDRAWAL:  # convened again before it left: their calendar must keep the meeting
+        return None if invitation is None else "convoqué(e) de nouveau"
     if row.kind is MailKind.CANCELLATION:
         return None if is_called_off(meeting) else "séance rétablie depuis"
     if is_called_off(meeting):
@@ -288,6 +304,10 @@ def why_not_due(row: OutboxMessage, meeting: Meeting, invitation: Invitation | N
         return "remplacé par une version plus récente de la séance"
     if invitation is None:
         return "plus convoqué(e)"
+    if not still_convened(invitation, in_office):
+        return "mandat terminé"
+    if row.kind is MailKind.REMINDER and meeting.starts_at <= utc_now():
+        return "séance déjà commencée"  # its answer links no longer answer (a retry, a late worker)
     if row.kind is MailKind.REMINDER and invitation.response is not None:
         return "a répondu entre-temps"
     return None
@@ -318,9 +338,9 @@ def build_for_recipients(rows: list[OutboxMessage], subjects: dict, subject_of, 
     return messages
 
 
-def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person) -> EmailMessage | Dropped:
+def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person, in_office: set[int]) -> EmailMessage | Dropped:
     invitation = next((i for i in meeting.invitations if i.person_id == person.id), None)
-    reason = why_not_due(row, meeting, invitation)
+    reason = why_not_due(row, meeting, invitation, in_office)
     if reason is not None:
         return Dropped(reason)
     return meeting_message(meeting, person, None if row.kind is MailKind.WITHDRAWAL else invitation, row.kind)
@@ -328,8 +348,11 @@ def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person) -> Email
 
 def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
     """Outbox builder of convocations, updates, cancellations, withdrawals and reminders."""
-    return build_for_recipients(rows, load_meetings(row.meeting_id for row in rows), lambda row: row.meeting_id,
-                                meeting_email)
+    meetings = load_meetings(row.meeting_id for row in rows)
+    today = paris_today()
+    in_office = {meeting.id: people_in_office(meeting.body_id, today) for meeting in meetings.values()}
+    return build_for_recipients(rows, meetings, lambda row: row.meeting_id,
+                                lambda row, meeting, person: meeting_email(row, meeting, person, in_office[meeting.id]))
 
 
 # --- What the meeting page shows -------------------------------------------------------------------
@@ -350,7 +373,7 @@ class ConvocationRecord:
     @property
     def sentence(self) -> str:
         """« Convocations envoyées le 20 mai 2020 (J-14) », and when late the delay and the urgency."""
-        text = f"Convocations envoyées le {plain_date(self.sent_on)} (J-{self.days_before})"
+        text = f"Convocations envoyées le {plain_date(self.sent_on)} ({day_offset(self.days_before)})"
         if self.late:
             text += f", en deçà du délai de {self.delay_days} jours"
             if self.urgency_reason:
@@ -388,6 +411,7 @@ class MailingProgress:
     never_sent: int = 0  # with an address, never sent an invitation
     to_cancel: int = 0
     without_email: list[str] = field(default_factory=list)
+    mandate_ended: list[str] = field(default_factory=list)  # ``still_convened``: no e-mail any more
     record: ConvocationRecord | None = None
     background: bool = False
     asks_urgency: bool = False  # sending now would be late: the button leads to the urgency form
@@ -398,8 +422,11 @@ def mailing_progress(meeting: Meeting) -> MailingProgress:
     mail = MeetingMail.of(meeting)
     called_off = is_called_off(meeting)
     today = paris_today()
-    # Sending is never late once the meeting day has passed: no plan to build for a past meeting.
-    asks_urgency = days_before(meeting, today) >= 0 and plan_sending(meeting, today, mail).late
+    # Sending is never late once the meeting day has passed: no plan to build for a past meeting, nor mandates
+    # to read (who is still e-mailed matters before it).
+    upcoming = days_before(meeting, today) >= 0
+    in_office = people_in_office(meeting.body_id, today) if upcoming and not called_off else None
+    asks_urgency = upcoming and plan_sending(meeting, today, mail, in_office).late
     progress = MailingProgress(meeting.ical_sequence, len(meeting.invitations), called_off,
                                record=convocation_record(meeting, mail), background=background_enabled(),
                                asks_urgency=asks_urgency)
@@ -408,6 +435,9 @@ def mailing_progress(meeting: Meeting) -> MailingProgress:
         person = invitation.person
         if not can_email(person):
             progress.without_email.append(person.display_name)
+            continue
+        if in_office is not None and not still_convened(invitation, in_office):
+            progress.mandate_ended.append(person.display_name)
             continue
         row = mail.current(person.id, kinds)
         if called_off and row is None:
@@ -427,9 +457,12 @@ def mailing_progress(meeting: Meeting) -> MailingProgress:
     return progress
 
 
-def queue_reminders(meetings: list[Meeting]) -> list[dict]:
-    """Reminder rows of these meetings for the convened people who have not answered."""
-    return [meeting_mail(MailKind.REMINDER, meeting, invitation.person_id)
-            for meeting in meetings for invitation in meeting.invitations
-            if invitation.response is None and can_email(invitation.person)]
+def queue_reminders(meetings: list[Meeting], today: date) -> list[dict]:
+    """Reminder rows of these meetings for the convened people who have not answered (``still_convened``)."""
+    rows = []
+    for meeting in meetings:
+        in_office = people_in_office(meeting.body_id, today)
+        rows += [meeting_mail(MailKind.REMINDER, meeting, invitation.person_id) for invitation in meeting.invitations
+                 if invitation.response is None and can_email(invitation.person) and still_convened(invitation, in_office)]
+    return rows
 

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.formatting import PARIS
 from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
 from app.meetings.outline import deadline_when
+from app.permissions import people_in_office, still_convened
 from app.models import Body, Deadline, Invitation, MailKind, Meeting, MeetingStatus, OutboxMessage, Person, utc_now
 
 
@@ -70,11 +71,14 @@ def deadline_message(deadline: Deadline, person: Person) -> EmailMessage:
     return secretariat_email(meeting, person, subject, "deadline", context)
 
 
-def deadline_mails(deadline: Deadline) -> list[dict]:
-    """Reminder rows of a deadline, one per person convened to the meeting that set it."""
+def deadline_mails(deadline: Deadline, today: date | None = None) -> list[dict]:
+    """Reminder rows of a deadline, one per person convened to the meeting that set it and still convened by
+    e-mail (``still_convened``: not a member who has left the body since)."""
+    in_office = people_in_office(deadline.meeting.body_id, today or paris_today())
     return [{"key": f"deadline:{deadline.id}:person:{invitation.person_id}", "kind": MailKind.DEADLINE_REMINDER,
              "deadline_id": deadline.id, "meeting_id": deadline.meeting_id, "person_id": invitation.person_id}
-            for invitation in deadline.meeting.invitations if can_email(invitation.person)]
+            for invitation in deadline.meeting.invitations
+            if can_email(invitation.person) and still_convened(invitation, in_office)]
 
 
 def build_deadline_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
@@ -83,8 +87,14 @@ def build_deadline_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage |
         select(Deadline).where(Deadline.id.in_({row.deadline_id for row in rows}))
         .options(*deadline_options(), joinedload(Deadline.meeting).joinedload(Meeting.body)
                  .joinedload(Body.organisation)))}
-    return build_for_recipients(rows, deadlines, lambda row: row.deadline_id,
-                                lambda row, deadline, person: deadline_message(deadline, person))
+    return build_for_recipients(rows, deadlines, lambda row: row.deadline_id, deadline_email)
+
+
+def deadline_email(row: OutboxMessage, deadline: Deadline, person: Person) -> EmailMessage | Dropped:
+    """Dropped once the deadline has gone by (a retry, a late worker): a reminder then tells of nothing to come."""
+    if deadline.due_date < paris_today() or (deadline.due_at is not None and deadline.due_at <= utc_now()):
+        return Dropped("échéance passée")
+    return deadline_message(deadline, person)
 
 
 @dataclass
@@ -98,7 +108,7 @@ def send_reminders(today: date | None = None) -> RemindersQueued:
     """Record the reminders due today (each once: the outbox keeps its key) and hand them to the
     worker; without a queue they are delivered before this returns."""
     today = today or paris_today()
-    meetings = queue(queue_reminders(meetings_to_remind(today)))
-    deadlines = queue([mail for deadline in deadlines_to_remind(today) for mail in deadline_mails(deadline)])
+    meetings = queue(queue_reminders(meetings_to_remind(today), today))
+    deadlines = queue([mail for deadline in deadlines_to_remind(today) for mail in deadline_mails(deadline, today)])
     db.session.commit()
     return RemindersQueued(meetings, deadlines, deliver_soon(meetings.ids + deadlines.ids))

@@ -192,11 +192,12 @@ def receipts(meeting_id: int):
 
 @bp.route("/dossier/versions/<int:version_id>")
 def download(version_id: int):
-    """A version of a document, for a logged-in user who may see the meeting (members: published
-    documents). A convened member's first download of each version is recorded."""
+    """A version of a document, for a logged-in user who may see the meeting (members: the current version
+    of published documents; a replaced one stays the secretariat's). A convened member's first download of
+    each version is recorded."""
     version = db.get_or_404(DocumentVersion, version_id)
     document = get_document_or_404(version.document_id)
-    if not current_user.is_staff and document.withdrawn_at is not None:
+    if not current_user.is_staff and version is not document.current:
         abort(404)
     response = file_response(version)
     if not current_user.is_staff and is_convened(document.meeting, current_user.person_id):

@@ -30,13 +30,14 @@ from app.models import (
     MailKind,
     Membership,
     OutboxMessage,
+    Person,
     Seat,
     User,
     VoteChoice,
     WrittenConsultation,
     utc_now,
 )
-from app.permissions import holds_mandate
+from app.permissions import mandate_gives_access
 from app.votes.outcome import VoteCounts, decide
 
 SALT = "seances-consultation-answer"
@@ -90,10 +91,11 @@ def queue_links(answers: list[ConsultationAnswer], kind: MailKind) -> Queued:
 
 
 def remind(consultation: WrittenConsultation) -> Queued:
-    """Queue a reminder to each member who has not answered yet (none once closed)."""
+    """Queue a reminder to each member who has not answered yet and still may (none once closed)."""
     if not is_open(consultation):
         return Queued()
-    waiting = [answer for answer in consultation.answers if answer.choice is None]
+    voting = still_voting_people(consultation)
+    waiting = [answer for answer in consultation.answers if answer.choice is None and answer.person_id in voting]
     return queue_links(waiting, MailKind.CONSULTATION_REMINDER)
 
 
@@ -136,9 +138,17 @@ def read_link_token(token: str) -> ConsultationAnswer:
 
 def still_voting(answer: ConsultationAnswer) -> bool:
     """The person still holds a voting titulaire seat of the body today (a mandate ended during the
-    consultation ends the right to answer)."""
-    return holds_mandate(answer.person_id, answer.consultation.body_id, to_paris(utc_now()).date(),
-                         Membership.seat == Seat.TITULAIRE, Membership.voting.is_(True))
+    consultation ends the right to answer), and is not in the bin."""
+    return answer.person_id in still_voting_people(answer.consultation)
+
+
+def still_voting_people(consultation: WrittenConsultation) -> set[int]:
+    """Ids of the people who may still answer the consultation (``still_voting``), in one query: not in the
+    bin, and holding a voting titulaire seat of its body today."""
+    return set(db.session.scalars(
+        select(Membership.person_id).join(Person, Person.id == Membership.person_id)
+        .where(Membership.body_id == consultation.body_id, mandate_gives_access(to_paris(utc_now()).date()),
+               Membership.seat == Seat.TITULAIRE, Membership.voting.is_(True), Person.deleted_at.is_(None))))
 
 
 def record_answer(answer: ConsultationAnswer, choice: VoteChoice) -> None:
@@ -182,12 +192,20 @@ def participation_sentence(consultation: WrittenConsultation) -> str:
 
 def build_consultation_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
     """Outbox builder of consultation links and reminders: dropped once the member answered, once the
-    consultation is closed, or without an address."""
+    consultation is closed, once the person may no longer answer (deleted, mandate ended), or without an
+    address."""
     answers = {answer.id: answer for answer in db.session.scalars(
         select(ConsultationAnswer).where(ConsultationAnswer.id.in_({row.consultation_answer_id for row in rows}))
         .options(selectinload(ConsultationAnswer.person),
                  selectinload(ConsultationAnswer.consultation).selectinload(WrittenConsultation.body)
                  .selectinload(Body.organisation)))}
+    voting: dict[int, set[int]] = {}  # by consultation, read once per batch
+
+    def voting_in(consultation: WrittenConsultation) -> set[int]:
+        if consultation.id not in voting:
+            voting[consultation.id] = still_voting_people(consultation)
+        return voting[consultation.id]
+
     messages: dict[int, EmailMessage | Dropped] = {}
     for row in rows:
         answer = answers.get(row.consultation_answer_id)
@@ -195,6 +213,8 @@ def build_consultation_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessa
             messages[row.id] = Dropped("consultation close")
         elif answer.choice is not None:
             messages[row.id] = Dropped("réponse déjà enregistrée")
+        elif answer.person_id not in voting_in(answer.consultation):
+            messages[row.id] = Dropped("plus membre titulaire en fonction")
         elif not answer.person.email:
             messages[row.id] = Dropped("pas d'adresse")
         else:
