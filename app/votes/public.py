@@ -65,11 +65,12 @@ def published_consultations(organisation_id: int, limit: int = PUBLIC_LIST_LIMIT
     return list(db.session.scalars(query))
 
 
-def _is_public_minutes():
-    """SQL condition (with ``Meeting`` joined): a published compte rendu put on the public page since, of a
-    meeting still there, its file frozen (``minutes_are_public`` says the same of a loaded one)."""
-    return ((Minutes.status == MinutesStatus.PUBLISHED) & (Minutes.public_at >= Minutes.published_at)
-            & Meeting.deleted_at.is_(None) & Minutes.document_sha256.is_not(None))
+def _is_public_minutes(minutes=Minutes, meeting=Meeting):
+    """SQL condition (with the meeting joined): a published compte rendu put on the public page since, of a
+    meeting still there, its file frozen (``minutes_are_public`` says the same of a loaded one). ``minutes``,
+    ``meeting``: the mapped classes, or their tables' columns (a statement of plain rows)."""
+    return ((minutes.status == MinutesStatus.PUBLISHED) & (minutes.public_at >= minutes.published_at)
+            & meeting.deleted_at.is_(None) & minutes.document_sha256.is_not(None))
 
 
 def public_minutes(organisation_id: int) -> list[Minutes]:
@@ -95,10 +96,12 @@ class PublicMinutesFile:
 
 @cache
 def _public_minutes_file_statement() -> Select:
-    return (select(Minutes.id, Meeting.starts_at, Minutes.document_sha256, Minutes.document_size,
-                   case((Minutes.document_size <= FROZEN_PIECE_SIZE, Minutes.document)))
-            .join(Meeting, Meeting.id == Minutes.meeting_id)
-            .where(Minutes.id == bindparam("minutes_id"), _is_public_minutes()))
+    """Of the tables' columns, no mapped class: the rows are read as they come, no object is built."""
+    minutes, meeting = Minutes.__table__.c, Meeting.__table__.c
+    return (select(minutes.id, meeting.starts_at, minutes.document_sha256, minutes.document_size,
+                   case((minutes.document_size <= FROZEN_PIECE_SIZE, minutes.document)))
+            .join_from(Minutes.__table__, Meeting.__table__, meeting.id == minutes.meeting_id)
+            .where(minutes.id == bindparam("minutes_id"), _is_public_minutes(minutes, meeting)))
 
 
 def public_minutes_file(minutes_id: int) -> PublicMinutesFile | None:
