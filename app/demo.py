@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.formatting import paris_datetime
+from app.formatting import paris_datetime, paris_today
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
 from app.votes.demo import add_demo_votes
@@ -152,7 +152,7 @@ def load_demo(today: date | None = None) -> bool:
     """Load the demo data into an empty database. Returns False (and changes nothing) otherwise."""
     if not database_is_empty():
         return False
-    today = today or date.today()
+    today = today or paris_today()
     ensure_default_themes()
     pillars = {theme.code: theme for theme in db.session.scalars(select(Theme))}
 

@@ -17,6 +17,12 @@ EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 FIRST_OF_MONTH = re.compile(r"\b1 (?=[^\W\d])")  # « 1 août », not « 01/08/2021 »
 
 
+def paris_today() -> date:
+    """Today in Paris: the day a mandate, a deadline or a feed is judged on (the server's clock runs in UTC,
+    whose day ends one or two hours after the Paris one)."""
+    return datetime.now(PARIS).date()
+
+
 def to_paris(moment: datetime) -> datetime:
     """An aware datetime in Paris local time."""
     return moment.astimezone(PARIS)

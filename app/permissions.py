@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, exists, false, or_, sel
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.formatting import paris_today
 from app.models import (
     AuditEvent,
     Body,
@@ -115,7 +116,7 @@ def member_body_ids(user: User, on: date | None = None) -> Select:
     """Ids of the bodies of the user's ARS that the user's person may open on ``on`` (today), through a
     mandate that gives access (``mandate_gives_access``), while the person is not deleted."""
     return bodies_opened_by_seats(user.person_id, in_organisation(user, Body.organisation_id),
-                                  date.today() if on is None else on)
+                                  paris_today() if on is None else on)
 
 
 def bodies_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> Select:
@@ -163,7 +164,7 @@ TODAY = bindparam("today")
 
 
 def account_parameters(user: User) -> dict:
-    return {"person_id": user.person_id, "organisation_id": getattr(user, "organisation_id", None), "today": date.today()}
+    return {"person_id": user.person_id, "organisation_id": getattr(user, "organisation_id", None), "today": paris_today()}
 
 
 # A member's seat opening one body (``member_body_ids`` of one body), built once: members' pages ask it on

@@ -2,10 +2,11 @@
 and feeds), and what one ARS's data never reaches: another ARS's member feed, the national admins' journal."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from app import formatting
 from app.calendar.feeds import regenerate_feed_token
 from app.demo import DEMO_PASSWORD, NATIONAL_ADMIN_EMAIL
 from app.dossier.links import document_url, dossier_url
@@ -84,3 +85,26 @@ def test_national_admins_security_journal_names_no_body_of_an_ars(app, demo):
     page = national.get("/admin/audit").text
     assert "Nouveau lien d&#39;abonnement" in page  # the event is listed
     assert demo.body.label not in page and "COVID" not in page
+
+
+def test_a_mandate_ends_on_the_paris_day_not_on_the_servers(app, app_context, monkeypatch):
+    """At 00:30 in Paris the server's clock (UTC) still reads the day before: a mandate ending that day is
+    over for the pages already, as for the feeds and the e-mails."""
+    body = make_body("CTS de la Lozère")
+    membership = add_member(body, "BOUDET")
+    membership.end_date = date(2027, 1, 1)
+    meeting = make_meeting(body)
+    client = log_in(app.test_client(), create_user(Role.MEMBER, person=membership.person))
+
+    class ClockAt(datetime):
+        """The clock of 31 December 2026, 23:30 UTC (1 January, 00:30 in Paris)."""
+
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc).astimezone(tz)
+
+    assert client.get(f"/meetings/{meeting.id}").status_code == 200
+    monkeypatch.setattr(formatting, "datetime", ClockAt)
+    assert formatting.paris_today() == date(2027, 1, 1)
+    assert client.get(f"/meetings/{meeting.id}").status_code == 403
+    assert client.get(f"/bodies/{body.id}").status_code == 403

@@ -207,8 +207,9 @@ def test_months_before_keeps_the_day_or_the_end_of_a_shorter_month():
 def test_feed_is_the_calendar_icalendar_builds_from_its_events(app, app_context):
     """Feeds reuse each event's serialized lines: the bytes must still be those of one Calendar."""
     from app.calendar.builders import build_calendar, deadline_event, meeting_event
-    from app.calendar.feeds import feed_name, paris_today
+    from app.calendar.feeds import feed_name
     from app.calendar.queries import feed_contents, months_before
+    from app.formatting import paris_today
 
     body = body_with_meetings()
     served = app.test_client().get(f"/feeds/{feed_token_for(body)}.ics").data

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.calendar.convocations import convocation_record, meeting_mail
-from app.calendar.feeds import paris_today
+from app.formatting import paris_today
 from app.calendar.reminders import deadline_mails
 from app.extensions import db
 from app.formatting import PARIS, paris_datetime, plain_date

@@ -9,9 +9,8 @@ from app.admin.personal_data import anonymise_and_log, export_json
 from app.admin.trash import binned_meetings, binned_people, move_to_bin, restore
 from app.audit import AUDITED
 from app.calendar.convocations import cancellation_recipients, queue_cancellations
-from app.calendar.feeds import paris_today
 from app.extensions import db
-from app.formatting import long_date
+from app.formatting import long_date, paris_today
 from app.forms import FrenchForm, id_number, page_number
 from app.mail.outbox import deliver_soon
 from app.models import AuditEvent

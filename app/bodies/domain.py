@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.formatting import short_date
+from app.formatting import paris_today, short_date
 from app.models import Body, Membership, Person, Seat
 
 
@@ -48,7 +48,7 @@ def current_substitutes(body: Body, on: date | None = None) -> list[Membership]:
 def _current_seats(body: Body, seat: Seat, on: date | None, loading) -> list[Membership]:
     memberships = db.session.scalars(
         select(Membership).where(Membership.body_id == body.id, Membership.seat == seat).options(loading)).all()
-    return [membership for membership in memberships if membership.is_current(on or date.today())]
+    return [membership for membership in memberships if membership.is_current(on or paris_today())]
 
 
 def membership_errors(

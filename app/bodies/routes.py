@@ -1,6 +1,5 @@
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -31,7 +30,7 @@ from app.bodies.forms import (
 from app.bodies.roles import role_errors
 from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
 from app.extensions import db
-from app.formatting import short_date
+from app.formatting import paris_today, short_date
 from app.forms import MAX_ID, FrenchForm, choices, page_number
 from app.pagination import counted_page
 from app.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
@@ -67,7 +66,7 @@ def detail(body_id: int):
         .order_by(Meeting.starts_at.desc()),
         page=page_number(), per_page=MEETINGS_PER_PAGE,
     )
-    today = date.today()
+    today = paris_today()
     members = body_members(body.id, today)
     # Members do not see other members' details: the rows give them the officers and the quorum only.
     return render_template("bodies/detail.html", body=body, meetings=meetings,
@@ -246,7 +245,7 @@ def add_membership(body_id: int):
     body = get_body_or_404(body_id)
     form = _membership_form(body, None)
     if not form.is_submitted():
-        form.start_date.data = date.today()
+        form.start_date.data = paris_today()
     offered = people_offered(form.person_search.data, form.person_id.data)
     searching = request.method == "POST" and "chercher" in request.form  # « Rechercher »: nothing is saved
     if searching and not offered.searched:
@@ -314,7 +313,7 @@ def add_role(membership_id: int):
     membership = get_membership_or_404(membership_id)
     form = RoleForm()
     if not form.is_submitted():
-        form.start_date.data = max(date.today(), membership.start_date)
+        form.start_date.data = max(paris_today(), membership.start_date)
     if form.validate_on_submit():
         role = MembershipRole()
         if _save_role(form, membership, role):
@@ -367,7 +366,7 @@ def end_membership(membership_id: int):
     membership = get_membership_or_404(membership_id)
     form = EndMembershipForm(obj=membership)
     if not form.is_submitted() and form.end_date.data is None:
-        form.end_date.data = date.today()
+        form.end_date.data = paris_today()
     if form.validate_on_submit():
         if form.end_date.data < membership.start_date:
             form.end_date.errors.append("La fin du mandat ne peut pas précéder son début.")

@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.bodies.composition import body_composition
-from app.calendar.feeds import paris_today
 from app.calendar.urls import public_url
 from app.extensions import db
+from app.formatting import paris_today
 from app.meetings.proxies import DECLINING, ProxyRules
 from app.meetings.roster import meeting_day
 from app.permissions import people_in_office, still_convened

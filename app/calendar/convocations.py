@@ -17,12 +17,11 @@ from sqlalchemy import select
 
 from app.calendar.answers import answer_links
 from app.calendar.builders import Attendee, is_called_off, meeting_calendar, meeting_location
-from app.calendar.feeds import paris_today
 from app.calendar.mail import secretariat_email
 from app.calendar.queries import load_meeting_for_calendar, meeting_options
 from app.calendar.urls import public_url
 from app.extensions import db
-from app.formatting import day_offset, long_date, plain_date, time_range, to_paris
+from app.formatting import day_offset, long_date, paris_today, plain_date, time_range, to_paris
 from app.jobs import background_enabled
 from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
 from app.meetings.second_convocation import convocation_delay

@@ -9,12 +9,8 @@ from app.calendar.builders import EventFields, deadline_fields, meeting_fields, 
 from app.calendar.queries import feed_contents, months_before
 from app.calendar.sequence import new_feed_token
 from app.extensions import db
-from app.formatting import EARLIEST_DATE, LATEST_DATE, PARIS
-from app.models import Body, BodyFeedLink, Person, User, utc_now
-
-
-def paris_today() -> date:
-    return utc_now().astimezone(PARIS).date()
+from app.formatting import EARLIEST_DATE, LATEST_DATE, paris_today
+from app.models import Body, BodyFeedLink, Person, User
 
 
 def feed_name(owner: Body | Person) -> str:

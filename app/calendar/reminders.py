@@ -17,12 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.calendar.convocations import build_for_recipients, can_email, queue_reminders
-from app.calendar.feeds import paris_today
 from app.calendar.mail import secretariat_email
 from app.calendar.queries import deadline_options, meeting_options
 from app.calendar.urls import public_url
 from app.extensions import db
-from app.formatting import PARIS
+from app.formatting import PARIS, paris_today
 from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
 from app.meetings.outline import deadline_when
 from app.permissions import people_in_office, still_convened

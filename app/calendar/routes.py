@@ -18,7 +18,6 @@ from app.calendar.convocations import (
 from app.calendar.feeds import (
     feed_ics,
     ics_response,
-    paris_today,
     regenerate_body_feed_link,
     regenerate_feed_token,
 )
@@ -33,7 +32,7 @@ from app.calendar.queries import (
 )
 from app.calendar.urls import feed_url, webcal_url
 from app.extensions import db, limit_from_config, limiter
-from app.formatting import to_paris
+from app.formatting import paris_today, to_paris
 from app.meetings.outline import shown_deadlines
 from app.models import Body, Person
 from app.permissions import check_meeting, get_body_or_404, get_meeting_or_404, staff_required

@@ -11,11 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.calendar.convocations import MeetingMail, days_before
-from app.calendar.feeds import paris_today
 from app.dossier.files import FileType, safe_filename
 from app.dossier.storage import default_storage
 from app.extensions import db
-from app.formatting import plain_date, to_paris
+from app.formatting import paris_today, plain_date, to_paris
 from app.meetings.second_convocation import convocation_delay
 from app.models import AgendaItem, Capacity, Invitation, Meeting, Person, User, utc_now
 from app.models.dossier import DocumentReceipt, DocumentVersion, MeetingDocument

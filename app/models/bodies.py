@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.formatting import paris_today
 from app.models.types import LabelledEnum, enum_column
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ class Body(db.Model):
         return PRESETS[self.kind]
 
     def current_memberships(self, on: date | None = None) -> list[Membership]:
-        on = on or date.today()
+        on = on or paris_today()
         return [membership for membership in self.memberships if membership.is_current(on)]
 
     def quorum_required(self, voting_members: int) -> int:
