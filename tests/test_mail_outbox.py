@@ -259,3 +259,20 @@ def test_one_message_that_cannot_be_built_fails_alone(app, app_context, secretar
     failed = [row for row in rows(meeting) if row.status is MailStatus.FAILED]
     assert [(row.person.email, row.detail) for row in failed] == [
         ("membre2@example.fr", "message impossible à construire (ValueError)")]
+
+
+def test_subjects_with_accents_keep_every_space_once_folded(app, app_context, inbox):
+    """Python 3.11 folds a long subject with accents into encoded words and may drop the space between two
+    of them (« 4décembre »); sent for real, each of these subjects arrives as written."""
+    from app.mail.smtp import SmtpConnection, new_message
+
+    body = "Commission spécialisée dans le domaine des droits des usagers"
+    subjects = [f"{prefix}{body[:cut]} — séance du 4 décembre 2026 à 14 h 30"
+                for prefix in ("Pouvoir caduc : ", "Convocation : ", "Rappel : ") for cut in range(10, len(body) + 1)]
+    with SmtpConnection() as smtp:
+        for subject in subjects:
+            message = new_message(subject, "secretariat@ars-occitanie.fr", "ARS Occitanie", "anne@exemple.fr",
+                                  "Anne Étoile")
+            message.set_content("Bonjour")
+            smtp.send(message)
+    assert [str(message["Subject"]) for _, message in inbox.messages] == subjects

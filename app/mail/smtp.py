@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import smtplib
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -52,11 +53,26 @@ def mailbox(name: str, email: str) -> Address:
     return Address(display_name=name, username=username, domain=domain)
 
 
+class Subject(str):
+    """A Subject header folded by the standard library's older encoder. Python 3.11's folding of a header
+    with accents may drop the space between two encoded words at a line break (« 4décembre »; CPython
+    gh-144156, fixed in later releases); the older encoder keeps every space inside its encoded words. It is
+    stored as it is by the message (``name`` matches) and read back as the plain subject."""
+
+    name = "Subject"
+    defects = ()
+
+    def fold(self, *, policy) -> str:
+        encoded = Header(str(self), "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
 def new_message(subject: str, sender: str, sender_name: str, recipient: str, recipient_name: str) -> EmailMessage:
     """Headers are one line: a title or a name recorded with a line break (U+2028, CR/LF) cannot break
     the message, nor the batch it belongs to."""
     message = EmailMessage()
-    message["Subject"] = one_line(subject)
+    subject = one_line(subject)
+    message["Subject"] = subject if subject.isascii() else Subject(subject)
     message["From"] = mailbox(one_line(sender_name), sender)
     message["To"] = mailbox(one_line(recipient_name), recipient)
     message["Date"] = formatdate(localtime=False)
