@@ -29,7 +29,10 @@ def meeting_mode(meeting: Meeting) -> str:
 
 
 def certified_attendances(meeting: Meeting) -> list[Attendance]:
-    """Who may get an attestation: members and guests recorded present (not the ARS staff)."""
+    """Who may get an attestation: members and guests recorded present (not the ARS staff), at a meeting
+    that took place (never a cancelled one, nor one not begun: the attestation says « a participé »)."""
+    if not meeting.has_taken_place:
+        return []
     return sorted((attendance for attendance in meeting.attendances
                    if attendance.status is AttendanceStatus.PRESENT and attendance.capacity is not Capacity.ARS_STAFF),
                   key=lambda attendance: attendance.person.sort_key)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from docx.document import Document
 from docx.shared import Cm
 
-from app.documents.word import WordWriter
+from app.documents.word import CANCELLED_MARK, WordWriter
 from app.dossier.minutes import add_dossier_annexes
 from app.formatting import alphabetical_key, long_date, time_range, to_paris
 from app.meetings.outline import deadline_outline
@@ -47,9 +47,12 @@ def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str
 
 
 def _add_header_block(writer: WordWriter, meeting: Meeting, presiding: str, validation: str) -> None:
-    """Title, body, « Compte rendu de la séance du jeudi 28 mai 2020 », hours, place or visio,
-    presiding person, ordre du jour; the validation line once validated."""
-    writer.title(meeting.title)
+    """Title (« Séance annulée » under it for a cancelled meeting), body, « Compte rendu de la séance du
+    jeudi 28 mai 2020 », hours, place or visio, presiding person, ordre du jour; the validation line once
+    validated."""
+    writer.title(meeting.title, typed=True)
+    if meeting.is_cancelled:
+        writer.paragraph(CANCELLED_MARK, bold=True)
     writer.paragraph(f"Compte rendu de la séance du {long_date(meeting.starts_at)}", bold=True)
     writer.paragraph(f"Instance : {meeting.body.name}")
     writer.paragraph(f"Horaires : {time_range(meeting.starts_at, meeting.ends_at)}")
@@ -96,7 +99,7 @@ def _add_round_table(writer: WordWriter, meeting: Meeting) -> None:
         return
     writer.heading("Tour de table des participants", 1)
     for section in sections:
-        writer.heading(section.title, 2)
+        writer.heading(section.title, 2, typed=True)
         children = points_by_parent(section.points)
         add_points(writer, children[None], children)
     writer.text(meeting.round_table_conclusion)
@@ -188,7 +191,7 @@ def _attendance_tables(writer: WordWriter, meeting: Meeting, heading: str, atten
     groups = by_college(attendances, meeting.body_id, to_paris(meeting.starts_at).date())
     for college, members in groups:
         if college or len(groups) > 1:
-            writer.heading(college or "Autres membres", 3)
+            writer.heading(college or "Autres membres", 3, typed=True)
         writer.table(ATTENDANCE_HEADER, [(name(attendance), attendance.title) for attendance in members],
                      ATTENDANCE_WIDTHS)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx.document import Document
 from docx.shared import Cm
 
-from app.documents.word import WordWriter
+from app.documents.word import CANCELLED_MARK, WordWriter
 from app.formatting import long_date, time_range, to_paris
 from app.models import Capacity, Invitation, InvitationResponse, Meeting
 
@@ -42,6 +42,8 @@ def build_sign_in_sheet(meeting: Meeting) -> Document:
                         header_lines=[body.name],
                         subject=f"Feuille d'émargement de la séance du {long_date(meeting.starts_at)} — {body.name}")
     writer.title("Feuille d'émargement")
+    if meeting.is_cancelled:
+        writer.paragraph(CANCELLED_MARK, bold=True)
     writer.paragraph(body.name, bold=True)
     writer.paragraph(meeting.title)
     writer.paragraph(f"Date : {long_date(meeting.starts_at)}, {time_range(meeting.starts_at, meeting.ends_at)}")

@@ -80,7 +80,7 @@ def build_synthesis(meetings: Sequence[Meeting], themes: Sequence[Theme] = (), *
     title = title.strip() or DEFAULT_TITLE
     writer = WordWriter(title=title, organisation=organisation, header_lines=[DEFAULT_TITLE],
                         subject="Synthèse des travaux des instances de démocratie en santé")
-    writer.title(title)
+    writer.title(title, typed=True)
     groups = group_by_theme(meetings, themes)
     if meetings:
         point_count = sum(1 for meeting in meetings for section in meeting.sections

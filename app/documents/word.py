@@ -41,7 +41,7 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.opc.part import XmlPart
 from docx.package import Package
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
@@ -60,6 +60,7 @@ LIST_STYLES = (*BULLET_STYLES, NUMBERED_STYLE)
 SPACE_AFTER_A_LIST = Pt(10)
 HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3")
 DRAFT_MARK = "PROJET"
+CANCELLED_MARK = "Séance annulée"  # under the title of a cancelled meeting's compte rendu and sign-in sheet
 # Every style the documents use (and an organisation's template must hold), with the name Word shows
 # in French; Table Grid is a table style, the others paragraph styles.
 REQUIRED_STYLES = {
@@ -232,6 +233,9 @@ class PreparedStart:
         self._blobs = {part.partname: part.blob for part in self._package.iter_parts()}
         self.paragraph_style_ids = {style.name: style.style_id for style in document.styles
                                     if style.type == WD_STYLE_TYPE.PARAGRAPH}
+        # « Pages paires et impaires différentes » (a template's choice): even pages have a header and footer
+        # of their own, which must carry what every page does.
+        self.odd_and_even_pages = document.settings.odd_and_even_pages_header_footer
 
     @cached_property
     def table_style_id(self) -> str | None:
@@ -346,6 +350,8 @@ class WordWriter:
         header lines and the draft mark; on the first page too when the template gives it its own header."""
         section = self.document.sections[0]
         headers = [section.header]
+        if self._start.odd_and_even_pages:
+            headers.append(section.even_page_header)
         if section.different_first_page_header_footer:
             headers.append(section.first_page_header)
         for header in headers:
@@ -384,16 +390,19 @@ class WordWriter:
         return french_typography(text) if not typed or self.typeset_typed_text else text
 
     def _add_page_number_footer(self) -> None:
-        """« Page X / Y », unless the template's footer numbers its pages already."""
+        """« Page X / Y » (on even pages too when they have their own footer), unless the template's footer
+        numbers its pages already."""
         section = self.document.sections[0]
-        if not section.footer.is_linked_to_previous and "PAGE" in field_codes(section.footer._element):
-            return
-        footer = _next_paragraph(section.footer)
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run("Page ")
-        add_field(footer, "PAGE", "1")
-        footer.add_run(" / ")
-        add_field(footer, "NUMPAGES", "1")
+        footers = [section.footer, *([section.even_page_footer] if self._start.odd_and_even_pages else [])]
+        for footer in footers:
+            if not footer.is_linked_to_previous and "PAGE" in field_codes(footer._element):
+                continue
+            line = _next_paragraph(footer)
+            line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            line.add_run("Page ")
+            add_field(line, "PAGE", "1")
+            line.add_run(" / ")
+            add_field(line, "NUMPAGES", "1")
 
     # -- content -------------------------------------------------------------------------------
     def paragraph(self, text: str = "", style: str | None = None, *, bold: bool = False,
@@ -425,12 +434,12 @@ class WordWriter:
             self._last_list_item.paragraph_format.space_after = SPACE_AFTER_A_LIST
             self._last_list_item = None
 
-    def title(self, text: str) -> Paragraph:
-        return self.paragraph(text, "Title")
+    def title(self, text: str, *, typed: bool = False) -> Paragraph:
+        return self.paragraph(text, "Title", typed=typed)
 
-    def heading(self, text: str, level: int) -> Paragraph:
+    def heading(self, text: str, level: int, *, typed: bool = False) -> Paragraph:
         """A Heading 1/2/3 paragraph: it shows in Word's navigation pane."""
-        return self.paragraph(text, f"Heading {level}")
+        return self.paragraph(text, f"Heading {level}", typed=typed)
 
     def bullet(self, text: str, level: int = 1, *, italic_suffix: str = "", typed: bool = False) -> Paragraph:
         """A list item at ``level`` (1 to 3): List Bullet styles carry Word's own numbering."""
@@ -461,9 +470,11 @@ class WordWriter:
         """A table in the house style whose header row repeats on every page, as python-docx's ``add_table``
         makes it, but put before the final ``w:sectPr`` directly (as ``paragraph``) and copied from a
         layout made once per document (``_table_layout``): setting each cell's width through python-docx
-        costs more than the rest of the table."""
+        costs more than the rest of the table. ``widths`` shrink in proportion when they are wider than the
+        text of the page (a template with wider margins)."""
         self._close_list(None)
-        layout = self._table_layout(tuple(header), tuple(widths), row_height)
+        widths = self._fitted(tuple(widths))
+        layout = self._table_layout(tuple(header), widths, row_height)
         tbl = copy.deepcopy(layout.tbl)
         for values in rows:
             # A row of fewer values than widths leaves the widths of its last cells unset, as add_table did.
@@ -475,6 +486,13 @@ class WordWriter:
             tbl.append(tr)
         self._section_properties.addprevious(tbl)
         return Table(tbl, self.document._body)
+
+    def _fitted(self, widths: tuple[Cm, ...]) -> tuple[Cm, ...]:
+        """``widths`` as they are if they fit between the margins, else scaled down to fill that width."""
+        total = sum(widths)
+        if total <= self._table_width:
+            return widths
+        return tuple(Emu(width * self._table_width // total) for width in widths)
 
     def _table_layout(self, header: tuple[str, ...], widths: tuple[Cm, ...], row_height: Cm | None) -> TableLayout:
         """A table of this document with ``header`` and no rows, and the rows to copy, made once per kind."""

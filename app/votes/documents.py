@@ -26,7 +26,7 @@ def add_votes_record(writer: WordWriter, meeting: Meeting) -> None:
         return
     writer.heading(VOTES_RECORD_HEADING, 1)
     for vote in votes:
-        writer.heading(f"{vote.agenda_item.position}. {vote.agenda_item.title}", 2)
+        writer.heading(f"{vote.agenda_item.position}. {vote.agenda_item.title}", 2, typed=True)
         _add_vote(writer, vote)
 
 
@@ -52,12 +52,12 @@ def _build_extract(body: Body, heading: str, context_lines: list[str], add_resul
                    president: Person | None, draft: bool) -> Document:
     """The extract's layout: title, body, context (date, quorum or participation), result, signature."""
     writer = WordWriter(title=f"{EXTRACT_TITLE} — {heading}", organisation=body.organisation,
-                        header_lines=[body.name], draft=draft)
+                        header_lines=[body.name], draft=draft, subject=f"{EXTRACT_TITLE} — {body.name}")
     writer.title(EXTRACT_TITLE)
     writer.paragraph(body.name, bold=True)
     for line in context_lines:
         writer.paragraph(line)
-    writer.heading(heading, 1)
+    writer.heading(heading, 1, typed=True)
     add_result(writer)
     writer.paragraph("")
     writer.paragraph("Certifié conforme,")
