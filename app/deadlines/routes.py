@@ -55,13 +55,14 @@ def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineFo
     return _next_meeting_form(meeting), _due_date_form(meeting)
 
 
-def _render(meeting: Meeting, next_form, due_form):
+def _render(meeting: Meeting, next_form, due_form, refused=None):
+    """``refused``: the form just refused, summed up at the top of the page (base.html reads ``form``)."""
     deadlines = db.session.scalars(
         select(Deadline).where(Deadline.meeting_id == meeting.id)
         .options(selectinload(Deadline.announced_meeting)).order_by(Deadline.position, Deadline.id)
     ).all()
     return render_template("deadlines/new.html", meeting=meeting, deadlines=deadlines, next_form=next_form,
-                           due_form=due_form, deadline_when=deadline_when)
+                           due_form=due_form, deadline_when=deadline_when, form=refused)
 
 
 def _record(meeting: Meeting, deadline: Deadline, message: str):
@@ -92,7 +93,7 @@ def add_next_meeting(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
     next_form, due_form = _forms(meeting)
     if not next_form.validate_on_submit():
-        return _render(meeting, next_form, due_form), 422
+        return _render(meeting, next_form, due_form, refused=next_form), 422
     body = get_body_or_404(next_form.body_id.data)
     title = next_form.title.data.strip() or f"Réunion — {body.name}"
     occurrence = Occurrence(next_form.day.data, next_form.starts.data, next_form.ends.data)
@@ -109,7 +110,7 @@ def add_due_date(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
     due_form = _due_date_form(meeting)
     if not due_form.validate_on_submit():
-        return _render(meeting, _next_meeting_form(meeting), due_form), 422
+        return _render(meeting, _next_meeting_form(meeting), due_form, refused=due_form), 422
     day, at = due_form.day.data, due_form.at.data
     deadline = Deadline(kind=DeadlineKind.DUE_DATE, title=due_form.title.data.strip(), due_date=day,
                         due_at=paris_datetime(day, at.hour, at.minute) if at else None)
