@@ -14,6 +14,7 @@ from app.calendar.answers import make_answer_token
 from app.extensions import db
 from app.models import Invitation, InvitationResponse, MailKind, MailStatus, OutboxMessage
 from tests.meeting_factories import add_member, make_body, make_meeting
+from tests.test_attendance_sheet import row_of, sheet
 from tests.smtp_server import all_text
 
 
@@ -155,3 +156,15 @@ def test_the_attendance_sheet_shows_the_lapsed_pouvoir(secretariat_client, pouvo
     db.session.commit()
     sheet = re.sub(r"<[^>]+>", "", page_text(secretariat_client.get(f"/meetings/{meeting.id}/attendance")))
     assert "Donne pouvoir : Mme BERNARD Anne (pouvoir caduc : Mme BERNARD Anne ne siège pas)" in sheet
+
+
+def test_the_sheet_forecasts_the_giver_of_a_lapsed_pouvoir_excused_and_saves_as_forecast(secretariat_client,
+                                                                                          pouvoir):
+    """The sheet would refuse a pouvoir to someone excusé: forecast so, it could not be saved unchanged."""
+    meeting, p = pouvoir
+    invitation_of(meeting, p["bernard"]).response = InvitationResponse.EXCUSED
+    db.session.commit()
+    values = sheet(secretariat_client, meeting)
+    row = row_of(values, p["martin"])
+    assert (values[f"{row}-status"], values[f"{row}-represented_by"]) == ("excused", "")
+    assert secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).status_code == 302

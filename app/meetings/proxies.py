@@ -21,13 +21,21 @@ from app.models import Invitation, InvitationResponse, Person
 DECLINING = {InvitationResponse.EXCUSED, InvitationResponse.SUBSTITUTE, InvitationResponse.PROXY}
 
 
-def lapsed_pouvoirs(invitations: Iterable[Invitation]) -> dict[int, Person]:
-    """Pouvoirs given by a convocation answer whose holder answered since that they will not sit (as
-    ``count_quorum`` forecasts them: they fill no seat): the giver's person id → the holder."""
+def lapsed_givers(invitations: Iterable[Invitation]) -> set[int]:
+    """Who gave by their convocation answer a pouvoir whose holder answered since that they will not sit
+    (as ``count_quorum`` forecasts them: they fill no seat): their person ids (no relation read)."""
     invitations = list(invitations)
     declining = {invitation.person_id for invitation in invitations if invitation.response in DECLINING}
-    return {invitation.person_id: invitation.proxy_holder for invitation in invitations
+    return {invitation.person_id for invitation in invitations
             if invitation.response is InvitationResponse.PROXY and invitation.proxy_holder_id in declining}
+
+
+def lapsed_pouvoirs(invitations: Iterable[Invitation]) -> dict[int, Person]:
+    """The lapsed pouvoirs of ``lapsed_givers``: the giver's person id → the holder."""
+    invitations = list(invitations)
+    givers = lapsed_givers(invitations)
+    return {invitation.person_id: invitation.proxy_holder for invitation in invitations
+            if invitation.person_id in givers}
 
 
 @dataclass

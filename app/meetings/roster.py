@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from app.bodies.composition import Composition, body_composition
 from app.formatting import to_paris
+from app.meetings.proxies import lapsed_givers
 from app.models import (
     Attendance,
     AttendanceStatus,
@@ -89,15 +90,16 @@ def meeting_day(meeting: Meeting):
 
 
 def prefilled_status(invitation: Invitation | None, substitutes: list[Person],
-                     replaced_titulaire_answer: InvitationResponse | None = None
+                     replaced_titulaire_answer: InvitationResponse | None = None, pouvoir_lapsed: bool = False
                      ) -> tuple[AttendanceStatus | None, int | None]:
     """The status forecast by the convocation answer, used until attendance is recorded.
 
-    A suppléant whose titulaire answered « mon suppléant me remplace » is forecast present."""
+    A suppléant whose titulaire answered « mon suppléant me remplace » is forecast present; a member whose
+    pouvoir lapsed (its holder will not sit) excusé, as the sheet could not be saved with that pouvoir."""
     response = invitation.response if invitation else None
     if response is InvitationResponse.PRESENT:
         return AttendanceStatus.PRESENT, None
-    if response is InvitationResponse.EXCUSED:
+    if response is InvitationResponse.EXCUSED or (response is InvitationResponse.PROXY and pouvoir_lapsed):
         return AttendanceStatus.EXCUSED, None
     if response is InvitationResponse.SUBSTITUTE and substitutes:
         return AttendanceStatus.REPRESENTED, substitutes[0].id
@@ -126,6 +128,7 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
         if invitation.response is InvitationResponse.SUBSTITUTE and substitutes:
             standing_in[substitutes[0].id] = invitation.response
 
+    lapsed = lapsed_givers(invitations.values())
     order: list[int] = list(dict.fromkeys([*invitations, *attendances]))
     entries = []
     for person_id in order:
@@ -137,7 +140,8 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
         if attendance:
             status, represented_by_id = attendance.status, attendance.represented_by_id
         else:
-            status, represented_by_id = prefilled_status(invitation, substitutes, standing_in.get(person_id))
+            status, represented_by_id = prefilled_status(invitation, substitutes, standing_in.get(person_id),
+                                                         person_id in lapsed)
         if capacity is Capacity.MEMBER:
             voting = membership.voting if membership else bool(attendance and attendance.voting)
         else:
