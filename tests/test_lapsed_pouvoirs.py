@@ -168,3 +168,16 @@ def test_the_sheet_forecasts_the_giver_of_a_lapsed_pouvoir_excused_and_saves_as_
     row = row_of(values, p["martin"])
     assert (values[f"{row}-status"], values[f"{row}-represented_by"]) == ("excused", "")
     assert secretariat_client.post(f"/meetings/{meeting.id}/attendance", data=values).status_code == 302
+
+
+def test_a_giver_without_an_address_is_not_promised_an_e_mail(app, pouvoir):
+    meeting, p = pouvoir
+    p["martin"].email = None
+    db.session.commit()
+    page = page_text(app.test_client().get(answer_url(meeting, p["bernard"])))
+    assert ("il ne comptera plus et Mme Anne MARTIN n'en sera pas prévenu(e) par courriel (aucune adresse "
+            "électronique).") in page
+    answered = app.test_client().post(answer_url(meeting, p["bernard"]), data={"response": "excused"},
+                                      follow_redirects=True)
+    assert "Mme Anne MARTIN n'en est pas prévenu(e) par courriel (aucune adresse électronique)" in page_text(answered)
+    assert lapse_notices(meeting) == []

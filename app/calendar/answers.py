@@ -133,11 +133,9 @@ class AnswerOptions:
                                if response in DECLINING], "ou")
         if len(self.givers) == 1:
             return (f"{who} vous a donné pouvoir. Ce pouvoir ne compte que si vous siégez et ne peut pas être "
-                    f"transmis : si vous répondez {answers}, il ne comptera plus et {who} en sera prévenu(e) par "
-                    "courriel pour le donner à un autre membre.")
+                    f"transmis : si vous répondez {answers}, il ne comptera plus{self._who_is_told(' et ', future=True)}.")
         return (f"{who} vous ont donné pouvoir. Ces pouvoirs ne comptent que si vous siégez et ne peuvent pas être "
-                f"transmis : si vous répondez {answers}, ils ne compteront plus et {who} en seront prévenu(e)s par "
-                "courriel pour les donner à un autre membre.")
+                f"transmis : si vous répondez {answers}, ils ne compteront plus{self._who_is_told(' et ', future=True)}.")
 
     def lapse_confirmation(self, response: InvitationResponse) -> str | None:
         """Once the answer is saved: whose pouvoirs it made lapse, if any."""
@@ -145,8 +143,27 @@ class AnswerOptions:
             return None
         who = enumeration([giver.display_name for giver in self.givers])
         if len(self.givers) == 1:
-            return f"Le pouvoir de {who} ne compte plus : {who} en est prévenu(e) par courriel."
-        return f"Les pouvoirs de {who} ne comptent plus : {who} en sont prévenu(e)s par courriel."
+            return f"Le pouvoir de {who} ne compte plus{self._who_is_told(' : ', future=False)}."
+        return f"Les pouvoirs de {who} ne comptent plus{self._who_is_told(' : ', future=False)}."
+
+    def _who_is_told(self, joining: str, future: bool) -> str:
+        """« et Mme X en sera prévenu(e) par courriel… », of the givers with an address; those without one are
+        said not to be told (the secretariat sees the lapsed pouvoir on the attendance sheet)."""
+        told = [giver.display_name for giver in self.givers if giver.email and giver.deleted_at is None]
+        untold = [giver.display_name for giver in self.givers if giver.display_name not in told]
+
+        def is_told(names: list[str], negation: str = "") -> str:
+            plural = len(names) > 1
+            verb = ("seront" if plural else "sera") if future else ("sont" if plural else "est")
+            return f"{enumeration(names)} {negation or 'en'} {verb}{' pas' if negation else ''} prévenu(e){'s' * plural}"
+
+        parts = []
+        if told:
+            purpose = f" pour {'les' if len(told) > 1 else 'le'} donner à un autre membre" if future else ""
+            parts.append(f"{is_told(told)} par courriel{purpose}")
+        if untold:
+            parts.append(is_told(untold, "n'en") + " par courriel (aucune adresse électronique)")
+        return joining + " ; ".join(parts)
 
     @property
     def proxy_refusal(self) -> str:
