@@ -12,6 +12,7 @@ from wtforms import (
     Form,
     DateField,
     FieldList,
+    FileField,
     FloatField,
     FormField,
     HiddenField,
@@ -70,14 +71,21 @@ def one_line(text: str) -> str:
     return LINE_BREAKS.sub(" ", text)
 
 
-def clean_formdata(formdata):
-    """The submitted values with control characters removed and line breaks unified (files untouched)."""
+def clean_formdata(formdata, file_fields=frozenset()):
+    """The submitted values with control characters removed and line breaks unified; files are kept for
+    the ``file_fields`` only (a file posted in a text field is no value: the field is missing)."""
     if formdata is None or not hasattr(formdata, "lists"):
         return formdata
     return MultiDict([
         (key, clean_text(value) if isinstance(value, str) else value)
         for key, values in formdata.lists() for value in values
+        if isinstance(value, str) or key in file_fields
     ])
+
+
+def file_field_names(form) -> set[str]:
+    """The names of the form's file fields (none is nested: its nested forms are not built yet)."""
+    return {form_field.name for form_field in form if isinstance(form_field, FileField)}
 
 
 # Text fields whose value may span lines (a text area, a file sent back hidden) or is kept as typed.
@@ -111,7 +119,12 @@ class FrenchForm(FlaskForm):
                 replayed = replayed_form_data()
                 if replayed is not None:  # a page shown again with what a refused post held
                     return clean_formdata(replayed)
-            return clean_formdata(super().wrap_formdata(form, formdata))
+            return clean_formdata(super().wrap_formdata(form, formdata), file_field_names(form))
+
+    def is_filled_in(self) -> bool:
+        """Whether the form holds what was posted: submitted now, or a refused post shown again (its CSRF
+        token or session expired). A page's defaults are for an empty form only, never over what was typed."""
+        return self.is_submitted() or (has_request_context() and replayed_form_data() is not None)
 
     def process(self, *args, **kwargs) -> None:
         super().process(*args, **kwargs)

@@ -81,10 +81,10 @@ def _body_form(body: Body | None) -> BodyForm:
     bodies = db.session.scalars(visible_bodies(current_user))
     form.parent_id.choices = choices(
         [(0, "— aucune —")] + [(other.id, other.name) for other in bodies if other.id not in excluded])
-    if body is not None and not form.is_submitted():
+    if body is not None and not form.is_filled_in():
         form.parent_id.data = body.parent_id or 0
         form.kind.data = body.kind.value
-    elif body is None and not form.is_submitted():
+    elif body is None and not form.is_filled_in():
         # A new body starts from the rules of its kind (the first kind unless the link names one).
         kind = BodyKind._value2member_map_.get(request.args.get("type", ""), BodyKind.CRSA_PLENARY)
         form.kind.data = kind.value
@@ -150,7 +150,7 @@ def _membership_form(body: Body, membership: Membership | None) -> MembershipFor
     ])
     if membership is not None:
         del form.person_search, form.person_id, form.new_person  # an existing seat keeps its person
-        if not form.is_submitted():
+        if not form.is_filled_in():
             form.seat.data = membership.seat.value
             form.substitute_for_id.data = membership.substitute_for_id or 0
     return form
@@ -244,7 +244,7 @@ def add_membership(body_id: int):
     seat her. Creating her and seating her is one transaction: an error records neither."""
     body = get_body_or_404(body_id)
     form = _membership_form(body, None)
-    if not form.is_submitted():
+    if not form.is_filled_in():
         form.start_date.data = paris_today()
     offered = people_offered(form.person_search.data, form.person_id.data)
     searching = request.method == "POST" and "chercher" in request.form  # « Rechercher »: nothing is saved
@@ -312,7 +312,7 @@ def add_role(membership_id: int):
     """Président, vice-président, bureau, rapporteur: a dated role on a membership."""
     membership = get_membership_or_404(membership_id)
     form = RoleForm()
-    if not form.is_submitted():
+    if not form.is_filled_in():
         form.start_date.data = max(paris_today(), membership.start_date)
     if form.validate_on_submit():
         role = MembershipRole()
@@ -334,7 +334,7 @@ def edit_role(role_id: int):
     role = get_role_or_404(role_id)
     membership = role.membership
     form = RoleForm(obj=role)
-    if not form.is_submitted():
+    if not form.is_filled_in():
         form.kind.data = role.kind.value
     if form.validate_on_submit():
         if _save_role(form, membership, role):
@@ -365,7 +365,7 @@ def end_membership(membership_id: int):
     """Ending a seat sets its end date: the membership stays, for the minutes already written."""
     membership = get_membership_or_404(membership_id)
     form = EndMembershipForm(obj=membership)
-    if not form.is_submitted() and form.end_date.data is None:
+    if not form.is_filled_in() and form.end_date.data is None:
         form.end_date.data = paris_today()
     if form.validate_on_submit():
         if form.end_date.data < membership.start_date:

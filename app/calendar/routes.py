@@ -154,7 +154,7 @@ def send_meeting_convocations(meeting_id: int):
         for message, category in outcome.messages():
             flash(message, category)
         return redirect(url_for("meetings.detail", meeting_id=meeting_id))
-    if not form.is_submitted() and plan.late:
+    if not form.is_filled_in() and plan.late:
         form.urgency.data = last_urgency_reason(meeting)
     return render_template("calendar/send.html", form=form, meeting=meeting, plan=plan), 422 if form.errors else 200
 

@@ -38,7 +38,7 @@ def _next_meeting_form(meeting: Meeting) -> NextMeetingDeadlineForm:
     next_form = NextMeetingDeadlineForm(prefix="prochaine")
     bodies = db.session.scalars(visible_bodies(current_user))
     next_form.body_id.choices = choices((body.id, body.name) for body in bodies)
-    if not next_form.is_submitted():
+    if not next_form.is_filled_in():
         next_form.body_id.data = meeting.body_id
         next_form.place.data = meeting.place
     next_form.meeting_day = to_paris(meeting.starts_at).date()

@@ -86,7 +86,7 @@ def edit(document_id: int):
     meeting = document.meeting
     form = DocumentForm(obj=document if request.method == "GET" else None)
     form.set_agenda_choices(meeting)
-    if request.method == "GET":
+    if not form.is_filled_in():
         form.agenda_item.data = document.agenda_item_id
     if form.validate_on_submit():
         get_editable_meeting_or_404(meeting.id)

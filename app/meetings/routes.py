@@ -70,7 +70,7 @@ def details_from(form) -> MeetingDetails:
 
 
 def _prefill_new(form, body) -> None:
-    if not form.is_submitted():
+    if not form.is_filled_in():
         form.title.data = f"Réunion — {body.name}"
         form.agenda.data = DEFAULT_AGENDA_ITEM
 
@@ -81,7 +81,7 @@ CREATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 def creation_token(form: MeetingForm | SeriesForm, body) -> str | None:
     """The planning form's token (a new one when the form is first shown); anything else posted is ignored,
     and so is a token of another body's meeting (a form tampered with: it plans without one)."""
-    if not form.is_submitted():
+    if not form.is_filled_in():
         form.creation_token.data = secrets.token_urlsafe(24)
     token = form.creation_token.data or ""
     if not CREATION_TOKEN.fullmatch(token):
@@ -172,7 +172,7 @@ def edit(meeting_id: int):
     form = MeetingForm(obj=meeting)
     occurrence = occurrence_of(meeting)
     form.unchanged = (occurrence.day, occurrence.starts)  # a past meeting's other fields stay editable
-    if not form.is_submitted():
+    if not form.is_filled_in():
         form.day.data, form.starts.data, form.ends.data = occurrence.day, occurrence.starts, occurrence.ends
         form.agenda.data = "\n".join(item.title for item in meeting.agenda_items)
         form.version.data = str(meeting.version)
@@ -263,7 +263,7 @@ def second_convocation(meeting_id: int):
         flash(refusal, "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     form = SecondConvocationForm(obj=meeting)
-    if not form.is_submitted():
+    if not form.is_filled_in():
         occurrence = occurrence_of(meeting)
         form.day.data = min(occurrence.day + timedelta(days=7), latest_day(meeting))
         form.starts.data, form.ends.data = occurrence.starts, occurrence.ends

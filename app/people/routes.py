@@ -47,7 +47,7 @@ def create():
 def edit(person_id: int):
     person = get_person_or_404(person_id)
     form = PersonForm(obj=person)
-    if not form.is_submitted():
+    if not form.is_filled_in():
         form.civility.data = person.civility.value
     if form.validate_on_submit() and fill_person(form, person):
         db.session.commit()

@@ -105,7 +105,7 @@ def new(meeting_id: int):
     context = voting_context(meeting)
     items = list(meeting.agenda_items)
     form = vote_form(context, items)
-    if not form.is_submitted():
+    if not form.is_filled_in():
         item = next((item for item in items if item.id == request.args.get("item", type=int)), None)
         if item is not None:
             form.agenda_item_id.data, form.question.data = item.id, item.submitted_text
