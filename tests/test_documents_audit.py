@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import docx
-from docx.oxml.ns import qn
 from sqlalchemy import select
 
 from app.documents.minutes import build_minutes
