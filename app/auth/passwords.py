@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.forms import clean_text, one_line
 from app.models import User
 
 MIN_LENGTH = 12
@@ -31,9 +32,15 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
     return problems
 
 
+def account_address(email: str) -> str:
+    """The address a form's ``email`` is about, as ``find_account`` reads it: without the control characters
+    and line breaks the forms drop, surrounding spaces and case (the limits per account count it too)."""
+    return one_line(clean_text(email)).strip().lower()
+
+
 def find_account(email: str) -> User | None:
     """The account of an address, case and surrounding spaces ignored."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(select(User).where(func.lower(User.email) == account_address(email)))
 
 
 @cache
@@ -56,8 +63,10 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    """Changes with the password hash, so that a link works once; the hash itself never leaves the server."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+    """Changes with the password hash, so that a link works once, and with the session generation, so that
+    a deactivation (or a logout, a password change) ends it for good, a reactivation included; neither
+    leaves the server."""
+    return hashlib.sha256(f"{user.password_hash}:{user.session_generation}".encode()).hexdigest()[:20]
 
 
 def reset_token(user: User) -> str:

@@ -9,7 +9,7 @@ from app.audit import log_security_event
 from app.auth import bp
 from app.auth.emails import send_password_reset
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm
-from app.auth.passwords import check_password_in_constant_time, find_account, user_for_reset_token
+from app.auth.passwords import account_address, check_password_in_constant_time, find_account, user_for_reset_token
 from app.auth.sessions import end_session, keep_this_browser_signed_in, start_session
 from app.extensions import db, limit_from_config, limiter
 
@@ -17,13 +17,15 @@ NEUTRAL_RESET_MESSAGE = ("Si un compte actif correspond à cette adresse, un mes
                          "un lien pour choisir un nouveau mot de passe, valable une heure.")
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the backslash browsers read as a slash.
+NOT_IN_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def _safe_next(target: str | None) -> str:
     """Only follow ``next`` to a path of this site (urlsplit drops line breaks and tabs before reading the
-    host: a path holding any control character is refused, it could not go in a Location header anyway)."""
-    if (target and target.startswith("/") and not target.startswith("//") and not CONTROL_CHARACTERS.search(target)
+    host: a path holding any control character is refused, it could not go in a Location header anyway;
+    so is a backslash, which browsers read as a slash: « /\\evil.example » is « //evil.example »)."""
+    if (target and target.startswith("/") and not target.startswith("//") and not NOT_IN_NEXT.search(target)
             and not urlsplit(target).netloc):
         return target
     return url_for("main.home")
@@ -36,7 +38,7 @@ _account_rate_limit = limit_from_config("LOGIN_ACCOUNT_RATE_LIMIT")
 def _posted_account() -> str:
     """The account a sign-in form is about, whatever the address it comes from (hashed: the limits'
     store never holds e-mail addresses). Empty (no limit by account) when no address was typed."""
-    email = (request.form.get("email") or "").strip().lower()
+    email = account_address(request.form.get("email") or "")
     return "account:" + hashlib.sha256(email.encode()).hexdigest() if email else ""
 
 
