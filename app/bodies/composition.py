@@ -33,6 +33,7 @@ class Composition:
     seat_ids: set[int] = field(init=False)
     _seat_of_membership: dict[int, int] = field(init=False)
     substitutes_of: dict[int, list[Membership]] = field(init=False)
+    _titulaire_now: dict[int, int] = field(init=False)
 
     def __post_init__(self):
         # A person with two seats in one body is read by their titulaire seat.
@@ -46,10 +47,31 @@ class Composition:
         self.seat_ids = set(seat_of_person.values())
         self._seat_of_membership = {membership.id: seat_of_person[membership.person_id]
                                     for membership in self.memberships if membership.holds_voting_seat}
+        self._titulaire_now = self._renewed_titulaires()
         self.substitutes_of = {}
         for membership in self.memberships:
             if membership.seat is Seat.SUPPLEANT and membership.substitute_for_id is not None:
-                self.substitutes_of.setdefault(membership.substitute_for_id, []).append(membership)
+                self.substitutes_of.setdefault(self.titulaire_of(membership), []).append(membership)
+
+    def _renewed_titulaires(self) -> dict[int, int]:
+        """A suppléant recorded for a titulaire's mandate that has ended stands for the same titulaire in
+        their renewed mandate (D.1432-44): the ended mandate's id leads to the one in office on the day.
+        One query, only when a suppléant's titulaire mandate is not in office."""
+        titulaire_of_person = {membership.person_id: membership.id for membership in self.memberships
+                               if membership.seat is Seat.TITULAIRE}
+        in_office = set(titulaire_of_person.values())
+        ended = {membership.substitute_for_id for membership in self.memberships
+                 if membership.seat is Seat.SUPPLEANT and membership.substitute_for_id is not None
+                 and membership.substitute_for_id not in in_office}
+        if not ended:
+            return {}
+        rows = db.session.execute(select(Membership.id, Membership.person_id).where(Membership.id.in_(ended)))
+        return {ended_id: titulaire_of_person[person_id] for ended_id, person_id in rows
+                if person_id in titulaire_of_person}
+
+    def titulaire_of(self, substitute) -> int | None:
+        """The titulaire mandate in office the suppléant stands for (renewed, if theirs was)."""
+        return self._titulaire_now.get(substitute.substitute_for_id, substitute.substitute_for_id)
 
     @property
     def seats_in_office(self) -> int:
@@ -69,7 +91,7 @@ class Composition:
         titulaire, their titulaire's as a suppléant; None without a voting seat in office."""
         if membership is None:
             return None
-        seat = membership.id if membership.seat is Seat.TITULAIRE else membership.substitute_for_id
+        seat = membership.id if membership.seat is Seat.TITULAIRE else self.titulaire_of(membership)
         return self._seat_of_membership.get(seat)
 
     def voting_titulaire(self, person_id: int) -> Membership | None:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.formatting import paris_today, short_date
-from app.models import Body, Membership, Person, Seat
+from app.models import Body, Membership, MembershipRole, Person, Seat
 
 
 def body_and_descendant_ids(body: Body) -> set[int]:
@@ -37,6 +37,17 @@ def current_titulaires(body: Body, on: date | None = None) -> list[Membership]:
     """The body's titulaires on ``on`` (today by default): whom a suppléant may stand for."""
     current = _current_seats(body, Seat.TITULAIRE, on, selectinload(Membership.person))
     return sorted(current, key=lambda membership: membership.person.sort_key)
+
+
+def titulaires_to_stand_for(body: Body) -> list[Membership]:
+    """The titulaires a suppléant may be linked to: in office today, or from a later day (the next mandature,
+    recorded once its arrêté is signed); by name, then start date."""
+    today = paris_today()
+    titulaires = db.session.scalars(
+        select(Membership).where(Membership.body_id == body.id, Membership.seat == Seat.TITULAIRE,
+                                 Membership.end_date.is_(None) | (Membership.end_date >= today))
+        .options(selectinload(Membership.person))).all()
+    return sorted(titulaires, key=lambda membership: (membership.person.sort_key, membership.start_date))
 
 
 def current_substitutes(body: Body, on: date | None = None) -> list[Membership]:
@@ -72,6 +83,8 @@ def membership_errors(
             errors["substitute_for_id"] = "Choisissez un titulaire de cette instance."
         elif person is not None and substitute_for.person_id == person.id:
             errors["substitute_for_id"] = "Une personne ne peut pas être sa propre suppléante."
+        elif start_date is not None and (ended := _outside_mandate(substitute_for, start_date, end_date)):
+            errors["substitute_for_id"] = ended
         elif start_date is not None and (others := _substitutes_overlapping(substitute_for, start_date, end_date,
                                                                              membership_id)):
             if len(others) >= body.max_substitutes_per_titulaire:
@@ -80,6 +93,10 @@ def membership_errors(
                     f"{substitute_for.person.display_name} a déjà {len(others)} suppléant(s) en fonction ({names}) : "
                     f"au plus {body.max_substitutes_per_titulaire} par titulaire dans cette instance (art. D.1432-30 "
                     "pour la CRSA). Terminez d'abord le mandat de l'un d'eux.")
+        if membership_id is not None and (role := _titulaire_role(membership_id)) is not None:
+            errors["seat"] = (f"{role.membership.person.display_name} a été nommé(e) {role.kind.label.lower()} sur "
+                              "ce mandat : seul un membre titulaire peut l'être. Supprimez d'abord ce rôle, ou "
+                              "enregistrez un nouveau mandat de suppléant.")
     if person is not None and person.id is not None and start_date is not None:
         duplicate = select(Membership.id).where(
             Membership.person_id == person.id, Membership.body_id == body.id, Membership.start_date == start_date
@@ -96,10 +113,36 @@ def membership_errors(
     return errors
 
 
+def _outside_mandate(titulaire: Membership, start_date: date, end_date: date | None) -> str | None:
+    """Why a suppléant from ``start_date`` to ``end_date`` cannot stand for ``titulaire``: no day of their
+    mandates in common (a suppléant sits in place of their titulaire, D.1432-30); None when they share one."""
+    name = titulaire.person.display_name
+    if titulaire.end_date is not None and start_date > titulaire.end_date:
+        return (f"Le mandat de {name} a pris fin le {short_date(titulaire.end_date)} : son suppléant ne peut siéger "
+                "qu'à des dates de ce mandat.")
+    if end_date is not None and end_date < titulaire.start_date:
+        return (f"Le mandat de {name} commence le {short_date(titulaire.start_date)} : son suppléant ne peut siéger "
+                "qu'à des dates de ce mandat.")
+    return None
+
+
+def _titulaire_role(membership_id: int) -> MembershipRole | None:
+    """A role only a titulaire holds (président, vice-président, bureau) recorded on the mandate."""
+    from app.bodies.roles import TITULAIRE_ONLY
+
+    return db.session.scalars(select(MembershipRole).where(
+        MembershipRole.membership_id == membership_id, MembershipRole.kind.in_(TITULAIRE_ONLY))
+        .order_by(MembershipRole.start_date).limit(1)).first()
+
+
 def _substitutes_overlapping(titulaire: Membership, start_date: date, end_date: date | None,
                              membership_id: int | None) -> list[Membership]:
-    """The suppléants of ``titulaire`` in office on a day of the mandate from ``start_date`` to ``end_date``."""
-    statement = _other_mandates(start_date, end_date, membership_id, Membership.substitute_for_id == titulaire.id,
+    """The suppléants of ``titulaire`` in office on a day of the mandate from ``start_date`` to ``end_date``: those
+    recorded for the same person's earlier or later titulaire mandates too (they stand for them once renewed)."""
+    mandates = select(Membership.id).where(Membership.body_id == titulaire.body_id,
+                                           Membership.person_id == titulaire.person_id,
+                                           Membership.seat == Seat.TITULAIRE)
+    statement = _other_mandates(start_date, end_date, membership_id, Membership.substitute_for_id.in_(mandates),
                                 Membership.seat == Seat.SUPPLEANT)
     return list(db.session.scalars(statement.options(selectinload(Membership.person))))
 

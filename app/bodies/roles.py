@@ -73,6 +73,25 @@ def role_errors(membership: Membership, kind: RoleKind, start_date: date | None,
     return errors
 
 
+def roles_end_error(membership: Membership, end_date: date | None) -> str | None:
+    """Why the mandate cannot end on ``end_date``: a role of it starts later (change or delete it first)."""
+    late = [role for role in membership.roles if end_date is not None and role.start_date > end_date]
+    if not late:
+        return None
+    role = late[0]
+    return (f"Le rôle de {role.title.lower()} commence le {short_date(role.start_date)}, après cette date : "
+            "modifiez-le ou supprimez-le d'abord.")
+
+
+def end_roles_with_mandate(membership: Membership) -> None:
+    """A role ends with its mandate at the latest: ending the mandate ends the roles still running then."""
+    if membership.end_date is None:
+        return
+    for role in membership.roles:
+        if role.end_date is None or role.end_date > membership.end_date:
+            role.end_date = membership.end_date
+
+
 def mandate_span(membership: Membership) -> str:
     span = f"(depuis le {short_date(membership.start_date)}"
     return span + (f", jusqu'au {short_date(membership.end_date)})" if membership.end_date else ")")

@@ -12,8 +12,8 @@ from app.bodies.csv_import import COLUMNS, UnreadableFile, decode_upload, import
 from app.bodies.domain import (
     body_and_descendant_ids,
     body_name_taken,
-    current_titulaires,
     membership_errors,
+    titulaires_to_stand_for,
 )
 from app.bodies.members import body_members, officers, voting_seats_held
 from app.bodies.forms import (
@@ -27,7 +27,7 @@ from app.bodies.forms import (
     RoleForm,
     preset_data,
 )
-from app.bodies.roles import role_errors
+from app.bodies.roles import end_roles_with_mandate, role_errors, roles_end_error
 from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
 from app.extensions import db
 from app.formatting import paris_today, short_date
@@ -142,11 +142,13 @@ def edit(body_id: int):
 
 def _membership_form(body: Body, membership: Membership | None) -> MembershipForm:
     form = MembershipForm(obj=membership)
-    titulaires = [m for m in current_titulaires(body) if membership is None or m.id != membership.id]
+    titulaires = [m for m in titulaires_to_stand_for(body) if membership is None or m.id != membership.id]
     if membership is not None and membership.substitute_for and membership.substitute_for not in titulaires:
         titulaires.append(membership.substitute_for)
+    today = paris_today()
     form.substitute_for_id.choices = choices([(0, "— (titulaire) —")] + [
-        (m.id, f"{m.person.formal_name} — {m.title}" if m.title else m.person.formal_name) for m in titulaires
+        (m.id, (f"{m.person.formal_name} — {m.title}" if m.title else m.person.formal_name)
+         + (f" (à partir du {short_date(m.start_date)})" if m.start_date > today else "")) for m in titulaires
     ])
     if membership is not None:
         del form.person_search, form.person_id, form.new_person  # an existing seat keeps its person
@@ -221,6 +223,9 @@ def _save_membership(form: MembershipForm, body: Body, membership: Membership, p
     errors = membership_errors(body=body, person=person, seat=seat, substitute_for=substitute_for,
                                start_date=form.start_date.data, end_date=form.end_date.data,
                                membership_id=membership.id)
+    if membership.id is not None and "end_date" not in errors and (
+            late_role := roles_end_error(membership, form.end_date.data)) is not None:
+        errors["end_date"] = late_role
     for name, message in errors.items():
         getattr(form, name).errors.append(message)
     if errors:
@@ -234,6 +239,7 @@ def _save_membership(form: MembershipForm, body: Body, membership: Membership, p
     membership.voting = form.voting.data
     membership.start_date = form.start_date.data
     membership.end_date = form.end_date.data
+    end_roles_with_mandate(membership)
     return True
 
 
@@ -370,8 +376,11 @@ def end_membership(membership_id: int):
     if form.validate_on_submit():
         if form.end_date.data < membership.start_date:
             form.end_date.errors.append("La fin du mandat ne peut pas précéder son début.")
+        elif (late_role := roles_end_error(membership, form.end_date.data)) is not None:
+            form.end_date.errors.append(late_role)
         else:
             membership.end_date = form.end_date.data
+            end_roles_with_mandate(membership)
             db.session.commit()
             flash(f"Le mandat de {membership.person.display_name} prend fin le "
                   f"{short_date(membership.end_date)}.", "success")

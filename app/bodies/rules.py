@@ -43,6 +43,11 @@ def quorum_sentence(body: Body, seats_in_office: int) -> str:
             f"({body.quorum_required(seats_in_office)})")
 
 
+def within(days: int) -> str:
+    """« dans les 8 jours », « dans un délai d'un jour »."""
+    return f"dans les {days} jours" if days > 1 else "dans un délai d'un jour"
+
+
 def rules_summary(rules: Body | BodyRules) -> list[str]:
     """The rules one line each: a body's settings, or a kind's preset on the settings page."""
     days = rules.convocation_days
@@ -51,8 +56,8 @@ def rules_summary(rules: Body | BodyRules) -> list[str]:
         "sauf urgence.",
         f"Quorum : {quorum_share(rules)} des membres en fonction, {attending_members(rules)}"
         + (f", et au moins {rules.quorum_minimum}" if rules.quorum_minimum else "") + ".",
-        f"Quorum non atteint : seconde convocation dans les {rules.second_convocation_days} jours, la séance se "
-        "tenant alors quel que soit le nombre de présents.",
+        f"Quorum non atteint : seconde convocation {within(rules.second_convocation_days)}, la séance se tenant "
+        "alors quel que soit le nombre de présents.",
     ]
     if rules.proxies_allowed:
         limit = rules.max_proxies_per_holder
@@ -65,8 +70,9 @@ def rules_summary(rules: Body | BodyRules) -> list[str]:
     substitutes = rules.max_substitutes_per_titulaire
     lines.append(f"Suppléants : {substitutes} au plus par membre titulaire.")
     absences = rules.unexcused_absences_limit
-    lines.append(f"Absences : un membre absent sans excuse à {absences} séance{'s' if absences > 1 else ''} "
-                 "successive" + ("s" if absences > 1 else "") + " peut être déclaré démissionnaire.")
+    lines.append("Absences : un membre absent sans excuse à "
+                 + (f"{absences} séances successives" if absences > 1 else "1 séance")
+                 + " peut être déclaré démissionnaire.")
     lines.append("Avis : majorité des suffrages exprimés des membres présents ou représentés, "
                  + ("abstentions comprises" if rules.abstentions_in_base else "abstentions non comptées")
                  + ", la voix du président étant prépondérante en cas de partage ; vote "

@@ -221,6 +221,7 @@ def send_planned(plan: SendingPlan, requested_by_id: int | None, urgency_reason:
         return SendOutcome(Queued(), None, plan.without_email, plan.mandate_ended)
     sending = ConvocationSending(meeting_id=meeting.id, sequence=meeting.ical_sequence,
                                  requested_by_id=requested_by_id, days_before=plan.days_before, late=plan.late,
+                                 delay_days=convocation_delay(meeting),
                                  urgency_reason=urgency_reason.strip() if plan.late else "")
     db.session.add(sending)
     db.session.flush()
@@ -388,11 +389,14 @@ def convocation_record(meeting: Meeting, mail: MeetingMail | None = None) -> Con
     if first is None:
         return None
     sent_on = to_paris(first.sent_at).date()
-    reason = ""
+    reason, delay = "", convocation_delay(meeting)
     if first.sending_id is not None:
         sending = db.session.get(ConvocationSending, first.sending_id)
-        reason = sending.urgency_reason if sending is not None else ""
-    return ConvocationRecord(sent_on, days_before(meeting, sent_on), convocation_delay(meeting), reason)
+        if sending is not None:
+            # The delay in force when they were sent: the body's rule changed since does not apply to them.
+            reason = sending.urgency_reason
+            delay = delay if sending.delay_days is None else sending.delay_days
+    return ConvocationRecord(sent_on, days_before(meeting, sent_on), delay, reason)
 
 
 @dataclass

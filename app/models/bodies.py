@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -172,13 +173,16 @@ class Body(db.Model):
 
 
 # Shares a règlement names in words (« le tiers », « les deux tiers »): the quorum applies them exactly when
-# their decimal approximation is typed (0,33 or 33 % for a third), as the body page says them.
+# their decimal writing is typed (0,33 or 0,333 for a third), as the body page says them.
 NAMED_SHARES = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 4), Fraction(3, 4), Fraction(1))
-NAMED_SHARE_TOLERANCE = 0.0051
 
 
 def named_share(fraction: float) -> Fraction | None:
-    return next((share for share in NAMED_SHARES if abs(fraction - share) < NAMED_SHARE_TOLERANCE), None)
+    """The named share ``fraction`` writes, rounded to the decimals typed (at least two): 0,33 and 0,333 are a
+    third, 0,335 or 0,505 are not (they are applied as typed)."""
+    decimals = max(2, -Decimal(repr(fraction)).as_tuple().exponent)
+    return next((share for share in NAMED_SHARES if round(float(share), decimals) == round(fraction, decimals)),
+                None)
 
 
 def exact_share(fraction: float) -> Fraction:

@@ -30,6 +30,9 @@ class ConvocationSending(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     days_before: Mapped[int] = mapped_column()  # Paris days from the sending to the meeting (J-n)
     late: Mapped[bool] = mapped_column(default=False)
+    # The convocation delay in force when sent: a later change of the body's rule does not make it late or
+    # on time after the fact (None: sent before it was recorded, the body's delay applies).
+    delay_days: Mapped[int | None] = mapped_column()
     urgency_reason: Mapped[str] = mapped_column(Text, default="")
 
 
