@@ -113,6 +113,14 @@ def test_the_delay_is_a_setting_of_the_body(secretariat_client, without_quorum):
     assert response.status_code == 302
 
 
+def test_a_delay_of_one_day_reads_in_french(secretariat_client, without_quorum):
+    without_quorum.body.second_convocation_days = 1
+    db.session.commit()
+    page = secretariat_client.get(f"/meetings/{without_quorum.id}/second-convocation").text
+    assert "dans un délai d&#39;un jour, au plus tard" in page or "dans un délai d'un jour, au plus tard" in page
+    assert "dans les 1 jours" not in page
+
+
 @pytest.mark.parametrize("change, message", [
     ("reached", "Le quorum a été atteint à cette séance : elle n'a pas à être reconvoquée."),
     ("nothing recorded", "Enregistrez d'abord la feuille de présence"),

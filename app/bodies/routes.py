@@ -28,7 +28,7 @@ from app.bodies.forms import (
     preset_data,
 )
 from app.bodies.roles import end_roles_with_mandate, role_errors, roles_end_error
-from app.bodies.rules import preset_summary, quorum_sentence, rules_summary
+from app.bodies.rules import preset_summary, quorum_sentence, rules_summary, within
 from app.extensions import db
 from app.formatting import paris_today, short_date
 from app.forms import MAX_ID, FrenchForm, choices, page_number
@@ -47,6 +47,8 @@ from app.permissions import (
 
 
 MEETINGS_PER_PAGE = 20  # ten years of a body's history is 100+ meetings
+
+bp.add_app_template_filter(within, "within")  # « dans les 8 jours », « dans un délai d'un jour »
 
 
 @bp.route("/")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from app.bodies.rules import within
 from app.formatting import long_date
 from app.meetings.roster import meeting_day
 from app.meetings.scheduling import MeetingDetails, Occurrence, occurrence_of, schedule_meeting
@@ -20,7 +21,7 @@ def second_convocation_notice(meeting: Meeting) -> str:
     first = meeting.first_convocation
     if first is not None and not sits_without_quorum(meeting):
         return (f"Seconde convocation de la séance du {long_date(first.starts_at)}, mais hors des conditions de "
-                f"l'article D.1432-50 (dans les {first.body.second_convocation_days} jours, sur le même ordre du "
+                f"l'article D.1432-50 ({within(first.body.second_convocation_days)}, sur le même ordre du "
                 "jour, après une séance sans quorum) : le quorum est de nouveau requis.")
     notice = "Seconde convocation : la séance se tient quel que soit le nombre de présents"
     if first is None:
