@@ -22,10 +22,22 @@ from sqlalchemy import (ARRAY, ColumnElement, Integer, Select, String, any_, bin
                         literal_column, null, select, union_all)
 from sqlalchemy.sql import column, table
 
-from app.folding import SQL_ACCENTED, SQL_PLAIN, fold
+from app.folding import ACCENTED, PLAIN, SQL_ACCENTED, SQL_PLAIN, fold
 from app.models import Meeting, RoundTablePoint
 
 WORD = re.compile(r"\w+")
+# PostgreSQL's French stop words (tsearch_data/french.stop) as they read once folded (its accented ones,
+# « été », are no longer stop words then): it leaves them out of the question; SQLite and the highlighting
+# leave them out too, or « l'hôpital » would ask for a word in « l… » and mark every « la » and « les ».
+STOP_WORDS = frozenset("""
+ai aie aient aies ait as au aura aurai auraient aurais aurait auras aurez auriez aurions aurons auront aux avaient
+avais avait avec avez aviez avions avons ayant ayante ayantes ayants ayez ayons c ce ces d dans de des du elle en es
+est et eu eue eues eurent eus eusse eussent eusses eussiez eussions eut eux furent fus fusse fussent fusses fussiez
+fussions fut il j je l la le leur lui m ma mais me mes moi mon n ne nos notre nous on ont ou par pas pour qu que qui s
+sa se sera serai seraient serais serait seras serez seriez serions serons seront ses soient sois soit sommes son sont
+soyez soyons suis sur t ta te tes toi ton tu un une vos votre vous y""".split())
+# SQLite's unicode61 tokenizer strips accents but keeps the ligatures « œ » and « æ »: its words keep them.
+SQLITE_FOLDING = str.maketrans({accented: plain for accented, plain in zip(ACCENTED, PLAIN) if accented not in "œæ"})
 PREFIX = "search_"
 
 
@@ -37,14 +49,23 @@ def light_stem(word: str) -> str:
     return word
 
 
-def question_words(text: str) -> list[str]:
-    return WORD.findall(fold(text))
+def question_words(text: str, folding=None) -> list[str]:
+    """The words of the question, folded (``fold``, or lowered then ``folding``), without the stop words."""
+    folded = fold(text) if folding is None else text.lower().translate(folding)
+    return [word for word in WORD.findall(folded) if fold(word) not in STOP_WORDS]
 
 
 # --- PostgreSQL: expression indexes -------------------------------------------------------------
 
+PG_SEPARATORS = "-./@"  # read as spaces by the index (``_pg_vector``)
+
+
 def _pg_vector(expression: str) -> str:
-    return f"to_tsvector('french'::regconfig, translate(lower({expression}), '{SQL_ACCENTED}', '{SQL_PLAIN}'))"
+    """Hyphens, dots, slashes and « @ » read as spaces, as the question's words and SQLite read them: the
+    parser would make one word of « EHPAD/USLD », « L.1434 » or an address, and a negative number of the number
+    after a hyphen (« covid-19 » → ``-19``), which the question's words (« ehpad », « 19 ») never find."""
+    return (f"to_tsvector('french'::regconfig, "
+            f"translate(lower({expression}), '{SQL_ACCENTED}{PG_SEPARATORS}', '{SQL_PLAIN}{' ' * len(PG_SEPARATORS)}'))")
 
 
 MEETING_TEXT = "((title)::text || ' '::text || coalesce(context, ''::text))"
@@ -150,12 +171,11 @@ def search_words(text: str) -> str | None:
     by the prefix of its light stem); None without a word."""
     from app.extensions import db
 
-    words = question_words(text)
-    if not words:
-        return None
     if db.engine.dialect.name == "postgresql":
-        return " ".join(words)
-    return " ".join(f'"{light_stem(word)}"*' for word in words)
+        words = question_words(text)
+        return " ".join(words) or None
+    words = question_words(text, SQLITE_FOLDING)
+    return " ".join(f'"{light_stem(word)}"*' for word in words) or None
 
 
 def _points_in_scope(meeting_ids: Select, many_meetings: bool) -> ColumnElement[bool]:
@@ -242,18 +262,24 @@ class Excerpt:
 
 def highlight(text: str, question: str, width: int = 80) -> Excerpt | None:
     """The passage of ``text`` around the first word of the question (singular or plural, any accents or
-    case), with every such word marked; neighbouring marked words make one mark. None if absent."""
+    case), with every such word marked; neighbouring marked words make one mark. None if absent. The stop
+    words of the question (« l' », « de la ») are marked only as they are, next to another word of it."""
     stems = [light_stem(word) for word in question_words(question)]
+    stops = STOP_WORDS.intersection(WORD.findall(fold(question)))
     folded = fold(text)
-    spans = [match.span() for match in WORD.finditer(folded) if any(match.group().startswith(s) for s in stems)]
-    if not spans:
-        return None
-    merged = [list(spans[0])]
-    for start, end in spans[1:]:
-        if not WORD.search(folded, merged[-1][1], start):  # only spaces or punctuation between them
-            merged[-1][1] = end
+    runs: list[list] = []  # [start, end, holds a word of the question other than a stop word]
+    for match in WORD.finditer(folded):
+        word = match.group()
+        content = any(word.startswith(stem) for stem in stems)
+        if not content and word not in stops:
+            continue
+        if runs and not WORD.search(folded, runs[-1][1], match.start()):  # only spaces or punctuation between
+            runs[-1][1:] = [match.end(), runs[-1][2] or content]
         else:
-            merged.append([start, end])
+            runs.append([match.start(), match.end(), content])
+    merged = [run[:2] for run in runs if run[2]]
+    if not merged:
+        return None
     first, limit = max(0, merged[0][0] - width), merged[0][1] + width
     parts: list[tuple[str, bool]] = [("…" if first else "", False)]
     cursor = first
