@@ -4,17 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from app.agenda.fulltext import highlight
-from app.extensions import db
-from app.models import RoundTablePoint, RoundTableSection
 from tests.meeting_factories import make_body, make_meeting
-
-
-def add_points(meeting, *texts):
-    section = RoundTableSection(position=1, title="Points forts relevés")
-    meeting.sections.append(section)
-    section.points.extend(RoundTablePoint(position=position, text=text) for position, text in enumerate(texts, 1))
-    db.session.commit()
-    return section.points
+from tests.test_fulltext_search import add_points
 
 
 def found(client, text: str) -> str:
