@@ -72,15 +72,21 @@ def test_a_suppleant_cannot_stand_for_a_titulaire_outside_the_titulaires_mandate
     assert substitute.start_date == date(2020, 1, 1)
 
 
-def test_a_president_cannot_become_a_suppleant(secretariat_client):
-    """Only a titulaire presides (the role form refuses a suppléant): turning the president's seat into a
-    suppléant's would leave a suppléant presiding, with the casting vote."""
+def president_and_titulaire():
+    """A body whose titulaire Martin presides since 2020, and another titulaire, Bernard."""
     organisation = make_organisation()
     body = make_admin_body(organisation)
     president = seat(make_person(organisation, "Martin", "Anne"), body, "Présidente")
     other = seat(make_person(organisation, "Bernard", "Luc"), body, "Titulaire")
     db.session.add(MembershipRole(membership=president, kind=RoleKind.PRESIDENT, start_date=date(2020, 1, 1)))
     db.session.commit()
+    return president, other
+
+
+def test_a_president_cannot_become_a_suppleant(secretariat_client):
+    """Only a titulaire presides (the role form refuses a suppléant): turning the president's seat into a
+    suppléant's would leave a suppléant presiding, with the casting vote."""
+    president, other = president_and_titulaire()
     response = edit_seat(secretariat_client, president, seat="suppleant", substitute_for_id=str(other.id))
     assert response.status_code == 200
     assert ('<p id="seat-erreurs" class="fr-error-text">Mme Anne MARTIN a été nommé(e) président(e) sur ce mandat : '
@@ -158,12 +164,7 @@ def test_a_suppleant_is_linked_to_a_titulaire_of_the_next_mandature_recorded_in_
 def test_ending_the_presidents_mandate_ends_the_presidency_and_a_successor_can_be_named(secretariat_client):
     """A role ends with its mandate at the latest (the role form says so): ending the president's mandate
     ends the presidency that day, so that the next president can be named from the day after."""
-    organisation = make_organisation()
-    body = make_admin_body(organisation)
-    president = seat(make_person(organisation, "Martin", "Anne"), body, "Présidente")
-    successor = seat(make_person(organisation, "Bernard", "Luc"), body, "Titulaire")
-    db.session.add(MembershipRole(membership=president, kind=RoleKind.PRESIDENT, start_date=date(2020, 1, 1)))
-    db.session.commit()
+    president, successor = president_and_titulaire()
     response = secretariat_client.post(f"/bodies/memberships/{president.id}/end", data={"end_date": "2020-12-31"})
     assert response.status_code == 302
     assert [role.end_date for role in president.roles] == [date(2020, 12, 31)]
