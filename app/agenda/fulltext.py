@@ -216,8 +216,12 @@ def _hits(kind: str, meeting_ids: Select, many_meetings: bool):
     hits = select(RoundTablePoint.meeting_id.label("meeting_id"), score, RoundTablePoint.id.label("point_id"))
     if postgresql:
         return hits.where(matches, _points_in_scope(meeting_ids, many_meetings))
+    # The points of the scope (read from the index of points by meeting) checked against each match of the
+    # whole index (``+ 0`` again: a lookup per match, not a MATCH per point); joining every match to its
+    # point first to filter on its meeting read the table 7,000 times for a common word (4.5 → 1.6 ms).
+    in_scope = select(RoundTablePoint.id).where(RoundTablePoint.meeting_id.in_(meeting_ids))
     return (hits.select_from(index).join(RoundTablePoint, RoundTablePoint.id == index.c.rowid)
-            .where(matches, RoundTablePoint.meeting_id.in_(meeting_ids)))
+            .where(matches, (index.c.rowid + 0).in_(in_scope)))
 
 
 def ranked_matches(scope: Select, many_meetings: bool = False) -> Select:
