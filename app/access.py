@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from werkzeug.routing import IntegerConverter
 
-from app.expired_forms import keep_form_for_login
+from app.expired_forms import keep_form_for_login, login_then_form_page
 from app.forms import MAX_ID
 from app.models import Role
 
@@ -201,7 +201,7 @@ def enforce_audience():
         return None
     if not current_user.is_authenticated:
         keep_form_for_login()  # a post whose session ended: what was typed comes back after the login
-        return current_app.login_manager.unauthorized()
+        return login_then_form_page() or current_app.login_manager.unauthorized()
     abort(403)
 
 

@@ -29,7 +29,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
-from app.expired_forms import replayed_form_data
+from app.expired_forms import replayed_for
 from app.formatting import EARLIEST_DATE, LATEST_DATE, paris_time_exists, short_date
 
 _FRENCH = get_translations(["fr"])
@@ -116,15 +116,16 @@ class FrenchForm(FlaskForm):
 
         def wrap_formdata(self, form, formdata):
             if formdata is _Auto and has_request_context():
-                replayed = replayed_form_data()
+                replayed = replayed_for(form)
                 if replayed is not None:  # a page shown again with what a refused post held
                     return clean_formdata(replayed)
             return clean_formdata(super().wrap_formdata(form, formdata), file_field_names(form))
 
     def is_filled_in(self) -> bool:
         """Whether the form holds what was posted: submitted now, or a refused post shown again (its CSRF
-        token or session expired). A page's defaults are for an empty form only, never over what was typed."""
-        return self.is_submitted() or (has_request_context() and replayed_form_data() is not None)
+        token or session expired). A page's defaults are for an empty form only, never over what was typed; the
+        other forms of a page shown again keep them (``replayed_for``)."""
+        return self.is_submitted() or (has_request_context() and replayed_for(self) is not None)
 
     def process(self, *args, **kwargs) -> None:
         super().process(*args, **kwargs)

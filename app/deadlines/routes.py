@@ -7,6 +7,7 @@ from app.confirmations import confirmation_page
 from app.deadlines import bp
 from app.deadlines.forms import DueDateDeadlineForm, NextMeetingDeadlineForm
 from app.deadlines.queries import upcoming_deadlines
+from app.expired_forms import form_shown_on
 from app.extensions import db
 from app.formatting import long_date, paris_datetime, to_paris
 from app.forms import choices, id_number, page_number
@@ -87,6 +88,7 @@ def new(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines/next-meeting", methods=["POST"])
+@form_shown_on("deadlines.new")
 @staff_required
 def add_next_meeting(meeting_id: int):
     """Announce the next meeting of a body and create that meeting in the same step."""
@@ -105,6 +107,7 @@ def add_next_meeting(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines/due-date", methods=["POST"])
+@form_shown_on("deadlines.new")
 @staff_required
 def add_due_date(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
