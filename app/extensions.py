@@ -29,8 +29,9 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Only routes that ask for it are limited (login, password reset). Storage: memory by default,
-# Redis when RATELIMIT_STORAGE_URI is set, so that several app servers share the counters.
+# Only routes that ask for it are limited (login, password reset and change, answers of e-mail links).
+# Storage: memory by default, Redis when RATELIMIT_STORAGE_URI is set, so that several app servers share
+# the counters.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

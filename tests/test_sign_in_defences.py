@@ -62,6 +62,64 @@ def test_password_reset_requests_are_limited_per_account(isolated_app):
         assert statuses == [302, 302, 429]
 
 
+def change_password(client, current: str, new: str = NEW_PASSWORD, address: str = "127.0.0.1"):
+    return client.post("/mon-compte/mot-de-passe", data={"current_password": current, "new_password": new,
+                                                         "confirmation": new}, headers={"X-Forwarded-For": address})
+
+
+def test_wrong_current_passwords_are_limited_per_account(isolated_app):
+    """A stolen session (or a shared computer) cannot try current passwords without end: after the
+    account's failures, even the right one waits, from any session and address; other accounts go on."""
+    app = limited_app(isolated_app, TRUSTED_PROXIES=1, LOGIN_RATE_LIMIT="100 per minute",
+                      LOGIN_ACCOUNT_RATE_LIMIT="3 per 15 minutes")
+    with app.app_context():
+        target, other = create_user(Role.SECRETARIAT), create_user(Role.SECRETARIAT)
+        client = log_in(app.test_client(), target)
+        statuses = [change_password(client, "faux mot de passe", address=f"203.0.113.{number}").status_code
+                    for number in range(1, 5)]
+        assert statuses == [422, 422, 422, 429]
+        blocked = change_password(client, PASSWORD, address="198.51.100.7")
+        assert blocked.status_code == 429, "the right password waits too: guesses must not go on"
+        assert "Trop de tentatives" in blocked.text and "Patientez une minute" in blocked.text
+        assert change_password(log_in(app.test_client(), target), PASSWORD).status_code == 429, "a new session too"
+        assert client.get("/mon-compte/mot-de-passe").status_code == 200, "the page itself still opens"
+        db.session.refresh(target)
+        assert target.check_password(PASSWORD) and not target.check_password(NEW_PASSWORD)
+        assert "password_changed" not in [action for action, _ in security_events(target)]
+        other_client = log_in(app.test_client(), other)
+        assert change_password(other_client, PASSWORD, address="203.0.113.1").status_code == 302, "other accounts go on"
+        db.session.refresh(other)
+        assert other.check_password(NEW_PASSWORD)
+
+
+def test_successful_password_changes_do_not_use_up_the_account_limit(isolated_app):
+    app = limited_app(isolated_app, LOGIN_RATE_LIMIT="100 per minute", LOGIN_ACCOUNT_RATE_LIMIT="2 per 15 minutes")
+    with app.app_context():
+        user = create_user(Role.SECRETARIAT)
+        client = log_in(app.test_client(), user)
+        passwords = [PASSWORD, NEW_PASSWORD] * 3
+        statuses = [change_password(client, current, new).status_code
+                    for current, new in zip(passwords, passwords[1:])]
+        assert statuses == [302] * 5
+        assert change_password(client, "faux mot de passe", PASSWORD).status_code == 422, "not blocked: one failure"
+
+
+def test_password_changes_are_limited_per_client_address(isolated_app):
+    app = limited_app(isolated_app, LOGIN_RATE_LIMIT="3 per minute", LOGIN_ACCOUNT_RATE_LIMIT="100 per minute")
+    with app.app_context():
+        first, second = create_user(Role.SECRETARIAT), create_user(Role.SECRETARIAT)
+        first_client, second_client = log_in(app.test_client(), first), log_in(app.test_client(), second)
+        statuses = [change_password(first_client, "faux mot de passe").status_code,
+                    change_password(second_client, "faux mot de passe").status_code,
+                    change_password(first_client, "faux mot de passe").status_code,
+                    change_password(second_client, PASSWORD).status_code]
+        assert statuses == [422, 422, 422, 429], "every attempt from the address counts, whatever the account"
+        db.session.refresh(second)
+        assert second.check_password(PASSWORD)
+        anonymous = app.test_client().post("/mon-compte/mot-de-passe", data={"current_password": PASSWORD})
+        assert anonymous.status_code == 302 and "/login" in anonymous.location, "the login page, not the limiter"
+
+
 @pytest.mark.parametrize("proxies, seen", [(0, "127.0.0.1"), (1, "203.0.113.9"), (2, "198.51.100.4")])
 def test_forwarded_addresses_are_believed_only_from_trusted_proxies(isolated_app, proxies, seen):
     """X-Forwarded-For is written by each proxy in turn: with N trusted proxies, the Nth address from the

@@ -42,8 +42,15 @@ def _posted_account() -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest() if email else ""
 
 
+def _signed_in_account() -> str:
+    """The account whose password the « Changer mon mot de passe » form checks: the logged-in one, by id
+    (its failures count whatever the session or address they come from)."""
+    return f"user:{current_user.id}"
+
+
 def _failed(response) -> bool:
-    """A sign-in form that did not get through answers with the form again (not a redirect)."""
+    """A sign-in or password-change form that did not get through answers with the form again (not a
+    redirect)."""
     return response.status_code != 302
 
 
@@ -88,8 +95,11 @@ def logout():
 
 
 @bp.route("/mon-compte/mot-de-passe", methods=["GET", "POST"])
-@login_required
+@login_required  # before the limits: a request without a session is sent to the login page, not counted
+@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_account_rate_limit, key_func=_signed_in_account, methods=["POST"], deduct_when=_failed)
 def change_password():
+    """Limited like the login: it checks the current password, which a stolen session would guess."""
     form = ChangePasswordForm()
     form.account_email = current_user.email
     if form.validate_on_submit():
