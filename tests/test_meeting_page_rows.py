@@ -33,10 +33,10 @@ def test_the_plain_rows_read_as_the_mapped_meeting(app_context):
     assert [(section.title, point_tree(section.top_level_points)) for section in mapped.sections if section.points] \
         == [(section.title, line_tree(section.top_level_points)) for section in page.sections]
     assert sum(len(section.top_level_points) for section in page.sections) < 60  # some points are nested
-    assert [(row.person.formal_name, row.person.display_name, row.status, row.capacity, row.title)
+    assert [(row.person.formal_name, row.person.display_name, row.status, row.capacity, row.title, row.mode)
             for row in attendance_rows(meeting_id)] == [
         (attendance.person.formal_name, attendance.person.display_name, attendance.status, attendance.capacity,
-         attendance.title) for attendance in mapped.attendances]
+         attendance.title, attendance.mode) for attendance in mapped.attendances]
     assert [(row.person_id, row.person.sort_key, row.person.email, row.response)
             for row in invitation_rows(meeting_id)] == [
         (invitation.person_id, invitation.person.sort_key, invitation.person.email, invitation.response)

@@ -1,11 +1,14 @@
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from app.forms import FrenchForm, choices, optional_int
-from app.models import AttendanceStatus, Capacity, Civility
+from app.models import AttendanceStatus, Capacity, Civility, ParticipationMode
 
 
 STATUS_MESSAGE = "Choisissez présent, excusé, absent ou représenté."
+MODE_MESSAGE = "Choisissez « sur place » ou « en visio »."
+# The short labels of the sheet's rows; the attestation prints ``ParticipationMode.label``.
+MODE_CHOICES = [(ParticipationMode.ON_SITE.value, "Sur place"), (ParticipationMode.REMOTE.value, "En visio")]
 
 
 class AttendanceRowForm(Form):
@@ -16,6 +19,9 @@ class AttendanceRowForm(Form):
         InputRequired(STATUS_MESSAGE), AnyOf([status.value for status in AttendanceStatus], message=STATUS_MESSAGE)])
     represented_by = SelectField("Représenté(e) par", coerce=optional_int, validate_choice=False)
     title = StringField("Qualité", validators=[Length(max=300, message="300 caractères au plus.")])
+    # Shown only at a meeting held both on site and by visio (``offers_both_modes``), read for present people.
+    mode = SelectField("Participation", choices=choices(MODE_CHOICES), validate_choice=False, validators=[
+        Optional(), AnyOf([mode.value for mode in ParticipationMode], message=MODE_MESSAGE)])
 
 
 class AttendanceSheetForm(FrenchForm):

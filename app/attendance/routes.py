@@ -22,11 +22,23 @@ from app.concurrency import StaleEditError, check_version, claim_version
 from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
+from app.meetings.participation import meeting_mode, offers_both_modes
 from app.meetings.proxies import lapsed_pouvoirs
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import Roster, build_roster
 from app.meetings.second_convocation import sits_without_quorum
-from app.models import Attendance, AttendanceStatus, Body, Capacity, Civility, Invitation, Meeting, Person, utc_now
+from app.models import (
+    Attendance,
+    AttendanceStatus,
+    Body,
+    Capacity,
+    Civility,
+    Invitation,
+    Meeting,
+    ParticipationMode,
+    Person,
+    utc_now,
+)
 from app.people.search import search_text
 from app.permissions import get_editable_meeting_or_404, staff_required, visible_bodies
 
@@ -62,17 +74,24 @@ def people_to_offer(form: AttendanceSheetForm, meeting: Meeting, roster: Roster)
     return found, chosen
 
 
-def initial_rows(roster: Roster) -> list[dict]:
-    """The sheet as recorded, or forecast from the convocation answers; « absent » when nothing is known."""
+def initial_rows(roster: Roster, meeting: Meeting) -> list[dict]:
+    """The sheet as recorded, or forecast from the convocation answers; « absent » when nothing is known.
+    The mode (asked at a meeting held both ways only) is the recorded one, else the meeting's: on site."""
     return [
         {
             "person_id": str(entry.person.id),
             "status": (entry.status or AttendanceStatus.ABSENT).value,
             "represented_by": entry.represented_by_id,
             "title": entry.title,
+            "mode": (entry.attendance and entry.attendance.mode or meeting_mode(meeting)).value,
         }
         for entry in roster
     ]
+
+
+def posted_mode(value: str | None, meeting: Meeting) -> ParticipationMode:
+    """The mode chosen on a row (checked by the form), else the one the row offers first: the meeting's."""
+    return ParticipationMode(value) if value else meeting_mode(meeting)
 
 
 def new_attendee_from(form: AttendanceSheetForm, chosen: Person | None) -> NewAttendee | None:
@@ -107,7 +126,7 @@ def edit(meeting_id: int):
     if request.method == "POST":
         form = AttendanceSheetForm()
     else:
-        form = AttendanceSheetForm(data={"rows": initial_rows(roster), "version": meeting.attendance_version})
+        form = AttendanceSheetForm(data={"rows": initial_rows(roster, meeting), "version": meeting.attendance_version})
     # « Rechercher » posts the sheet as typed to look for a person to add; nothing is saved.
     searching = request.method == "POST" and "chercher" in request.form
 
@@ -126,6 +145,10 @@ def edit(meeting_id: int):
             row.represented_by.choices = choices([("", "—")])
     found, chosen = people_to_offer(form, meeting, roster)
     form.new_person.choices = person_choices(found)
+    asks_mode = offers_both_modes(meeting)
+    if not asks_mode:
+        for row in form.rows:  # not shown: whatever is posted is ignored, never an error nobody sees
+            row.mode.raw_data, row.mode.data = [], None
 
     status_code = 409 if stale_message else 200
     if searching:
@@ -135,7 +158,8 @@ def edit(meeting_id: int):
     elif stale_message is None and form.validate_on_submit():
         rows = [
             SheetRow(entry=entries[row.person_id.data], status=AttendanceStatus(row.status.data),
-                     represented_by_id=row.represented_by.data, title=row.title.data or "")
+                     represented_by_id=row.represented_by.data, title=row.title.data or "",
+                     mode=posted_mode(row.mode.data, meeting) if asks_mode else None)
             for row in form.rows
         ]
         for row in form.rows:
@@ -169,6 +193,7 @@ def edit(meeting_id: int):
                           sits_without_quorum(meeting))
     return render_template("attendance/edit.html", meeting=meeting, form=form, sheet=sheet, quorum=quorum,
                            representatives=representative_pool(roster), has_errors=status_code == 422,
+                           asks_mode=asks_mode,
                            stale_message=stale_message,
                            gives_proxy={entry.person.id: may_give_proxy(entry, roster) for entry in roster},
                            lapsed=lapsed_pouvoirs(meeting.invitations)), status_code
@@ -179,7 +204,7 @@ def sheet_with_typed_rows(posted: AttendanceSheetForm, roster: Roster,
     """The current sheet (people added or removed by someone else), with the rows and the new person
     typed in ``posted`` kept for everyone still on it; it carries the current version."""
     typed = {row.person_id.data: row.data for row in posted.rows}
-    rows = [typed.get(row["person_id"], row) for row in initial_rows(roster)]
+    rows = [typed.get(row["person_id"], row) for row in initial_rows(roster, meeting)]
     data = {name: value for name, value in posted.data.items() if name not in ("rows", "csrf_token")}
     return AttendanceSheetForm(formdata=None, data={**data, "rows": rows, "version": meeting.attendance_version})
 

@@ -11,7 +11,7 @@ from app.forms import choices
 from app.meetings.proxies import ProxyRules
 from app.meetings.quorum import DECLINED
 from app.meetings.roster import Roster, RosterEntry
-from app.models import Attendance, AttendanceStatus, Capacity, Civility, Meeting, Person
+from app.models import Attendance, AttendanceStatus, Capacity, Civility, Meeting, ParticipationMode, Person
 from app.people.search import find_people
 
 
@@ -23,6 +23,8 @@ class SheetRow:
     status: AttendanceStatus
     represented_by_id: int | None
     title: str
+    # On site or by visio, asked of present people at a meeting held both ways only; None: not asked.
+    mode: ParticipationMode | None = None
 
 
 @dataclass
@@ -137,6 +139,12 @@ def save_sheet(meeting: Meeting, rows: list[SheetRow], new_attendee: NewAttendee
             db.session.add(attendance)
         attendance.status = row.status
         attendance.represented_by_id = row.represented_by_id if row.status is AttendanceStatus.REPRESENTED else None
+        # Someone not present took part in no way; a mode not asked (a meeting held one way) is left as
+        # recorded: None, the meeting's, unless chosen while the meeting was held both ways.
+        if row.status is not AttendanceStatus.PRESENT:
+            attendance.mode = None
+        elif row.mode is not None:
+            attendance.mode = row.mode
         attendance.capacity = row.entry.capacity
         attendance.title = row.title.strip()
         attendance.voting = row.entry.voting

@@ -27,11 +27,14 @@ from app.documents.workflow import MinutesWorkflowError, minutes_file, status_vi
 from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
+from app.meetings.participation import offers_both_modes, participation_mode
 from app.models import Meeting
 from app.permissions import check_meeting_access, get_meeting_or_404, staff_required, visible_bodies
 
 bp.add_app_template_filter(text_blocks, "text_blocks")
 bp.add_app_template_global(certified_attendances, "certified_attendances")
+bp.add_app_template_global(offers_both_modes, "offers_both_modes")
+bp.add_app_template_global(participation_mode, "participation_mode")
 bp.add_app_template_global(pdf_available, "pdf_available")
 
 

@@ -26,6 +26,7 @@ from app.models import (
     Invitation,
     InvitationResponse,
     Meeting,
+    ParticipationMode,
     Person,
     RoundTablePoint,
     RoundTableSection,
@@ -48,6 +49,7 @@ class AttendanceRow:
     position: int
     represented_by_id: int | None
     represented_by: PersonRow | None
+    mode: ParticipationMode | None  # read by app.meetings.participation (the attestations' list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +121,8 @@ SECTION, POINT, THEME = RoundTableSection.__table__.c, RoundTablePoint.__table__
 PERSON, HOLDER, SPEAKER = Person.__table__, Person.__table__.alias("holder"), Person.__table__.alias("speaker")
 ATTENDANCES = (
     select(ATTENDANCE.person_id, ATTENDANCE.status, ATTENDANCE.capacity, ATTENDANCE.title, ATTENDANCE.voting,
-           ATTENDANCE.position, ATTENDANCE.represented_by_id, *person_columns(PERSON), *person_columns(HOLDER))
+           ATTENDANCE.position, ATTENDANCE.represented_by_id, *person_columns(PERSON), *person_columns(HOLDER),
+           ATTENDANCE.mode)
     .join_from(Attendance.__table__, PERSON, PERSON.c.id == ATTENDANCE.person_id)
     .outerjoin(HOLDER, HOLDER.c.id == ATTENDANCE.represented_by_id)
     .where(ATTENDANCE.meeting_id == MEETING_ID)
@@ -155,7 +158,7 @@ def rows(statement, **parameters) -> list:
 
 
 def attendance_rows(meeting_id: int) -> list[AttendanceRow]:
-    return [AttendanceRow(row[0], person_row(row[7:13]), *row[1:7], person_row(row[13:19]))
+    return [AttendanceRow(row[0], person_row(row[7:13]), *row[1:7], person_row(row[13:19]), row[19])
             for row in rows(ATTENDANCES, meeting_id=meeting_id)]
 
 

@@ -28,6 +28,7 @@ from app.models.meetings import (
     InvitationResponse,
     Meeting,
     MeetingStatus,
+    ParticipationMode,
     RoundTablePoint,
     RoundTableSection,
     point_themes,
@@ -49,7 +50,7 @@ from app.models.votes import (
 
 __all__ = [
     "AgendaItem", "Attendance", "AuditEvent", "AttendanceStatus", "Body", "BodyKind", "Capacity", "Civility",
-    "Deadline", "DeadlineKind", "Invitation", "InvitationResponse", "Meeting", "MeetingStatus",
+    "Deadline", "DeadlineKind", "Invitation", "InvitationResponse", "Meeting", "MeetingStatus", "ParticipationMode",
     "ConvertedPdf", "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",

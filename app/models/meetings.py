@@ -54,6 +54,13 @@ class Capacity(LabelledEnum):
     GUEST = ("guest", "Invité")
 
 
+class ParticipationMode(LabelledEnum):
+    """How a present person took part; the label is what the attestation de présence prints."""
+
+    ON_SITE = ("on_site", "sur place")
+    REMOTE = ("remote", "en visioconférence")
+
+
 class InvitationResponse(LabelledEnum):
     PRESENT = ("present", "Sera présent(e)")
     EXCUSED = ("excused", "Sera excusé(e)")
@@ -269,6 +276,9 @@ class Attendance(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     voting: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    # Present people only, recorded on the sheet of a meeting held both on site and by visio; None: as the
+    # meeting (``app.meetings.participation``), as for the rows recorded before it existed.
+    mode: Mapped[ParticipationMode | None] = mapped_column(enum_column(ParticipationMode, "participation_mode"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
     person: Mapped[Person] = relationship(foreign_keys=[person_id])

@@ -111,17 +111,26 @@
     if (target) { target.focus(); }
   }
 
+  // At a meeting held both on site and by visio, a present person's row asks how they took part
+  // (« Sur place » / « En visio »); the others' is hidden (the server ignores it).
+  function updateMode(row) {
+    var field = row.querySelector(".attendance-mode__field");
+    if (field && !field.querySelector(".fr-error-text")) { field.hidden = checkedValue(row) !== "present"; }
+  }
+
   form.addEventListener("change", function (event) {
     var target = event.target;
     if (target.type === "radio") {
       updateQuorum();
+      updateMode(target.closest("tr"));
       if (target.value === "represented" && representativeSelect(target)) { fillRepresentatives(representativeSelect(target)); }
     }
     // Choosing a representative means the member is represented.
-    if (target.tagName === "SELECT" && target.closest("tr[data-capacity]")) {
+    if (target.matches("select[data-person]") && target.closest("tr[data-capacity]")) {
       var represented = target.closest("tr").querySelector("input[type=radio][value=represented]");
       if (represented && target.value) { represented.checked = true; }
       updateQuorum();
+      updateMode(target.closest("tr"));
     }
   });
 
@@ -136,6 +145,7 @@
       radio.checked = true;
       radio.focus();
       updateQuorum();
+      updateMode(row);
       event.preventDefault();
       if (value !== "represented") { focusRow(rows[index + 1], "input[type=radio]:checked"); }
       else {
