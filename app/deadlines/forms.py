@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from app.formatting import long_date
 from app.forms import FrenchForm, date_field, paris_time_on, time_field
 from app.meetings.forms import HistoryFields, check_ends_after_start, not_in_the_past
+from app.submissions import SubmittedOnce
 
 
 class AfterItsMeeting:
@@ -22,7 +23,7 @@ def after_its_meeting(form: AfterItsMeeting, field) -> None:
                              f"{long_date(form.meeting_day)} ou une date postérieure.")
 
 
-class NextMeetingDeadlineForm(AfterItsMeeting, HistoryFields, FrenchForm):
+class NextMeetingDeadlineForm(SubmittedOnce, AfterItsMeeting, HistoryFields, FrenchForm):
     """A next meeting of any body: the meeting is created at the same time (never in the past unless
     « Saisie a posteriori » is ticked, as on the planning forms)."""
 
@@ -37,7 +38,7 @@ class NextMeetingDeadlineForm(AfterItsMeeting, HistoryFields, FrenchForm):
     place = StringField("Lieu", validators=[Length(max=300)])
 
 
-class DueDateDeadlineForm(AfterItsMeeting, FrenchForm):
+class DueDateDeadlineForm(SubmittedOnce, AfterItsMeeting, FrenchForm):
     title = StringField("Intitulé", validators=[DataRequired("Saisissez l'intitulé de l'échéance."), Length(max=300)],
                         description="« Synthèses des retours d'expérience attendues ».")
     day = date_field("Date", [InputRequired("Saisissez la date de l'échéance.")], then=[after_its_meeting])

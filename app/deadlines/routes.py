@@ -18,6 +18,7 @@ from app.meetings.outline import deadline_when
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
 from app.models import Deadline, DeadlineKind, Meeting, utc_now
 from app.permissions import get_body_or_404, get_editable_meeting_or_404, staff_required, visible_bodies
+from app.submissions import Submission
 
 PAGE_SIZE = 25
 
@@ -66,8 +67,30 @@ def _render(meeting: Meeting, next_form, due_form, refused=None):
                            due_form=due_form, deadline_when=deadline_when, form=refused)
 
 
-def _record(meeting: Meeting, deadline: Deadline, message: str):
-    """Append ``deadline`` after the meeting's others, commit, and come back to the deadlines page."""
+def _submission(meeting_id: int, form) -> Submission:
+    """The post of an échéance form: recorded once, however often the same form is sent (app/submissions.py)."""
+    return Submission(form, url_for("deadlines.new", meeting_id=meeting_id))
+
+
+def _already_sent(meeting_id: int, what: str):
+    """The answer to an échéance form posted again (a double tap, « Renvoyer »): the deadlines page, as the
+    first post got, nothing created."""
+    flash(f"Ce formulaire avait déjà été envoyé : {what} qu'une fois.", "info")
+    return redirect(url_for("deadlines.new", meeting_id=meeting_id))
+
+
+def _due_date_sent(form) -> str:
+    return f"l'échéance « {(form.title.data or '').strip()} » n'a été enregistrée"
+
+
+def _next_meeting_sent(form) -> str:
+    title = (form.title.data or "").strip()
+    return f"la réunion « {title} » n'a été planifiée" if title else "la réunion n'a été planifiée"
+
+
+def _record(meeting: Meeting, deadline: Deadline, message: str, submission: Submission, already_sent: str):
+    """Append ``deadline`` after the meeting's others, commit with the form's token, and come back to the
+    deadlines page."""
     meeting_id = meeting.id
     last = db.session.scalar(select(func.max(Deadline.position)).where(Deadline.meeting_id == meeting_id))
     deadline.position = (last or 0) + 1
@@ -75,7 +98,8 @@ def _record(meeting: Meeting, deadline: Deadline, message: str):
     db.session.add(deadline)
     # Worded before the commit, which expires the rows: reading them after would load them again.
     added = f"Échéance ajoutée : {deadline.title} {deadline_when(deadline)}{message}."
-    db.session.commit()
+    if not submission.commit():  # the same form, posted at the same moment, was saved first
+        return _already_sent(meeting_id, already_sent)
     flash(added, "success")
     return redirect(url_for("deadlines.new", meeting_id=meeting_id))
 
@@ -94,6 +118,9 @@ def add_next_meeting(meeting_id: int):
     """Announce the next meeting of a body and create that meeting in the same step."""
     meeting = get_editable_meeting_or_404(meeting_id)
     next_form, due_form = _forms(meeting)
+    submission = _submission(meeting_id, next_form)
+    if submission.repeated():
+        return _already_sent(meeting_id, _next_meeting_sent(next_form))
     if not next_form.validate_on_submit():
         return _render(meeting, next_form, due_form, refused=next_form), 422
     body = get_body_or_404(next_form.body_id.data)
@@ -103,7 +130,7 @@ def add_next_meeting(meeting_id: int):
         title=title, place=next_form.place.data.strip(), agenda_titles=(DEFAULT_AGENDA_ITEM,)))
     deadline = Deadline(kind=DeadlineKind.NEXT_MEETING, title=title, body=body, due_date=occurrence.day,
                         due_at=occurrence.starts_at, announced_meeting=announced)
-    return _record(meeting, deadline, " ; la réunion a été planifiée")
+    return _record(meeting, deadline, " ; la réunion a été planifiée", submission, _next_meeting_sent(next_form))
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines/due-date", methods=["POST"])
@@ -112,12 +139,15 @@ def add_next_meeting(meeting_id: int):
 def add_due_date(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
     due_form = _due_date_form(meeting)
+    submission = _submission(meeting_id, due_form)
+    if submission.repeated():
+        return _already_sent(meeting_id, _due_date_sent(due_form))
     if not due_form.validate_on_submit():
         return _render(meeting, _next_meeting_form(meeting), due_form, refused=due_form), 422
     day, at = due_form.day.data, due_form.at.data
     deadline = Deadline(kind=DeadlineKind.DUE_DATE, title=due_form.title.data.strip(), due_date=day,
                         due_at=paris_datetime(day, at.hour, at.minute) if at else None)
-    return _record(meeting, deadline, "")
+    return _record(meeting, deadline, "", submission, _due_date_sent(due_form))
 
 
 @bp.route("/deadlines/<int:deadline_id>/delete", methods=["GET", "POST"])

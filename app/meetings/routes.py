@@ -1,4 +1,3 @@
-import re
 import secrets
 from datetime import timedelta
 
@@ -45,6 +44,7 @@ from app.permissions import (
     staff_required,
     visible_people,
 )
+from app.submissions import CREATION_TOKEN
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -73,9 +73,6 @@ def _prefill_new(form, body) -> None:
     if not form.is_filled_in():
         form.title.data = f"Réunion — {body.name}"
         form.agenda.data = DEFAULT_AGENDA_ITEM
-
-
-CREATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def creation_token(form: MeetingForm | SeriesForm, body) -> str | None:

@@ -37,6 +37,7 @@ from app.models.minutes import ConvertedPdf, Minutes, MinutesAction, MinutesEven
 from app.models.outbox import CANCEL_KINDS, REQUEST_KINDS, MailKind, MailStatus, OutboxMessage
 from app.models.organisations import SEGUR_PILLARS, Organisation, Theme, ensure_default_themes
 from app.models.people import Civility, Person
+from app.models.submissions import FormSubmission
 from app.models.types import utc_now
 from app.models.votes import (
     AgendaItemNature,
@@ -62,4 +63,5 @@ __all__ = [
     "DatedSpan", "role_title",
     "AgendaItemNature", "Vote", "VoteBallot", "VoteChoice", "VoteOutcome", "WrittenConsultation",
     "ConsultationAnswer",
+    "FormSubmission",
 ]

@@ -8,6 +8,7 @@ from app.models import RoundTablePoint, RoundTableSection, Theme
 from app.models.people import NamedPerson
 from app.permissions import visible_themes
 from app.roundtable.outline import flatten_points, next_position, subtree_ids
+from app.submissions import SubmittedOnce
 
 
 class SectionForm(FrenchForm):
@@ -42,6 +43,10 @@ class PointForm(FrenchForm):
         return not (self.parent.errors or self.speaker.errors or self.themes.errors)
 
 
+class NewPointForm(SubmittedOnce, PointForm):
+    """Adding a point: added once, however often the same form is posted (app/submissions.py)."""
+
+
 class ActionForm(FrenchForm):
     """Empty form: the buttons that move or delete carry only the CSRF token."""
 
@@ -66,8 +71,9 @@ def shortened(text: str, length: int = 80) -> str:
 
 def point_form(section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
                **kwargs) -> PointForm:
-    """A point form with the choices of its section; editing a point excludes it and its sub-points as parents."""
-    form = PointForm(**kwargs)
+    """A point form with the choices of its section; editing a point excludes it and its sub-points as parents.
+    Without ``point``, the form adding one, which carries its token (``NewPointForm``)."""
+    form = (PointForm if point else NewPointForm)(**kwargs)
     excluded = subtree_ids(point, section.points) if point else set()
     form.parent.choices = choices([("", "— (point principal)")] + [
         (str(candidate.id), "— " * depth + shortened(candidate.text))

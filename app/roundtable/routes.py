@@ -25,12 +25,14 @@ from app.roundtable.forms import (
 )
 from app.roundtable.outline import flatten_points, move, moved_message, next_position, siblings_of, subtree_ids
 from app.roundtable.queries import meeting_people, sections_with_points
+from app.submissions import Submission
 
 DIRECTIONS = ("up", "down")
 # Whole editor (sections added, moved or deleted) when a change is not about one section's points.
 WHOLE_EDITOR = "roundtable-editor"
 POINT_REFUSED = "Le point n'est pas enregistré : corrigez les champs signalés."
 SECTION_REFUSED = "La section n'est pas enregistrée : corrigez le titre."
+POINT_ALREADY_SENT = "Ce formulaire avait déjà été envoyé : le point n'a été ajouté qu'une fois."
 
 
 def editor_on_get(view):
@@ -240,16 +242,21 @@ def add_point(meeting_id: int, section_id: int):
     visible = visible_theme_list()
     form = point_form(section, theme_choices(visible), speaker_choices(meeting_people(meeting_id)),
                       prefix=f"section-{section_id}")
+    saved = draft_key(meeting_id, f"section-{section_id}")
+    url = editor_url(meeting_id, saved=saved, anchor=f"section-{section_id}")
+    # The same form posted again (a double tap, « Renvoyer »): the answer the first post got, nothing added.
+    submission = Submission(form, url)
+    if submission.repeated():
+        return done(meeting_id, POINT_ALREADY_SENT, part=section_id, saved=saved, url=url, category="info")
     valid = form.validate_on_submit()
     if not (form.validate_choices() and valid):
         return render_editor(load_meeting(meeting_id), failed_form=form, failed_section_id=section_id, status=422,
                              part=section_id, message=POINT_REFUSED)
     point = RoundTablePoint()
     apply_point_form(form, point, section, visible)
-    db.session.commit()
-    saved = draft_key(meeting_id, f"section-{section_id}")
-    return done(meeting_id, "Point ajouté.", part=section_id, saved=saved,
-                url=editor_url(meeting_id, saved=saved, anchor=f"section-{section_id}"))
+    if not submission.commit():  # the same form, posted at the same moment, was saved first
+        return done(meeting_id, POINT_ALREADY_SENT, part=section_id, saved=saved, url=url, category="info")
+    return done(meeting_id, "Point ajouté.", part=section_id, saved=saved, url=url)
 
 
 def commit_or_stale(what: str) -> None:
