@@ -114,7 +114,7 @@ def test_a_share_close_to_a_named_one_is_not_taken_for_it(app_context, fraction,
 def ics_meeting_in(days: int, delay: int):
     body = ics_support.make_body()
     body.convocation_days = delay
-    return ics_support.make_meeting(body, paris_datetime(date.today() + timedelta(days=days), 14),
+    return ics_support.make_meeting(body, paris_datetime(paris_today() + timedelta(days=days), 14),
                                     title="Séance de printemps")
 
 
@@ -128,7 +128,7 @@ def test_a_later_change_of_the_convocation_delay_does_not_make_a_sending_late(ap
     db.session.commit()
     record = convocation_record(meeting)
     assert not record.late
-    assert record.sentence == f"Convocations envoyées le {plain_date(date.today())} (J-12)"
+    assert record.sentence == f"Convocations envoyées le {plain_date(paris_today())} (J-12)"
 
 
 def test_a_later_change_of_the_convocation_delay_keeps_the_urgency_of_a_late_sending(app_context,
@@ -139,7 +139,7 @@ def test_a_later_change_of_the_convocation_delay_keeps_the_urgency_of_a_late_sen
     meeting.body.convocation_days = 5
     db.session.commit()
     assert convocation_record(meeting).sentence == (
-        f"Convocations envoyées le {plain_date(date.today())} (J-5), en deçà du délai de 10 jours ; "
+        f"Convocations envoyées le {plain_date(paris_today())} (J-5), en deçà du délai de 10 jours ; "
         f"motif d'urgence : {reason}")
 
 

@@ -7,14 +7,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from tests.query_count import counted_queries
-from app.formatting import paris_datetime
+from app.formatting import paris_datetime, paris_today
 from app.models import Capacity, Deadline, DeadlineKind, Meeting, MeetingStatus, Person, Role, User
 from conftest import create_user, log_in
 from ics_support import events, feed_token_for, make_body, make_meeting, parse_ics, parse_with_ical_js
 
 
 def in_days(days: int, hour: int = 10):
-    return paris_datetime(date.today() + timedelta(days=days), hour)
+    return paris_datetime(paris_today() + timedelta(days=days), hour)
 
 
 def body_with_meetings():
@@ -26,7 +26,7 @@ def body_with_meetings():
     recent = make_meeting(body, in_days(-30), title="Séance du mois dernier", status=MeetingStatus.HELD)
     make_meeting(body, in_days(-400), title="Séance ancienne", status=MeetingStatus.HELD)
     recent.deadlines = [Deadline(kind=DeadlineKind.DUE_DATE, title="Contributions attendues",
-                                 due_date=date.today() + timedelta(days=5))]
+                                 due_date=paris_today() + timedelta(days=5))]
     db.session.commit()
     return body
 
@@ -52,7 +52,7 @@ def test_body_feed_answers_without_session_with_upcoming_recent_and_cancelled(ap
     assert str(by_title["Séance annulée"]["SUMMARY"]) == "ANNULÉE — CSDU — Séance annulée"
     assert str(by_title["Séance à venir"]["STATUS"]) == "CONFIRMED"
     assert "ATTENDEE" not in by_title["Séance à venir"], "a feed open to its link holders lists no addresses"
-    assert by_title["Contributions attendues"].decoded("DTSTART") == date.today() + timedelta(days=5)
+    assert by_title["Contributions attendues"].decoded("DTSTART") == paris_today() + timedelta(days=5)
     assert parse_ics(response.data)["X-WR-CALNAME"] == "Séances — CSDU"
     text = response.get_data(as_text=True)
     assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in text and "\r\nX-PUBLISHED-TTL:PT4H\r\n" in text
@@ -256,9 +256,9 @@ def test_ending_a_mandate_ends_the_body_pages_and_its_calendar_links_at_once(app
 
     membership = body.memberships[0]
     page = secretariat_client.get(f"/bodies/memberships/{membership.id}/end").text
-    assert f'value="{date.today():%Y-%m-%d}"' in page  # ends today by default
+    assert f'value="{paris_today():%Y-%m-%d}"' in page  # ends today by default
     assert secretariat_client.post(f"/bodies/memberships/{membership.id}/end",
-                                   data={"end_date": date.today().isoformat()}).status_code == 302
+                                   data={"end_date": paris_today().isoformat()}).status_code == 302
 
     assert leaving.get(f"/bodies/{body.id}").status_code == 403
     upcoming = db.session.scalar(select(Meeting).where(Meeting.title == "Séance à venir"))

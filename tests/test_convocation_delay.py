@@ -3,20 +3,20 @@ the reason of urgency, recorded and shown; the meeting page and the compte rendu
 … (J-n) »."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app.calendar.convocations import convocation_record
 from app.documents.typography import french_typography
 from app.extensions import db
-from app.formatting import paris_datetime, plain_date
+from app.formatting import paris_datetime, paris_today, plain_date
 from app.models import ConvocationSending, OutboxMessage, Role
 from conftest import create_user, log_in
 from docx_reading import body_text, reopen
 from ics_support import make_body, make_meeting
 
-TODAY = date.today()
+TODAY = paris_today()
 
 
 def meeting_in(days: int, delay: int = 10):
