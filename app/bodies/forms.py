@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.forms import FrenchFloatField, FrenchForm, choices, date_field
 from app.models import MAX_PROXIES_PER_HOLDER, PRESETS, BodyKind, RoleKind, Seat
 from app.people.forms import PersonFields
+from app.submissions import SubmittedOnce
 
 MAX_IMPORT_BYTES = 1024 * 1024
 
@@ -109,6 +110,11 @@ class MembershipForm(FrenchForm):
                 person_field.errors = []
             valid = not any(form_field.errors for form_field in self)
         return valid
+
+
+class NewMembershipForm(SubmittedOnce, MembershipForm):
+    """A new seat (and the new person's fiche, if created with it): saved once, however often the same form is
+    posted (app/submissions.py); « Rechercher » keeps the token."""
 
 
 class EndMembershipForm(FrenchForm):

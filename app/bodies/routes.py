@@ -24,6 +24,7 @@ from app.bodies.forms import (
     MemberImportForm,
     NEW_PERSON,
     MembershipForm,
+    NewMembershipForm,
     RoleForm,
     preset_data,
 )
@@ -34,7 +35,7 @@ from app.formatting import paris_today, short_date
 from app.forms import MAX_ID, FrenchForm, choices, page_number
 from app.pagination import counted_page
 from app.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
-from app.people.domain import fill_person, person_with_email
+from app.people.domain import fill_person, person_with_email, typed_name
 from app.people.search import MAX_PEOPLE_FOUND, find_people, search_text
 from app.permissions import (
     get_body_or_404,
@@ -44,6 +45,7 @@ from app.permissions import (
     visible_bodies,
     visible_people,
 )
+from app.submissions import Submission
 
 
 MEETINGS_PER_PAGE = 20  # ten years of a body's history is 100+ meetings
@@ -143,7 +145,7 @@ def edit(body_id: int):
 
 
 def _membership_form(body: Body, membership: Membership | None) -> MembershipForm:
-    form = MembershipForm(obj=membership)
+    form = MembershipForm(obj=membership) if membership is not None else NewMembershipForm()
     titulaires = [m for m in titulaires_to_stand_for(body) if membership is None or m.id != membership.id]
     if membership is not None and membership.substitute_for and membership.substitute_for not in titulaires:
         titulaires.append(membership.substitute_for)
@@ -256,24 +258,44 @@ def add_membership(body_id: int):
         form.start_date.data = paris_today()
     offered = people_offered(form.person_search.data, form.person_id.data)
     searching = request.method == "POST" and "chercher" in request.form  # « Rechercher »: nothing is saved
+    url = url_for("bodies.detail", body_id=body.id)
+    submission = Submission(form, url)
     if searching and not offered.searched:
         form.person_search.errors = ["Saisissez une partie du nom ou du prénom de la personne."]
+    elif not searching and submission.repeated():
+        return _membership_already_sent(form, offered, url)
     elif not searching and form.validate_on_submit():
         person = _person_for_new_seat(form, body, offered)
         membership = Membership()
         if person is not None and _save_membership(form, body, membership, person):
             db.session.add(membership)
+            created = " (fiche créée)" if form.person_id.data == NEW_PERSON else ""
+            added = f"{person.display_name}{created} a été ajouté(e) aux membres."
             try:
-                db.session.commit()
+                committed = submission.commit()
             except IntegrityError:  # the same seat saved meanwhile by someone else
                 db.session.rollback()
                 form.start_date.errors.append("Cette personne a déjà un mandat dans cette instance commençant à "
                                               "cette date.")
             else:
-                created = " (fiche créée)" if form.person_id.data == NEW_PERSON else ""
-                flash(f"{person.display_name}{created} a été ajouté(e) aux membres.", "success")
-                return redirect(url_for("bodies.detail", body_id=body.id))
+                if not committed:  # the same form, posted at the same moment, was saved first
+                    return _membership_already_sent(form, offered, url)
+                flash(added, "success")
+                return redirect(url)
     return render_template("bodies/membership_form.html", form=form, body=body, membership=None, offered=offered)
+
+
+def _membership_already_sent(form: NewMembershipForm, offered: PeopleOffered, url: str):
+    """The answer to the form posted again (a double tap, « Renvoyer »): the body's page, nobody seated (nor
+    created) twice. The person is named as chosen among the user's ARS, or as typed."""
+    if form.creates_person():
+        fields = form.new_person.form
+        name = typed_name(fields.civility.data, fields.first_name.data, fields.last_name.data)
+    else:
+        name = offered.chosen.display_name if offered.chosen is not None else ""
+    flash(f"Ce formulaire avait déjà été envoyé : {name or 'la personne'} n'a été ajouté(e) aux membres qu'une fois.",
+          "info")
+    return redirect(url)
 
 
 @bp.route("/<int:body_id>/members/people")

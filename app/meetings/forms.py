@@ -12,6 +12,7 @@ from app.meetings.scheduling import agenda_lines, parse_occurrences
 from app.models import Capacity, Civility, utc_now
 from app.models.meetings import AGENDA_TITLE_LENGTH
 from app.people.domain import email_taken
+from app.submissions import SubmittedOnce
 
 
 def check_ends_after_start(form, field) -> None:
@@ -128,9 +129,10 @@ class ConfirmForm(FrenchForm):
     """An empty form: the action (cancel, delete) is a POST protected by CSRF."""
 
 
-class InvitationForm(FrenchForm):
+class InvitationForm(SubmittedOnce, FrenchForm):
     """Convene someone already known (``person_id``) or a new person typed in (``new_*``); the view sets
-    ``organisation_id``, the ARS whose people an address must not already belong to."""
+    ``organisation_id``, the ARS whose people an address must not already belong to. Convened once, however
+    often the same form is posted (app/submissions.py)."""
 
     organisation_id: int | None = None
 

@@ -36,6 +36,7 @@ from app.meetings.scheduling import (
     schedule_meeting,
 )
 from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person, utc_now
+from app.people.domain import typed_name
 from app.permissions import (
     check_meeting,
     get_body_or_404,
@@ -44,7 +45,7 @@ from app.permissions import (
     staff_required,
     visible_people,
 )
-from app.submissions import CREATION_TOKEN
+from app.submissions import CREATION_TOKEN, Submission
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -309,6 +310,10 @@ def convened(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
     invitations = _convened_people(meeting)
     form = _invitation_form(meeting, invitations)
+    url = url_for("meetings.convened", meeting_id=meeting.id)
+    submission = Submission(form, url)
+    if submission.repeated():
+        return _invitation_already_sent(form, invitations, url)
     if form.validate_on_submit():
         if form.person_id.data:
             person = db.session.get(Person, form.person_id.data)
@@ -320,10 +325,23 @@ def convened(meeting_id: int):
             )
         db.session.add(Invitation(meeting=meeting, person=person, capacity=Capacity(form.capacity.data),
                                   title=form.title.data.strip()))
-        db.session.commit()
-        flash(f"{person.display_name} est convoqué(e).", "success")
-        return redirect(url_for("meetings.convened", meeting_id=meeting.id))
+        convened_now = f"{person.display_name} est convoqué(e)."
+        if not submission.commit():  # the same form, posted at the same moment, was saved first
+            return _invitation_already_sent(form, _convened_people(meeting), url)
+        flash(convened_now, "success")
+        return redirect(url)
     return render_template("meetings/convened.html", meeting=meeting, form=form, invitations=invitations)
+
+
+def _invitation_already_sent(form: InvitationForm, invitations: list[Invitation], url: str):
+    """The answer to the form posted again (a double tap, « Renvoyer »): the list, nobody convened twice. The
+    person is named from the list (one already known) or as typed (a new one), never from another ARS."""
+    chosen = next((invitation.person for invitation in invitations if form.person_id.data
+                   and invitation.person_id == form.person_id.data), None)
+    name = chosen.display_name if chosen is not None else (
+        typed_name(form.new_civility.data, form.new_first_name.data, form.new_last_name.data) or "la personne")
+    flash(f"Ce formulaire avait déjà été envoyé : {name} n'a été convoqué(e) qu'une fois.", "info")
+    return redirect(url)
 
 
 @bp.route("/meetings/<int:meeting_id>/convened/members", methods=["POST"])

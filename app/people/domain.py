@@ -34,3 +34,10 @@ def fill_person(fields, person: Person) -> bool:
     person.email = email or None
     person.affiliation = fields.affiliation.data.strip()
     return True
+
+
+def typed_name(civility: str | None, first_name: str | None, last_name: str | None) -> str:
+    """« Mme Prénom NOM » as typed in a form not saved (``Person.display_name``'s order); a civility outside the
+    choices is left out."""
+    known = civility if civility in Civility._value2member_map_ else ""
+    return " ".join(part for part in (known, (first_name or "").strip(), (last_name or "").strip().upper()) if part)

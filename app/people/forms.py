@@ -3,6 +3,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import FrenchFields, FrenchForm, choices
 from app.models import Civility
+from app.submissions import SubmittedOnce
 
 
 class PersonFields(FrenchFields):
@@ -18,3 +19,7 @@ class PersonFields(FrenchFields):
 
 class PersonForm(FrenchForm, PersonFields):
     pass
+
+
+class NewPersonForm(SubmittedOnce, PersonForm):
+    """A new person: created once, however often the same form is posted (app/submissions.py)."""

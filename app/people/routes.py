@@ -6,10 +6,11 @@ from app.extensions import db
 from app.forms import page_number
 from app.models import Person
 from app.people import bp
-from app.people.domain import fill_person
-from app.people.forms import PersonForm
+from app.people.domain import fill_person, typed_name
+from app.people.forms import NewPersonForm, PersonForm
 from app.people.search import search_text
 from app.permissions import get_person_or_404, staff_required, visible_people
+from app.submissions import Submission
 
 PAGE_SIZE = 50
 
@@ -31,15 +32,29 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def create():
-    form = PersonForm()
+    form = NewPersonForm()
+    # Where the person is shown once added (the list, searched by her name): a repeat of the form leads there.
+    url = url_for("people.index", q=(form.last_name.data or "").strip())
+    submission = Submission(form, url)
+    if submission.repeated():
+        return _person_already_sent(form, url)
     if form.validate_on_submit():
         person = Person(organisation_id=current_user.organisation_id)
         if fill_person(form, person):
             db.session.add(person)
-            db.session.commit()
-            flash(f"{person.display_name} a été ajouté(e).", "success")
-            return redirect(url_for("people.index", q=person.last_name))
+            added = f"{person.display_name} a été ajouté(e)."
+            if not submission.commit():  # the same form, posted at the same moment, was saved first
+                return _person_already_sent(form, url)
+            flash(added, "success")
+            return redirect(url)
     return render_template("people/form.html", form=form, person=None)
+
+
+def _person_already_sent(form: NewPersonForm, url: str):
+    """The answer to the new person's form posted again (a double tap, « Renvoyer »): nothing created."""
+    name = typed_name(form.civility.data, form.first_name.data, form.last_name.data) or "la personne"
+    flash(f"Ce formulaire avait déjà été envoyé : {name} n'a été ajouté(e) qu'une fois.", "info")
+    return redirect(url)
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

@@ -43,6 +43,10 @@ class PointForm(FrenchForm):
         return not (self.parent.errors or self.speaker.errors or self.themes.errors)
 
 
+class NewSectionForm(SubmittedOnce, SectionForm):
+    """Adding a section: added once, however often the same form is posted (app/submissions.py)."""
+
+
 class NewPointForm(SubmittedOnce, PointForm):
     """Adding a point: added once, however often the same form is posted (app/submissions.py)."""
 

@@ -15,6 +15,7 @@ from app.roundtable import bp
 from app.roundtable.forms import (
     ActionForm,
     PointForm,
+    NewSectionForm,
     SectionForm,
     apply_point_form,
     point_form,
@@ -33,6 +34,12 @@ WHOLE_EDITOR = "roundtable-editor"
 POINT_REFUSED = "Le point n'est pas enregistré : corrigez les champs signalés."
 SECTION_REFUSED = "La section n'est pas enregistrée : corrigez le titre."
 POINT_ALREADY_SENT = "Ce formulaire avait déjà été envoyé : le point n'a été ajouté qu'une fois."
+
+
+def section_already_sent(form: SectionForm) -> str:
+    title = (form.title.data or "").strip()
+    return (f"Ce formulaire avait déjà été envoyé : la section « {title} » n'a été ajoutée qu'une fois." if title
+            else "Ce formulaire avait déjà été envoyé : la section n'a été ajoutée qu'une fois.")
 
 
 def editor_on_get(view):
@@ -92,7 +99,7 @@ def editor_url(meeting_id: int, saved: str | None = None, anchor: str | None = N
 
 
 def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
-                  failed_rename: SectionForm | None = None, new_section_form: SectionForm | None = None,
+                  failed_rename: SectionForm | None = None, new_section_form: NewSectionForm | None = None,
                   status: int = 200, stale_message: str | None = None, part: int | str | None = None,
                   message: str | None = None, saved: str | None = None):
     """The editor's page; asked by its script (app/fragments.py), only ``part``: a section (its id) or the
@@ -113,7 +120,7 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
     context = dict(
         meeting=meeting, point_forms=forms, rename_forms=rename_forms,
         outlines={section.id: flatten_points(section.points) for section in meeting.sections},
-        new_section_form=new_section_form or SectionForm(prefix="new-section", formdata=None),
+        new_section_form=new_section_form or NewSectionForm(prefix="new-section", formdata=None),
         action_form=action_form, action_fields=action_form.hidden_tag(),
         draft_key=lambda name: draft_key(meeting.id, name), stale_message=stale_message,
     )
@@ -166,14 +173,19 @@ def add_default_sections(meeting_id: int):
 @editor_on_get
 def add_section(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    form = SectionForm(prefix="new-section")
+    form = NewSectionForm(prefix="new-section")
+    saved = draft_key(meeting_id, "new-section")
+    url = editor_url(meeting_id, saved=saved)
+    # The same form posted again (a double tap, « Renvoyer »): the answer the first post got, nothing added.
+    submission = Submission(form, url)
+    if submission.repeated():
+        return done(meeting_id, section_already_sent(form), part=WHOLE_EDITOR, url=url, saved=saved, category="info")
     if not form.validate_on_submit():
         return render_editor(meeting, new_section_form=form, status=422, part=WHOLE_EDITOR, message=SECTION_REFUSED)
     meeting.sections.append(RoundTableSection(position=next_position(meeting.sections), title=form.title.data.strip()))
-    db.session.commit()
-    saved = draft_key(meeting_id, "new-section")
-    return done(meeting_id, f"Section « {form.title.data.strip()} » ajoutée.", part=WHOLE_EDITOR,
-                url=editor_url(meeting_id, saved=saved), saved=saved)
+    if not submission.commit():  # the same form, posted at the same moment, was saved first
+        return done(meeting_id, section_already_sent(form), part=WHOLE_EDITOR, url=url, saved=saved, category="info")
+    return done(meeting_id, f"Section « {form.title.data.strip()} » ajoutée.", part=WHOLE_EDITOR, url=url, saved=saved)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections/<int:section_id>/rename", methods=["GET", "POST"])
