@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask import flash, redirect
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
@@ -34,6 +35,18 @@ from app.models import FormSubmission
 # What a token looks like (``secrets.token_urlsafe(24)`` writes 32 characters); anything else posted is ignored.
 CREATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 TOKEN_FIELD = "submission_token"
+
+
+def already_sent(what: str) -> str:
+    """The message of a repeated post: « Ce formulaire avait déjà été envoyé : ``what`` qu'une fois. », where
+    ``what`` says what was made (« l'échéance « … » n'a été enregistrée »)."""
+    return f"Ce formulaire avait déjà été envoyé : {what} qu'une fois."
+
+
+def answer_repeat(what: str, url: str):
+    """The answer to a form posted again: where the first post led (``url``), with ``already_sent(what)``."""
+    flash(already_sent(what), "info")
+    return redirect(url)
 
 
 def new_token() -> str:

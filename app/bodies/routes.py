@@ -45,7 +45,7 @@ from app.permissions import (
     visible_bodies,
     visible_people,
 )
-from app.submissions import Submission
+from app.submissions import Submission, answer_repeat
 
 
 MEETINGS_PER_PAGE = 20  # ten years of a body's history is 100+ meetings
@@ -293,9 +293,7 @@ def _membership_already_sent(form: NewMembershipForm, offered: PeopleOffered, ur
         name = typed_name(fields.civility.data, fields.first_name.data, fields.last_name.data)
     else:
         name = offered.chosen.display_name if offered.chosen is not None else ""
-    flash(f"Ce formulaire avait déjà été envoyé : {name or 'la personne'} n'a été ajouté(e) aux membres qu'une fois.",
-          "info")
-    return redirect(url)
+    return answer_repeat(f"{name or 'la personne'} n'a été ajouté(e) aux membres", url)
 
 
 @bp.route("/<int:body_id>/members/people")

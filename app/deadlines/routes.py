@@ -18,7 +18,7 @@ from app.meetings.outline import deadline_when
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
 from app.models import Deadline, DeadlineKind, Meeting, utc_now
 from app.permissions import get_body_or_404, get_editable_meeting_or_404, staff_required, visible_bodies
-from app.submissions import Submission
+from app.submissions import Submission, answer_repeat
 
 PAGE_SIZE = 25
 
@@ -75,8 +75,7 @@ def _submission(meeting_id: int, form) -> Submission:
 def _already_sent(meeting_id: int, what: str):
     """The answer to an échéance form posted again (a double tap, « Renvoyer »): the deadlines page, as the
     first post got, nothing created."""
-    flash(f"Ce formulaire avait déjà été envoyé : {what} qu'une fois.", "info")
-    return redirect(url_for("deadlines.new", meeting_id=meeting_id))
+    return answer_repeat(what, url_for("deadlines.new", meeting_id=meeting_id))
 
 
 def _due_date_sent(form) -> str:

@@ -45,7 +45,7 @@ from app.permissions import (
     staff_required,
     visible_people,
 )
-from app.submissions import CREATION_TOKEN, Submission
+from app.submissions import CREATION_TOKEN, Submission, answer_repeat
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -340,8 +340,7 @@ def _invitation_already_sent(form: InvitationForm, invitations: list[Invitation]
                    and invitation.person_id == form.person_id.data), None)
     name = chosen.display_name if chosen is not None else (
         typed_name(form.new_civility.data, form.new_first_name.data, form.new_last_name.data) or "la personne")
-    flash(f"Ce formulaire avait déjà été envoyé : {name} n'a été convoqué(e) qu'une fois.", "info")
-    return redirect(url)
+    return answer_repeat(f"{name} n'a été convoqué(e)", url)
 
 
 @bp.route("/meetings/<int:meeting_id>/convened/members", methods=["POST"])

@@ -36,7 +36,7 @@ class NamedPerson:
     @property
     def display_name(self) -> str:
         """« M. Prénom NOM », as in running text."""
-        return " ".join(part for part in (self.civility.value, self.first_name, self.last_name.upper()) if part)
+        return display_name(self.civility.value, self.first_name, self.last_name)
 
     @property
     def sort_key(self) -> tuple:
@@ -89,3 +89,8 @@ class Person(NamedPerson, db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.formal_name}>"
+
+
+def display_name(civility: str, first_name: str, last_name: str) -> str:
+    """« M. Prénom NOM », as in running text: of a person recorded, or as typed in a form not saved yet."""
+    return " ".join(part for part in (civility, first_name, last_name.upper()) if part)

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Civility, Person
+from app.models.people import display_name
 
 
 def person_with_email(email: str, organisation_id: int | None, except_person_id: int | None = None) -> Person | None:
@@ -40,4 +41,4 @@ def typed_name(civility: str | None, first_name: str | None, last_name: str | No
     """« Mme Prénom NOM » as typed in a form not saved (``Person.display_name``'s order); a civility outside the
     choices is left out."""
     known = civility if civility in Civility._value2member_map_ else ""
-    return " ".join(part for part in (known, (first_name or "").strip(), (last_name or "").strip().upper()) if part)
+    return display_name(known, (first_name or "").strip(), (last_name or "").strip())

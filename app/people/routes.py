@@ -10,7 +10,7 @@ from app.people.domain import fill_person, typed_name
 from app.people.forms import NewPersonForm, PersonForm
 from app.people.search import search_text
 from app.permissions import get_person_or_404, staff_required, visible_people
-from app.submissions import Submission
+from app.submissions import Submission, answer_repeat
 
 PAGE_SIZE = 50
 
@@ -53,8 +53,7 @@ def create():
 def _person_already_sent(form: NewPersonForm, url: str):
     """The answer to the new person's form posted again (a double tap, « Renvoyer »): nothing created."""
     name = typed_name(form.civility.data, form.first_name.data, form.last_name.data) or "la personne"
-    flash(f"Ce formulaire avait déjà été envoyé : {name} n'a été ajouté(e) qu'une fois.", "info")
-    return redirect(url)
+    return answer_repeat(f"{name} n'a été ajouté(e)", url)
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

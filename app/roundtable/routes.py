@@ -26,20 +26,19 @@ from app.roundtable.forms import (
 )
 from app.roundtable.outline import flatten_points, move, moved_message, next_position, siblings_of, subtree_ids
 from app.roundtable.queries import meeting_people, sections_with_points
-from app.submissions import Submission
+from app.submissions import Submission, already_sent
 
 DIRECTIONS = ("up", "down")
 # Whole editor (sections added, moved or deleted) when a change is not about one section's points.
 WHOLE_EDITOR = "roundtable-editor"
 POINT_REFUSED = "Le point n'est pas enregistré : corrigez les champs signalés."
 SECTION_REFUSED = "La section n'est pas enregistrée : corrigez le titre."
-POINT_ALREADY_SENT = "Ce formulaire avait déjà été envoyé : le point n'a été ajouté qu'une fois."
+POINT_ALREADY_SENT = already_sent("le point n'a été ajouté")
 
 
 def section_already_sent(form: SectionForm) -> str:
     title = (form.title.data or "").strip()
-    return (f"Ce formulaire avait déjà été envoyé : la section « {title} » n'a été ajoutée qu'une fois." if title
-            else "Ce formulaire avait déjà été envoyé : la section n'a été ajoutée qu'une fois.")
+    return already_sent(f"la section « {title} » n'a été ajoutée" if title else "la section n'a été ajoutée")
 
 
 def editor_on_get(view):
