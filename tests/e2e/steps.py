@@ -40,6 +40,9 @@ def mark_attendance(page: Page, statuses: dict[str, str]) -> None:
 def save_attendance(page: Page) -> None:
     page.get_by_role("button", name="Enregistrer la feuille de présence").click()
     expect(page.get_by_text("Feuille de présence enregistrée.")).to_be_visible()
+    # The message shows while the page is still parsing: wait for the sheet's deferred script, which keeps
+    # the « Participation » choice and the quorum in step with the radios, before touching the sheet again.
+    page.wait_for_load_state("domcontentloaded")
 
 
 def round_table_section(page: Page, title: str):
