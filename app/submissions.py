@@ -16,6 +16,17 @@ without this protection. Planning a meeting has its own token, stored on the mee
     if not submission.commit():                      # the same form, posted at the same moment, won
         return already_sent()
 
+Where the created thing is shown only once it exists (a new consultation's page), ``commit`` is told how to
+name that page (``shown_at``, called once the new rows have their ids); it is recorded with the token
+(``FormSubmission.shown_at``) and a repeated post leads there (``Submission.leads_to``, ``Submission.answer``)::
+
+    submission = Submission(form, url_for("votes.new_consultation", body_id=body.id))
+    if submission.repeated():
+        return submission.answer("la consultation écrite n'a été ouverte")
+    ...
+    if not submission.commit(shown_at=lambda: url_for("votes.consultation", consultation_id=consultation.id)):
+        return submission.answer("la consultation écrite n'a été ouverte")
+
 A replayed form (its CSRF token lost: ``app/expired_forms.py``) keeps its token, which is no secret and is
 kept with what was typed: posted later, it is still recognised. The rows are left in place (no purge: the app
 purges no other data on a schedule); each is a few dozen bytes.
@@ -24,8 +35,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Callable
 
 from flask import flash, redirect
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
@@ -68,35 +81,57 @@ def posted_token(form) -> str | None:
 
 
 class Submission:
-    """The post of a ``SubmittedOnce`` form whose result is shown at ``url`` (where a repeated post leads)."""
+    """The post of a ``SubmittedOnce`` form; ``url``: where a repeated post leads (the page the first post led
+    to), unless what the first post created is shown on a page of its own (``commit(shown_at=…)``)."""
 
     def __init__(self, form, url: str):
         self.token = posted_token(form)
         self.url = url
+        # Where a repeated post leads: ``url``, or the page of what the first post created.
+        self.leads_to = url
 
     def repeated(self) -> bool:
         """Whether this form already created what it creates. A token recorded for another page (a form
         tampered with) counts as none: the record is made without it."""
-        if self.token is None:
-            return False
-        recorded = db.session.get(FormSubmission, self.token)
+        recorded = self._recorded()
         if recorded is None:
             return False
         if recorded.url != self.url:
             self.token = None
             return False
+        self.leads_to = recorded.shown_at or self.url
         return True
 
-    def commit(self) -> bool:
+    def commit(self, shown_at: Callable[[], str] | None = None) -> bool:
         """Commit what the form created with its token; False when the same form, posted at the same moment,
-        was committed first (the token's primary key refused this one): nothing of this post is kept."""
-        if self.token is not None:
-            db.session.add(FormSubmission(token=self.token, url=self.url))
+        was committed first (the token's primary key refused this one): nothing of this post is kept, and
+        ``leads_to`` is where the other post's creation is shown. ``shown_at`` names the page of what was
+        created, once flushed (its id known), when a repeat should lead there rather than to ``url``."""
         try:
+            if self.token is not None:
+                page = None
+                if shown_at is not None:
+                    db.session.flush()
+                    page = shown_at()
+                db.session.add(FormSubmission(token=self.token, url=self.url, shown_at=page))
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            if self.token is not None and db.session.get(FormSubmission, self.token) is not None:
+            recorded = self._recorded()
+            if recorded is not None:
+                self.leads_to = recorded.shown_at or self.url
                 return False
             raise
         return True
+
+    def _recorded(self):
+        """The ``url`` and ``shown_at`` recorded with this token, or None. Read as columns: no instance is left in
+        the session's identity map for a later add of the same token to collide with."""
+        if self.token is None:
+            return None
+        return db.session.execute(select(FormSubmission.url, FormSubmission.shown_at)
+                                  .where(FormSubmission.token == self.token)).first()
+
+    def answer(self, what: str):
+        """The answer to this form posted again: where the first post led, with ``already_sent(what)``."""
+        return answer_repeat(what, self.leads_to)

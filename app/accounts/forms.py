@@ -2,10 +2,12 @@ from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.forms import FrenchForm, optional_int
+from app.submissions import SubmittedOnce
 
 
-class AccountForm(FrenchForm):
-    """A new account; the view offers the roles, organisations and people the admin may choose."""
+class AccountForm(SubmittedOnce, FrenchForm):
+    """A new account; the view offers the roles, organisations and people the admin may choose. Posted twice (a
+    double tap, « Renvoyer »), it creates one account and sends one e-mail (``app/submissions.py``)."""
 
     email = EmailField("Adresse électronique", validators=[
         DataRequired("Saisissez l'adresse électronique."), Email("Adresse électronique invalide."), Length(max=254)])

@@ -1,6 +1,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts import bp
@@ -17,6 +18,7 @@ from app.permissions import (
     visible_accounts,
     visible_people,
 )
+from app.submissions import Submission
 
 PAGE_SIZE = 50
 
@@ -54,6 +56,9 @@ def _account_form() -> AccountForm:
 @account_admin_required
 def create():
     form = _account_form()
+    submission = Submission(form, url_for("accounts.index"))
+    if submission.repeated():
+        return submission.answer(_account_sent(form))
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
         person_field = getattr(form, "person_id", None)
@@ -64,12 +69,25 @@ def create():
             db.session.rollback()
             getattr(form, error.field, form.email).errors.append(str(error))
         else:
-            db.session.commit()
-            send_password_reset(account)
-            flash(f"Compte créé : {account.email}. Un courriel lui permet de choisir son mot de passe (lien valable "
-                  "une heure ; ensuite, « Mot de passe oublié ? » sur la page de connexion).", "success")
-            return redirect(url_for("accounts.index"))
+            try:
+                committed = submission.commit()
+            except IntegrityError:  # the same address (or person) given an account meanwhile, from another form
+                form.email.errors.append("Un compte vient d'être créé pour cette adresse ou cette personne : "
+                                         "vérifiez la liste des comptes.")
+            else:
+                if not committed:  # the same form, posted at the same moment, was saved first
+                    return submission.answer(_account_sent(form))
+                send_password_reset(account)
+                flash(f"Compte créé : {account.email}. Un courriel lui permet de choisir son mot de passe (lien "
+                      "valable une heure ; ensuite, « Mot de passe oublié ? » sur la page de connexion).", "success")
+                return redirect(url_for("accounts.index"))
     return render_template("accounts/form.html", form=form), 422 if form.errors else 200
+
+
+def _account_sent(form: AccountForm) -> str:
+    """What a repeated account form says was done once: the account, and its e-mail."""
+    email = (form.email.data or "").strip()
+    return f"le compte {email} n'a été créé (et son courriel envoyé)" if email else "le compte n'a été créé"
 
 
 def _change(user_id: int, change, message: str):

@@ -112,6 +112,10 @@ class MembershipForm(FrenchForm):
         return valid
 
 
+class NewBodyForm(SubmittedOnce, BodyForm):
+    """A new body: created once, however often the same form is posted (``app/submissions.py``)."""
+
+
 class NewMembershipForm(SubmittedOnce, MembershipForm):
     """A new seat (and the new person's fiche, if created with it): saved once, however often the same form is
     posted (app/submissions.py); « Rechercher » keeps the token."""
@@ -129,8 +133,9 @@ class MemberImportForm(FrenchForm):
     ])
 
 
-class ConfirmImportForm(FrenchForm):
-    """Carries the decoded file from the preview to the confirmation, so nothing is kept on disk."""
+class ConfirmImportForm(SubmittedOnce, FrenchForm):
+    """Carries the decoded file from the preview to the confirmation, so nothing is kept on disk. Confirmed twice
+    (a double tap, « Renvoyer »), it imports once (``app/submissions.py``)."""
 
     content = HiddenField(validators=[DataRequired("Le contenu du fichier est manquant : recommencez l'import."),
                                       Length(max=MAX_IMPORT_BYTES, message="Le fichier dépasse 1 Mo.")])
@@ -142,3 +147,7 @@ class RoleForm(FrenchForm):
     kind = SelectField("Rôle", choices=choices(RoleKind.choices()))
     start_date = date_field("Début", [InputRequired("Saisissez la date à laquelle le rôle commence.")])
     end_date = date_field("Fin", [Optional()])
+
+
+class NewRoleForm(SubmittedOnce, RoleForm):
+    """A new role: recorded once, however often the same form is posted (``app/submissions.py``)."""

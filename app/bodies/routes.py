@@ -24,7 +24,9 @@ from app.bodies.forms import (
     MemberImportForm,
     NEW_PERSON,
     MembershipForm,
+    NewBodyForm,
     NewMembershipForm,
+    NewRoleForm,
     RoleForm,
     preset_data,
 )
@@ -80,7 +82,7 @@ def detail(body_id: int):
 
 
 def _body_form(body: Body | None) -> BodyForm:
-    form = BodyForm(obj=body)
+    form = BodyForm(obj=body) if body is not None else NewBodyForm()
     excluded = body_and_descendant_ids(body) if body is not None else set()
     bodies = db.session.scalars(visible_bodies(current_user))
     form.parent_id.choices = choices(
@@ -113,11 +115,17 @@ def _save_body(form: BodyForm, body: Body) -> bool:
 @staff_required
 def create():
     form = _body_form(None)
+    submission = Submission(form, url_for("bodies.create"))
+    name = (form.name.data or "").strip()
+    body_sent = f"l'instance « {name} » n'a été créée" if name else "l'instance n'a été créée"
+    if submission.repeated():
+        return submission.answer(body_sent)
     if form.validate_on_submit():
         body = Body(organisation_id=current_user.organisation_id)
         if _save_body(form, body):
             db.session.add(body)
-            db.session.commit()
+            if not submission.commit(shown_at=lambda: url_for("bodies.detail", body_id=body.id)):
+                return submission.answer(body_sent)  # the same form, posted at the same moment, was saved first
             flash(f"L'instance « {body.name} » a été créée.", "success")
             return redirect(url_for("bodies.detail", body_id=body.id))
         db.session.rollback()
@@ -339,14 +347,19 @@ def _save_role(form: RoleForm, membership: Membership, role: MembershipRole) -> 
 def add_role(membership_id: int):
     """Président, vice-président, bureau, rapporteur: a dated role on a membership."""
     membership = get_membership_or_404(membership_id)
-    form = RoleForm()
+    form = NewRoleForm()
     if not form.is_filled_in():
         form.start_date.data = max(paris_today(), membership.start_date)
+    submission = Submission(form, url_for("bodies.edit_membership", membership_id=membership.id))
+    role_sent = f"le rôle de {membership.person.display_name} n'a été enregistré"
+    if submission.repeated():
+        return submission.answer(role_sent)
     if form.validate_on_submit():
         role = MembershipRole()
         if _save_role(form, membership, role):
             db.session.add(role)
-            db.session.commit()
+            if not submission.commit():  # the same form, posted at the same moment, was saved first
+                return submission.answer(role_sent)
             flash(f"{membership.person.display_name} : {role.title.lower()} depuis le {short_date(role.start_date)}.",
                   "success")
             return redirect(url_for("bodies.edit_membership", membership_id=membership.id))
@@ -434,6 +447,10 @@ def _render_preview(body: Body, text: str):
                            columns=COLUMNS)
 
 
+# An import confirmed twice (a double tap, « Renvoyer ») leads to the body's page, its members imported once.
+IMPORT_SENT = "les membres du fichier n'ont été importés"
+
+
 @bp.route("/<int:body_id>/members/import/confirm", methods=["POST"])
 @staff_required
 def import_members_confirm(body_id: int):
@@ -441,6 +458,9 @@ def import_members_confirm(body_id: int):
     # The decoded file comes back as one form field: 1 MB of Windows-1252 is at most 3 MB of UTF-8.
     request.max_form_memory_size = 3 * MAX_IMPORT_BYTES + 64 * 1024
     form = ConfirmImportForm()
+    submission = Submission(form, url_for("bodies.detail", body_id=body.id))
+    if submission.repeated():
+        return submission.answer(IMPORT_SENT)
     if not form.validate():
         flash(" ".join(form.content.errors) or "Le formulaire a expiré : recommencez l'import.", "error")
         return redirect(url_for("bodies.import_members_upload", body_id=body.id))
@@ -448,6 +468,7 @@ def import_members_confirm(body_id: int):
     if not preview.is_valid:  # the members changed since the preview: show why
         return _render_preview(body, form.content.data)
     count = import_members(preview, body)
-    db.session.commit()
+    if not submission.commit():  # the same form, posted at the same moment, was saved first
+        return submission.answer(IMPORT_SENT)
     flash(f"{count} membre(s) importé(s) dans « {body.name} ».", "success")
     return redirect(url_for("bodies.detail", body_id=body.id))

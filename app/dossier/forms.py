@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from app.dossier.files import RefusedFile, check_file
 from app.forms import FrenchForm, optional_int
 from app.models import Meeting
+from app.submissions import SubmittedOnce
 
 TITLE = dict(validators=[DataRequired("Donnez un titre au document."),
                          Length(max=300, message="300 caractères au plus.")])
@@ -35,7 +36,9 @@ class DocumentDetailsMixin:
             raise ValidationError("Choisissez un point de l'ordre du jour de cette séance.")
 
 
-class NewDocumentForm(DocumentDetailsMixin, DocumentFileForm):
+class NewDocumentForm(SubmittedOnce, DocumentDetailsMixin, DocumentFileForm):
+    """Posted twice (a double tap, « Renvoyer »), it adds the document once (``app/submissions.py``)."""
+
     title = StringField("Titre", **TITLE)
     agenda_item = SelectField("Rattaché à", coerce=optional_int, validate_choice=False)
     presented_at_meeting = BooleanField("Présenté en séance (ajouté après la réunion, annexé au compte rendu)")
@@ -47,5 +50,5 @@ class DocumentForm(DocumentDetailsMixin, FrenchForm):
     presented_at_meeting = BooleanField("Présenté en séance (ajouté après la réunion, annexé au compte rendu)")
 
 
-class NewVersionForm(DocumentFileForm):
-    pass
+class NewVersionForm(SubmittedOnce, DocumentFileForm):
+    """Posted twice, it records one new version (``app/submissions.py``)."""

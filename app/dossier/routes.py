@@ -31,6 +31,7 @@ from app.mail.outbox import deliver_soon
 from app.models import AgendaItem, Meeting, Person
 from app.models.dossier import DocumentVersion, MeetingDocument
 from app.permissions import check_meeting, get_editable_meeting_or_404, get_meeting_or_404, staff_required
+from app.submissions import Submission
 
 
 def allow_upload() -> None:
@@ -61,13 +62,17 @@ def manage(meeting_id: int):
     meeting = get_meeting_or_404(meeting_id)
     form = NewDocumentForm()
     form.set_agenda_choices(meeting)
+    submission = Submission(form, url_for("dossier.manage", meeting_id=meeting.id))
+    if submission.repeated():
+        return submission.answer(_document_sent(form))
     if form.validate_on_submit():
         get_editable_meeting_or_404(meeting_id)
         upload = form.file.data
         document = add_document(meeting, title=form.title.data.strip(), agenda_item=chosen_item(meeting, form.agenda_item.data),
                                 presented_at_meeting=form.presented_at_meeting.data, stream=upload.stream,
                                 filename=upload.filename or "", file_type=form.file_type, user=current_user)
-        db.session.commit()
+        if not submission.commit():  # the same form, posted at the same moment, was saved first
+            return submission.answer(_document_sent(form))
         flash(f"Document ajouté au dossier (brouillon) : {document.title}. Diffusez-le pour que les membres le "
               "voient.", "success")
         return redirect(url_for("dossier.manage", meeting_id=meeting.id))
@@ -75,6 +80,12 @@ def manage(meeting_id: int):
     return render_template("dossier/manage.html", meeting=meeting, form=form, lines=lines,
                            changed=changed_since_convocation(meeting),
                            max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)), 422 if form.errors else 200
+
+
+def _document_sent(form: NewDocumentForm) -> str:
+    """What a repeated « Ajouter un document » says was done once."""
+    title = (form.title.data or "").strip()
+    return f"le document « {title} » n'a été ajouté au dossier" if title else "le document n'a été ajouté au dossier"
 
 
 @bp.route("/dossier/documents/<int:document_id>", methods=["GET", "POST"])
@@ -113,10 +124,15 @@ def replace(document_id: int):
     allow_upload()
     document = get_document_or_404(document_id, editable=True)
     version_form = NewVersionForm()
+    submission = Submission(version_form, url_for("dossier.manage", meeting_id=document.meeting_id))
+    version_sent = f"la nouvelle version de « {document.title} » n'a été enregistrée"
+    if submission.repeated():
+        return submission.answer(version_sent)
     if version_form.validate_on_submit():
         upload = version_form.file.data
         add_version(document, upload.stream, upload.filename or "", version_form.file_type, current_user)
-        db.session.commit()
+        if not submission.commit():  # the same form, posted at the same moment, was saved first
+            return submission.answer(version_sent)
         flash(f"Nouvelle version enregistrée : {document.title}.", "success")
         return redirect(url_for("dossier.manage", meeting_id=document.meeting_id))
     form = DocumentForm(obj=document, formdata=None)

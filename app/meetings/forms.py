@@ -106,8 +106,9 @@ class MeetingForm(PlannedOnce, HistoryFields, OccurrenceFields, MeetingDetailsFo
     version = HiddenField()
 
 
-class SecondConvocationForm(HistoryFields, OccurrenceFields, WhereForm):
-    """When and where a meeting without quorum sits again; agenda and convened list are kept."""
+class SecondConvocationForm(SubmittedOnce, HistoryFields, OccurrenceFields, WhereForm):
+    """When and where a meeting without quorum sits again; agenda and convened list are kept. Posted twice (a
+    double tap, « Renvoyer »), it plans one meeting (``app/submissions.py``)."""
 
 
 class SeriesForm(PlannedOnce, HistoryFields, MeetingDetailsForm):

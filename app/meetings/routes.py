@@ -250,17 +250,24 @@ def _confirm_status_change(meeting_id: int, cancelled: bool):
                            new_status=new_status)
 
 
+# « Reconvoquer » posted twice (a double tap, « Renvoyer ») leads to the second convocation its first post planned.
+SECOND_CONVOCATION_SENT = "la seconde convocation n'a été planifiée"
+
+
 @bp.route("/meetings/<int:meeting_id>/second-convocation", methods=["GET", "POST"])
 @staff_required
 def second_convocation(meeting_id: int):
     """« Reconvoquer »: the meeting without quorum sits again within the body's delay, same agenda and
     convened list. The first meeting is not changed (its compte rendu may already be validated)."""
     meeting = get_meeting_or_404(meeting_id)
+    form = SecondConvocationForm(obj=meeting)
+    submission = Submission(form, url_for("meetings.second_convocation", meeting_id=meeting.id))
+    if submission.repeated():  # before the refusal « déjà reconvoquée »: to the meeting the first post planned
+        return submission.answer(SECOND_CONVOCATION_SENT)
     refusal = reconvening_refusal(meeting, quorum_status(meeting))
     if refusal:
         flash(refusal, "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    form = SecondConvocationForm(obj=meeting)
     if not form.is_filled_in():
         occurrence = occurrence_of(meeting)
         form.day.data = min(occurrence.day + timedelta(days=7), latest_day(meeting))
@@ -273,7 +280,8 @@ def second_convocation(meeting_id: int):
         else:
             second = schedule_second_convocation(meeting, occurrence, form.place.data.strip(),
                                                  (form.visio_url.data or "").strip())
-            db.session.commit()
+            if not submission.commit(shown_at=lambda: url_for("meetings.detail", meeting_id=second.id)):
+                return submission.answer(SECOND_CONVOCATION_SENT)  # the same form, posted at the same moment, won
             flash(f"Seconde convocation planifiée le {long_date(second.starts_at)} ; "
                   f"{len(second.invitations)} personne(s) convoquée(s). Envoyez-leur les convocations.", "success")
             return redirect(url_for("meetings.detail", meeting_id=second.id))

@@ -18,6 +18,10 @@ class FormSubmission(db.Model):
     __tablename__ = "form_submission"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # Where what the form created is shown (the page a repeated post leads to).
+    # Where a repeated post leads, as the view names it (the page the first post led to), unless ``shown_at`` is
+    # set; a token posted to a view naming another page counts as none.
     url: Mapped[str] = mapped_column(String(500))
+    # Where what the form created is shown when that page is known only once it exists (a new consultation's
+    # page, a new body's); None: ``url``.
+    shown_at: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

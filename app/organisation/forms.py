@@ -8,6 +8,7 @@ from app.documents.word import UNREADABLE_IMAGE_ERRORS, TemplateError, check_tem
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS, FrenchForm
 from app.models import Organisation
+from app.submissions import SubmittedOnce
 
 MAX_LOGO_BYTES = 500 * 1024
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -94,5 +95,6 @@ class OrganisationForm(OrganisationDetailsForm):
         self.template_filename = CONTROL_CHARACTERS.sub("", field.data.filename).strip()[-255:] or "modele.dotx"
 
 
-class NewOrganisationForm(OrganisationDetailsForm):
-    """A new ARS (national admins); its admins then set its logo on their « Organisation » page."""
+class NewOrganisationForm(SubmittedOnce, OrganisationDetailsForm):
+    """A new ARS (national admins); its admins then set its logo on their « Organisation » page. Posted twice (a
+    double tap, « Renvoyer »), it creates one (``app/submissions.py``)."""

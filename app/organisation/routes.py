@@ -9,6 +9,7 @@ from app.organisation.brand import header_brand_of_request
 from app.models import utc_now
 from app.organisation.forms import MAX_LOGO_BYTES, MAX_TEMPLATE_BYTES, NewOrganisationForm, OrganisationForm
 from app.permissions import admin_required, national_admin_required
+from app.submissions import Submission
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -47,11 +48,17 @@ def settings():
 def index():
     """National admins: the ARS of the installation, their number of accounts and bodies; a new ARS."""
     form = NewOrganisationForm()
+    submission = Submission(form, url_for("accounts.create"))  # where a new ARS leads: its first account
+    name = (form.name.data or "").strip()
+    organisation_sent = f"l'organisation « {name} » n'a été créée" if name else "l'organisation n'a été créée"
+    if submission.repeated():
+        return submission.answer(organisation_sent)
     if form.validate_on_submit():
         organisation = Organisation(name=form.name.data.strip(), short_name=form.short_name.data.strip(),
                                     secretariat_email=(form.secretariat_email.data or "").strip() or None)
         db.session.add(organisation)
-        db.session.commit()
+        if not submission.commit():  # the same form, posted at the same moment, was saved first
+            return submission.answer(organisation_sent)
         flash(f"Organisation créée : {organisation.name}. Créez maintenant son premier compte administrateur.",
               "success")
         return redirect(url_for("accounts.create"))

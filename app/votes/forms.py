@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from app.forms import FrenchForm, MultiCheckboxField, choices, date_field, paris_time_on, time_field
 from app.models import AgendaItemNature, VoteChoice
+from app.submissions import SubmittedOnce
 from app.votes.consultations import ANSWER_CHOICES
 from app.votes.domain import VotingContext, choice_field
 
@@ -59,8 +60,9 @@ def count_field(label: str) -> VoteCountField:
                                              not_negative])
 
 
-class VoteForm(FrenchForm):
-    """The fields every vote has; ``vote_form`` adds the counts or one select per voter."""
+class VoteForm(SubmittedOnce, FrenchForm):
+    """The fields every vote has; ``vote_form`` adds the counts or one select per voter. Posted twice (a double
+    tap, « Renvoyer »), it records one vote (``app/submissions.py``)."""
 
     agenda_item_id = SelectField("Point de l'ordre du jour", coerce=int, choices=[])
     question = TextAreaField("Texte soumis au vote", validators=[
@@ -106,8 +108,9 @@ class AvisForm(FrenchForm):
         DataRequired("Saisissez le texte de l'avis."), Length(max=MAX_TEXT)])
 
 
-class ConsultationForm(FrenchForm):
-    """A written consultation: the question and when it closes (Paris time)."""
+class ConsultationForm(SubmittedOnce, FrenchForm):
+    """A written consultation: the question and when it closes (Paris time). Posted twice, it opens one
+    consultation and sends its links once (``app/submissions.py``)."""
 
     question = TextAreaField("Question soumise aux membres", validators=[
         DataRequired("Saisissez la question soumise aux membres."), Length(max=MAX_TEXT)])

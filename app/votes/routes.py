@@ -25,6 +25,7 @@ from app.permissions import (
     get_meeting_or_404,
     staff_required,
 )
+from app.submissions import Submission
 from app.votes import bp, consultations, public
 from app.votes.documents import build_avis_extract, build_consultation_extract, consultation_outcome_label
 from app.votes.domain import (
@@ -109,6 +110,9 @@ def new(meeting_id: int):
         item = next((item for item in items if item.id == request.args.get("item", type=int)), None)
         if item is not None:
             form.agenda_item_id.data, form.question.data = item.id, item.submitted_text
+    submission = Submission(form, meeting_votes_url(meeting.id))
+    if submission.repeated():
+        return submission.answer(_vote_sent(form, items))
     if form.validate_on_submit():
         item = next(item for item in items if item.id == form.agenda_item_id.data)
         entry = VoteInput(item=item, question=form.question.data.strip(), interests=set(form.interests.data or ()))
@@ -121,12 +125,19 @@ def new(meeting_id: int):
         refusals = vote_refusals(context, entry)
         if not refusals:
             vote = record_vote(context, entry, current_user)
-            db.session.commit()
+            if not submission.commit():  # the same form, posted at the same moment, was saved first
+                return submission.answer(_vote_sent(form, items))
             flash(f"Vote enregistré sur « {item.title} » : {outcome_label(vote).lower()}.", "success")
             return redirect(meeting_votes_url(meeting.id))
         form.add_refusals(refusals)
     return render_template("votes/new.html", form=form, meeting=meeting, context=context,
                            quorum_refusal=quorum_refusal(context))
+
+
+def _vote_sent(form, items) -> str:
+    """What a repeated vote form says was recorded once: the vote on the item chosen."""
+    item = next((item for item in items if item.id == form.agenda_item_id.data), None)
+    return f"le vote sur « {item.title} » n'a été enregistré" if item is not None else "le vote n'a été enregistré"
 
 
 @bp.route("/votes/<int:vote_id>/avis", methods=["GET", "POST"])
@@ -257,18 +268,26 @@ def consultation_url(consultation: WrittenConsultation) -> str:
     return url_for("votes.consultation", consultation_id=consultation.id)
 
 
+# A consultation form posted again (a double tap, « Renvoyer ») leads to the consultation its first post opened.
+CONSULTATION_SENT = "la consultation écrite n'a été ouverte (et ses liens envoyés)"
+
+
 @bp.route("/bodies/<int:body_id>/consultations/new", methods=["GET", "POST"])
 @staff_required
 def new_consultation(body_id: int):
     body = get_body_or_404(body_id)
     form = ConsultationForm()
+    submission = Submission(form, url_for("votes.new_consultation", body_id=body.id))
+    if submission.repeated():
+        return submission.answer(CONSULTATION_SENT)
     if form.validate_on_submit():
         closes_at = paris_datetime(form.closes_on.data, form.closes_at.data.hour, form.closes_at.data.minute)
         refusals = consultations.consultation_refusals(closes_at, utc_now())
         if not refusals:
             consultation, queued = consultations.open_consultation(body, form.question.data.strip(), closes_at,
                                                                    current_user)
-            db.session.commit()
+            if not submission.commit(shown_at=partial(consultation_url, consultation)):
+                return submission.answer(CONSULTATION_SENT)  # the same form, posted at the same moment, won
             deliver_soon(queued.ids)
             flash(f"Consultation écrite ouverte : {len(consultation.answers)} membre(s) reçoivent leur lien personnel.",
                   "success")
