@@ -136,6 +136,23 @@ def test_0010_moves_recorded_deliveries_into_the_outbox_and_sets_echeances_to_th
         db.engine.dispose()
 
 
+def insert_old_cts(*rules_added_since: str) -> int:
+    """The id of a CTS (and of its ARS) inserted as the body table stood before the migrations that added the
+    rules ``rules_added_since``."""
+    from sqlalchemy import insert
+
+    from app.models import PRESETS, Body, BodyKind, Organisation
+
+    organisation = Organisation(name="ARS", short_name="ARS")
+    db.session.add(organisation)
+    db.session.flush()
+    rules = {name: value for name, value in PRESETS[BodyKind.CTS].rules.settings().items()
+             if name not in rules_added_since}
+    return db.session.execute(insert(Body.__table__).values(
+        organisation_id=organisation.id, kind=BodyKind.CTS, name="CTS", short_name="CTS", territory="",
+        **rules)).inserted_primary_key[0]
+
+
 def test_0100_measures_the_frozen_files_already_stored(database):
     """A compte rendu validated before 0100 gets its digest and size, so that its download has them; a draft
     has neither."""
@@ -144,22 +161,12 @@ def test_0100_measures_the_frozen_files_already_stored(database):
 
     from sqlalchemy import text
 
-    from sqlalchemy import insert
-
-    from app.models import PRESETS, Body, BodyKind, Meeting, Organisation
+    from app.models import Meeting
 
     app = make_app(database("migration_0100"))
     with app.app_context():
         upgrade(revision="0090")
-        organisation = Organisation(name="ARS", short_name="ARS")
-        db.session.add(organisation)
-        db.session.flush()
-        # The body as its table stood at 0090: without the rules added since (0120).
-        rules = {name: value for name, value in PRESETS[BodyKind.CTS].rules.settings().items()
-                 if name != "max_substitutes_per_titulaire"}
-        body_id = db.session.execute(insert(Body.__table__).values(
-            organisation_id=organisation.id, kind=BodyKind.CTS, name="CTS", short_name="CTS", territory="",
-            **rules)).inserted_primary_key[0]
+        body_id = insert_old_cts("max_substitutes_per_titulaire", "president_casting_vote")  # added by 0120, 0240
         start = datetime(2026, 6, 4, 8, tzinfo=timezone.utc)
         meetings = [Meeting(body_id=body_id, title=f"Séance {n}", starts_at=start, ends_at=start.replace(hour=10))
                     for n in (1, 2)]
@@ -175,5 +182,52 @@ def test_0100_measures_the_frozen_files_already_stored(database):
         with db.engine.connect() as connection:
             rows = connection.execute(text("SELECT document_sha256, document_size FROM minutes ORDER BY id")).all()
         assert [tuple(row) for row in rows] == [(hashlib.sha256(document).hexdigest(), len(document)), (None, None)]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0240_gives_existing_bodies_votes_and_consultations_the_presidents_casting_vote(database):
+    """Before 0240 the president's vote always decided a tie: every body, vote and consultation keeps that rule."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert
+
+    from app.models import (
+        AgendaItem,
+        AgendaItemNature,
+        Body,
+        Meeting,
+        Vote,
+        VoteChoice,
+        VoteOutcome,
+        WrittenConsultation,
+    )
+
+    app = make_app(database("migration_0240"))
+    with app.app_context():
+        upgrade(revision="0230")
+        body_id = insert_old_cts("president_casting_vote")
+        start = datetime(2026, 6, 4, 8, tzinfo=timezone.utc)
+        meeting = Meeting(body_id=body_id, title="Séance", starts_at=start, ends_at=start.replace(hour=10))
+        item = AgendaItem(position=1, title="Avis", nature=AgendaItemNature.FOR_OPINION, meeting=meeting)
+        db.session.add(item)
+        db.session.flush()
+        db.session.execute(insert(Vote.__table__).values(
+            agenda_item_id=item.id, votes_for=4, votes_against=4, abstentions=0, not_voting=0,
+            abstentions_in_base=False, president_choice=VoteChoice.FOR, outcome=VoteOutcome.ADOPTED,
+            decided_by_casting_vote=True, quorum_statement="Quorum atteint", quorum_counted=8, quorum_base=8,
+            quorum_required=4))
+        db.session.execute(insert(WrittenConsultation.__table__).values(
+            body_id=body_id, question="Consultation", closes_at=start, abstentions_in_base=False))
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert db.session.get(Body, body_id).president_casting_vote is True
+        assert db.session.scalar(select(Vote)).president_casting_vote is True
+        assert db.session.scalar(select(WrittenConsultation)).president_casting_vote is True
+        db.session.remove()
+        downgrade(revision="0230")
+        for table in ("body", "vote", "written_consultation"):
+            assert "president_casting_vote" not in {column["name"] for column in inspect(db.engine).get_columns(table)}
         db.session.remove()
         db.engine.dispose()

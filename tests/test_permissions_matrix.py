@@ -152,7 +152,7 @@ def url_values(meeting: Meeting) -> dict:
     db.session.add(plenary_minutes)
     db.session.commit()
     consultation = WrittenConsultation(body=body, question="Consultation écrite de la matrice", abstentions_in_base=False,
-                                       closes_at=now + timedelta(days=3),
+                                       president_casting_vote=True, closes_at=now + timedelta(days=3),
                                        answers=[ConsultationAnswer(person=membership.person, position=1)])
     db.session.add(consultation)
     db.session.commit()
@@ -374,10 +374,12 @@ def other_ars_values() -> dict:
     role = MembershipRole(membership=membership, kind=RoleKind.PRESIDENT, start_date=membership.start_date)
     item = AgendaItem(meeting=meeting, position=9, title="Point de l'autre ARS", nature=AgendaItemNature.FOR_OPINION)
     vote = Vote(agenda_item=item, question="Avis de l'autre ARS", votes_for=3, votes_against=0, abstentions=0,
-                not_voting=0, abstentions_in_base=False, outcome=VoteOutcome.ADOPTED, quorum_statement="Quorum atteint",
-                quorum_counted=3, quorum_base=4, quorum_required=2, avis_text="Avis de l'autre ARS")
+                not_voting=0, abstentions_in_base=False, president_casting_vote=True, outcome=VoteOutcome.ADOPTED,
+                quorum_statement="Quorum atteint", quorum_counted=3, quorum_base=4, quorum_required=2,
+                avis_text="Avis de l'autre ARS")
     consultation = WrittenConsultation(body=meeting.body, question="Consultation de l'autre ARS",
-                                       abstentions_in_base=False, closes_at=utc_now() + timedelta(days=3),
+                                       abstentions_in_base=False, president_casting_vote=True,
+                                       closes_at=utc_now() + timedelta(days=3),
                                        answers=[ConsultationAnswer(person=consulted, position=1)])
     db.session.add_all([point, deadline, role, item, vote, consultation])
     db.session.commit()

@@ -58,6 +58,7 @@ class BodyForm(FrenchForm):
     )
     proxies_exclude_presidents = BooleanField("Le président de l'instance ne donne ni ne reçoit de pouvoir")
     abstentions_in_base = BooleanField("Les abstentions comptent parmi les suffrages exprimés (base de la majorité)")
+    president_casting_vote = BooleanField("La voix du président est prépondérante en cas de partage égal des voix")
     roll_call_votes = BooleanField("Les votes se font par appel nominal (chaque membre nommé)")
     max_substitutes_per_titulaire = IntegerField(
         "Nombre maximum de suppléants par membre titulaire",

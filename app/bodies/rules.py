@@ -75,7 +75,9 @@ def rules_summary(rules: Body | BodyRules) -> list[str]:
                  + " peut être déclaré démissionnaire.")
     lines.append("Avis : majorité des suffrages exprimés des membres présents ou représentés, "
                  + ("abstentions comprises" if rules.abstentions_in_base else "abstentions non comptées")
-                 + ", la voix du président étant prépondérante en cas de partage ; vote "
+                 + (", la voix du président étant prépondérante en cas de partage" if rules.president_casting_vote
+                    else ", l'avis n'étant pas adopté en cas de partage égal des voix")
+                 + " ; vote "
                  + ("par appel nominal." if rules.roll_call_votes else "à main levée (décompte des voix)."))
     reminder = rules.reminder_days
     lines.append(f"Rappel aux membres qui n'ont pas répondu : {reminder} jour{'s' if reminder > 1 else ''} avant "

@@ -54,6 +54,7 @@ class BodyRules:
     second_convocation_days: int
     unexcused_absences_limit: int
     abstentions_in_base: bool  # abstentions count among the votes cast (the base of the majority)
+    president_casting_vote: bool  # the president's vote decides a tie (voix prépondérante); else a tie rejects
     roll_call_votes: bool  # votes are recorded by name (appel nominal) rather than as counts
     max_substitutes_per_titulaire: int  # suppléants in office for one titulaire seat at once
 
@@ -72,13 +73,14 @@ class BodyPreset:
 # Code de la santé publique: convocation 10 days before (D.1432-47); quorum « au moins la moitié » of the
 # members, present or represented; one pouvoir per holder, presidents neither give nor receive one;
 # second convocation within 8 days (D.1432-50); resignation after 2 successive unexcused absences (D.1432-44);
-# avis by the majority of the votes cast, abstentions not counted among them, counted by show of hands (D.1432-47);
+# avis by the majority of the votes cast, abstentions not counted among them, the president's vote deciding a tie,
+# counted by show of hands (D.1432-47);
 # at most two suppléants per titulaire (D.1432-30).
 CSP_RULES = BodyRules(
     quorum_fraction=0.5, quorum_strict=False, quorum_minimum=0, quorum_counts_represented=True,
     convocation_days=10, reminder_days=3, proxies_allowed=True, max_proxies_per_holder=1,
     proxies_exclude_presidents=True, second_convocation_days=8, unexcused_absences_limit=2,
-    abstentions_in_base=False, roll_call_votes=False, max_substitutes_per_titulaire=2,
+    abstentions_in_base=False, president_casting_vote=True, roll_call_votes=False, max_substitutes_per_titulaire=2,
 )
 CRSA_SOURCE = "Code de la santé publique, articles D.1432-30, D.1432-44, D.1432-47 et D.1432-50"
 PRESETS: dict[BodyKind, BodyPreset] = {
@@ -131,8 +133,10 @@ class Body(db.Model):
     second_convocation_days: Mapped[int]
     # Successive meetings missed without excuse after which a member may be declared resigned.
     unexcused_absences_limit: Mapped[int]
-    # Votes (app/votes): whether abstentions count in the base of the majority; votes by name.
+    # Votes (app/votes): whether abstentions count in the base of the majority; whether the president's vote
+    # decides a tie (without it, a tie is no majority); votes by name.
     abstentions_in_base: Mapped[bool]
+    president_casting_vote: Mapped[bool]
     roll_call_votes: Mapped[bool]
     # Suppléants in office for one titulaire at once (D.1432-30: two for the CRSA).
     max_substitutes_per_titulaire: Mapped[int]
@@ -274,7 +278,8 @@ class MembershipRole(DatedSpan, db.Model):
     """A dated role held through a membership: président, vice-président, bureau, rapporteur.
 
     Read through ``app.bodies.roles`` (``president_of``…): the president may neither give nor receive
-    a pouvoir, has the casting vote and presides the compte rendu."""
+    a pouvoir, has the casting vote where the body's rules give it (``Body.president_casting_vote``) and
+    presides the compte rendu."""
 
     __tablename__ = "membership_role"
     __table_args__ = (

@@ -62,8 +62,9 @@ class Vote(db.Model):
     votes_against: Mapped[int]
     abstentions: Mapped[int]
     not_voting: Mapped[int]
-    # The body's rule as applied (it may change later; the outcome may not).
+    # The body's rules as applied (they may change later; the outcome may not).
     abstentions_in_base: Mapped[bool]
+    president_casting_vote: Mapped[bool]
     president_choice: Mapped[VoteChoice | None] = mapped_column(enum_column(VoteChoice, "president_choice"))
     outcome: Mapped[VoteOutcome] = mapped_column(enum_column(VoteOutcome, "vote_outcome"))
     decided_by_casting_vote: Mapped[bool] = mapped_column(default=False)
@@ -130,7 +131,9 @@ class WrittenConsultation(db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The body's rules at the opening, applied at the closing.
     abstentions_in_base: Mapped[bool]
+    president_casting_vote: Mapped[bool]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     votes_for: Mapped[int] = mapped_column(default=0)
     votes_against: Mapped[int] = mapped_column(default=0)

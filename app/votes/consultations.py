@@ -76,6 +76,7 @@ def open_consultation(body: Body, question: str, closes_at: datetime,
     consultation = WrittenConsultation(body=body, question=question, closes_at=closes_at, opened_at=utc_now(),
                                        opened_by_id=user.id if user else None,
                                        abstentions_in_base=body.abstentions_in_base,
+                                       president_casting_vote=body.president_casting_vote,
                                        answers=[ConsultationAnswer(person=person, position=position)
                                                 for position, person in enumerate(people, start=1)])
     db.session.add(consultation)
@@ -171,12 +172,14 @@ def close_refusal(consultation: WrittenConsultation, now: datetime | None = None
 
 
 def close_consultation(consultation: WrittenConsultation) -> None:
-    """Record the counts and the outcome (the president's answer decides a tie)."""
+    """Record the counts and the outcome (the president's answer decides a tie where the body's rules, as at
+    the opening, give them the casting vote)."""
     counts = counts_of(consultation)
     president = president_of(consultation.body, to_paris(consultation.opened_at).date())
     president_choice = next((answer.choice for answer in consultation.answers
                              if president is not None and answer.person_id == president.person_id), None)
-    decision = decide(counts, abstentions_in_base=consultation.abstentions_in_base, president_choice=president_choice)
+    decision = decide(counts, abstentions_in_base=consultation.abstentions_in_base,
+                      president_casting_vote=consultation.president_casting_vote, president_choice=president_choice)
     consultation.votes_for, consultation.votes_against, consultation.abstentions = (
         counts.votes_for, counts.votes_against, counts.abstentions)
     consultation.outcome, consultation.decided_by_casting_vote = decision.outcome, decision.decided_by_casting_vote

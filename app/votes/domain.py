@@ -59,7 +59,9 @@ class VotingContext:
     voters: list[Voter]
     quorum: QuorumStatus
     attendance_recorded: bool
-    president: Person | None  # the president of the body, when they are among the voters
+    # The president of the body, when they are among the voters and their vote decides a tie (the body's
+    # ``president_casting_vote``): only then is their choice asked for.
+    president: Person | None
     voter_ids: set[int] = field(init=False)
 
     def __post_init__(self):
@@ -100,7 +102,7 @@ def voters_of(meeting: Meeting) -> list[Voter]:
 
 def voting_context(meeting: Meeting) -> VotingContext:
     voters = voters_of(meeting)
-    president = president_of(meeting.body, meeting_day(meeting))
+    president = president_of(meeting.body, meeting_day(meeting)) if meeting.body.president_casting_vote else None
     president_voting = president is not None and any(voter.person.id == president.person_id and voter.cast_by is None
                                                      for voter in voters)
     return VotingContext(meeting=meeting, voters=voters, quorum=quorum_status(meeting),
@@ -260,14 +262,16 @@ def record_vote(context: VotingContext, entry: VoteInput, user: User | None) -> 
             if voter.person.id in entry.interests:
                 ballots.append(VoteBallot(person=voter.person, cast_by=voter.cast_by, choice=VoteChoice.NOT_VOTING,
                                           declared_interest=True, position=position))
-    decision = decide(counts, abstentions_in_base=body.abstentions_in_base, president_choice=president_choice)
+    decision = decide(counts, abstentions_in_base=body.abstentions_in_base,
+                      president_casting_vote=body.president_casting_vote, president_choice=president_choice)
     quorum = context.quorum
     vote = Vote(agenda_item=entry.item, question=entry.question, roll_call=entry.choices is not None,
                 votes_for=counts.votes_for, votes_against=counts.votes_against, abstentions=counts.abstentions,
                 not_voting=counts.not_voting, abstentions_in_base=body.abstentions_in_base,
-                president_choice=president_choice, outcome=decision.outcome,
-                decided_by_casting_vote=decision.decided_by_casting_vote, quorum_statement=quorum.label,
-                quorum_counted=quorum.counted, quorum_base=quorum.voting_members, quorum_required=quorum.required,
+                president_casting_vote=body.president_casting_vote, president_choice=president_choice,
+                outcome=decision.outcome, decided_by_casting_vote=decision.decided_by_casting_vote,
+                quorum_statement=quorum.label, quorum_counted=quorum.counted, quorum_base=quorum.voting_members,
+                quorum_required=quorum.required,
                 avis_text=entry.question, recorded_at=utc_now(), recorded_by_id=user.id if user else None, ballots=ballots)
     db.session.add(vote)
     return vote
