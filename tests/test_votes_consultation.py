@@ -3,11 +3,14 @@ refused after the closing), reminders to those who have not answered, the result
 from __future__ import annotations
 
 import re
+from html import unescape
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.formatting import paris_today
 from app.models import (
     ConsultationAnswer,
     MailKind,
@@ -153,3 +156,33 @@ def test_opening_refuses_a_past_closing_and_an_empty_question(secretariat_client
     assert "Saisissez la question soumise aux membres." in empty.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(WrittenConsultation)) == 0
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_relancer_tapped_twice_the_same_day_mails_each_member_once(app, secretariat_client, inbox):
+    """A double tap on « Relancer », or two people of the secretariat the same day: one reminder per member and
+    per Paris day, and the second answer says so; the next day, a new reminder goes."""
+    body, _ = crsa()
+    consultation = open_one(secretariat_client, body)
+    app.test_client().post(links_by_address(inbox)["membre0@example.fr"], data={"choice": "pour"})
+    inbox.messages.clear()
+    first = secretariat_client.post(f"/consultations/{consultation.id}/remind", follow_redirects=True)
+    assert "Rappel envoyé à 3 membre(s)" in first.get_data(as_text=True)
+    second = secretariat_client.post(f"/consultations/{consultation.id}/remind", follow_redirects=True)
+    assert "Un rappel a déjà été envoyé aujourd'hui aux 3 membre(s)" in unescape(second.get_data(as_text=True))
+    assert len(inbox.messages) == 3
+
+    tomorrow = paris_today() + timedelta(days=1)
+    with patch("app.votes.consultations.paris_today", return_value=tomorrow):
+        third = secretariat_client.post(f"/consultations/{consultation.id}/remind", follow_redirects=True)
+    assert "Rappel envoyé à 3 membre(s)" in third.get_data(as_text=True)
+    assert len(inbox.messages) == 6
+
+
+def test_relancer_when_everyone_answered_says_so(app, secretariat_client, inbox):
+    body, _ = crsa(size=2)
+    consultation = open_one(secretariat_client, body)
+    links = links_by_address(inbox)
+    for address in links:
+        app.test_client().post(links[address], data={"choice": "contre"})
+    answered = secretariat_client.post(f"/consultations/{consultation.id}/remind", follow_redirects=True)
+    assert "Tous les membres consultés ont répondu : aucun rappel envoyé." in answered.get_data(as_text=True)

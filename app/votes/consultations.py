@@ -21,7 +21,7 @@ from app.bodies.composition import body_composition
 from app.bodies.roles import president_of
 from app.calendar.urls import public_url
 from app.extensions import db
-from app.formatting import long_datetime, to_paris
+from app.formatting import long_datetime, paris_today, to_paris
 from app.mail.outbox import Dropped, Queued, queue
 from app.mail.smtp import new_message
 from app.models import (
@@ -84,20 +84,22 @@ def open_consultation(body: Body, question: str, closes_at: datetime,
     return consultation, queue_links(consultation.answers, MailKind.CONSULTATION)
 
 
-def queue_links(answers: list[ConsultationAnswer], kind: MailKind) -> Queued:
-    """One e-mail per member (its key unique per sending: a reminder is a new message)."""
-    sending = uuid.uuid4().hex[:12]
+def queue_links(answers: list[ConsultationAnswer], kind: MailKind, sending: str | None = None) -> Queued:
+    """One e-mail per member; its key is unique per ``sending`` (by default a new one: a new message each time)."""
+    sending = sending or uuid.uuid4().hex[:12]
     return queue([{"key": f"{kind.value}:{answer.id}:{sending}", "kind": kind, "person_id": answer.person_id,
                    "consultation_answer_id": answer.id} for answer in answers])
 
 
 def remind(consultation: WrittenConsultation) -> Queued:
-    """Queue a reminder to each member who has not answered yet and still may (none once closed)."""
+    """Queue a reminder to each member who has not answered yet and still may (none once closed). At most one
+    a day (Paris) to each member: « Relancer » tapped twice, or by two people of the secretariat, mails once
+    (the second time ``Queued.already`` counts them)."""
     if not is_open(consultation):
         return Queued()
     voting = still_voting_people(consultation)
     waiting = [answer for answer in consultation.answers if answer.choice is None and answer.person_id in voting]
-    return queue_links(waiting, MailKind.CONSULTATION_REMINDER)
+    return queue_links(waiting, MailKind.CONSULTATION_REMINDER, sending=paris_today().isoformat())
 
 
 def is_open(consultation: WrittenConsultation, now: datetime | None = None) -> bool:

@@ -315,8 +315,15 @@ def remind_consultation(consultation_id: int):
     queued = consultations.remind(consultation)
     db.session.commit()
     deliver_soon(queued.ids)
-    flash(f"Rappel envoyé à {queued.new} membre(s) qui n'ont pas répondu." if consultations.is_open(consultation)
-          else "La consultation est close : aucun rappel envoyé.", "success" if queued.new else "info")
+    if not consultations.is_open(consultation):
+        flash("La consultation est close : aucun rappel envoyé.", "info")
+    elif queued.ids:  # new reminders, or today's that had failed and go again
+        flash(f"Rappel envoyé à {len(queued.ids)} membre(s) qui n'ont pas répondu.", "success")
+    elif queued.already:
+        flash(f"Un rappel a déjà été envoyé aujourd'hui aux {queued.already} membre(s) qui n'ont pas répondu : "
+              "aucun nouveau rappel avant demain.", "info")
+    else:
+        flash("Tous les membres consultés ont répondu : aucun rappel envoyé.", "info")
     return redirect(consultation_url(consultation))
 
 
