@@ -165,14 +165,28 @@ def reopen(vote_id: int):
     return redirect(meeting_votes_url(vote.agenda_item.meeting_id))
 
 
+def switch_published(record, column: str = "published_at", is_on: bool | None = None) -> bool:
+    """Set ``record.<column>`` (a publication date) to what the button posted asks: « Publier » posts
+    ``?publier=1``, « Retirer » ``?publier=0``, so that a double tap, « Renvoyer » or a second person's older page
+    never undoes the first post; without it (a page of before), the state flips. ``is_on``: whether it is
+    published now, when more than the date says so. Whether anything changed."""
+    published = getattr(record, column) is not None if is_on is None else is_on
+    wanted = request.args.get("publier")
+    target = wanted == "1" if wanted in ("0", "1") else not published
+    if target == published:
+        return False
+    setattr(record, column, utc_now() if target else None)
+    return True
+
+
 @bp.route("/votes/<int:vote_id>/publish", methods=["POST"])
 @staff_required
 def publish(vote_id: int):
     vote = get_vote_or_404(vote_id)
     if not vote.is_current:
         abort(409)
-    vote.published_at = None if vote.published_at else utc_now()
-    db.session.commit()
+    if switch_published(vote):
+        db.session.commit()
     flash("L'avis est publié sur la page publique." if vote.published_at else "L'avis n'est plus publié.", "success")
     return redirect(meeting_votes_url(vote.agenda_item.meeting_id))
 
@@ -203,8 +217,8 @@ def toggle_public_minutes(meeting_id: int):
     if minutes is None or minutes.status is not MinutesStatus.PUBLISHED:
         flash("Publiez d'abord le compte rendu auprès des membres.", "error")
     else:
-        minutes.public_at = None if public.minutes_are_public(minutes) else utc_now()
-        db.session.commit()
+        if switch_published(minutes, "public_at", is_on=public.minutes_are_public(minutes)):
+            db.session.commit()
         flash("Le compte rendu figure sur la page publique." if minutes.public_at
               else "Le compte rendu ne figure plus sur la page publique.", "success")
     return redirect(meeting_votes_url(meeting.id))
@@ -349,8 +363,8 @@ def publish_consultation(consultation_id: int):
     if consultation.closed_at is None:
         flash("Enregistrez d'abord le résultat de la consultation : un avis se publie une fois rendu.", "error")
     else:
-        consultation.published_at = None if consultation.published_at else utc_now()
-        db.session.commit()
+        if switch_published(consultation):
+            db.session.commit()
         flash("L'avis est publié sur la page publique." if consultation.published_at
               else "L'avis n'est plus publié.", "success")
     return redirect(consultation_url(consultation))
