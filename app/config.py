@@ -29,6 +29,9 @@ class Config:
     # PostgreSQL: the reads of GET and HEAD requests in autocommit, without BEGIN and ROLLBACK; a transaction
     # from their first write on (app/pool.py). False: every request in one transaction.
     DATABASE_READS_WITHOUT_TRANSACTION = True
+    # PostgreSQL: results in the server's binary format rather than text (a file as its bytes, not as twice
+    # as many hexadecimal digits; numbers and dates not printed and parsed again; app/pool.py).
+    POSTGRES_BINARY_RESULTS = True
     # Serving processes (wsgi.py): Python's garbage collector examines its youngest objects after this many
     # more allocations than frees (Python's own: 700). None leaves Python's (app/serving.py).
     GC_THRESHOLD: int | None = 10_000

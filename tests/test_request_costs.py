@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from psycopg.pq import TransactionStatus
+from psycopg.pq import Format, TransactionStatus
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
@@ -271,3 +271,42 @@ def test_building_an_app_leaves_the_garbage_collector_as_it_was(database):
     before = gc.get_threshold()
     make_app(database("gc_untouched"))
     assert gc.get_threshold() == before
+
+
+# Every kind of value the app reads: its column types, and what its queries compute (ranks, counts, sums).
+VALUES_OF_EVERY_KIND = text(
+    "SELECT 7::integer, 8::bigint, 1.25::numeric, 0.5::float8, true, 'hôpitaux œ'::varchar, 'tâche'::text,"
+    " '\\x00ff10'::bytea, TIMESTAMP '2020-05-28 14:30:00', DATE '2020-05-28', TIME '09:30',"
+    " TIMESTAMPTZ '2020-05-28 14:30:00+02', INTERVAL '1 day 2 hours', '{\"a\": [1, \"é\"]}'::json,"
+    " '{\"b\": 2}'::jsonb, ARRAY[1, 2], ARRAY['a', 'b'], NULL::integer, count(*) OVER (),"
+    " ts_rank(to_tsvector('french', 'hôpital'), to_tsquery('french', 'hôpital')),"
+    " gen_random_uuid()::text")
+
+
+def test_postgresql_results_come_in_binary_with_the_values_text_gives(app_context):
+    """PostgreSQL only: the app's connections ask for binary results (a file as its bytes, not as twice as
+    many hexadecimal digits), and every kind of value reads the same as in text."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    connection = db.session.connection()
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection.cursor().format == Format.BINARY
+    binary = list(connection.execute(VALUES_OF_EVERY_KIND).one())
+    text_cursor = dbapi_connection.cursor(binary=False)
+    text_cursor.execute(str(VALUES_OF_EVERY_KIND))
+    as_text = list(text_cursor.fetchone())
+    text_cursor.close()
+    assert binary[:-1] == as_text[:-1] and len(binary[-1]) == len(as_text[-1]) == 36
+    assert binary[7] == b"\x00\xff\x10" and binary[5] == "hôpitaux œ" and binary[13] == {"a": [1, "é"]}
+
+
+def test_without_binary_results_postgresql_connections_read_text():
+    url = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    if not is_postgresql(url):
+        pytest.skip("PostgreSQL only")
+    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}, POSTGRES_BINARY_RESULTS=False)
+    with app.app_context():
+        assert db.session.connection().connection.dbapi_connection.cursor().format == Format.TEXT
+        assert db.session.scalar(text("SELECT '\\x00ff'::bytea")) == b"\x00\xff"
+        db.session.remove()
+        db.engine.dispose()
