@@ -9,26 +9,55 @@ directory of people, which an index reads in order and stops early.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 
 
 class CountedPagination(SelectPagination):
     """``SelectPagination`` whose rows carry the number of all rows. A page past the last one has no row
-    to carry it: that page counts as ``db.paginate`` does."""
+    to carry it: that page counts as ``db.paginate`` does. ``parameters``: the values of a statement built
+    once with bind parameters, whose page (``paged_once``) is then built once too."""
 
     def _query_items(self) -> list:
-        select = self._query_args["select"].add_columns(func.count().over().label("rows_in_all"))
-        rows = db.session.execute(select.limit(self.per_page).offset(self._query_offset)).unique().all()
+        statement, parameters = self._query_args["select"], self._query_args["parameters"]
+        if parameters is None:
+            rows = db.session.execute(paged(statement, self.per_page, self._query_offset))
+        else:
+            rows = db.session.execute(paged_once(statement), {**parameters, PAGE_LIMIT.key: self.per_page,
+                                                              PAGE_OFFSET.key: self._query_offset})
+        rows = rows.unique().all()
         self._counted = rows[0][-1] if rows else (0 if self._query_offset == 0 else None)
         return [row[0] for row in rows]
 
     def _query_count(self) -> int:
-        return self._counted if self._counted is not None else super()._query_count()
+        if self._counted is not None:
+            return self._counted
+        rows = self._query_args["select"].options(lazyload("*")).order_by(None).subquery()
+        return db.session.scalar(select(func.count()).select_from(rows), self._query_args["parameters"] or {})
 
 
-def counted_page(select: Select, *, page: int, per_page: int) -> Pagination:
-    """The page ``page`` of ``select`` (an ORM select of one entity) and the number of its rows, in one statement."""
-    return CountedPagination(select=select, session=db.session(), page=page, per_page=per_page, error_out=False)
+PAGE_LIMIT, PAGE_OFFSET = bindparam("page_limit"), bindparam("page_offset")
+
+
+def paged(statement: Select, limit, offset) -> Select:
+    """``statement`` with the number of all its rows beside each, cut to a page."""
+    return statement.add_columns(func.count().over().label("rows_in_all")).limit(limit).offset(offset)
+
+
+@lru_cache(maxsize=32)
+def paged_once(statement: Select) -> Select:
+    """The page of a statement built once, its limit and offset bind parameters: built once too, and so its
+    cache key is computed once (for « Mes séances », building and keying its statements cost 1.4 ms a page)."""
+    return paged(statement, PAGE_LIMIT, PAGE_OFFSET)
+
+
+def counted_page(select: Select, *, page: int, per_page: int, parameters: dict | None = None) -> Pagination:
+    """The page ``page`` of ``select`` (an ORM select of one entity) and the number of its rows, in one
+    statement; ``parameters``: the values of its bind parameters, for a statement built once."""
+    return CountedPagination(select=select, session=db.session(), page=page, per_page=per_page, error_out=False,
+                             parameters=parameters)

@@ -83,12 +83,15 @@ def test_past_meetings_are_paginated(world):
     second = member.get("/mes-seances?page=2").text
     assert "Page 1 sur 2" in first and "Séance du printemps" in first and "Séance 2019-01" not in first
     assert "Séance 2019-01" in second and "Séance du printemps" not in second
+    beyond = member.get("/mes-seances?page=3")  # no row to carry the number: counted apart
+    assert beyond.status_code == 200 and "Aucune séance passée." in beyond.text and "Séance de rentrée" in beyond.text
 
 
 def test_user_without_person_has_an_explained_empty_agenda(app, app_context):
     client = log_in(app.test_client(), create_user(Role.SECRETARIAT))
     page = client.get("/mes-seances").text
     assert "Votre compte n'est relié à aucune personne" in page
+    assert "Aucune séance à venir." in page and "Aucune séance passée." in page
 
 
 def test_agenda_queries_do_not_grow_with_meetings(world):

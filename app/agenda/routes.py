@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from app.agenda import bp
 from app.agenda.forms import SearchForm
-from app.agenda.queries import excerpts_for, my_meetings as my_meetings_query, past, search_page, upcoming
+from app.agenda.queries import MY_MEETINGS, excerpts_for, my_meetings_parameters, search_page
 from app.dossier.domain import published_by_meeting
 from app.extensions import db
 from app.forms import choices, page_number
@@ -17,9 +17,9 @@ PER_PAGE = 10
 @bp.route("/mes-seances")
 @login_required
 def my_meetings():
-    query = my_meetings_query(current_user)
-    past_page = counted_page(past(query), page=page_number(), per_page=PER_PAGE)
-    coming = upcoming(query)
+    parameters = my_meetings_parameters(current_user)
+    past_page = counted_page(MY_MEETINGS.past, page=page_number(), per_page=PER_PAGE, parameters=parameters)
+    coming = db.session.scalars(MY_MEETINGS.upcoming, parameters).all()
     return render_template("agenda/my_meetings.html", upcoming=coming, past_page=past_page,
                            linked=current_user.person_id is not None,
                            dossiers=published_by_meeting([*coming, *past_page.items]))
