@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.models import Deadline, Meeting
@@ -20,9 +21,12 @@ def concerning(body_ids) -> ColumnElement[bool]:
                Deadline.body_id.in_(body_ids))
 
 
-def upcoming_deadlines(visible_body_ids: Collection[int], body_id: int | None, today: date) -> Select:
-    """Deadlines from ``today`` on, of meetings not in the bin, of the bodies ``visible_body_ids`` (those the
-    user may see: ``visible_body_ids`` of app.permissions, which the page reads anyway for its filter), by date.
+@cache
+def upcoming_deadlines(one_body: bool) -> Select:
+    """Deadlines from ``today`` on, of meetings not in the bin, of the bodies ``body_ids`` (those the user
+    may see: ``visible_body_ids`` of app.permissions, which the page reads anyway for its filter), and with
+    ``one_body`` of the body ``body_id`` among them, by date. Built once: ``today``, ``body_ids`` and
+    ``body_id`` are bind parameters (building the statement and its cache key cost 0.6 ms a page).
 
     Filters are semi-joins on small sets (the bin, a few bodies' meetings) rather than a join with every
     meeting: PostgreSQL then reads only the upcoming deadlines, whatever the length of the history. The
@@ -31,7 +35,7 @@ def upcoming_deadlines(visible_body_ids: Collection[int], body_id: int | None, t
     binned = select(Meeting.id).where(Meeting.deleted_at.is_not(None))
     query = (
         select(Deadline)
-        .where(Deadline.due_date >= today, Deadline.meeting_id.not_in(binned),
+        .where(Deadline.due_date >= bindparam("today"), Deadline.meeting_id.not_in(binned),
                Deadline.not_announcing_a_binned_meeting())
         # Many-to-one, joined to the page's own statement (a « select in » load costs more than its rows), and of
         # the meetings only what the list shows: not their texts (context, method, conclusion), read for
@@ -39,8 +43,13 @@ def upcoming_deadlines(visible_body_ids: Collection[int], body_id: int | None, t
         .options(joinedload(Deadline.meeting).load_only(*LISTED_MEETING).joinedload(Meeting.body),
                  joinedload(Deadline.body), joinedload(Deadline.announced_meeting).load_only(*LISTED_MEETING))
         .order_by(Deadline.due_date, Deadline.due_at, Deadline.id)
+        .where(concerning(bindparam("body_ids", expanding=True)))
     )
-    query = query.where(concerning(list(visible_body_ids)))
-    if body_id:
-        query = query.where(concerning([body_id]))
+    if one_body:
+        query = query.where(concerning(bindparam("body_id", expanding=True)))
     return query
+
+
+def upcoming_deadlines_parameters(visible_body_ids: Collection[int], body_id: int | None, today: date) -> dict:
+    """The values of ``upcoming_deadlines(one_body=bool(body_id))``."""
+    return {"today": today, "body_ids": list(visible_body_ids), "body_id": [body_id] if body_id else []}

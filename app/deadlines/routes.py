@@ -6,17 +6,17 @@ from sqlalchemy.orm import selectinload
 from app.confirmations import confirmation_page
 from app.deadlines import bp
 from app.deadlines.forms import DueDateDeadlineForm, NextMeetingDeadlineForm
-from app.deadlines.queries import upcoming_deadlines
+from app.deadlines.queries import upcoming_deadlines, upcoming_deadlines_parameters
 from app.expired_forms import form_shown_on
 from app.extensions import db
-from app.formatting import long_date, paris_datetime, to_paris
+from app.formatting import long_date, paris_datetime, paris_today, to_paris
 from app.forms import choices, id_number, page_number
 from app.pagination import counted_page
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
-from app.models import Deadline, DeadlineKind, Meeting, utc_now
+from app.models import Deadline, DeadlineKind, Meeting
 from app.permissions import get_body_or_404, get_editable_meeting_or_404, staff_required, visible_bodies
 from app.submissions import Submission, answer_repeat
 
@@ -30,8 +30,8 @@ def index():
     bodies = db.session.scalars(visible_bodies(current_user)).all()
     body_id = request.args.get("body", type=id_number)
     visible_body_ids = {body.id for body in bodies}
-    query = upcoming_deadlines(visible_body_ids, body_id, to_paris(utc_now()).date())
-    page = counted_page(query, page=page_number(), per_page=PAGE_SIZE)
+    page = counted_page(upcoming_deadlines(one_body=bool(body_id)), page=page_number(), per_page=PAGE_SIZE,
+                        parameters=upcoming_deadlines_parameters(visible_body_ids, body_id, paris_today()))
     return render_template("deadlines/index.html", page=page, bodies=bodies, body_id=body_id,
                            visible_body_ids=visible_body_ids)
 
