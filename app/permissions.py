@@ -8,7 +8,7 @@ belong to no ARS and see none of their data (only accounts, organisations and si
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -139,9 +139,9 @@ def visible_body_ids(user: User, on: date | None = None) -> Select:
     return organisation_body_ids(user) if user.is_staff else member_body_ids(user, on)
 
 
-def visible_bodies(user: User) -> Select:
-    """A query of the bodies the user may see, by name."""
-    return select(Body).where(Body.id.in_(visible_body_ids(user))).order_by(Body.name)
+def visible_bodies(user: User, on: date | None = None) -> Select:
+    """A query of the bodies the user may see (on ``on``, today), by name."""
+    return select(Body).where(Body.id.in_(visible_body_ids(user, on))).order_by(Body.name)
 
 
 def visible_meetings(user: User, on: date | None = None) -> Select:
@@ -165,6 +165,14 @@ TODAY = bindparam("today")
 
 def account_parameters(user: User) -> dict:
     return {"person_id": user.person_id, "organisation_id": getattr(user, "organisation_id", None), "today": paris_today()}
+
+
+@cache
+def visible_body_names(staff: bool) -> Select:
+    """Ids and names of the bodies an account of a kind may see, by name (the filters of the search and of the
+    échéances), built once for every such account (``account_parameters`` gives the values): building a
+    member's and keying it cost 0.2 ms a page."""
+    return visible_bodies(AccountParameters(staff), TODAY).with_only_columns(Body.id, Body.name)
 
 
 # A member's seat opening one body (``member_body_ids`` of one body), built once: members' pages ask it on

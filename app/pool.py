@@ -9,7 +9,9 @@ again in Python, and a file (``bytea``) travels as hexadecimal, twice its size, 
 binary the server sends its own representation: a validated compte rendu of 36 kB reads in 130 µs instead
 of 265 (loopback, one query), and the mixed benchmark in process serves 7–16 % more requests. The
 Python values are the same (``tests/test_request_costs.py``): the app stores no type psycopg cannot
-read in binary (its enums are ``VARCHAR``).
+read in binary (its enums are ``VARCHAR``). Only a request's statements ask for binary: outside requests
+(migrations, the command line, background jobs) SQLAlchemy and Alembic read PostgreSQL's catalogue, whose
+types psycopg reads only as text (``"char"``, ``int2vector``…).
 
 psycopg prepares a statement on the server once a connection has sent it five times, and its ROLLBACK
 forgets them all: with every request ending in a ROLLBACK, nothing stayed prepared. Without it, a page's
@@ -138,11 +140,11 @@ class BinaryResultsCursor(psycopg.Cursor):
 
 
 def binary_results(engine: Engine) -> None:
-    """Every cursor of ``engine``'s new connections reads its results in binary."""
+    """The cursors of ``engine``'s connections read their results in binary while they serve a request."""
 
-    @event.listens_for(engine, "connect")
-    def connected(dbapi_connection, record):
-        dbapi_connection.cursor_factory = BinaryResultsCursor
+    @event.listens_for(engine, "checkout")
+    def leaving(dbapi_connection, record, proxy):
+        dbapi_connection.cursor_factory = BinaryResultsCursor if has_request_context() else psycopg.Cursor
 
 
 def init_pool(app: Flask) -> None:

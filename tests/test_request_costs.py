@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from psycopg.pq import Format, TransactionStatus
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from app.access import ENDPOINT_AUDIENCE, Audience
@@ -283,11 +283,17 @@ VALUES_OF_EVERY_KIND = text(
     " gen_random_uuid()::text")
 
 
-def test_postgresql_results_come_in_binary_with_the_values_text_gives(app_context):
-    """PostgreSQL only: the app's connections ask for binary results (a file as its bytes, not as twice as
+def test_postgresql_results_come_in_binary_with_the_values_text_gives(app):
+    """PostgreSQL only: a request's connection asks for binary results (a file as its bytes, not as twice as
     many hexadecimal digits), and every kind of value reads the same as in text."""
-    if db.engine.dialect.name != "postgresql":
+    if not is_postgresql(app.config["SQLALCHEMY_DATABASE_URI"]):
         pytest.skip("PostgreSQL only")
+    with app.test_request_context():
+        compare_binary_with_text()
+        db.session.remove()
+
+
+def compare_binary_with_text():
     connection = db.session.connection()
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection.cursor().format == Format.BINARY
@@ -300,12 +306,20 @@ def test_postgresql_results_come_in_binary_with_the_values_text_gives(app_contex
     assert binary[7] == b"\x00\xff\x10" and binary[5] == "hôpitaux œ" and binary[13] == {"a": [1, "é"]}
 
 
+def test_outside_a_request_postgresql_connections_read_text_for_the_catalogue(app_context):
+    """Migrations, the command line and jobs read PostgreSQL's catalogue (types psycopg reads only as text)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    assert db.session.connection().connection.dbapi_connection.cursor().format == Format.TEXT
+    assert "ix_meeting_starts_at" in {index["name"] for index in inspect(db.engine).get_indexes("meeting")}
+
+
 def test_without_binary_results_postgresql_connections_read_text():
     url = normalise_database_url(os.environ.get("DATABASE_URL", ""))
     if not is_postgresql(url):
         pytest.skip("PostgreSQL only")
     app = make_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}, POSTGRES_BINARY_RESULTS=False)
-    with app.app_context():
+    with app.test_request_context():
         assert db.session.connection().connection.dbapi_connection.cursor().format == Format.TEXT
         assert db.session.scalar(text("SELECT '\\x00ff'::bytea")) == b"\x00\xff"
         db.session.remove()

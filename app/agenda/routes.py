@@ -8,8 +8,7 @@ from app.dossier.domain import published_by_meeting
 from app.extensions import db
 from app.forms import choices, page_number
 from app.pagination import counted_page
-from app.models import Body
-from app.permissions import visible_bodies
+from app.permissions import account_parameters, visible_body_names
 
 PER_PAGE = 10
 
@@ -29,7 +28,7 @@ def my_meetings():
 @login_required
 def search():
     form = SearchForm(formdata=request.args)
-    bodies = db.session.execute(visible_bodies(current_user).with_only_columns(Body.id, Body.name))
+    bodies = db.session.execute(visible_body_names(current_user.is_staff), account_parameters(current_user))
     form.instance.choices = choices([("", "Toutes les instances")] + [(str(body.id), body.name) for body in bodies])
     searched = any(request.args.get(name) for name in ("texte", "instance", "du", "au"))
     results, excerpts = None, {}

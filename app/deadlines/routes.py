@@ -17,7 +17,8 @@ from app.meetings.forms import ConfirmForm
 from app.meetings.outline import deadline_when
 from app.meetings.scheduling import MeetingDetails, Occurrence, schedule_meeting
 from app.models import Deadline, DeadlineKind, Meeting
-from app.permissions import get_body_or_404, get_editable_meeting_or_404, staff_required, visible_bodies
+from app.permissions import (account_parameters, get_body_or_404, get_editable_meeting_or_404, staff_required,
+                             visible_bodies, visible_body_names)
 from app.submissions import Submission, answer_repeat
 
 PAGE_SIZE = 25
@@ -27,7 +28,7 @@ PAGE_SIZE = 25
 @login_required
 def index():
     """Upcoming deadlines of the bodies the user may see, by date; ``?body=<id>`` keeps one body."""
-    bodies = db.session.scalars(visible_bodies(current_user)).all()
+    bodies = db.session.execute(visible_body_names(current_user.is_staff), account_parameters(current_user)).all()
     body_id = request.args.get("body", type=id_number)
     visible_body_ids = {body.id for body in bodies}
     page = counted_page(upcoming_deadlines(one_body=bool(body_id)), page=page_number(), per_page=PAGE_SIZE,
