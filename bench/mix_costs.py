@@ -10,11 +10,15 @@ this process and its share of the whole: what to make faster first; with ``--cal
 function calls per request too (the same from run to run, whatever the machine's load). ``--profile KIND`` runs the
 requests of that kind (or of every kind: ``all``) under cProfile and prints where their time goes.
 ``--statements`` times each SQL statement from its sending to its last row read (the database's share of
-a request) and prints the heaviest, with the kinds of request that sent them.
+a request) and prints the heaviest, with the kinds of request that sent them. ``--compare SETTING=VALUE``
+serves the same requests by a second app with that setting, the two apps taking turns by batches of 50,
+and prints the time and CPU time of each: on a machine whose speed drifts by a fifth within minutes, two
+runs one after the other compare the machine, not the setting.
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import cProfile
 import pstats
 import random
@@ -96,29 +100,26 @@ def main() -> None:
     parser.add_argument("--calls", action="store_true",
                         help="also count the Python function calls per request of each kind (a second pass under "
                              "cProfile: unlike times, the same whatever else the machine does)")
+    parser.add_argument("--compare", metavar="SETTING=VALUE",
+                        help="serve the same requests by a second app with this setting, taking turns with the first")
     parser.add_argument("--statements", action="store_true",
                         help="time each SQL statement and print the heaviest (total time, count, kinds)")
     arguments = parser.parse_args()
 
     from app import create_app
-    from app.extensions import db
     from app.serving import tune_process
 
     accounts = prepare_accounts()
     app = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute"})
     tune_process(app)  # as a serving process (wsgi.py)
-    clients = {}
-    for account in accounts:
-        client = app.test_client()
-        response = client.post("/login", data={"email": account.email, "password": PASSWORD})
-        assert response.status_code == 302, (account.email, response.status_code)
-        clients[account.email] = client
-        with app.app_context():
-            db.session.remove()
+    clients = logged_in_clients(app, accounts)
     drawn = draw(accounts, arguments.requests)
     for kind, account, method, path, data in drawn[:50]:  # warm-up: imports, compiled templates, statements
         clients[account.email].open(path, method=method, data=data)
 
+    if arguments.compare:
+        compare(app, clients, accounts, drawn, arguments.compare)
+        return
     wall, cpu, statuses = defaultdict(list), defaultdict(float), defaultdict(lambda: defaultdict(int))
     statements = StatementTimes(app) if arguments.statements else None
     profile = cProfile.Profile() if arguments.profile else None
@@ -166,6 +167,51 @@ def main() -> None:
         stats = pstats.Stats(profile).sort_stats("cumulative")
         stats.print_stats(r"/app/", 40)
         stats.sort_stats("tottime").print_stats(25)
+
+
+def logged_in_clients(app, accounts) -> dict:
+    """A test client of ``app`` per account, logged in."""
+    from app.extensions import db
+
+    clients = {}
+    for account in accounts:
+        client = app.test_client()
+        response = client.post("/login", data={"email": account.email, "password": PASSWORD})
+        assert response.status_code == 302, (account.email, response.status_code)
+        clients[account.email] = client
+        with app.app_context():
+            db.session.remove()
+    return clients
+
+
+def compare(app, clients, accounts, drawn, setting: str, batch: int = 50) -> None:
+    """``drawn`` served by ``app`` and by an app with ``setting`` (« NAME=VALUE », a Python literal or a
+    text), taking turns by ``batch`` requests; prints each one's time and CPU time per request."""
+    from app import create_app
+
+    name, _, text = setting.partition("=")
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = text
+    other = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute", name: value})
+    sides = {"réglage par défaut": clients, setting: logged_in_clients(other, accounts)}
+    for side in sides.values():  # warm-up of each app
+        for kind, account, method, path, data in drawn[:50]:
+            side[account.email].open(path, method=method, data=data).close()
+    wall, cpu = defaultdict(float), defaultdict(float)
+    for start in range(0, len(drawn), batch):
+        for label, side in sides.items():
+            started, started_cpu = time.perf_counter(), time.process_time()
+            for kind, account, method, path, data in drawn[start:start + batch]:
+                side[account.email].open(path, method=method, data=data).close()
+            wall[label] += time.perf_counter() - started
+            cpu[label] += time.process_time() - started_cpu
+    print(f"{len(drawn)} requêtes servies par chacune, à tour de rôle par {batch} "
+          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}) :")
+    for label in sides:
+        print(f"  {label:40} {wall[label] / len(drawn) * 1000:6.2f} ms par requête, "
+              f"{cpu[label] / len(drawn) * 1000:6.2f} ms de CPU, {len(drawn) / wall[label]:5.0f} req/s")
 
 
 if __name__ == "__main__":
