@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from app.extensions import db
@@ -41,7 +41,7 @@ class CountedPagination(SelectPagination):
         return db.session.scalar(select(func.count()).select_from(rows), self._query_args["parameters"] or {})
 
 
-PAGE_LIMIT, PAGE_OFFSET = bindparam("page_limit"), bindparam("page_offset")
+PAGE_LIMIT, PAGE_OFFSET = bindparam("page_limit", type_=Integer), bindparam("page_offset", type_=Integer)
 
 
 def paged(statement: Select, limit, offset) -> Select:
