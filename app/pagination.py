@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import BigInteger, Select, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from app.extensions import db
@@ -41,7 +41,8 @@ class CountedPagination(SelectPagination):
         return db.session.scalar(select(func.count()).select_from(rows), self._query_args["parameters"] or {})
 
 
-PAGE_LIMIT, PAGE_OFFSET = bindparam("page_limit", type_=Integer), bindparam("page_offset", type_=Integer)
+# BIGINT: an absurd ?page= (up to the largest id) gives an offset beyond INTEGER, which PostgreSQL would refuse.
+PAGE_LIMIT, PAGE_OFFSET = bindparam("page_limit", type_=BigInteger), bindparam("page_offset", type_=BigInteger)
 
 
 def paged(statement: Select, limit, offset) -> Select:

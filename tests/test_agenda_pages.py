@@ -186,3 +186,12 @@ def test_visitors_must_log_in(client, app_context):
     for url in ("/mes-seances", "/recherche"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location
+
+
+@pytest.mark.parametrize("path", ["/mes-seances", "/deadlines"])
+def test_the_largest_page_number_shows_an_empty_page(world, path):
+    """The largest ?page= accepted (an id's maximum) makes an offset beyond PostgreSQL's INTEGER: the
+    statements built once bind it as BIGINT, and the page answers empty rather than failing."""
+    member, _ = world
+    response = member.get(f"{path}?page=2147483647")
+    assert response.status_code == 200 and "Page 2147483647" not in response.text
