@@ -84,19 +84,14 @@ def test_a_withdrawal_retried_after_the_person_is_convened_again_does_not_cancel
     """Taken off by mistake while the mail server was down (the cancellation waits for its retry), convened again
     and sent the invitation: the late cancellation must not then remove the meeting from their calendar."""
     from test_calendar_convocations import ics_of, parts, send
-    from test_calendar_withdrawals_and_links import convene_again, upcoming_meeting
-    from tests.smtp_server import free_port
+    from test_calendar_withdrawals_and_links import convene_again, take_off_while_mail_is_down, upcoming_meeting
 
     meeting = upcoming_meeting()
     send(secretariat_client, meeting)
-    invitation = next(i for i in meeting.invitations if i.person.email == "membre2@example.fr")
-    person_id, port = invitation.person_id, mail_settings["MAIL_PORT"]
-    mail_settings.update(MAIL_PORT=free_port())  # the server is down: the cancellation waits for a retry
-    secretariat_client.post(f"/meetings/{meeting.id}/convened/{invitation.id}/remove")
+    person_id = take_off_while_mail_is_down(secretariat_client, meeting, mail_settings)
     (withdrawal,) = rows_of(MailKind.WITHDRAWAL)
     assert withdrawal.status is MailStatus.PENDING and withdrawal.next_attempt_at is not None
-    mail_settings.update(MAIL_PORT=port)  # back: the secretariat convenes them again and sends
-    convene_again(secretariat_client, meeting, person_id)
+    convene_again(secretariat_client, meeting, person_id)  # the server is back: convened again and sent
     send(secretariat_client, meeting)
     withdrawal.next_attempt_at = utc_now() - timedelta(seconds=1)  # the retry comes due
     db.session.commit()

@@ -25,6 +25,19 @@ def convene_again(client, meeting: Meeting, person_id: int) -> None:
     assert response.status_code == 302
 
 
+def take_off_while_mail_is_down(client, meeting: Meeting, mail_settings, email: str = "membre2@example.fr") -> int:
+    """Take ``email``'s person off the convened list while the mail server is down: their cancellation waits
+    for a retry (the server is back afterwards). Returns their person id."""
+    from tests.smtp_server import free_port
+
+    invitation = next(i for i in meeting.invitations if i.person.email == email)
+    person_id, port = invitation.person_id, mail_settings["MAIL_PORT"]
+    mail_settings.update(MAIL_PORT=free_port())
+    assert client.post(f"/meetings/{meeting.id}/convened/{invitation.id}/remove").status_code == 302
+    mail_settings.update(MAIL_PORT=port)
+    return person_id
+
+
 def test_a_person_taken_off_by_mistake_then_convened_again_gets_a_new_invitation(
         app, app_context, secretariat_client, inbox):
     """The withdrawal (METHOD:CANCEL) removed the meeting from their calendar; convened again, they

@@ -88,9 +88,11 @@ class MeetingMail:
 
     def _since_taken_off(self, person_id: int) -> list[OutboxMessage]:
         """The person's rows since they were last taken off the convened list (a withdrawal ends what their
-        calendar held: convened again, they start afresh)."""
+        calendar held: convened again, they start afresh). A withdrawal dropped before it left (convened again
+        meanwhile) took nothing off their calendar: what they held before it still counts."""
         rows = [row for row in self.rows if row.person_id == person_id]
-        withdrawals = [index for index, row in enumerate(rows) if row.kind is MailKind.WITHDRAWAL]
+        withdrawals = [index for index, row in enumerate(rows)
+                       if row.kind is MailKind.WITHDRAWAL and row.status is not MailStatus.DROPPED]
         return rows[withdrawals[-1] + 1:] if withdrawals else rows
 
     def held_version(self, person_id: int) -> int | None:

@@ -117,6 +117,8 @@ def why_notice_not_due(row: OutboxMessage, meeting, person, about: Invitation | 
     expected = InvitationResponse.SUBSTITUTE if row.kind is MailKind.SUBSTITUTE_NOTICE else InvitationResponse.PROXY
     if about.response is not expected:
         return "réponse modifiée depuis"
+    if expected is InvitationResponse.SUBSTITUTE and own is None:  # taken off the list: no invitation to give
+        return "plus convoqué(e)"
     if expected is InvitationResponse.PROXY and about.proxy_holder_id != person.id:
         return "pouvoir donné à quelqu'un d'autre depuis"
     return None
