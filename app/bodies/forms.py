@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import FrenchFloatField, FrenchForm, choices, date_field
 from app.models import MAX_PROXIES_PER_HOLDER, PRESETS, BodyKind, RoleKind, Seat
@@ -70,6 +70,13 @@ class BodyForm(FrenchForm):
         validators=[InputRequired("Saisissez un nombre de séances."),
                     NumberRange(min=1, max=50, message="Saisissez un nombre de séances entre 1 et 50.")],
     )
+
+    def validate_quorum_strict(self, field) -> None:
+        """« Plus de la totalité » asks for more members than the body has: no sitting could reach it."""
+        if field.data and self.quorum_fraction.data is not None and self.quorum_fraction.data >= 1:
+            raise ValidationError("Strictement plus que la totalité des membres : ce quorum ne peut jamais être "
+                                  "atteint. Décochez cette case (« la totalité au moins »), ou saisissez une part "
+                                  "inférieure à 1.")
 
 
 def preset_data(kind: BodyKind) -> dict:

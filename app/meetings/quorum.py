@@ -2,8 +2,9 @@
 
 The base is the voting seats held on the meeting day (titulaires in office), not the convened list.
 A seat is filled by a member present: its titulaire, or a suppléant sitting in their place (also in
-bodies that count presents only); else it counts as represented when its titulaire gave a pouvoir and
-the body counts represented members. A second convocation needs no quorum (D.1432-50).
+bodies that count presents only); else it counts as represented when its titulaire gave a pouvoir to
+another titulaire in office who sits and the body counts represented members. A second convocation needs
+no quorum (D.1432-50).
 ``app/static/js/attendance.js`` applies the same rule live on the attendance sheet.
 """
 from __future__ import annotations
@@ -80,6 +81,9 @@ def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: in
     # answered « excusé », or a holder who gave their own pouvoir since, fills no seat (on a recorded sheet,
     # ``representation_errors`` refuses that).
     declined = {entry.person.id for entry in entries if entry.status in NOT_SITTING}
+    # A pouvoir is held by another titulaire in office who sits (D.1432-50): not by someone whose mandate has
+    # ended, nor by nobody (« représenté » without a representative).
+    holders = {entry.person.id for entry in entries if entry.is_seat_holder and entry.status not in NOT_SITTING}
     present: set[int] = set()
     represented: set[int] = set()
     for entry in entries:
@@ -92,7 +96,7 @@ def count_quorum(body: Body, entries: Iterable[RosterEntry], seats_in_office: in
                 continue
             if entry.represented_by_id in entry.substitute_ids:
                 present.add(entry.seat_id)  # their suppléant sits: a member present
-            else:
+            elif entry.represented_by_id in holders:
                 represented.add(entry.seat_id)
     counted_represented = len(represented - present) if body.quorum_counts_represented else 0
     required = 0 if second_convocation else body.quorum_required(seats_in_office)

@@ -90,24 +90,32 @@ def meeting_day(meeting: Meeting):
 
 
 def prefilled_status(invitation: Invitation | None, substitutes: list[Person],
-                     replaced_titulaire_answer: InvitationResponse | None = None, pouvoir_lapsed: bool = False
-                     ) -> tuple[AttendanceStatus | None, int | None]:
+                     replaced_titulaire_answer: InvitationResponse | None = None, pouvoir_lapsed: bool = False,
+                     stand_in: Person | None = None) -> tuple[AttendanceStatus | None, int | None]:
     """The status forecast by the convocation answer, used until attendance is recorded.
 
-    A suppléant whose titulaire answered « mon suppléant me remplace » is forecast present; a member whose
-    pouvoir lapsed (its holder will not sit) excusé, as the sheet could not be saved with that pouvoir."""
+    A suppléant whose titulaire answered « mon suppléant me remplace » is forecast present (``stand_in``: the
+    first of the titulaire's suppléants who has not answered « excusé »); a titulaire none of whose suppléants
+    may sit, or whose pouvoir lapsed (its holder will not sit), excusé, as the sheet could not be saved with
+    that representation."""
     response = invitation.response if invitation else None
     if response is InvitationResponse.PRESENT:
         return AttendanceStatus.PRESENT, None
     if response is InvitationResponse.EXCUSED or (response is InvitationResponse.PROXY and pouvoir_lapsed):
         return AttendanceStatus.EXCUSED, None
     if response is InvitationResponse.SUBSTITUTE and substitutes:
-        return AttendanceStatus.REPRESENTED, substitutes[0].id
+        if stand_in is None:
+            return AttendanceStatus.EXCUSED, None
+        return AttendanceStatus.REPRESENTED, stand_in.id
     if response is InvitationResponse.PROXY and invitation.proxy_holder_id:
         return AttendanceStatus.REPRESENTED, invitation.proxy_holder_id
     if replaced_titulaire_answer is InvitationResponse.SUBSTITUTE:
         return AttendanceStatus.PRESENT, None
     return None, None
+
+
+def _answered_excused(invitation: Invitation | None) -> bool:
+    return invitation is not None and invitation.response is InvitationResponse.EXCUSED
 
 
 def build_roster(meeting: Meeting, composition: Composition | None = None) -> Roster:
@@ -121,12 +129,17 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
         composition = body_composition(meeting.body, meeting_day(meeting))
     invitations = {invitation.person_id: invitation for invitation in meeting.invitations}
     attendances = {attendance.person_id: attendance for attendance in meeting.attendances}
-    # Who stands in first for each titulaire who answered « mon suppléant me remplace ».
-    standing_in = {}
+    # Who stands in for each titulaire who answered « mon suppléant me remplace »: their first suppléant who
+    # has not answered « excusé » (D.1432-30: up to two suppléants), none when both declined.
+    standing_in, stand_in_of = {}, {}
     for person_id, invitation in invitations.items():
         substitutes = composition.substitutes(person_id)
         if invitation.response is InvitationResponse.SUBSTITUTE and substitutes:
-            standing_in[substitutes[0].id] = invitation.response
+            stand_in = next((substitute for substitute in substitutes
+                             if not _answered_excused(invitations.get(substitute.id))), None)
+            if stand_in is not None:
+                standing_in[stand_in.id] = invitation.response
+                stand_in_of[person_id] = stand_in
 
     lapsed = lapsed_givers(invitations.values())
     order: list[int] = list(dict.fromkeys([*invitations, *attendances]))
@@ -141,7 +154,7 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
             status, represented_by_id = attendance.status, attendance.represented_by_id
         else:
             status, represented_by_id = prefilled_status(invitation, substitutes, standing_in.get(person_id),
-                                                         person_id in lapsed)
+                                                         person_id in lapsed, stand_in_of.get(person_id))
         if capacity is Capacity.MEMBER:
             voting = membership.voting if membership else bool(attendance and attendance.voting)
         else:

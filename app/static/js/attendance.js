@@ -23,13 +23,16 @@
   // server); a seat is filled by a member present (its titulaire, or a suppléant sitting in their place,
   // also when the titulaire is marked represented by that suppléant), else counts as represented when
   // its titulaire gave a pouvoir and the body counts represented members. A pouvoir (or a suppléant)
-  // whose holder is marked excusé, absent or représenté fills no seat (NOT_SITTING: no chain of pouvoirs).
+  // whose holder is marked excusé, absent or représenté fills no seat (NOT_SITTING: no chain of pouvoirs), nor
+  // does a pouvoir held by nobody or by someone without a voting seat on the sheet (``holders``).
   var notSitting = ["excused", "absent", "represented"];
   function updateQuorum() {
-    var present = {}, represented = {}, declined = {};
+    var present = {}, represented = {}, declined = {}, holders = {};
     rows.forEach(function (row) {
       var select = row.querySelector("select[data-person]");
-      if (select && notSitting.indexOf(checkedValue(row)) >= 0) { declined[select.dataset.person] = true; }
+      if (!select) { return; }
+      if (notSitting.indexOf(checkedValue(row)) >= 0) { declined[select.dataset.person] = true; }
+      else if (row.dataset.seat && row.dataset.holder === "1") { holders[select.dataset.person] = true; }
     });
     rows.forEach(function (row) {
       var seat = row.dataset.seat;
@@ -42,7 +45,7 @@
         var substitutes = select ? (select.dataset.substitutes || "").split(" ").filter(Boolean) : [];
         if (select && declined[select.value]) { return; }
         if (select && select.value && substitutes.indexOf(select.value) >= 0) { present[seat] = true; }
-        else { represented[seat] = true; }
+        else if (select && holders[select.value]) { represented[seat] = true; }
       }
     });
     var counted = Object.keys(present).length;
