@@ -1,6 +1,7 @@
 """The convocation delay, checked and proven (issue 13, part 5): on time needs nothing; late asks for
 the reason of urgency, recorded and shown; the meeting page and the compte rendu state « Convocations envoyées le
-… (J-n) »."""
+… (J-n) ». Today is read when each test runs, not when the module is collected: a suite that runs past
+midnight in Paris failed three tests."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,13 +17,11 @@ from conftest import create_user, log_in
 from docx_reading import body_text, reopen
 from ics_support import make_body, make_meeting
 
-TODAY = paris_today()
-
 
 def meeting_in(days: int, delay: int = 10):
     body = make_body()
     body.convocation_days = delay
-    return make_meeting(body, paris_datetime(TODAY + timedelta(days=days), 14), title="Séance de printemps")
+    return make_meeting(body, paris_datetime(paris_today() + timedelta(days=days), 14), title="Séance de printemps")
 
 
 def page(client, meeting) -> str:
@@ -37,11 +36,11 @@ def test_sending_on_time_needs_nothing_and_the_page_states_the_day_and_j_minus(a
     response = secretariat_client.post(f"/meetings/{meeting.id}/convocations")
     assert response.status_code == 302
     assert len(inbox.messages) == 3
-    assert f"Convocations envoyées le {plain_date(TODAY)} (J-14)." in page(secretariat_client, meeting)
+    assert f"Convocations envoyées le {plain_date(paris_today())} (J-14)." in page(secretariat_client, meeting)
     member = log_in(app.test_client(), create_user(Role.MEMBER, person=meeting.invitations[0].person))
-    assert f"Convocations envoyées le {plain_date(TODAY)} (J-14)." in page(member, meeting), "members read it too"
+    assert f"Convocations envoyées le {plain_date(paris_today())} (J-14)." in page(member, meeting), "members read it too"
     record = convocation_record(meeting)
-    assert (record.sent_on, record.days_before, record.late, record.urgency_reason) == (TODAY, 14, False, "")
+    assert (record.sent_on, record.days_before, record.late, record.urgency_reason) == (paris_today(), 14, False, "")
     (sending,) = db.session.scalars(select(ConvocationSending)).all()
     assert (sending.late, sending.days_before, sending.urgency_reason) == (False, 14, "")
 
@@ -49,7 +48,7 @@ def test_sending_on_time_needs_nothing_and_the_page_states_the_day_and_j_minus(a
 def test_sending_on_the_last_day_of_the_delay_is_on_time(app_context, secretariat_client, inbox):
     meeting = meeting_in(10)
     assert secretariat_client.post(f"/meetings/{meeting.id}/convocations").status_code == 302
-    assert convocation_record(meeting).sentence == f"Convocations envoyées le {plain_date(TODAY)} (J-10)"
+    assert convocation_record(meeting).sentence == f"Convocations envoyées le {plain_date(paris_today())} (J-10)"
 
 
 def test_a_late_sending_asks_for_the_reason_of_urgency_and_records_it(app_context, secretariat_client, inbox):
@@ -71,7 +70,7 @@ def test_a_late_sending_asks_for_the_reason_of_urgency_and_records_it(app_contex
     assert len(inbox.messages) == 3
     (sending,) = db.session.scalars(select(ConvocationSending)).all()
     assert (sending.late, sending.days_before, sending.urgency_reason) == (True, 5, reason)
-    expected = (f"Convocations envoyées le {plain_date(TODAY)} (J-5), en deçà du délai de 10 jours ; "
+    expected = (f"Convocations envoyées le {plain_date(paris_today())} (J-5), en deçà du délai de 10 jours ; "
                 f"motif d'urgence : {reason}")
     assert convocation_record(meeting).sentence == expected
     assert expected.replace("'", "&#39;") in page(secretariat_client, meeting)
