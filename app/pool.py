@@ -6,13 +6,13 @@ BEGIN and ROLLBACK (``DATABASE_READS_WITHOUT_TRANSACTION``); results in PostgreS
 
 psycopg asks for results as text by default: a file (``bytea``) then travels as hexadecimal, twice its
 size, decoded on arrival. In binary the server sends its bytes: a validated compte rendu of 36 kB reads
-in 130 µs instead of 265 (loopback, one query), and its download costs 1.47 ms in process instead of 1.69 (the two settings
-taking turns). The pages of the mixed workload, mostly texts, numbers and dates, gain nothing
-measurable (``bench/mix_costs.py --compare POSTGRES_BINARY_RESULTS=False``: 9.5 against 9.3 ms a
-request). The Python values are the same (``tests/test_request_costs.py``): the app stores no type psycopg cannot
-read in binary (its enums are ``VARCHAR``). Only a request's statements ask for binary: outside requests
-(migrations, the command line, background jobs) SQLAlchemy and Alembic read PostgreSQL's catalogue, whose
-types psycopg reads only as text (``"char"``, ``int2vector``…).
+in 130 µs instead of 265 (loopback, one query), and its download costs 1.47 ms in process instead of
+1.69 (the two settings taking turns). The pages of the mixed workload, mostly texts, numbers and dates,
+gain nothing measurable (``bench/mix_costs.py --compare POSTGRES_BINARY_RESULTS=False``: 9.5 against
+9.3 ms a request). The Python values are the same (``tests/test_request_costs.py``): the app stores no
+type psycopg cannot read in binary (its enums are ``VARCHAR``). Only a request's statements ask for
+binary: outside requests (migrations, the command line, background jobs) SQLAlchemy and Alembic read
+PostgreSQL's catalogue, whose types psycopg reads only as text (``"char"``, ``int2vector``…).
 
 psycopg prepares a statement on the server once a connection has sent it five times, and its ROLLBACK
 forgets them all: with every request ending in a ROLLBACK, nothing stayed prepared. Without it, a page's

@@ -21,12 +21,12 @@ CARD_DETAILS = (joinedload(Meeting.minutes), selectinload(Meeting.agenda_items))
 AGENDA_LOADING = (joinedload(Meeting.body, innerjoin=True), *CARD_DETAILS)
 
 
-def my_meetings(user: User | AccountParameters, on=None) -> Select:
+def my_meetings(user: AccountParameters, on) -> Select:
     """Meetings of the bodies where the user's person sits ``on`` (today), and those they are convened to or
     attended as ARS staff or guest: convened or present as a member, a meeting shows through the seat, so
     that ending the mandate takes the body's meetings off at once, as it does from the pages and the
-    personal feed. Built for an ``AccountParameters`` (``MY_MEETINGS``): an account without a person then
-    matches nothing (``= NULL``)."""
+    personal feed. Built once, for an ``AccountParameters`` (``MY_MEETINGS``): an account without a person
+    then matches nothing (``= NULL``, where a plain ``None`` would compare ``IS NULL``)."""
     # The person in the bin has left every agenda (her seats already open nothing: ``member_body_ids``).
     present = exists(select(Person.id).where(Person.id == user.person_id, Person.deleted_at.is_(None)))
     convened = select(Invitation.meeting_id).where(Invitation.person_id == user.person_id,

@@ -131,15 +131,14 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
     attendances = {attendance.person_id: attendance for attendance in meeting.attendances}
     # Who stands in for each titulaire who answered « mon suppléant me remplace »: their first suppléant who
     # has not answered « excusé » (D.1432-30: up to two suppléants), none when both declined.
-    standing_in, stand_in_of = {}, {}
+    stand_in_of = {}
     for person_id, invitation in invitations.items():
-        substitutes = composition.substitutes(person_id)
-        if invitation.response is InvitationResponse.SUBSTITUTE and substitutes:
-            stand_in = next((substitute for substitute in substitutes
+        if invitation.response is InvitationResponse.SUBSTITUTE:
+            stand_in = next((substitute for substitute in composition.substitutes(person_id)
                              if not _answered_excused(invitations.get(substitute.id))), None)
             if stand_in is not None:
-                standing_in[stand_in.id] = invitation.response
                 stand_in_of[person_id] = stand_in
+    standing_in = {stand_in.id: InvitationResponse.SUBSTITUTE for stand_in in stand_in_of.values()}
 
     lapsed = lapsed_givers(invitations.values())
     order: list[int] = list(dict.fromkeys([*invitations, *attendances]))
