@@ -64,6 +64,9 @@ def open_round_table(page: Page, base_url: str, meeting_title: str) -> None:
     open_meeting_from_home(page, base_url, meeting_title)
     page.get_by_role("link", name="Tour de table").click()
     expect(page.get_by_role("heading", level=1, name="Tour de table")).to_be_visible()
+    # The heading shows while the page is still parsing; drafts.js and in-place.js (deferred) listen to the
+    # forms only once it has loaded, and a text typed earlier is not kept as a draft.
+    page.wait_for_load_state("load")
 
 
 def create_meeting(page: Page, base_url: str, body_name: str, title: str, day: date, starts: str, ends: str,

@@ -25,7 +25,6 @@ def point_line(section, text: str):
 def edit_points_in_place(page: Page, base_url: str, suffix: str) -> None:
     login(page, base_url, SECRETARIAT)
     open_round_table(page, base_url, MEETING)
-    page.wait_for_load_state("load")
     page.evaluate("window.seancesSamePage = true")
     status = page.locator("#in-place-status")
     section = round_table_section(page, page.locator("section.roundtable-section h2").first.inner_text())
