@@ -23,7 +23,6 @@ from app.extensions import db
 from app.formatting import to_paris
 from app.forms import choices
 from app.meetings.participation import meeting_mode, offers_both_modes
-from app.meetings.proxies import lapsed_pouvoirs
 from app.meetings.quorum import count_quorum
 from app.meetings.roster import Roster, build_roster
 from app.meetings.second_convocation import sits_without_quorum
@@ -195,8 +194,7 @@ def edit(meeting_id: int):
                            representatives=representative_pool(roster), has_errors=status_code == 422,
                            asks_mode=asks_mode,
                            stale_message=stale_message,
-                           gives_proxy={entry.person.id: may_give_proxy(entry, roster) for entry in roster},
-                           lapsed=lapsed_pouvoirs(meeting.invitations)), status_code
+                           gives_proxy={entry.person.id: may_give_proxy(entry, roster) for entry in roster}), status_code
 
 
 def sheet_with_typed_rows(posted: AttendanceSheetForm, roster: Roster,

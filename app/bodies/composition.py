@@ -5,6 +5,7 @@ in a fixed number of queries whatever the size of the body.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -22,6 +23,13 @@ def current_on(day: date, membership=Membership):
     return (membership.start_date <= day) & (membership.end_date.is_(None) | (membership.end_date >= day))
 
 
+def voting_seat_of_person(memberships: Iterable) -> dict[int, int]:
+    """The quorum's seats: each person holding a voting titulaire seat → the mandate that is their seat. One
+    person is one seat: a renewed mandate that overlaps the old one on a day is still one seat, the latest
+    started (``memberships`` come by start date). ``Composition.seats_in_office`` and the body page count these."""
+    return {membership.person_id: membership.id for membership in memberships if membership.holds_voting_seat}
+
+
 @dataclass
 class Composition:
     """The memberships of a body current on ``day``, their people and roles loaded."""
@@ -29,6 +37,9 @@ class Composition:
     body: Body
     day: date
     memberships: list[Membership]
+    # False when the memberships are plain rows without their roles (``quorum_composition``): who presides
+    # is then read when asked (the pouvoirs of a body whose president neither gives nor receives one).
+    roles_read: bool = True
     by_person: dict[int, Membership] = field(init=False)
     seat_ids: set[int] = field(init=False)
     _seat_of_membership: dict[int, int] = field(init=False)
@@ -40,10 +51,7 @@ class Composition:
         self.by_person = {}
         for membership in sorted(self.memberships, key=lambda m: m.seat is Seat.TITULAIRE):
             self.by_person[membership.person_id] = membership
-        # One seat per person: a renewed mandate that overlaps the old one on a day is still one seat, the
-        # latest started (memberships come by start date); the old one's id leads to it.
-        seat_of_person = {membership.person_id: membership.id for membership in self.memberships
-                          if membership.holds_voting_seat}
+        seat_of_person = voting_seat_of_person(self.memberships)
         self.seat_ids = set(seat_of_person.values())
         self._seat_of_membership = {membership.id: seat_of_person[membership.person_id]
                                     for membership in self.memberships if membership.holds_voting_seat}
@@ -114,6 +122,11 @@ class Composition:
     def president(self) -> Membership | None:
         """The membership of the body's president on the day (read once: the attendance sheet asks for
         every person, and each time went through every membership's roles)."""
+        if not self.roles_read:
+            from app.bodies.roles import president_of  # roles.py reads this module's ``current_on``
+
+            president = president_of(self.body, self.day)
+            return self.by_person.get(president.person_id) if president is not None else None
         for membership in self.memberships:
             if any(role.kind is RoleKind.PRESIDENT for role in membership.roles_on(self.day)):
                 return membership
@@ -173,4 +186,5 @@ def quorum_composition(body: Body, day: date) -> Composition:
     for whom; no roles), in one statement of plain rows: what the meeting page, the compte rendu and the
     votes count their quorum on. ``body_composition`` gives the mapped memberships with their roles."""
     rows = db.session.execute(_SEATS, {"body_id": body.id, "day": day})
-    return Composition(body=body, day=day, memberships=[SeatRow(*row[:6], person_row(row[6:12])) for row in rows])
+    return Composition(body=body, day=day, memberships=[SeatRow(*row[:6], person_row(row[6:12])) for row in rows],
+                       roles_read=False)

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, select
 
+from app.bodies.composition import voting_seat_of_person
 from app.extensions import db
 from app.models.people import PersonRow, person_columns, person_row
 from app.models import Civility, DatedSpan, Membership, MembershipRole, Person, RoleKind, Seat, role_title
@@ -49,6 +50,14 @@ class MemberRow(DatedSpan):
     end_date: date | None
     substitute_for: SubstitutedSeat | None
     roles: list[RoleRow] = field(default_factory=list)
+
+    @property
+    def person_id(self) -> int:
+        return self.person.id
+
+    @property
+    def holds_voting_seat(self) -> bool:
+        return self.seat is Seat.TITULAIRE and self.voting
 
 
 def _members_statement():
@@ -106,5 +115,6 @@ def officers(members: list[MemberRow], on: date) -> list[Officer]:
 
 
 def voting_seats_held(members: list[MemberRow], on: date) -> int:
-    """The quorum's base: voting titulaire seats whose mandate runs on ``on`` (as ``Composition.seats_in_office``)."""
-    return sum(1 for member in members if member.is_current(on) and member.seat is Seat.TITULAIRE and member.voting)
+    """The quorum's base: the people holding a voting titulaire seat whose mandate runs on ``on``, each once
+    (``voting_seat_of_person``, as ``Composition.seats_in_office`` counts them for ``count_quorum``)."""
+    return len(voting_seat_of_person(member for member in members if member.is_current(on)))

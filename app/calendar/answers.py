@@ -7,7 +7,6 @@ A newer e-mail (update, reminder) carries a new nonce.
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -20,7 +19,7 @@ from app.bodies.composition import body_composition
 from app.calendar.urls import public_url
 from app.extensions import db
 from app.formatting import paris_today
-from app.meetings.proxies import DECLINING, ProxyRules
+from app.meetings.proxies import DECLINING, ProxyRules, answered_pouvoirs
 from app.meetings.roster import meeting_day
 from app.permissions import people_in_office, still_convened
 from app.models import (
@@ -181,28 +180,17 @@ class AnswerOptions:
 
 
 def answer_rules(invitation: Invitation) -> ProxyRules:
-    """The pouvoir rules as the answers stand: titulaires who have not declined may sit, a suppléant
-    sits once they answered « présent », pouvoirs already given count against their holder's limit."""
+    """The pouvoir rules as the others' answers stand (``answered_pouvoirs``, as the forecast and the attendance
+    sheet weigh them): titulaires who have not declined may sit, a suppléant sits once they answered « présent »,
+    pouvoirs already given count against their holder's limit unless they do not count (a suppléant sits in the
+    giver's place, the holder will not sit, or the body's rules refuse them)."""
     meeting = invitation.meeting
     composition = body_composition(meeting.body, meeting_day(meeting))
-    sitting: set[int] = set()
-    held: Counter[int] = Counter()
     others = db.session.scalars(
         select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.id != invitation.id,
                                  Invitation.capacity == Capacity.MEMBER)
     )
-    for other in others:
-        membership = composition.membership_of(other.person_id)
-        if membership is None:
-            continue
-        if membership.seat is Seat.SUPPLEANT:
-            if other.response is InvitationResponse.PRESENT:
-                sitting.add(other.person_id)
-        elif other.response not in DECLINING:
-            sitting.add(other.person_id)
-        if other.response is InvitationResponse.PROXY and other.proxy_holder_id is not None:
-            held[other.proxy_holder_id] += 1
-    return ProxyRules(composition, sitting=sitting, held=held, to_member=True)
+    return answered_pouvoirs(composition, others, to_member=True).rules
 
 
 def answer_options(invitation: Invitation) -> AnswerOptions:

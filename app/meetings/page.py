@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -61,6 +62,7 @@ class InvitationRow:
     title: str
     response: InvitationResponse | None
     proxy_holder_id: int | None
+    responded_at: datetime | None  # pouvoirs count in the order they were answered (``answered_pouvoirs``)
 
 
 @dataclass(slots=True)
@@ -130,7 +132,7 @@ ATTENDANCES = (
 )
 INVITATIONS = (
     select(INVITATION.id, INVITATION.person_id, INVITATION.capacity, INVITATION.title, INVITATION.response,
-           INVITATION.proxy_holder_id, *person_columns(PERSON))
+           INVITATION.proxy_holder_id, *person_columns(PERSON), INVITATION.responded_at)
     .join_from(Invitation.__table__, PERSON, PERSON.c.id == INVITATION.person_id)
     .where(INVITATION.meeting_id == MEETING_ID)
     .order_by(INVITATION.id)
@@ -163,7 +165,7 @@ def attendance_rows(meeting_id: int) -> list[AttendanceRow]:
 
 
 def invitation_rows(meeting_id: int) -> list[InvitationRow]:
-    return [InvitationRow(row[0], row[1], person_row(row[6:12]), *row[2:6])
+    return [InvitationRow(row[0], row[1], person_row(row[6:12]), *row[2:6], row[12])
             for row in rows(INVITATIONS, meeting_id=meeting_id)]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from app.bodies.composition import Composition, body_composition
 from app.formatting import to_paris
-from app.meetings.proxies import lapsed_givers
+from app.meetings.proxies import SetAside, answered_pouvoirs
 from app.models import (
     Attendance,
     AttendanceStatus,
@@ -44,6 +44,8 @@ class RosterEntry:
     seat_id: int | None = None
     substitutes: list[Person] = field(default_factory=list)
     roles: list[MembershipRole] = field(default_factory=list)
+    # The pouvoir of their convocation answer, when it does not count under the body's rules: why.
+    pouvoir_set_aside: SetAside | None = None
 
     @property
     def response(self) -> InvitationResponse | None:
@@ -90,18 +92,24 @@ def meeting_day(meeting: Meeting):
 
 
 def prefilled_status(invitation: Invitation | None, substitutes: list[Person],
-                     replaced_titulaire_answer: InvitationResponse | None = None, pouvoir_lapsed: bool = False,
+                     replaced_titulaire_answer: InvitationResponse | None = None,
+                     pouvoir_set_aside: SetAside | None = None,
                      stand_in: Person | None = None) -> tuple[AttendanceStatus | None, int | None]:
     """The status forecast by the convocation answer, used until attendance is recorded.
 
     A suppléant whose titulaire answered « mon suppléant me remplace » is forecast present (``stand_in``: the
     first of the titulaire's suppléants who has not answered « excusé »); a titulaire none of whose suppléants
-    may sit, or whose pouvoir lapsed (its holder will not sit), excusé, as the sheet could not be saved with
-    that representation."""
+    may sit, or whose pouvoir does not count (``answered_pouvoirs``: its holder will not sit, or the body's
+    rules refuse it), excusé, as the sheet could not be saved with that representation; one whose suppléant
+    answered « présent » is represented by that suppléant, whatever pouvoir they gave."""
     response = invitation.response if invitation else None
     if response is InvitationResponse.PRESENT:
         return AttendanceStatus.PRESENT, None
-    if response is InvitationResponse.EXCUSED or (response is InvitationResponse.PROXY and pouvoir_lapsed):
+    if response is InvitationResponse.PROXY and pouvoir_set_aside is not None:
+        if pouvoir_set_aside.stand_in is not None:
+            return AttendanceStatus.REPRESENTED, pouvoir_set_aside.stand_in.id
+        return AttendanceStatus.EXCUSED, None
+    if response is InvitationResponse.EXCUSED:
         return AttendanceStatus.EXCUSED, None
     if response is InvitationResponse.SUBSTITUTE and substitutes:
         if stand_in is None:
@@ -140,7 +148,10 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
                 stand_in_of[person_id] = stand_in
     standing_in = {stand_in.id: InvitationResponse.SUBSTITUTE for stand_in in stand_in_of.values()}
 
-    lapsed = lapsed_givers(invitations.values())
+    # Weighed only when someone gave a pouvoir (on a body excluding its president, the plain rows of
+    # ``quorum_composition`` then read who presides).
+    set_aside = (answered_pouvoirs(composition, invitations.values()).set_aside
+                 if any(invitation.response is InvitationResponse.PROXY for invitation in invitations.values()) else {})
     order: list[int] = list(dict.fromkeys([*invitations, *attendances]))
     entries = []
     for person_id in order:
@@ -153,7 +164,7 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
             status, represented_by_id = attendance.status, attendance.represented_by_id
         else:
             status, represented_by_id = prefilled_status(invitation, substitutes, standing_in.get(person_id),
-                                                         person_id in lapsed, stand_in_of.get(person_id))
+                                                         set_aside.get(person_id), stand_in_of.get(person_id))
         if capacity is Capacity.MEMBER:
             voting = membership.voting if membership else bool(attendance and attendance.voting)
         else:
@@ -165,7 +176,8 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
                                    represented_by_id=represented_by_id, invitation=invitation,
                                    attendance=attendance, membership=membership, voting=voting,
                                    seat_id=composition.seat_filled_by(membership), substitutes=substitutes,
-                                   roles=composition.roles_of(person_id) if membership else []))
+                                   roles=composition.roles_of(person_id) if membership else [],
+                                   pouvoir_set_aside=set_aside.get(person_id)))
     original_index = {person_id: index for index, person_id in enumerate(order)}
     entries.sort(key=lambda entry: (
         CAPACITY_ORDER[entry.capacity],
