@@ -248,10 +248,10 @@ def test_one_message_that_cannot_be_built_fails_alone(app, app_context, secretar
     meeting = upcoming_meeting()
     built = convocations.meeting_message
 
-    def broken_for_the_second(meeting, person, invitation, kind):
+    def broken_for_the_second(meeting, person, invitation, kind, sequence=None):
         if person.email == "membre2@example.fr":
             raise ValueError("a record the templates cannot show")
-        return built(meeting, person, invitation, kind)
+        return built(meeting, person, invitation, kind, sequence)
 
     monkeypatch.setattr(convocations, "meeting_message", broken_for_the_second)
     secretariat_client.post(f"/meetings/{meeting.id}/convocations")

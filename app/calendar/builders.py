@@ -125,17 +125,19 @@ def calendar_time(moment: datetime) -> datetime:
     return paris
 
 
-def meeting_fields(meeting: Meeting, stamp: datetime | None = None, cancelled: bool = False) -> EventFields:
+def meeting_fields(meeting: Meeting, stamp: datetime | None = None, cancelled: bool = False,
+                   sequence: int | None = None) -> EventFields:
     """``stamp`` (DTSTAMP) defaults to the meeting's last change, so that the same meeting gives the
     same bytes (feeds rely on it for their ETag); e-mails pass now. ``cancelled``: for one recipient
-    only (taken off the convened list), the meeting itself going on."""
+    only (taken off the convened list), the meeting itself going on. ``sequence``: that recipient's
+    SEQUENCE (``convocations.times_taken_off``), else the meeting's."""
     cancelled = cancelled or is_called_off(meeting)
     organisation = meeting.body.organisation
     page_url = public_url("meetings.detail", meeting_id=meeting.id)
     return EventFields(
         uid=meeting.ical_uid,
         stamp=(stamp or meeting.updated_at).astimezone(timezone.utc),
-        sequence=meeting.ical_sequence,
+        sequence=meeting.ical_sequence if sequence is None else sequence,
         start=calendar_time(meeting.starts_at),
         end=calendar_time(meeting.ends_at),
         summary=meeting_summary(meeting),
@@ -239,10 +241,10 @@ def attendees_shown_to(user, meeting: Meeting) -> list[Attendee]:
 
 
 def meeting_event(meeting: Meeting, stamp: datetime | None = None, attendees: Iterable[Attendee] = (),
-                  cancelled: bool = False) -> Event:
+                  cancelled: bool = False, sequence: int | None = None) -> Event:
     """The VEVENT of a meeting with the ATTENDEE lines of ``attendees`` (those with an address).
     A member's file or e-mail names that member alone (iTIP: one invitation per attendee)."""
-    event = event_from_fields(meeting_fields(meeting, stamp, cancelled))
+    event = event_from_fields(meeting_fields(meeting, stamp, cancelled, sequence))
     for named in attendees:
         if named.person.email:
             event.add("attendee", attendee(named))
@@ -315,11 +317,12 @@ def serialized_calendar(events: list[EventFields], name: str | None = None) -> b
 
 
 def meeting_calendar(meeting: Meeting, method: str | None = None, stamp: datetime | None = None,
-                     attendees: Iterable[Attendee] = ()) -> Calendar:
+                     attendees: Iterable[Attendee] = (), sequence: int | None = None) -> Calendar:
     """The .ics of one meeting; METHOD:REQUEST / CANCEL for e-mails. ``attendees`` are named with
     their addresses: the recipient alone in an e-mail, the member alone in their download. A CANCEL (the
-    meeting called off, or its recipient taken off the list) says CANCELLED and sets no alarm (RFC 5546)."""
-    event = meeting_event(meeting, stamp=stamp, attendees=attendees, cancelled=method == "CANCEL")
+    meeting called off, or its recipient taken off the list) says CANCELLED and sets no alarm (RFC 5546).
+    ``sequence``: the recipient's own, else the meeting's."""
+    event = meeting_event(meeting, stamp=stamp, attendees=attendees, cancelled=method == "CANCEL", sequence=sequence)
     return build_calendar([event], method=method)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.calendar.answers import answer_links
 from app.calendar.builders import Attendee, is_called_off, meeting_calendar, meeting_location
@@ -83,6 +83,7 @@ class MeetingMail:
     def of(cls, meeting: Meeting) -> MeetingMail:
         rows = db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id).order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)  # as workers left them, not as this session first read them
         ).all()
         return cls(meeting, list(rows))
 
@@ -96,9 +97,10 @@ class MeetingMail:
         return rows[withdrawals[-1] + 1:] if withdrawals else rows
 
     def held_version(self, person_id: int) -> int | None:
-        """The version of the last invitation sent to the person (None: never sent, or withdrawn since)."""
+        """The version of the last invitation sent to the person, or leaving now (claimed by a worker, which
+        built it then: it leaves whatever changed since); None: never sent, or withdrawn since."""
         versions = [row.sequence for row in self._since_taken_off(person_id)
-                    if row.kind in REQUEST_KINDS and row.status is MailStatus.SENT]
+                    if row.kind in REQUEST_KINDS and row.status in (MailStatus.SENT, MailStatus.SENDING)]
         return max(versions, default=None)
 
     def needs_cancellation(self, person_id: int) -> bool:
@@ -139,6 +141,7 @@ class SendingPlan:
     days_before: int
     late: bool  # first convocations of members, fewer days ahead than the body's delay
     mandate_ended: list[str] = field(default_factory=list)  # convened as members, their mandate ended since
+    today: date | None = None  # planned on: a called-off meeting's plan is made again when sending
 
     @property
     def delay_days(self) -> int:
@@ -176,7 +179,7 @@ def plan_sending(meeting: Meeting, today: date, mail: MeetingMail | None = None,
             late = late or ahead < convocation_delay(meeting)
     kinds = Counter(message["kind"] for message in messages)
     late = late and ahead >= 0
-    return SendingPlan(meeting, messages, kinds, without_email, ahead, late, mandate_ended)
+    return SendingPlan(meeting, messages, kinds, without_email, ahead, late, mandate_ended, today)
 
 
 MANDATE_ENDED = ("Mandat terminé (plus convoqués par courriel ; retirez-les de la liste des convoqués pour leur "
@@ -217,9 +220,14 @@ class SendOutcome:
 
 
 def send_planned(plan: SendingPlan, requested_by_id: int | None, urgency_reason: str = "") -> SendOutcome:
-    """Record the sending and its messages, commit, and hand them to the worker."""
+    """Record the sending and its messages, commit, and hand them to the worker. Once the meeting is called
+    off, the invitations still waiting are recalled first, and the cancellations planned again from there."""
     meeting = plan.meeting
+    if is_called_off(meeting):
+        recall_invitations(meeting, "séance annulée depuis")
+        plan = plan_sending(meeting, plan.today)
     if not plan.messages:
+        db.session.commit()
         return SendOutcome(Queued(), None, plan.without_email, plan.mandate_ended)
     sending = ConvocationSending(meeting_id=meeting.id, sequence=meeting.ical_sequence,
                                  requested_by_id=requested_by_id, days_before=plan.days_before, late=plan.late,
@@ -241,10 +249,27 @@ def last_urgency_reason(meeting: Meeting) -> str:
     ) or ""
 
 
+def recall_invitations(meeting: Meeting, reason: str, person_id: int | None = None) -> None:
+    """Drop the invitations (convocations, updates, reminders, suppléance notices) to ``meeting`` still
+    waiting in the outbox — to ``person_id`` only, if given. A worker may have built them before the meeting
+    was called off or the person taken off the list, and would send them after: dropped, they cannot be claimed.
+    Those already claimed (« sending ») are leaving: ``held_version`` counts them, and they get the
+    cancellation. Call before reading what each person holds; no commit."""
+    waiting = [OutboxMessage.meeting_id == meeting.id, OutboxMessage.kind.in_(REQUEST_KINDS),
+               OutboxMessage.status == MailStatus.PENDING]
+    if person_id is not None:
+        waiting.append(OutboxMessage.person_id == person_id)
+    db.session.execute(update(OutboxMessage).where(*waiting).values(
+        status=MailStatus.DROPPED, detail=reason, next_attempt_at=None, updated_at=utc_now()
+    ).execution_options(synchronize_session=False))
+
+
 def queue_withdrawal(invitation: Invitation) -> Queued:
     """A person taken off the convened list gets a cancellation (METHOD:CANCEL) of the invitation
-    they hold. Call before deleting the invitation; no commit."""
+    they hold (sent, or leaving now); those still waiting are recalled. Call before deleting the
+    invitation; no commit."""
     meeting = invitation.meeting
+    recall_invitations(meeting, "plus convoqué(e)", invitation.person_id)
     mail = MeetingMail.of(meeting)
     if not can_email(invitation.person) or not mail.needs_cancellation(invitation.person_id):
         return Queued()
@@ -262,17 +287,19 @@ def cancellation_recipients(meeting: Meeting) -> int:
 
 def queue_cancellations(meeting: Meeting, today: date) -> Queued:
     """Cancellations of a meeting just called off (cancelled or deleted to the bin), carrying its new
-    SEQUENCE (raised by the flush); no commit."""
+    SEQUENCE (raised by the flush), once the invitations still waiting are recalled; no commit."""
     db.session.flush()
+    recall_invitations(meeting, "séance annulée depuis")
     return queue(plan_sending(load_meeting_for_calendar(meeting.id), today).messages)
 
 
 # --- The messages, built by the worker -------------------------------------------------------------
 
-def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | None, kind: MailKind) -> EmailMessage:
+def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | None, kind: MailKind,
+                    sequence: int | None = None) -> EmailMessage:
     """The e-mail to one person: text and HTML in French, the meeting as an invitation naming that
     person alone (METHOD:REQUEST, or CANCEL when called off or withdrawn) and, unless cancelled,
-    the answer links and the dossier's personal links."""
+    the answer links and the dossier's personal links. ``sequence``: the person's own (``times_taken_off``)."""
     from app.dossier.notices import convocation_dossier  # the dossier imports this module
 
     cancelling = kind in CANCEL_KINDS
@@ -289,8 +316,24 @@ def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | N
     }
     subject = f"{SUBJECT_PREFIX[kind]} : {meeting.body.label} — {meeting.title} — {long_date(meeting.starts_at)}"
     calendar = meeting_calendar(meeting, method="CANCEL" if cancelling else "REQUEST", stamp=utc_now(),
-                                attendees=[Attendee(person, context["current_answer"])])
+                                attendees=[Attendee(person, context["current_answer"])], sequence=sequence)
     return secretariat_email(meeting, person, subject, "meeting", context, calendar=calendar)
+
+
+def times_taken_off(rows: list[OutboxMessage]) -> dict[int, int]:
+    """How many times each row's recipient had been taken off the meeting's convened list when the row was
+    recorded (one query): the SEQUENCE of their event goes that much above the meeting's. Their withdrawal's
+    CANCEL carried the meeting's SEQUENCE: convened again at the same version, an invitation at that SEQUENCE
+    would be no newer than the cancelled event their calendar holds, and Outlook or Google would ignore it
+    (RFC 5546), leaving the meeting cancelled there."""
+    withdrawals = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.meeting_id, OutboxMessage.person_id)
+        .where(OutboxMessage.kind == MailKind.WITHDRAWAL,
+               OutboxMessage.meeting_id.in_({row.meeting_id for row in rows}))
+    ).all()
+    return {row.id: sum(1 for withdrawal in withdrawals if withdrawal.id < row.id
+                        and (withdrawal.meeting_id, withdrawal.person_id) == (row.meeting_id, row.person_id))
+            for row in rows}
 
 
 def why_not_due(row: OutboxMessage, meeting: Meeting, invitation: Invitation | None,
@@ -340,12 +383,14 @@ def build_for_recipients(rows: list[OutboxMessage], subjects: dict, subject_of, 
     return messages
 
 
-def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person, in_office: set[int]) -> EmailMessage | Dropped:
+def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person, in_office: set[int],
+                  sequence: int) -> EmailMessage | Dropped:
     invitation = next((i for i in meeting.invitations if i.person_id == person.id), None)
     reason = why_not_due(row, meeting, invitation, in_office)
     if reason is not None:
         return Dropped(reason)
-    return meeting_message(meeting, person, None if row.kind is MailKind.WITHDRAWAL else invitation, row.kind)
+    return meeting_message(meeting, person, None if row.kind is MailKind.WITHDRAWAL else invitation, row.kind,
+                           sequence=sequence)
 
 
 def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
@@ -353,8 +398,9 @@ def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | 
     meetings = load_meetings(row.meeting_id for row in rows)
     today = paris_today()
     in_office = {meeting.id: people_in_office(meeting.body_id, today) for meeting in meetings.values()}
-    return build_for_recipients(rows, meetings, lambda row: row.meeting_id,
-                                lambda row, meeting, person: meeting_email(row, meeting, person, in_office[meeting.id]))
+    raised = times_taken_off(rows)
+    return build_for_recipients(rows, meetings, lambda row: row.meeting_id, lambda row, meeting, person: meeting_email(
+        row, meeting, person, in_office[meeting.id], meeting.ical_sequence + raised[row.id]))
 
 
 # --- What the meeting page shows -------------------------------------------------------------------

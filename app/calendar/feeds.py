@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import Response, current_app, request
 from app.calendar.builders import EventFields, deadline_fields, meeting_fields, serialized_calendar
@@ -40,11 +40,17 @@ def event_or_none(builder, record) -> EventFields | None:
     except (ValueError, OverflowError, TypeError):
         current_app.logger.exception("%r left out of a feed", record)
         return None
-    if not all(EARLIEST_DATE.year <= moment.year <= LATEST_DATE.year for moment in (fields.start, fields.end)
-               if moment is not None):
+    # An all-day event on LATEST_DATE ends, exclusive, the next day: the end may fall one day later.
+    days = [(fields.start, LATEST_DATE)] + ([(fields.end, LATEST_DATE + timedelta(days=1))] if fields.end else [])
+    if not all(EARLIEST_DATE <= calendar_day(moment) <= latest for moment, latest in days):
         current_app.logger.error("%r left out of a feed: its date is out of range", record)
         return None
     return fields
+
+
+def calendar_day(moment: date | datetime) -> date:
+    """The day of an event's start or end as its VEVENT writes it (Paris, or UTC in the October hour)."""
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def regenerate_feed_token(person: Person) -> None:
