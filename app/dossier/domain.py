@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO
+from typing import IO, Literal
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,10 @@ from app.meetings.second_convocation import convocation_delay
 from app.models import AgendaItem, Capacity, Invitation, Meeting, Person, User, utc_now
 from app.models.dossier import DocumentReceipt, DocumentVersion, MeetingDocument
 from app.permissions import has_deactivated_account, holds_mandate
+
+
+# What a move did: « already there » when the document is where the posted move would put it.
+MoveOutcome = Literal["moved", "unchanged", "already there", "dossier changed"]
 
 
 def add_version(document: MeetingDocument, stream: IO[bytes], filename: str, file_type: FileType,
@@ -60,15 +64,23 @@ def withdraw(document: MeetingDocument) -> None:
     document.withdrawn_at = document.withdrawn_at or utc_now()
 
 
-def move(document: MeetingDocument, direction: str) -> None:
-    """Swap the document with its neighbour in the dossier (``up`` or ``down``)."""
+def move(document: MeetingDocument, direction: str, shown_at: str | None = None) -> MoveOutcome:
+    """Swap the document with its neighbour in the dossier (``up`` or ``down``). ``shown_at``: its place (from
+    1) on the page whose button was posted; a document no longer there (the same button posted twice, the
+    dossier reordered meanwhile, a value tampered with) is not moved. Without it (a page of before), it moves."""
     siblings = meeting_documents(document.meeting)
     index = siblings.index(document)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(siblings):
-        for position, sibling in enumerate(siblings, start=1):
-            sibling.position = position
-        siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
+    step = -1 if direction == "up" else 1
+    if shown_at is not None and shown_at != str(index + 1):
+        # Shown one place before where it is now: this very move was made already.
+        return "already there" if shown_at == str(index + 1 - step) else "dossier changed"
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return "unchanged"
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
+    return "moved"
 
 
 def dossier_order(document: MeetingDocument) -> tuple:

@@ -178,8 +178,15 @@ def move_document(document_id: int, direction: str):
     if direction not in ("up", "down"):
         abort(404)
     document = get_document_or_404(document_id, editable=True)
-    move(document, direction)
-    db.session.commit()
+    # The page posts the place it showed (« depuis »): a double tap or an older tab moves the document once.
+    outcome = move(document, direction, request.args.get("depuis"))
+    if outcome == "moved":
+        db.session.commit()
+    elif outcome == "already there":
+        flash(f"« {document.title} » est déjà à cette place : le dossier n'a pas changé.", "info")
+    elif outcome == "dossier changed":
+        flash(f"L'ordre du dossier a changé depuis l'affichage de la page : « {document.title} » n'a pas été "
+              "déplacé ; vérifiez l'ordre ci-dessous.", "info")
     return redirect(url_for("dossier.manage", meeting_id=document.meeting_id))
 
 

@@ -358,7 +358,13 @@ def convene_current_members(meeting_id: int):
     meeting = get_editable_meeting_or_404(meeting_id)
     if ConfirmForm().validate_on_submit():
         added = convene(meeting, members_to_convene(meeting.body, to_paris(meeting.starts_at).date()))
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same button posted at the same moment (a double tap, another tab) won
+            db.session.rollback()
+            flash("La liste des convoqués a été complétée au même moment par une autre demande : personne "
+                  "n'est convoqué deux fois ; vérifiez la liste ci-dessous.", "info")
+            return redirect(url_for("meetings.convened", meeting_id=meeting_id))
         flash(f"{added} membre(s) ajouté(s) à la liste." if added else "Tous les membres sont déjà convoqués.",
               "success" if added else "info")
     return redirect(url_for("meetings.convened", meeting_id=meeting.id))

@@ -51,6 +51,11 @@ class NewPointForm(SubmittedOnce, PointForm):
     """Adding a point: added once, however often the same form is posted (app/submissions.py)."""
 
 
+class DefaultSectionsForm(SubmittedOnce, FrenchForm):
+    """« Ajouter les sections par défaut »: a form of its own, its token telling a repeated post
+    (app/submissions.py); the buttons that move or delete share one ``ActionForm``."""
+
+
 class ActionForm(FrenchForm):
     """Empty form: the buttons that move or delete carry only the CSRF token."""
 

@@ -14,6 +14,7 @@ from app.permissions import get_editable_meeting_or_404, staff_required
 from app.roundtable import bp
 from app.roundtable.forms import (
     ActionForm,
+    DefaultSectionsForm,
     PointForm,
     NewSectionForm,
     SectionForm,
@@ -34,6 +35,8 @@ WHOLE_EDITOR = "roundtable-editor"
 POINT_REFUSED = "Le point n'est pas enregistré : corrigez les champs signalés."
 SECTION_REFUSED = "La section n'est pas enregistrée : corrigez le titre."
 POINT_ALREADY_SENT = already_sent("le point n'a été ajouté")
+DEFAULTS_ALREADY_SENT = already_sent("les sections par défaut n'ont été ajoutées")
+DEFAULTS_PREFIX = "default-sections"
 
 
 def section_already_sent(form: SectionForm) -> str:
@@ -120,6 +123,7 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
         meeting=meeting, point_forms=forms, rename_forms=rename_forms,
         outlines={section.id: flatten_points(section.points) for section in meeting.sections},
         new_section_form=new_section_form or NewSectionForm(prefix="new-section", formdata=None),
+        default_sections_form=None if meeting.sections else DefaultSectionsForm(prefix=DEFAULTS_PREFIX, formdata=None),
         action_form=action_form, action_fields=action_form.hidden_tag(),
         draft_key=lambda name: draft_key(meeting.id, name), stale_message=stale_message,
     )
@@ -155,16 +159,23 @@ def edit(meeting_id: int):
 @editor_on_get
 def add_default_sections(meeting_id: int):
     meeting = load_meeting(meeting_id)
+    form = DefaultSectionsForm(prefix=DEFAULTS_PREFIX)
+    url = editor_url(meeting_id)
+    # The same form posted again (a double tap, « Renvoyer »), even at the same moment: nothing added twice.
+    submission = Submission(form, url)
+    if submission.repeated():
+        return done(meeting_id, DEFAULTS_ALREADY_SENT, part=WHOLE_EDITOR, url=url, category="info")
     message, category = None, "success"
-    if ActionForm().validate_on_submit():
+    if form.validate_on_submit():
         if meeting.sections:
             message, category = "Cette séance a déjà des sections.", "info"
         else:
             for position, title in enumerate(DEFAULT_SECTION_TITLES, start=1):
                 meeting.sections.append(RoundTableSection(position=position, title=title))
-            db.session.commit()
+            if not submission.commit():  # the same form, posted at the same moment, was saved first
+                return done(meeting_id, DEFAULTS_ALREADY_SENT, part=WHOLE_EDITOR, url=url, category="info")
             message = "Sections par défaut ajoutées."
-    return done(meeting_id, message, part=WHOLE_EDITOR, url=editor_url(meeting_id), category=category)
+    return done(meeting_id, message, part=WHOLE_EDITOR, url=url, category=category)
 
 
 @bp.route("/meetings/<int:meeting_id>/round-table/sections", methods=["GET", "POST"])
