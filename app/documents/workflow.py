@@ -75,9 +75,10 @@ def presiding_line(meeting: Meeting) -> str:
 
 
 def validation_line(minutes: Minutes) -> str:
-    """« Compte rendu validé le 3 juin 2020 par Mme Claire DUPONT »."""
+    """« Compte rendu validé le 3 juin 2020 par Mme Claire DUPONT »; an account without a person is not named:
+    its address is a login, and the published file reaches every member and the public page."""
     user = minutes.validated_by
-    who = user.person.display_name if user is not None and user.person is not None else (user.email if user else "")
+    who = user.person.display_name if user is not None and user.person is not None else ""
     return f"Compte rendu validé le {plain_date(minutes.validated_at)}" + (f" par {who}" if who else "") + "."
 
 
