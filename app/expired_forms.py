@@ -21,6 +21,7 @@ from flask import Flask, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import Forbidden, HTTPException
 
 KEPT_FORM = "formulaire_a_reprendre"
 # The account whose session the loader refused in this browser: what was typed goes back to it alone.
@@ -169,6 +170,8 @@ def show_form_again(error: CSRFError):
             "La page était ouverte depuis trop longtemps : l'action n'a pas été faite. Revenez à la page, "
             "rechargez-la et recommencez.")), 400
     if not (may_open(current_user, request.endpoint) and may_open(current_user, page[0])):
+        if current_user.is_authenticated:  # logged in, but not one who may post this: as without the token
+            return error_page(Forbidden())
         keep_form_for_login()
         return redirect(url_for("auth.login", next=form_page_url()))
     flash("La page était ouverte depuis trop longtemps : rien n'a été enregistré. Ce que vous aviez saisi est "
@@ -195,7 +198,16 @@ def replay_as_page(values: MultiDict, status: int):
     endpoint, view_args = form_page()
     request.environ[REPLAYED_FORM] = values
     request.method = "GET"
-    response = current_app.make_response(current_app.view_functions[endpoint](**view_args))
+    try:
+        response = current_app.make_response(current_app.view_functions[endpoint](**view_args))
+    except HTTPException as error:  # the page's own refusal (another ARS's meeting, a frozen one…)
+        return error_page(error)
     if response.status_code == 200:
         response.status_code = status
     return response
+
+
+def error_page(error: HTTPException):
+    """The app's error page for ``error``, answered from within this error handler: an exception raised here
+    would escape Flask's handlers and end as a 500."""
+    return current_app.handle_http_exception(error)

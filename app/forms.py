@@ -43,6 +43,13 @@ MAX_ID = 2**31 - 1
 ASCII_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
+def draft_key(meeting_id: int, form_name: str) -> str:
+    """Key under which the browser keeps what is typed in a form of a meeting until it is saved (drafts.js;
+    the page saved redirects with ``?saved=<key>``). From the meeting's id, not its object: after a commit,
+    reading ``meeting.id`` would load the meeting again."""
+    return f"meeting-{meeting_id}-{form_name}"
+
+
 def id_from_text(text: str) -> int | None:
     """The id ``text`` spells in ASCII digits, from 1 to ``MAX_ID``; else None (« ² » or « ١ » are digits to
     ``str.isdigit`` but not to ``int``)."""

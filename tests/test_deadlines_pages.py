@@ -232,7 +232,8 @@ def test_adding_a_due_date_says_what_was_added_in_five_statements(secretariat_cl
     with counted_queries() as statements:
         response = secretariat_client.post(f"/meetings/{meeting_id}/deadlines/due-date", data={
             "butoir-title": "Contributions des CTS", "butoir-day": "2020-06-25", "butoir-at": "18:00"})
-    assert response.status_code == 302 and response.location.endswith(f"/meetings/{meeting_id}/deadlines")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/meetings/{meeting_id}/deadlines?saved=meeting-{meeting_id}-deadline-due-date")
     # The account, the meeting with its body and minutes (may it change?), the last position, the row, its audit
     # entry.
     assert len(statements) == 5

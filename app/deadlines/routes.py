@@ -10,7 +10,7 @@ from app.deadlines.queries import upcoming_deadlines, upcoming_deadlines_paramet
 from app.expired_forms import form_shown_on
 from app.extensions import db
 from app.formatting import long_date, paris_datetime, paris_today, to_paris
-from app.forms import choices, id_number, page_number
+from app.forms import choices, draft_key, id_number, page_number
 from app.pagination import counted_page
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm
@@ -37,11 +37,14 @@ def index():
                            visible_body_ids=visible_body_ids)
 
 
-def _next_meeting_form(meeting: Meeting) -> NextMeetingDeadlineForm:
-    next_form = NextMeetingDeadlineForm(prefix="prochaine")
+def _next_meeting_form(meeting: Meeting, posted: bool = True) -> NextMeetingDeadlineForm:
+    """``posted=False``: the form as the page offers it (the meeting's body and place), beside the other form
+    refused (422), whose post holds nothing of this one."""
+    next_form = (NextMeetingDeadlineForm(prefix="prochaine") if posted
+                 else NextMeetingDeadlineForm(prefix="prochaine", formdata=None))
     bodies = db.session.scalars(visible_bodies(current_user))
     next_form.body_id.choices = choices((body.id, body.name) for body in bodies)
-    if not next_form.is_filled_in():
+    if not (posted and next_form.is_filled_in()):
         next_form.body_id.data = meeting.body_id
         next_form.place.data = meeting.place
     next_form.meeting_day = to_paris(meeting.starts_at).date()
@@ -58,6 +61,16 @@ def _forms(meeting: Meeting) -> tuple[NextMeetingDeadlineForm, DueDateDeadlineFo
     return _next_meeting_form(meeting), _due_date_form(meeting)
 
 
+# The échéance forms keep what is typed in the browser until saved (``draft_key``): a browser that lost its
+# session cookie altogether still has the text after the login.
+NEXT_MEETING_DRAFT, DUE_DATE_DRAFT = "deadline-next-meeting", "deadline-due-date"
+
+
+def _page_url(meeting_id: int, saved: str) -> str:
+    """The deadlines page after ``saved`` (a draft's form name) was recorded: the browser forgets its draft."""
+    return url_for("deadlines.new", meeting_id=meeting_id, saved=draft_key(meeting_id, saved))
+
+
 def _render(meeting: Meeting, next_form, due_form, refused=None):
     """``refused``: the form just refused, summed up at the top of the page (base.html reads ``form``)."""
     deadlines = db.session.scalars(
@@ -65,7 +78,9 @@ def _render(meeting: Meeting, next_form, due_form, refused=None):
         .options(selectinload(Deadline.announced_meeting)).order_by(Deadline.position, Deadline.id)
     ).all()
     return render_template("deadlines/new.html", meeting=meeting, deadlines=deadlines, next_form=next_form,
-                           due_form=due_form, deadline_when=deadline_when, form=refused)
+                           due_form=due_form, deadline_when=deadline_when, form=refused,
+                           next_draft=draft_key(meeting.id, NEXT_MEETING_DRAFT),
+                           due_draft=draft_key(meeting.id, DUE_DATE_DRAFT))
 
 
 def _submission(meeting_id: int, form) -> Submission:
@@ -73,10 +88,10 @@ def _submission(meeting_id: int, form) -> Submission:
     return Submission(form, url_for("deadlines.new", meeting_id=meeting_id))
 
 
-def _already_sent(meeting_id: int, what: str):
+def _already_sent(meeting_id: int, what: str, saved: str):
     """The answer to an échéance form posted again (a double tap, « Renvoyer »): the deadlines page, as the
     first post got, nothing created."""
-    return answer_repeat(what, url_for("deadlines.new", meeting_id=meeting_id))
+    return answer_repeat(what, _page_url(meeting_id, saved))
 
 
 def _due_date_sent(form) -> str:
@@ -88,9 +103,10 @@ def _next_meeting_sent(form) -> str:
     return f"la réunion « {title} » n'a été planifiée" if title else "la réunion n'a été planifiée"
 
 
-def _record(meeting: Meeting, deadline: Deadline, message: str, submission: Submission, already_sent: str):
+def _record(meeting: Meeting, deadline: Deadline, message: str, submission: Submission, already_sent: str,
+            saved: str):
     """Append ``deadline`` after the meeting's others, commit with the form's token, and come back to the
-    deadlines page."""
+    deadlines page (``saved``: the form, whose draft the browser forgets)."""
     meeting_id = meeting.id
     last = db.session.scalar(select(func.max(Deadline.position)).where(Deadline.meeting_id == meeting_id))
     deadline.position = (last or 0) + 1
@@ -99,9 +115,9 @@ def _record(meeting: Meeting, deadline: Deadline, message: str, submission: Subm
     # Worded before the commit, which expires the rows: reading them after would load them again.
     added = f"Échéance ajoutée : {deadline.title} {deadline_when(deadline)}{message}."
     if not submission.commit():  # the same form, posted at the same moment, was saved first
-        return _already_sent(meeting_id, already_sent)
+        return _already_sent(meeting_id, already_sent, saved)
     flash(added, "success")
-    return redirect(url_for("deadlines.new", meeting_id=meeting_id))
+    return redirect(_page_url(meeting_id, saved))
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines")
@@ -120,7 +136,7 @@ def add_next_meeting(meeting_id: int):
     next_form, due_form = _forms(meeting)
     submission = _submission(meeting_id, next_form)
     if submission.repeated():
-        return _already_sent(meeting_id, _next_meeting_sent(next_form))
+        return _already_sent(meeting_id, _next_meeting_sent(next_form), NEXT_MEETING_DRAFT)
     if not next_form.validate_on_submit():
         return _render(meeting, next_form, due_form, refused=next_form), 422
     body = get_body_or_404(next_form.body_id.data)
@@ -130,7 +146,8 @@ def add_next_meeting(meeting_id: int):
         title=title, place=next_form.place.data.strip(), agenda_titles=(DEFAULT_AGENDA_ITEM,)))
     deadline = Deadline(kind=DeadlineKind.NEXT_MEETING, title=title, body=body, due_date=occurrence.day,
                         due_at=occurrence.starts_at, announced_meeting=announced)
-    return _record(meeting, deadline, " ; la réunion a été planifiée", submission, _next_meeting_sent(next_form))
+    return _record(meeting, deadline, " ; la réunion a été planifiée", submission, _next_meeting_sent(next_form),
+                   NEXT_MEETING_DRAFT)
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines/due-date", methods=["POST"])
@@ -141,13 +158,13 @@ def add_due_date(meeting_id: int):
     due_form = _due_date_form(meeting)
     submission = _submission(meeting_id, due_form)
     if submission.repeated():
-        return _already_sent(meeting_id, _due_date_sent(due_form))
+        return _already_sent(meeting_id, _due_date_sent(due_form), DUE_DATE_DRAFT)
     if not due_form.validate_on_submit():
-        return _render(meeting, _next_meeting_form(meeting), due_form, refused=due_form), 422
+        return _render(meeting, _next_meeting_form(meeting, posted=False), due_form, refused=due_form), 422
     day, at = due_form.day.data, due_form.at.data
     deadline = Deadline(kind=DeadlineKind.DUE_DATE, title=due_form.title.data.strip(), due_date=day,
                         due_at=paris_datetime(day, at.hour, at.minute) if at else None)
-    return _record(meeting, deadline, "", submission, _due_date_sent(due_form))
+    return _record(meeting, deadline, "", submission, _due_date_sent(due_form), DUE_DATE_DRAFT)
 
 
 @bp.route("/deadlines/<int:deadline_id>/delete", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.confirmations import confirmation_page, its
 from app.concurrency import StaleEditError, check_version
 from app.extensions import db
+from app.forms import draft_key
 from app.fragments import fragment_response, wants_fragment
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
 from app.models import Meeting, RoundTablePoint, RoundTableSection
@@ -87,12 +88,6 @@ def find_point(meeting: Meeting, point_id: int) -> RoundTablePoint:
     if point is None:
         abort(404)
     return point
-
-
-def draft_key(meeting_id: int, form_name: str) -> str:
-    """Key under which the browser keeps what is typed in a form until it is saved (drafts.js). From the
-    meeting's id, not its object: after a commit, reading ``meeting.id`` would load the meeting again."""
-    return f"meeting-{meeting_id}-{form_name}"
 
 
 def editor_url(meeting_id: int, saved: str | None = None, anchor: str | None = None) -> str:

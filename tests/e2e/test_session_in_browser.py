@@ -14,6 +14,7 @@ from tests.e2e.steps import (
     create_meeting,
     login,
     logout,
+    open_meeting_from_home,
     mark_attendance,
     open_round_table,
     round_table_section,
@@ -143,3 +144,30 @@ def test_logging_out_forgets_the_drafts_kept_in_the_browser(demo_site, page):
     page.goto(editor_url)
     expect(round_table_section(page, "Difficultés").get_by_label("Texte du point")).to_have_value("")
     expect(page.get_by_text("Texte non enregistré restauré")).to_have_count(0)
+
+
+def test_an_echeance_typed_when_the_session_expires_comes_back_with_its_date(demo_site, page):
+    """The échéance forms keep their text, date and time in the browser until saved (drafts.js)."""
+    login(page, demo_site, SECRETARIAT)
+    open_meeting_from_home(page, demo_site, MEETING)
+    page.get_by_role("link", name="Prochaines échéances").click()
+    page.wait_for_load_state("load")  # drafts.js (deferred) listens to the fields once the page has loaded
+    deadlines_url = page.url.split("?")[0]
+    due_form = page.locator("form", has=page.get_by_role("button", name="Ajouter l'échéance"))
+    due_form.get_by_label("Intitulé").fill("Retour des contributions des CTS")
+    due_form.get_by_label("Date").fill("2030-03-14")
+
+    page.context.clear_cookies()
+    due_form.get_by_role("button", name="Ajouter l'échéance").click()
+    expect(page).to_have_url(re.compile("/login"))
+    login(page, demo_site, SECRETARIAT)
+    page.goto(deadlines_url)
+    due_form = page.locator("form", has=page.get_by_role("button", name="Ajouter l'échéance"))
+    expect(due_form.get_by_label("Intitulé")).to_have_value("Retour des contributions des CTS")
+    expect(due_form.get_by_label("Date")).to_have_value("2030-03-14")
+    due_form.get_by_role("button", name="Ajouter l'échéance").click()
+    expect(page.locator("main")).to_contain_text("Échéance ajoutée : Retour des contributions des CTS")
+    page.reload()
+    due_form = page.locator("form", has=page.get_by_role("button", name="Ajouter l'échéance"))
+    expect(due_form.get_by_label("Intitulé")).to_have_value("")
+    expect(due_form.get_by_label("Date")).to_have_value("")

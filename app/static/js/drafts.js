@@ -1,4 +1,4 @@
-// Keeps what is typed in forms marked data-draft="<key>" in localStorage until the server saves it,
+// Keeps what is typed (texts, dates, times) in forms marked data-draft="<key>" in localStorage until the server saves it,
 // so that a session timeout or a closed tab never loses a long tour de table.
 // After a successful save the server redirects with ?saved=<key> (or, in place, answers X-Draft-Saved),
 // and the draft is forgotten.
@@ -36,7 +36,7 @@
   function watchForm(form) {
     if (form.dataset.draftWatched) { return; }
     form.dataset.draftWatched = "1";
-    var fields = form.querySelectorAll("textarea, input[type=text]");
+    var fields = form.querySelectorAll("textarea, input[type=text], input[type=date], input[type=time]");
     var restored = false;
     Array.prototype.forEach.call(fields, function (field) {
       var draft = storage.getItem(fieldKey(form, field));
