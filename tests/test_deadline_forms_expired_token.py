@@ -14,8 +14,7 @@ from app.extensions import db
 from app.models import Meeting, Minutes, MinutesStatus, Organisation, Role
 from tests.conftest import PASSWORD, create_user
 from tests.html_forms import form_values
-from tests.meeting_factories import make_body, make_meeting
-from tests.test_expired_action_forms import DUE_DATE, PLACE, next_meeting_typed, rows
+from tests.test_expired_action_forms import DUE_DATE, PLACE, deadlines_meeting, next_meeting_typed, rows
 from tests.test_expired_forms import csrf_token, end_sessions_of, log_in_with_token, new_user
 
 NOT_SAVED = "rien n&#39;a été enregistré"
@@ -30,14 +29,7 @@ def csrf_app(isolated_app):
 
 @pytest.fixture
 def meeting(csrf_app):
-    """A meeting of a body that is not the first the page offers, and another body to announce a meeting of."""
-    with csrf_app.app_context():
-        other = make_body("Agence — autre instance")
-        meeting = make_meeting(make_body("CRSA de test"), place=PLACE)
-        return SimpleNamespace(id=meeting.id, body_id=meeting.body_id, other_body_id=other.id,
-                               page=f"/meetings/{meeting.id}/deadlines",
-                               due_date=f"/meetings/{meeting.id}/deadlines/due-date",
-                               next_meeting=f"/meetings/{meeting.id}/deadlines/next-meeting")
+    return deadlines_meeting(csrf_app)
 
 
 def secretariat(app):

@@ -35,12 +35,19 @@ def csrf_app(isolated_app):
 
 @pytest.fixture
 def meeting(csrf_app):
-    """A meeting whose body is not the first the deadlines page offers: the page's own choice must show."""
-    with csrf_app.app_context():
+    return deadlines_meeting(csrf_app)
+
+
+def deadlines_meeting(app) -> SimpleNamespace:
+    """A meeting whose body is not the first the deadlines page offers (the page's own choice must show), and
+    another body to announce a meeting of; with the URLs of its deadlines page and of the page's two forms."""
+    with app.app_context():
         other = make_body("Agence — autre instance")
         meeting = make_meeting(make_body("CRSA de test"), place=PLACE)
         return SimpleNamespace(id=meeting.id, body_id=meeting.body_id, other_body_id=other.id,
-                               page=f"/meetings/{meeting.id}/deadlines")
+                               page=f"/meetings/{meeting.id}/deadlines",
+                               due_date=f"/meetings/{meeting.id}/deadlines/due-date",
+                               next_meeting=f"/meetings/{meeting.id}/deadlines/next-meeting")
 
 
 def rows(app) -> tuple[int, int]:

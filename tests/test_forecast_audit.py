@@ -9,6 +9,8 @@ import re
 from datetime import date, datetime, timezone
 from html import unescape
 
+import pytest
+
 from app.extensions import db
 from app.meetings.quorum import quorum_status
 from app.models import AttendanceStatus, InvitationResponse, Membership, Seat
@@ -117,32 +119,25 @@ def test_pouvoirs_beyond_a_lowered_limit_no_longer_count_in_the_forecast(secreta
     assert quorum_status(meeting).counted == 3
 
 
-def test_pouvoirs_no_longer_allowed_do_not_count_in_the_forecast(secretariat_client, sitting):
+@pytest.mark.parametrize(("holder", "setting", "before", "after", "reason"), [
+    ("bernard", "proxies_allowed", True, False,
+     "Mme BERNARD Anne Pouvoir écarté. Cette instance n'admet pas les pouvoirs : seul son suppléant peut "
+     "représenter ce membre."),
+    # The meeting page reads the body's seats without their roles: it still knows who presides.
+    ("president", "proxies_exclude_presidents", False, True,
+     "Mme PRESIDENT Paul Pouvoir écarté. Le président de l'instance ne peut ni donner ni recevoir de pouvoir."),
+], ids=["pouvoirs no longer allowed", "presidents excluded since"])
+def test_a_pouvoir_the_body_s_rules_refuse_since_does_not_count_in_the_forecast(secretariat_client, sitting, holder,
+                                                                                 setting, before, after, reason):
     meeting, p = sitting
-    give_answers(meeting, p, {"roux": (InvitationResponse.PROXY, "bernard"), "bernard": InvitationResponse.PRESENT})
+    setattr(meeting.body, setting, before)
+    give_answers(meeting, p, {"roux": (InvitationResponse.PROXY, holder), holder: InvitationResponse.PRESENT})
     assert meeting_quorum(secretariat_client, meeting).endswith("2 membres sur 6 (3 requis)")
-    meeting.body.proxies_allowed = False
+    setattr(meeting.body, setting, after)
     db.session.commit()
 
     assert meeting_quorum(secretariat_client, meeting).endswith("1 membre sur 6 (3 requis)")
-    assert ("Donne pouvoir : Mme BERNARD Anne Pouvoir écarté. Cette instance n'admet pas les pouvoirs : seul son "
-            "suppléant peut représenter ce membre.") in sheet_text(secretariat_client, meeting)
-    assert saved_unchanged(secretariat_client, meeting)[p["roux"].id].status is AttendanceStatus.EXCUSED
-
-
-def test_a_pouvoir_to_the_president_once_presidents_are_excluded_does_not_count(secretariat_client, sitting):
-    """The meeting page reads the body's seats without their roles: it still knows who presides."""
-    meeting, p = sitting
-    meeting.body.proxies_exclude_presidents = False
-    give_answers(meeting, p, {"roux": (InvitationResponse.PROXY, "president"),
-                              "president": InvitationResponse.PRESENT})
-    assert meeting_quorum(secretariat_client, meeting).endswith("2 membres sur 6 (3 requis)")
-    meeting.body.proxies_exclude_presidents = True
-    db.session.commit()
-
-    assert meeting_quorum(secretariat_client, meeting).endswith("1 membre sur 6 (3 requis)")
-    assert ("Donne pouvoir : Mme PRESIDENT Paul Pouvoir écarté. Le président de l'instance ne peut ni donner ni "
-            "recevoir de pouvoir.") in sheet_text(secretariat_client, meeting)
+    assert f"Donne pouvoir : {reason}" in sheet_text(secretariat_client, meeting)
     assert saved_unchanged(secretariat_client, meeting)[p["roux"].id].status is AttendanceStatus.EXCUSED
 
 
