@@ -1,7 +1,7 @@
-from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField
+from wtforms import FieldList, FormField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
-from app.forms import FrenchForm, choices, optional_int
+from app.forms import FrenchFields, FrenchForm, choices, optional_int
 from app.models import AttendanceStatus, Capacity, Civility, ParticipationMode
 
 
@@ -11,8 +11,9 @@ MODE_MESSAGE = "Choisissez « sur place » ou « en visio »."
 MODE_CHOICES = [(ParticipationMode.ON_SITE.value, "Sur place"), (ParticipationMode.REMOTE.value, "En visio")]
 
 
-class AttendanceRowForm(Form):
-    """One person of the sheet (nested form: the sheet carries the CSRF token)."""
+class AttendanceRowForm(FrenchFields):
+    """One person of the sheet (nested form: the sheet carries the CSRF token; French built-in messages, such as
+    the refusal of a « représenté(e) par » that is no id)."""
 
     person_id = HiddenField()
     status = RadioField("Statut", choices=choices(AttendanceStatus.choices()), validate_choice=False, validators=[
