@@ -13,6 +13,10 @@ class Config:
     # LibreOffice for the PDF of documents: None finds « soffice » on the PATH, '' turns PDFs off.
     SOFFICE_PATH = None
     PDF_CACHE_DAYS = 30  # converted PDFs kept in the database (app/documents/pdf.py)
+    # Seconds LibreOffice may take to convert one document before it is stopped (with every process it started).
+    PDF_CONVERSION_TIMEOUT = 180
+    # A conversion that failed is tried again when the PDF is asked for this many seconds later.
+    PDF_RETRY_AFTER = 600
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # A pooled connection that rested this many seconds is pinged before use (app/pool.py); not one used a
     # moment ago (``pool_pre_ping`` in SQLALCHEMY_ENGINE_OPTIONS pings every time; None: never).
@@ -84,6 +88,9 @@ class Config:
     # Background jobs (app/jobs.py): RQ on this Redis; unset, e-mails leave during the request.
     REDIS_URL = None
     JOBS_QUEUE = "seances"
+    # Seconds a request waits for Redis to connect or answer before giving up (the job then waits in the
+    # database: app/jobs.py). The worker's own blocking wait for jobs is longer, set by RQ.
+    REDIS_TIMEOUT = 3
     # Largest request body (the French 413 page answers beyond); routes with uploads set a lower limit.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     # Dossier de séance (app/dossier/): largest document, where the bytes live, how long personal links last.

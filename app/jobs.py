@@ -5,7 +5,11 @@
 
 With ``REDIS_URL`` set, the call is queued with RQ on the queue ``JOBS_QUEUE`` and run by
 ``flask --app wsgi worker`` (or ``rq worker``); without it (the SQLite demo, most tests) it runs
-before ``enqueue`` returns. Jobs take plain arguments (ids, strings) and load what they need: they
+before ``enqueue`` returns. With ``REDIS_URL`` set but Redis unreachable (down, wrong address, not
+answering within ``REDIS_TIMEOUT`` seconds), ``enqueue`` raises ``QueueUnreachable`` and runs nothing: a
+request never takes over a worker's slow work (SMTP, LibreOffice), and each caller keeps its work in the
+database, where a sweep finds it again (the outbox: the worker's start, ``flask deliver-mail``; a PDF: the
+next request for it). Jobs take plain arguments (ids, strings) and load what they need: they
 run later, in another process, each in an app context of its own. The user who queued a job is
 recorded as the author of the changes it makes (audit trail).
 """
@@ -25,6 +29,10 @@ JOB_TIMEOUT = 3600
 _standalone_app: Flask | None = None
 
 
+class QueueUnreachable(Exception):
+    """``REDIS_URL`` is set but Redis did not answer: the job was neither queued nor run."""
+
+
 def resolve(path: str):
     """``"package.module:function"`` → the function."""
     module_name, _, name = path.partition(":")
@@ -37,21 +45,27 @@ def background_enabled() -> bool:
 
 
 def job_queue():
-    """The RQ queue named by the config (one Redis connection pool per process and setting)."""
+    """The RQ queue named by the config (one Redis connection pool per process and setting). Connecting
+    and each command wait ``REDIS_TIMEOUT`` seconds at most (a request must not wait for the system's TCP
+    timeout, two minutes, when Redis is gone); RQ's worker raises the command timeout of its own connection
+    above its blocking wait for jobs."""
     from redis import Redis
     from rq import Queue
 
-    settings = (current_app.config["REDIS_URL"], current_app.config["JOBS_QUEUE"])
+    timeout = float(current_app.config["REDIS_TIMEOUT"])
+    settings = (current_app.config["REDIS_URL"], current_app.config["JOBS_QUEUE"], timeout)
     queues = current_app.extensions.setdefault("job_queues", {})
     if settings not in queues:
-        url, name = settings
-        queues[settings] = Queue(name, connection=Redis.from_url(url), default_timeout=JOB_TIMEOUT)
+        url, name, _ = settings
+        connection = Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        queues[settings] = Queue(name, connection=connection, default_timeout=JOB_TIMEOUT)
     return queues[settings]
 
 
 def enqueue(path: str, *args, **kwargs):
     """Run ``path(*args, **kwargs)`` in the background; without a queue, now, returning its result.
-    If Redis cannot be reached the job runs now too (logged): the work is never lost."""
+    Raises ``QueueUnreachable`` (logged) when Redis cannot be reached: the caller's work stays recorded
+    for its sweep, and the request is not kept waiting by the job's own slow I/O."""
     from redis.exceptions import RedisError
 
     function = resolve(path)  # a wrong path fails here, in the caller
@@ -60,8 +74,8 @@ def enqueue(path: str, *args, **kwargs):
     try:
         job_queue().enqueue(run_job, path, args, kwargs, current_actor())
     except RedisError as error:
-        logger.warning("Queue unreachable (%s): job %s run in this process", error, path)
-        return function(*args, **kwargs)
+        logger.warning("Queue unreachable (%s): job %s not queued", error, path)
+        raise QueueUnreachable(str(error)) from error
     return None
 
 

@@ -218,7 +218,8 @@ def test_unreachable_server_is_tried_once_per_batch(app, app_context, secretaria
     monkeypatch.setattr(smtplib, "SMTP", unreachable)
     send(secretariat_client, meeting)
     assert len(attempts) == 1
-    assert [(d.status, d.detail) for d in deliveries(meeting)] == [(MailStatus.PENDING, "TimeoutError: timed out")] * 4
+    assert [(d.status, d.detail) for d in deliveries(meeting)] == [
+        (MailStatus.PENDING, "Le serveur de messagerie ne répond pas (TimeoutError: timed out)")] * 4
 
 
 def test_member_cannot_send_convocations(app, app_context):

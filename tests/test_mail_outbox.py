@@ -153,20 +153,6 @@ def test_a_message_left_sending_by_a_dead_worker_is_taken_again_once_stale(app, 
     assert len(inbox.messages) == 1
 
 
-def test_when_redis_cannot_be_reached_the_mail_leaves_during_the_request(
-        app, app_context, secretariat_client, inbox):
-    meeting = upcoming_meeting()
-    app.config.update(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", JOBS_QUEUE="absent")
-    try:
-        page = secretariat_client.post(f"/meetings/{meeting.id}/convocations",
-                                       follow_redirects=True).get_data(as_text=True)
-    finally:
-        app.config["REDIS_URL"] = None
-        app.extensions.pop("job_queues", None)
-    assert "Courriel envoyé à 3 personne(s)" in page
-    assert len(inbox.messages) == 3
-
-
 def test_the_password_reset_form_answers_before_the_mail_leaves(app, app_context, job_queue, inbox):
     user = create_user(Role.MEMBER, email="oubli@example.fr")
     response = app.test_client().post("/mot-de-passe-oublie", data={"email": "oubli@example.fr"})

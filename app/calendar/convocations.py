@@ -202,6 +202,9 @@ class SendOutcome:
         if self.delivered is None and to_send:
             messages.append((f"{to_send} courriel(s) en cours d'envoi : la progression s'affiche ci-dessous.", "success"))
         elif self.delivered is not None:
+            if self.delivered.postponed:
+                messages.append((f"Le service d'envoi est momentanément injoignable : {len(self.delivered.postponed)} "
+                                 "courriel(s) enregistré(s), ils partiront dès son retour.", "warning"))
             if self.delivered.sent:
                 messages.append((f"Courriel envoyé à {len(self.delivered.sent)} personne(s).", "success"))
             failures = len(self.delivered.failed) + len(self.delivered.retrying)

@@ -15,7 +15,7 @@ from app.documents.attendance_certificate import (build_attendance_certificate, 
                                                   in_person_attendance_csv)
 from app.documents.downloads import send_docx, send_frozen_docx
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
-from app.documents.pdf import pdf_available, pdf_for
+from app.documents.pdf import PdfUnavailable, pdf_available, pdf_for
 from app.documents.queries import (frozen_minutes_pieces, load_meeting_for_minutes, load_meeting_for_sign_in_sheet,
                                    meetings_for_synthesis, minutes_download, synthesis_themes)
 from app.documents.sign_in_sheet import build_sign_in_sheet
@@ -40,12 +40,17 @@ bp.add_app_template_global(pdf_available, "pdf_available")
 
 def docx_response(content: bytes, filename: str, extension: str = "docx", etag: str | None = None):
     """The .docx, or with ``extension`` « pdf » its PDF: served when converted, else a page that
-    says the conversion runs and reloads (the request never waits for LibreOffice with a queue)."""
+    says the conversion runs and reloads (the request never waits for LibreOffice with a queue), or
+    why there is no PDF for now, with the link to the .docx (every .pdf URL has its .docx twin)."""
     if extension == "docx":
         return send_docx(content, filename, etag)
     if extension != "pdf" or not pdf_available():
         abort(404)
-    pdf = pdf_for(content)
+    try:
+        pdf = pdf_for(content)
+    except PdfUnavailable as reason:
+        return render_template("documents/pdf_unavailable.html", reason=str(reason),
+                               docx_url=request.script_root + request.path.removesuffix(".pdf") + ".docx"), 503
     if pdf is None:
         return render_template("documents/pdf_pending.html"), 202
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from app.jobs import background_enabled, enqueue, run_worker
+from app.jobs import QueueUnreachable, background_enabled, enqueue, run_worker
 from app.mail.outbox import deliver_due
 
 SWEEP_JOB = "app.mail.outbox:deliver_due"
@@ -18,7 +18,12 @@ def worker_command(burst: bool):
         click.echo("REDIS_URL n'est pas configuré : les courriels partent pendant la requête, aucun worker "
                    "n'est nécessaire.")
         return
-    enqueue(SWEEP_JOB)
+    try:
+        enqueue(SWEEP_JOB)
+    except QueueUnreachable as error:
+        click.echo(f"Redis injoignable ({error}) : le worker ne peut pas démarrer. Les courriels restent en "
+                   "attente ; ils partiront à son démarrage, ou par « flask deliver-mail ».", err=True)
+        raise SystemExit(1) from None
     click.echo(f"Worker de la file « {current_app.config['JOBS_QUEUE']} » démarré.")
     run_worker(burst=burst)
 

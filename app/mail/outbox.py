@@ -3,7 +3,8 @@
 - ``queue(messages)`` records rows (``OutboxMessage``) in the caller's transaction: one INSERT for
   the new ones, whatever their number. A row whose key exists is not added again (sent, or on its
   way); a failed one is set pending again when the caller asks to retry.
-- ``deliver_soon(ids)`` hands them to the worker (app/jobs.py) once the caller has committed.
+- ``deliver_soon(ids)`` hands them to the worker (app/jobs.py) once the caller has committed. Redis
+  unreachable, they stay pending (``Delivered.postponed``) for the worker's start or ``flask deliver-mail``.
 - ``deliver(ids)`` (the job) builds every message from the current records, then claims each row
   (pending → sending, committed) before it leaves, so two workers never send it twice, and records
   the outcome. A refusal of the message itself (5xx) fails it for good; anything else is retried
@@ -23,7 +24,7 @@ from flask import current_app
 from sqlalchemy import and_, insert, or_, select, update
 
 from app.extensions import db
-from app.jobs import enqueue, resolve, schedule
+from app.jobs import QueueUnreachable, enqueue, resolve, schedule
 from app.mail.smtp import SEND_ERRORS, SmtpConnection, describe_error, permanent_refusal, server_unavailable
 from app.models import MailKind, MailStatus, OutboxMessage, utc_now
 
@@ -79,6 +80,7 @@ class Delivered:
     failed: list[int] = field(default_factory=list)  # for good
     retrying: list[int] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
+    postponed: list[int] = field(default_factory=list)  # not tried: the queue could not be reached
 
 
 def queue(messages: list[dict], retry_failed: bool = True) -> Queued:
@@ -114,10 +116,14 @@ def queue(messages: list[dict], retry_failed: bool = True) -> Queued:
 
 def deliver_soon(ids: list[int]) -> Delivered | None:
     """Have the worker deliver these rows (call after commit). Without a queue they are delivered
-    now and the outcome is returned; with one, None."""
+    now and the outcome is returned; with one, None. The queue unreachable, they stay pending, due now:
+    the worker sends them at its start (``deliver_due``), or cron's ``flask deliver-mail``."""
     if not ids:
         return Delivered()
-    return enqueue(DELIVER_JOB, list(ids))
+    try:
+        return enqueue(DELIVER_JOB, list(ids))
+    except QueueUnreachable:
+        return Delivered(postponed=list(ids))
 
 
 def retry_delays() -> list[int]:

@@ -37,13 +37,35 @@ def permanent_refusal(error: Exception) -> bool:
 
 
 def describe_error(error: Exception) -> str:
-    """The error as shown to the secretariat, addresses left out (they are personal data)."""
+    """The error as shown to the secretariat: what happened, in French, then the server's own words
+    in brackets (for the administrator), addresses left out (they are personal data)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         details = "; ".join(f"{code} {message.decode(errors='replace')}" for code, message in error.recipients.values())
         text = f"{type(error).__name__}: {details}"
     else:
         text = f"{type(error).__name__}: {error}"
-    return ADDRESS.sub("(adresse)", text)[:1000]
+    return ADDRESS.sub("(adresse)", f"{french_reason(error)} ({text})")[:1000]
+
+
+def french_reason(error: Exception) -> str:
+    """One French sentence for a failed delivery, the secretariat's words rather than the server's."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        if permanent_refusal(error):
+            return "Adresse du destinataire refusée par le serveur de messagerie"
+        return "Adresse du destinataire momentanément refusée par le serveur de messagerie"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return "Adresse d'expédition refusée par le serveur de messagerie"
+    if isinstance(error, smtplib.SMTPDataError):
+        return "Message refusé par le serveur de messagerie"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return "Identifiants refusés par le serveur de messagerie"
+    # smtplib reports a reply that never came as « Connection unexpectedly closed: timed out ».
+    if isinstance(error, TimeoutError) or (isinstance(error, smtplib.SMTPServerDisconnected)
+                                           and str(error).endswith("timed out")):
+        return "Le serveur de messagerie ne répond pas"
+    if server_unavailable(error):
+        return "Serveur de messagerie injoignable"
+    return "Erreur du serveur de messagerie"
 
 
 def mailbox(name: str, email: str) -> Address:
