@@ -128,12 +128,14 @@ def add_points(writer: WordWriter, points: list[RoundTablePoint],
 
 
 def _add_deadlines(writer: WordWriter, meeting: Meeting) -> None:
+    """The échéances as the outline groups them. A line is the secretariat's title (and the « : » closing a
+    group's, as the seed writes it) with a date that has no mark to space: typeset as typed text."""
     lines = deadline_outline(meeting.deadlines)
     if not lines:
         return
     writer.heading("Prochaines échéances", 1)
     for line in lines:
-        writer.bullet(line.text, 1)
+        writer.bullet(line.text, 1, typed=True)
         for child in line.children:
             writer.bullet(child, 2)
 
