@@ -5,12 +5,13 @@ import re
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select, union
+from sqlalchemy import Select, bindparam, func, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.formatting import PARIS
-from app.models import Body, BodyFeedLink, Capacity, Deadline, Invitation, Meeting, Membership, Person, User
+from app.models import (Body, BodyFeedLink, Capacity, Deadline, Invitation, MailKind, Meeting, Membership, OutboxMessage,
+                        Person, User)
 from app.permissions import can_view_body, has_deactivated_account, mandate_gives_access
 
 # What new_feed_token makes (token_urlsafe): anything else is no token, answered 404 without a query.
@@ -49,6 +50,22 @@ def load_meeting_for_calendar(meeting_id: int) -> Meeting | None:
 
 
 MEETING_FOR_CALENDAR = select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(*meeting_options())
+
+
+def load_own_copy(meeting_id: int, person_id: int | None) -> tuple[Meeting | None, int]:
+    """The meeting as ``load_meeting_for_calendar`` loads it, and the SEQUENCE of the person's own copy (their
+    download), in one statement: the meeting's, raised once for each time they were taken off its convened list,
+    as their e-mails carry it (``convocations.times_taken_off``): calendars ignore an event no newer than the
+    cancellation they hold."""
+    row = db.session.execute(OWN_COPY, {"meeting_id": meeting_id, "person_id": person_id}).first()
+    return (None, 0) if row is None else (row.Meeting, row.Meeting.ical_sequence + row.withdrawals)
+
+
+OWN_COPY = MEETING_FOR_CALENDAR.add_columns(
+    select(func.count(OutboxMessage.id)).where(OutboxMessage.meeting_id == Meeting.id,
+                                               OutboxMessage.person_id == bindparam("person_id"),
+                                               OutboxMessage.kind == MailKind.WITHDRAWAL)
+    .correlate(Meeting).scalar_subquery().label("withdrawals"))
 
 
 def load_deadline(deadline_id: int) -> Deadline | None:

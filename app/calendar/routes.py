@@ -28,6 +28,7 @@ from app.calendar.queries import (
     find_feed_owner,
     load_deadline,
     load_meeting_for_calendar,
+    load_own_copy,
     meeting_deadlines,
 )
 from app.calendar.urls import feed_url, webcal_url
@@ -65,9 +66,13 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 @bp.route("/meetings/<int:meeting_id>.ics")
 @login_required
 def meeting_ics(meeting_id: int):
-    meeting = check_meeting(load_meeting_for_calendar(meeting_id))
-    return ics_response(meeting_calendar(meeting, attendees=attendees_shown_to(current_user, meeting)).to_ical(),
-                        meeting_filename(meeting))
+    if current_user.is_staff:
+        meeting, sequence = load_meeting_for_calendar(meeting_id), None
+    else:  # a member's file is their own copy (naming them alone): at their SEQUENCE, as their e-mails
+        meeting, sequence = load_own_copy(meeting_id, current_user.person_id)
+    check_meeting(meeting)
+    calendar = meeting_calendar(meeting, attendees=attendees_shown_to(current_user, meeting), sequence=sequence)
+    return ics_response(calendar.to_ical(), meeting_filename(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/deadlines.ics")
