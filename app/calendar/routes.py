@@ -66,10 +66,9 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 @bp.route("/meetings/<int:meeting_id>.ics")
 @login_required
 def meeting_ics(meeting_id: int):
-    if current_user.is_staff:
-        meeting, sequence = load_meeting_for_calendar(meeting_id), None
-    else:  # a member's file is their own copy (naming them alone): at their SEQUENCE, as their e-mails
-        meeting, sequence = load_own_copy(meeting_id, current_user.person_id)
+    # A member's file is their own copy (naming them alone): at their SEQUENCE, as their e-mails; staff's, the
+    # meeting's (no person: nobody's withdrawals counted).
+    meeting, sequence = load_own_copy(meeting_id, None if current_user.is_staff else current_user.person_id)
     check_meeting(meeting)
     calendar = meeting_calendar(meeting, attendees=attendees_shown_to(current_user, meeting), sequence=sequence)
     return ics_response(calendar.to_ical(), meeting_filename(meeting))
