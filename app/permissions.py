@@ -33,6 +33,7 @@ from app.models import (
     User,
 )
 from app.models.audit import SECURITY_ACTIONS
+from app.models.types import paris_day
 
 
 def roles_required(*roles: Role):
@@ -85,6 +86,16 @@ def mandate_gives_access(on: date) -> ColumnElement[bool]:
     return (Membership.start_date <= on) & mandate_not_ended(on)
 
 
+def mandate_opens_meeting(on: date, meeting_day) -> ColumnElement[bool]:
+    """SQL condition on ``Membership``: the seat opens, on ``on``, a meeting of its body held on ``meeting_day``
+    (its Paris day): it opens the body (``mandate_gives_access``), or it starts after ``on`` and runs on that day,
+    its end date included — its holder is then convened to the meeting (``members_to_convene``) and e-mailed, so
+    sees it (page, dossier, « Mes séances », personal feed); the body's pages and other meetings wait."""
+    runs_on_the_day = (Membership.start_date <= meeting_day) & or_(Membership.end_date.is_(None),
+                                                                  Membership.end_date >= meeting_day)
+    return mandate_gives_access(on) | ((Membership.start_date > on) & runs_on_the_day)
+
+
 def people_in_office(body_id: int, on: date) -> set[int]:
     """Ids of the people whose mandate in the body has not ended on ``on`` (``mandate_not_ended``): those the
     body's e-mails still reach as members (a member about to take office included)."""
@@ -100,11 +111,10 @@ def still_convened(invitation: Invitation, in_office: set[int]) -> bool:
     return invitation.capacity is not Capacity.MEMBER or invitation.person_id in in_office
 
 
-def holds_mandate(person_id: int, body_id: int, on: date, *conditions) -> bool:
-    """The person holds a mandate of the body that gives access on ``on`` (and meets ``conditions``)."""
-    return db.session.scalar(select(Membership.id).where(
-        Membership.person_id == person_id, Membership.body_id == body_id, mandate_gives_access(on), *conditions
-    ).limit(1)) is not None
+def seat_opens_meeting(person_id: int, meeting_id: int, on: date) -> bool:
+    """One of the person's seats opens the meeting on ``on`` (``meetings_opened_by_seats``)."""
+    return db.session.scalar(meetings_opened_by_seats(person_id, Body.organisation_id == Person.organisation_id, on)
+                             .where(Meeting.id == meeting_id).limit(1)) is not None
 
 
 def has_deactivated_account(person_id: int) -> bool:
@@ -119,19 +129,39 @@ def member_body_ids(user: User, on: date | None = None) -> Select:
                                   paris_today() if on is None else on)
 
 
-def bodies_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> Select:
-    """``member_body_ids`` of a person id and a date that may be bind parameters."""
+def member_meeting_ids(user: User, on) -> Select:
+    """Ids of the meetings (the bin included) of the user's ARS that the user's person's seats open on ``on``
+    (``meetings_opened_by_seats``)."""
+    return meetings_opened_by_seats(user.person_id, in_organisation(user, Body.organisation_id), on)
+
+
+def seats_of(person_id, in_the_organisation: ColumnElement[bool]) -> Select:
+    """The body ids of the person's seats in the bodies ``in_the_organisation``, while the person is not deleted:
+    the seats that may open a body or a meeting (a person id that may be a bind parameter)."""
     return (
         select(Membership.body_id)
         .join(Body, Body.id == Membership.body_id)
         .join(Person, Person.id == Membership.person_id)
-        .where(
-            Membership.person_id == person_id,
-            in_the_organisation,
-            Person.deleted_at.is_(None),
-            mandate_gives_access(on),
-        )
+        .where(Membership.person_id == person_id, in_the_organisation, Person.deleted_at.is_(None))
     )
+
+
+def bodies_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> Select:
+    """``member_body_ids`` of a person id and a date that may be bind parameters."""
+    return seats_of(person_id, in_the_organisation).where(mandate_gives_access(on))
+
+
+def seats_opening_meeting(person_id, in_the_organisation: ColumnElement[bool], on, meeting) -> Select:
+    """The person's seats (``seats_of``) that open on ``on`` the meeting ``meeting`` (``Meeting``, or its table's
+    columns in a correlated subquery) by ``mandate_opens_meeting``."""
+    return seats_of(person_id, in_the_organisation).where(
+        Membership.body_id == meeting.body_id, mandate_opens_meeting(on, paris_day(meeting.starts_at)))
+
+
+def meetings_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> Select:
+    """Ids of the meetings (the bin included) that the person's seats open on ``on`` (``seats_opening_meeting``):
+    every meeting of the bodies they open, and those a seat still to start runs on."""
+    return seats_opening_meeting(person_id, in_the_organisation, on, Meeting).with_only_columns(Meeting.id)
 
 
 def visible_body_ids(user: User, on: date | None = None) -> Select:
@@ -145,7 +175,9 @@ def visible_bodies(user: User, on: date | None = None) -> Select:
 
 
 def visible_meetings(user: User, on: date | None = None) -> Select:
-    """A query of the meetings the user may see (not in the bin)."""
+    """A query of the meetings (not in the bin) of the bodies the user may see: the lists of the home page and the
+    search (a seat still to start shows the meetings it runs on only on their pages, « Mes séances » and the
+    personal feed: ``member_meeting_ids``)."""
     return select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.body_id.in_(visible_body_ids(user, on)))
 
 
@@ -175,10 +207,11 @@ def visible_body_names(staff: bool) -> Select:
     return visible_bodies(AccountParameters(staff), TODAY).with_only_columns(Body.id, Body.name)
 
 
-# A member's seat opening one body (``member_body_ids`` of one body), built once: members' pages ask it on
-# every request.
-MEMBER_OPENS_BODY = (member_body_ids(AccountParameters(staff=False), TODAY)
-                     .where(Membership.body_id == bindparam("body_id")))
+# A member's seat opening one body (``member_body_ids`` of one body) or one meeting (``member_meeting_ids`` of one
+# meeting), built once: members' pages ask them on every request.
+_MEMBER = AccountParameters(staff=False)
+MEMBER_OPENS_BODY = member_body_ids(_MEMBER, TODAY).where(Membership.body_id == bindparam("body_id"))
+MEMBER_OPENS_MEETING = member_meeting_ids(_MEMBER, TODAY).where(Meeting.id == bindparam("meeting_id"))
 
 
 def organisation_meetings(user: User) -> Select:
@@ -236,18 +269,26 @@ def visible_audit_events(user: User) -> Select:
     return select(AuditEvent).where(in_organisation(user, AuditEvent.organisation_id))
 
 
-def can_view_body(user: User, body: Body) -> bool:
-    if not of_users_organisation(user, body.organisation_id):
+def opened_to(user: User, organisation_id: int | None, member_statement: Select, **values) -> bool:
+    """Whether a row of ``organisation_id`` is open to the user: of their ARS, and staff, or a member whose seat
+    ``member_statement`` (``MEMBER_OPENS_BODY``, ``MEMBER_OPENS_MEETING``, given ``values``) finds."""
+    if not of_users_organisation(user, organisation_id):
         return False
     if user.is_staff:
         return True
     if user.person_id is None:
         return False
-    return db.session.scalar(MEMBER_OPENS_BODY, {**account_parameters(user), "body_id": body.id}) is not None
+    return db.session.scalar(member_statement, {**account_parameters(user), **values}) is not None
+
+
+def can_view_body(user: User, body: Body) -> bool:
+    return opened_to(user, body.organisation_id, MEMBER_OPENS_BODY, body_id=body.id)
 
 
 def can_view_meeting(user: User, meeting: Meeting) -> bool:
-    return meeting.deleted_at is None and can_view_body(user, meeting.body)
+    """The meeting (in the bin or not) is open to the user: a seat still to start opens the meetings it runs on
+    (``mandate_opens_meeting``), not its body."""
+    return opened_to(user, meeting.body.organisation_id, MEMBER_OPENS_MEETING, meeting_id=meeting.id)
 
 
 def record_readable(user: User) -> ColumnElement[bool]:
@@ -282,7 +323,10 @@ def check_meeting(meeting: Meeting | None, *, binned: bool = False) -> Meeting:
     404 if missing, in the bin (unless ``binned``) or of another ARS, 403 if not theirs."""
     if meeting is None or (meeting.deleted_at is not None and not binned):
         abort(404)
-    check_body(meeting.body)
+    if not of_users_organisation(current_user, meeting.body.organisation_id):
+        abort(404)
+    if not can_view_meeting(current_user, meeting):
+        abort(403)
     return meeting
 
 
@@ -297,9 +341,9 @@ def meeting_access_columns(staff: bool) -> tuple[ColumnElement, ...]:
     if staff:
         body_open = true()
     else:
-        account = AccountParameters(staff=False)
-        seats = bodies_opened_by_seats(account.person_id, in_organisation(account, Body.organisation_id), TODAY)
-        body_open = exists(seats.where(Membership.body_id == MEETING_TABLE.c.body_id).correlate(MEETING_TABLE))
+        seats = seats_opening_meeting(_MEMBER.person_id, in_organisation(_MEMBER, Body.organisation_id), TODAY,
+                                      MEETING_TABLE.c)
+        body_open = exists(seats.correlate(MEETING_TABLE))
     return MEETING_TABLE.c.deleted_at, BODY_TABLE.c.organisation_id, body_open.label("body_open")
 
 
@@ -309,7 +353,7 @@ def meeting_access_parameters(user: User) -> dict:
 
 def check_meeting_access(user: User, deleted_at, organisation_id: int | None, body_open: bool) -> None:
     """``check_meeting`` on the values of ``meeting_access_columns``: 404 if in the bin or of another ARS,
-    403 if not the user's body."""
+    403 if no seat of the user opens the meeting."""
     if deleted_at is not None or not of_users_organisation(user, organisation_id):
         abort(404)
     if not body_open:

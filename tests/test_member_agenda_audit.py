@@ -204,12 +204,10 @@ def test_a_suppleant_sees_the_bodys_meetings_and_is_convened_when_their_titulair
     assert_event_of(personal_feed(app, suppleant.person)[meeting.ical_uid], meeting)
 
 
-@pytest.mark.xfail(strict=True, reason="a seat still to start opens nothing (permissions.mandate_gives_access), "
-                   "yet the suppléant is convened and e-mailed: product decision left to the lead")
 def test_a_suppleant_taking_office_before_the_meeting_sees_the_meeting_they_are_sent_to(app, app_context):
     """README: « the suppléant whose mandate runs on the meeting day » is convened and e-mailed when their
-    titulaire answers « mon suppléant me remplace »; if that mandate starts after today, the meeting stays out of
-    their « Mes séances » and feed, and its page answers 403, until the mandate starts."""
+    titulaire answers « mon suppléant me remplace »; if that mandate starts after today, the meeting is in their
+    « Mes séances » and feed, and its page opens, before the mandate starts (``mandate_opens_meeting``)."""
     body = make_body("CTS de l'Aude")
     titulaire = add_member(body, "Titulaire")
     suppleant = add_member(body, "Suppleante", seat=Seat.SUPPLEANT, substitute_for=titulaire)

@@ -13,7 +13,7 @@ from app.agenda.fulltext import SEARCH_WORDS, Excerpt, highlight, page_of_matche
 from app.extensions import db
 from app.formatting import paris_datetime
 from app.models import Attendance, Body, Capacity, Invitation, Meeting, Person, User, utc_now
-from app.permissions import (TODAY, AccountParameters, account_parameters, in_organisation, member_body_ids,
+from app.permissions import (TODAY, AccountParameters, account_parameters, in_organisation, member_meeting_ids,
                              record_readable, visible_meetings)
 
 # What a meeting card shows: its body and minutes joined to the meeting (one row each), its agenda by id.
@@ -22,12 +22,13 @@ AGENDA_LOADING = (joinedload(Meeting.body, innerjoin=True), *CARD_DETAILS)
 
 
 def my_meetings(user: AccountParameters, on) -> Select:
-    """Meetings of the bodies where the user's person sits ``on`` (today), and those they are convened to or
-    attended as ARS staff or guest: convened or present as a member, a meeting shows through the seat, so
-    that ending the mandate takes the body's meetings off at once, as it does from the pages and the
-    personal feed. Built once, for an ``AccountParameters`` (``MY_MEETINGS``): an account without a person
-    then matches nothing (``= NULL``, where a plain ``None`` would compare ``IS NULL``)."""
-    # The person in the bin has left every agenda (her seats already open nothing: ``member_body_ids``).
+    """Meetings the user's seats open ``on`` (today: those of the bodies where the person sits, and those a seat
+    still to start runs on), and those they are convened to or attended as ARS staff or guest: convened or
+    present as a member, a meeting shows through the seat, so that ending the mandate takes the body's
+    meetings off at once, as it does from the pages and the personal feed. Built once, for an
+    ``AccountParameters`` (``MY_MEETINGS``): an account without a person then matches nothing (``= NULL``,
+    where a plain ``None`` would compare ``IS NULL``)."""
+    # The person in the bin has left every agenda (her seats already open nothing: ``seats_of``).
     present = exists(select(Person.id).where(Person.id == user.person_id, Person.deleted_at.is_(None)))
     convened = select(Invitation.meeting_id).where(Invitation.person_id == user.person_id,
                                                    Invitation.capacity != Capacity.MEMBER, present)
@@ -43,8 +44,7 @@ def my_meetings(user: AccountParameters, on) -> Select:
             Meeting.deleted_at.is_(None),
             in_organisation(user, Body.organisation_id),
             # one UNION of ids, each part read by its own index (an OR of the three is read row by row)
-            Meeting.id.in_(union(select(Meeting.id).where(Meeting.body_id.in_(member_body_ids(user, on))),
-                                 convened, attended)),
+            Meeting.id.in_(union(member_meeting_ids(user, on), convened, attended)),
         )
         .options(contains_eager(Meeting.body), *CARD_DETAILS)
     )

@@ -10,9 +10,9 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.formatting import PARIS
-from app.models import (Body, BodyFeedLink, Capacity, Deadline, Invitation, MailKind, Meeting, Membership, OutboxMessage,
+from app.models import (Body, BodyFeedLink, Capacity, Deadline, Invitation, MailKind, Meeting, OutboxMessage,
                         Person, User)
-from app.permissions import can_view_body, has_deactivated_account, mandate_gives_access
+from app.permissions import can_view_body, has_deactivated_account, meetings_opened_by_seats
 
 # What new_feed_token makes (token_urlsafe): anything else is no token, answered 404 without a query.
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -141,22 +141,22 @@ def feed_statements(of_body: bool) -> tuple[Select, Select]:
         owner_meetings = (Meeting.body_id == owner_id,)
         recorded_at = owner_meetings  # deadlines set at any meeting of the body
     else:
-        # The bodies where the person sits today (a mandate ended stops the body's meetings at once, as
-        # on the pages), and the meetings they are convened to as ARS staff or guest.
-        current_bodies = select(Membership.body_id).where(Membership.person_id == owner_id,
-                                                          mandate_gives_access(bindparam("today")))
+        # The meetings their seats open today, as on the pages (the bodies where they sit: a mandate ended
+        # stops the body's meetings at once; and those a seat still to start runs on), and the meetings they
+        # are convened to as ARS staff or guest.
+        of_their_seats = meetings_opened_by_seats(owner_id, Body.organisation_id == bindparam("organisation_id"),
+                                                  bindparam("today"))
         invited = select(Invitation.meeting_id).where(Invitation.person_id == owner_id,
                                                       Invitation.capacity != Capacity.MEMBER)
         # One UNION of ids, each part read by its own index (by body and date, by person): an OR of the two
         # is read from every meeting of the window in the country.
-        in_their_bodies = select(Meeting.id).where(Meeting.body_id.in_(current_bodies), Meeting.starts_at >= since_moment)
+        in_their_bodies = of_their_seats.where(Meeting.starts_at >= since_moment)
         # Only their ARS's, as on « Mes séances », whatever else names their person.
         in_their_ars = Meeting.body_id.in_(select(Body.id).where(Body.organisation_id == bindparam("organisation_id")))
         owner_meetings = (Meeting.id.in_(union(in_their_bodies, invited)), in_their_ars)
         # A deadline still to come was perhaps set at a meeting older than the window: the meetings of their
-        # bodies of any date (the due date keeps the window).
-        of_their_bodies = select(Meeting.id).where(Meeting.body_id.in_(current_bodies))
-        recorded_at = (Meeting.id.in_(union(of_their_bodies, invited)), in_their_ars)
+        # seats of any date (the due date keeps the window).
+        recorded_at = (Meeting.id.in_(union(of_their_seats, invited)), in_their_ars)
     meetings = (select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
                 .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at))
     deadlines = (

@@ -18,7 +18,7 @@ from app.formatting import paris_today, plain_date, to_paris
 from app.meetings.second_convocation import convocation_delay
 from app.models import AgendaItem, Capacity, Invitation, Meeting, Person, User, utc_now
 from app.models.dossier import DocumentReceipt, DocumentVersion, MeetingDocument
-from app.permissions import has_deactivated_account, holds_mandate
+from app.permissions import has_deactivated_account, seat_opens_meeting
 
 
 # What a move did: « already there » when the document is where the posted move would put it.
@@ -179,7 +179,8 @@ def is_convened(meeting: Meeting, person_id: int | None) -> bool:
 
 def reads_by_convocation(meeting: Meeting, person: Person) -> bool:
     """The person may read the dossier through the personal links of their e-mails: convened, not deleted, their
-    account (if any) active and, convened as a member, their mandate in the body still running. Ending the
+    account (if any) active and, convened as a member, a seat of theirs opening the meeting (``seat_opens_meeting``,
+    as its page). Ending the
     mandate or deactivating the account stops the links at once, as it stops the pages and the feeds."""
     if person.deleted_at is not None or has_deactivated_account(person.id):
         return False
@@ -187,7 +188,7 @@ def reads_by_convocation(meeting: Meeting, person: Person) -> bool:
                                                                    Invitation.person_id == person.id))
     if capacity is None:
         return False
-    return capacity is not Capacity.MEMBER or holds_mandate(person.id, meeting.body_id, paris_today())
+    return capacity is not Capacity.MEMBER or seat_opens_meeting(person.id, meeting.id, paris_today())
 
 
 def record_receipts(versions: list[DocumentVersion], person_id: int | None) -> None:

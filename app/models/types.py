@@ -4,7 +4,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Enum, TypeDecorator
+from sqlalchemy import Date, DateTime, Enum, TypeDecorator, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+
+from app.formatting import PARIS
 
 
 class UTCDateTime(TypeDecorator):
@@ -28,6 +33,32 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+class paris_day(GenericFunction):
+    """SQL: the Paris day (a date) of a ``UTCDateTime`` column, e.g. the day a meeting is held on.
+    PostgreSQL converts the stored UTC itself; SQLite, without time zones, calls ``sqlite_paris_day``."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(paris_day, "postgresql")
+def _paris_day_on_postgresql(element, compiler, **kw) -> str:
+    return f"CAST(timezone('{PARIS.key}', timezone('UTC', {compiler.process(element.clauses, **kw)})) AS DATE)"
+
+
+def sqlite_paris_day(stored: str | None) -> str | None:
+    """``paris_day`` of a value as SQLite stores a ``UTCDateTime`` (naive UTC text), as SQLite stores a date."""
+    if stored is None:
+        return None
+    return datetime.fromisoformat(stored).replace(tzinfo=timezone.utc).astimezone(PARIS).date().isoformat()
+
+
+@event.listens_for(Engine, "connect")
+def _register_sqlite_paris_day(dbapi_connection, connection_record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_function("paris_day", 1, sqlite_paris_day, deterministic=True)
 
 
 class LabelledEnum(str, enum.Enum):
