@@ -150,3 +150,32 @@ def test_a_point_of_the_tour_de_table_knows_its_meeting(app_context):
     db.session.add(by_id)
     db.session.commit()
     assert by_section.meeting_id == by_id.meeting_id == meeting.id
+
+
+def test_points_of_equal_score_give_the_excerpt_of_the_first_made(app_context, secretariat_client):
+    """Ties between a meeting's points go to the first made (the aggregate of PostgreSQL, the window of SQLite);
+    a meeting found by its title alone has no best point: its excerpt comes from its context."""
+    body = make_body("CTS de la Lozère")
+    both = make_meeting(body, day=date(2022, 2, 3), title="Séance de février")
+    add_points(both, "Rien à signaler", "Vaccination des mineurs", "Vaccination des adultes")
+    titled = make_meeting(body, day=date(2022, 3, 3), title="Séance vaccination",
+                          context="Ordre du jour : vaccination.")
+    add_points(titled, "Sans rapport")
+    page = secretariat_client.get("/recherche?texte=vaccination").text
+    assert "2 séances trouvées" in page
+    assert sorted(excerpts(page)) == ["<mark>Vaccination</mark> des mineurs",
+                                      "Ordre du jour : <mark>vaccination</mark>."]
+
+
+def test_postgresql_reads_the_words_of_the_question_once_per_statement(app_context):
+    """Each ``plainto_tsquery`` of the ranked statement is a scalar subquery (an InitPlan, run once): in the
+    generic plan of a prepared statement a bare call ran again for every matching point."""
+    from app.agenda.queries import ranked_search
+
+    if db.engine.dialect.name != "postgresql":
+        return
+    for staff in (True, False):
+        page, count = ranked_search("postgresql", staff, frozenset())
+        for statement in (page, count):
+            sql = str(statement.compile(dialect=db.engine.dialect))
+            assert sql.count("plainto_tsquery(") == sql.count("(SELECT plainto_tsquery(") == 4
