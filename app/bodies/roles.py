@@ -6,8 +6,9 @@ receives one), the votes (the president's vote decides a tie) and the compte ren
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.bodies.composition import current_on
@@ -27,16 +28,36 @@ def role_current_on(day: date):
         MembershipRole.end_date.is_(None) | (MembershipRole.end_date >= day))
 
 
-def holders_of(body: Body, kind: RoleKind, on: date) -> list[Membership]:
-    """The memberships holding ``kind`` in ``body`` on ``on`` (mandate and role both running), by name;
-    people loaded, one query."""
-    memberships = db.session.scalars(
-        select(Membership)
+@cache
+def _holders_statement():
+    """The memberships holding one of the roles ``kinds`` in the body ``body_id`` on ``day`` (mandate and role both
+    running), with the role's kind, people joined: built once (building a statement and its cache key costs more
+    than running it)."""
+    day = bindparam("day", type_=Date)
+    return (
+        select(Membership, MembershipRole.kind)
         .join(MembershipRole, MembershipRole.membership_id == Membership.id)
-        .where(Membership.body_id == body.id, MembershipRole.kind == kind, current_on(on), role_current_on(on))
+        .where(Membership.body_id == bindparam("body_id"),
+               MembershipRole.kind.in_(bindparam("kinds", expanding=True, type_=MembershipRole.kind.type)),
+               current_on(day), role_current_on(day))
         .options(joinedload(Membership.person))
-    ).unique().all()
-    return sorted((m for m in memberships if m.person.deleted_at is None), key=lambda m: m.person.sort_key)
+    )
+
+
+def holders_by_kind(body: Body, kinds: tuple[RoleKind, ...], on: date) -> dict[RoleKind, list[Membership]]:
+    """For each of ``kinds``, the memberships holding it in ``body`` on ``on`` (mandate and role both running), by
+    name; people loaded, one query for all the kinds."""
+    holders: dict[RoleKind, dict[int, Membership]] = {kind: {} for kind in kinds}
+    for membership, kind in db.session.execute(_holders_statement(),
+                                               {"body_id": body.id, "kinds": list(kinds), "day": on}):
+        if membership.person.deleted_at is None:
+            holders[kind].setdefault(membership.id, membership)
+    return {kind: sorted(held.values(), key=lambda m: m.person.sort_key) for kind, held in holders.items()}
+
+
+def holders_of(body: Body, kind: RoleKind, on: date) -> list[Membership]:
+    """The memberships holding ``kind`` in ``body`` on ``on`` (``holders_by_kind`` of one kind)."""
+    return holders_by_kind(body, (kind,), on)[kind]
 
 
 def president_of(body: Body, on: date) -> Membership | None:
@@ -48,6 +69,14 @@ def president_of(body: Body, on: date) -> Membership | None:
 def vice_presidents_of(body: Body, on: date) -> list[Membership]:
     """The vice-presidents of ``body`` on ``on``: who presides when the president is away."""
     return holders_of(body, RoleKind.VICE_PRESIDENT, on)
+
+
+def presiding_holders(body: Body, on: date) -> tuple[Membership | None, list[Membership]]:
+    """``president_of`` and ``vice_presidents_of`` in one statement (the compte rendu's « Présidence » asks for
+    both)."""
+    holders = holders_by_kind(body, (RoleKind.PRESIDENT, RoleKind.VICE_PRESIDENT), on)
+    president = holders[RoleKind.PRESIDENT]
+    return (president[0] if president else None), holders[RoleKind.VICE_PRESIDENT]
 
 
 def role_errors(membership: Membership, kind: RoleKind, start_date: date | None, end_date: date | None,

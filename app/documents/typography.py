@@ -16,12 +16,16 @@ _BEFORE_DOUBLE_MARK = re.compile(r"(?<=[^\s:;!?«(\[])[ \t\u202f\u00a0]*([:;!?]+
 _AFTER_OPENING_QUOTE = re.compile(r"«[ \t\u202f\u00a0]*")
 _BEFORE_CLOSING_QUOTE = re.compile(r"[ \t\u202f\u00a0]*»")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w|«|\s*«)")
+# Each rule above needs one of these characters: a text holding none reads the same after them.
+_MARKS = re.compile(r"[':;!?«»]")
 
 
 def french_typography(text: str) -> str:
     """``text`` with French spacing and apostrophes: « Date : 28 mai », « l’« Aller vers » »."""
     if not text:
         return text or ""
+    if _MARKS.search(text) is None:  # most lines of a document (names, qualités): nothing to change
+        return text
     text = _APOSTROPHE.sub("’", text)
     text = _BEFORE_DOUBLE_MARK.sub(lambda match: NBSP + match.group(1), text)
     text = _AFTER_OPENING_QUOTE.sub("«" + NBSP, text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.bodies.roles import president_of, vice_presidents_of
+from app.bodies.roles import presiding_holders
 from app.documents.minutes import build_minutes
 from app.documents.word import document_bytes
 from app.extensions import db
@@ -59,12 +59,12 @@ def presiding_line(meeting: Meeting) -> str:
     day = to_paris(meeting.starts_at).date()
     present = {attendance.person_id for attendance in meeting.attendances
                if attendance.status is AttendanceStatus.PRESENT}
-    president = president_of(meeting.body, day)
+    president, vice_presidents = presiding_holders(meeting.body, day)
     candidates: list[tuple[Membership, RoleKind]] = []
     if president is not None:
         candidates.append((president, RoleKind.PRESIDENT))
     if meeting.attendances and (president is None or president.person_id not in present):
-        deputies = [(membership, RoleKind.VICE_PRESIDENT) for membership in vice_presidents_of(meeting.body, day)
+        deputies = [(membership, RoleKind.VICE_PRESIDENT) for membership in vice_presidents
                     if membership.person_id in present]
         candidates = deputies[:1] or candidates
     if not candidates:
