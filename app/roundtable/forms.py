@@ -3,27 +3,28 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
-from app.forms import FrenchForm, MultiCheckboxField, QuickSelect, choice_values, choices, optional_int
+from app.forms import FrenchForm, MultiCheckboxField, choice_values, choices, optional_int
 from app.models import RoundTablePoint, RoundTableSection, Theme
 from app.models.people import NamedPerson
 from app.permissions import visible_themes
 from app.roundtable.outline import flatten_points, next_position, subtree_ids
+from app.roundtable.widgets import OptionList, OptionListSelect, QuickRendering
 from app.submissions import SubmittedOnce
 
 
-class SectionForm(FrenchForm):
+class SectionForm(QuickRendering, FrenchForm):
     title = StringField("Titre de la section", validators=[
         DataRequired("Saisissez le titre de la section."), Length(max=300, message="300 caractères au plus.")])
     # The version shown, checked when renaming (app/concurrency.py).
     version = HiddenField()
 
 
-class PointForm(FrenchForm):
+class PointForm(QuickRendering, FrenchForm):
     """A point of the round; choices are set by the view from the meeting (validated there too)."""
 
     text = TextAreaField("Texte du point", validators=[DataRequired("Saisissez le texte du point.")])
-    parent = SelectField("Sous-point de", coerce=optional_int, validate_choice=False, widget=QuickSelect())
-    speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False, widget=QuickSelect())
+    parent = SelectField("Sous-point de", coerce=optional_int, validate_choice=False, widget=OptionListSelect())
+    speaker = SelectField("Intervenant(e)", coerce=optional_int, validate_choice=False, widget=OptionListSelect())
     themes = MultiCheckboxField("Thèmes", coerce=int, validate_choice=False)
     is_proposal = BooleanField("C'est une proposition")
     # The version shown, checked when saving an existing point (app/concurrency.py).
@@ -51,19 +52,20 @@ class NewPointForm(SubmittedOnce, PointForm):
     """Adding a point: added once, however often the same form is posted (app/submissions.py)."""
 
 
-class DefaultSectionsForm(SubmittedOnce, FrenchForm):
+class DefaultSectionsForm(SubmittedOnce, QuickRendering, FrenchForm):
     """« Ajouter les sections par défaut »: a form of its own, its token telling a repeated post
     (app/submissions.py); the buttons that move or delete share one ``ActionForm``."""
 
 
-class ActionForm(FrenchForm):
+class ActionForm(QuickRendering, FrenchForm):
     """Empty form: the buttons that move or delete carry only the CSRF token."""
 
 
-def speaker_choices(people: list[NamedPerson]) -> list[tuple[str, str]]:
-    """« — », then ``people`` (``queries.meeting_people``) by name."""
+def speaker_choices(people: list[NamedPerson]) -> OptionList:
+    """« — », then ``people`` (``queries.meeting_people``) by name: built once per request, shared by every point
+    form of the page."""
     ordered = sorted(people, key=lambda person: person.sort_key)
-    return [("", "—")] + [(str(person.id), person.formal_name) for person in ordered]
+    return OptionList([("", "—")] + [(str(person.id), person.formal_name) for person in ordered])
 
 
 def visible_theme_list() -> list[Theme]:
@@ -78,18 +80,18 @@ def shortened(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def point_form(section: RoundTableSection, themes, speakers, point: RoundTablePoint | None = None,
+def point_form(section: RoundTableSection, themes, speakers: OptionList, point: RoundTablePoint | None = None,
                **kwargs) -> PointForm:
     """A point form with the choices of its section; editing a point excludes it and its sub-points as parents.
     Without ``point``, the form adding one, which carries its token (``NewPointForm``)."""
     form = (PointForm if point else NewPointForm)(**kwargs)
     excluded = subtree_ids(point, section.points) if point else set()
-    form.parent.choices = choices([("", "— (point principal)")] + [
+    form.parent.choices = OptionList([("", "— (point principal)")] + [
         (str(candidate.id), "— " * depth + shortened(candidate.text))
         for candidate, depth in flatten_points(section.points)
         if candidate.id not in excluded
     ])
-    form.speaker.choices = choices(speakers)
+    form.speaker.choices = speakers
     form.themes.choices = choices(themes)
     return form
 

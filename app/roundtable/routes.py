@@ -29,6 +29,7 @@ from app.roundtable.forms import (
 from app.roundtable.outline import flatten_points, move, moved_message, next_position, siblings_of, subtree_ids
 from app.roundtable.queries import meeting_people, sections_with_points
 from app.submissions import Submission, already_sent
+from app.urls import id_url
 
 DIRECTIONS = ("up", "down")
 # Whole editor (sections added, moved or deleted) when a change is not about one section's points.
@@ -95,6 +96,28 @@ def editor_url(meeting_id: int, saved: str | None = None, anchor: str | None = N
     return url_for("roundtable.edit", meeting_id=meeting_id, saved=saved, _anchor=anchor)
 
 
+class EditorLinks:
+    """The links of the editor's sections and points, each URL built once per page and given a section's or a
+    point's id (``id_url``): ``url_for`` for each of them cost more than their HTML."""
+
+    def __init__(self, meeting_id: int) -> None:
+        def section_url(endpoint: str, **values):
+            return id_url(endpoint, "section_id", meeting_id=meeting_id, **values)
+
+        def point_url(endpoint: str, **values):
+            return id_url(endpoint, "point_id", meeting_id=meeting_id, **values)
+
+        self.rename_section = section_url("roundtable.rename_section")
+        self.move_section_up = section_url("roundtable.move_section", direction="up")
+        self.move_section_down = section_url("roundtable.move_section", direction="down")
+        self.delete_section = section_url("roundtable.delete_section")
+        self.add_point = section_url("roundtable.add_point")
+        self.edit_point = point_url("roundtable.edit_point")
+        self.move_point_up = point_url("roundtable.move_point", direction="up")
+        self.move_point_down = point_url("roundtable.move_point", direction="down")
+        self.delete_point = point_url("roundtable.delete_point")
+
+
 def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed_section_id: int | None = None,
                   failed_rename: SectionForm | None = None, new_section_form: NewSectionForm | None = None,
                   status: int = 200, stale_message: str | None = None, part: int | str | None = None,
@@ -121,6 +144,7 @@ def render_editor(meeting: Meeting, failed_form: PointForm | None = None, failed
         default_sections_form=None if meeting.sections else DefaultSectionsForm(prefix=DEFAULTS_PREFIX, formdata=None),
         action_form=action_form, action_fields=action_form.hidden_tag(),
         draft_key=lambda name: draft_key(meeting.id, name), stale_message=stale_message,
+        links=EditorLinks(meeting.id),
     )
     if part is not None and wants_fragment():
         if part == WHOLE_EDITOR:
