@@ -12,7 +12,7 @@ from functools import cache, wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, bindparam, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, case, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -86,14 +86,19 @@ def mandate_gives_access(on: date) -> ColumnElement[bool]:
     return (Membership.start_date <= on) & mandate_not_ended(on)
 
 
+def runs_on(day) -> ColumnElement[bool]:
+    """SQL condition on ``Membership``: the mandate runs on ``day``, its end date included (as ``is_current``: its
+    holder is convened to a meeting of that day, ``members_to_convene``)."""
+    return (Membership.start_date <= day) & or_(Membership.end_date.is_(None), Membership.end_date >= day)
+
+
 def mandate_opens_meeting(on: date, meeting_day) -> ColumnElement[bool]:
     """SQL condition on ``Membership``: the seat opens, on ``on``, a meeting of its body held on ``meeting_day``
-    (its Paris day): it opens the body (``mandate_gives_access``), or it starts after ``on`` and runs on that day,
-    its end date included — its holder is then convened to the meeting (``members_to_convene``) and e-mailed, so
-    sees it (page, dossier, « Mes séances », personal feed); the body's pages and other meetings wait."""
-    runs_on_the_day = (Membership.start_date <= meeting_day) & or_(Membership.end_date.is_(None),
-                                                                  Membership.end_date >= meeting_day)
-    return mandate_gives_access(on) | ((Membership.start_date > on) & runs_on_the_day)
+    (its Paris day): it opens the body (``mandate_gives_access``), or it starts after ``on`` and runs on that day
+    — its holder is then convened to the meeting and e-mailed, so sees it (page, dossier, « Mes séances »,
+    personal feed); the body's pages and other meetings wait."""
+    # A CASE, not an OR: the meeting's day (a function of its row) is computed only for a seat still to start.
+    return case((Membership.start_date <= on, mandate_not_ended(on)), else_=runs_on(meeting_day))
 
 
 def people_in_office(body_id: int, on: date) -> set[int]:
@@ -112,9 +117,9 @@ def still_convened(invitation: Invitation, in_office: set[int]) -> bool:
 
 
 def seat_opens_meeting(person_id: int, meeting_id: int, on: date) -> bool:
-    """One of the person's seats opens the meeting on ``on`` (``meetings_opened_by_seats``)."""
-    return db.session.scalar(meetings_opened_by_seats(person_id, Body.organisation_id == Person.organisation_id, on)
-                             .where(Meeting.id == meeting_id).limit(1)) is not None
+    """One of the person's seats opens the meeting on ``on`` (``seats_opening_meeting``)."""
+    return db.session.scalar(seats_opening_meeting(person_id, Body.organisation_id == Person.organisation_id, on,
+                                                   Meeting).where(Meeting.id == meeting_id).limit(1)) is not None
 
 
 def has_deactivated_account(person_id: int) -> bool:
@@ -129,9 +134,8 @@ def member_body_ids(user: User, on: date | None = None) -> Select:
                                   paris_today() if on is None else on)
 
 
-def member_meeting_ids(user: User, on) -> Select:
-    """Ids of the meetings (the bin included) of the user's ARS that the user's person's seats open on ``on``
-    (``meetings_opened_by_seats``)."""
+def member_meeting_ids(user: User, on) -> tuple[Select, Select]:
+    """``meetings_opened_by_seats`` of the user's person, in the user's ARS."""
     return meetings_opened_by_seats(user.person_id, in_organisation(user, Body.organisation_id), on)
 
 
@@ -158,10 +162,21 @@ def seats_opening_meeting(person_id, in_the_organisation: ColumnElement[bool], o
         Membership.body_id == meeting.body_id, mandate_opens_meeting(on, paris_day(meeting.starts_at)))
 
 
-def meetings_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> Select:
-    """Ids of the meetings (the bin included) that the person's seats open on ``on`` (``seats_opening_meeting``):
-    every meeting of the bodies they open, and those a seat still to start runs on."""
-    return seats_opening_meeting(person_id, in_the_organisation, on, Meeting).with_only_columns(Meeting.id)
+def meetings_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> tuple[Select, Select]:
+    """The meetings (the bin included) that the person's seats open on ``on`` (``mandate_opens_meeting``), as two
+    selects of ids to put in a UNION, each read by its own index: every meeting of the bodies the seats open, and
+    the meetings a seat still to start runs on. (One select joining every seat to every meeting of its body read
+    all of them and their day: a member's « Mes séances » 0.2 → 0.9 ms on SQLite.)"""
+    of_open_bodies = select(Meeting.id).where(Meeting.body_id.in_(bodies_opened_by_seats(person_id, in_the_organisation,
+                                                                                         on)))
+    # Of an alias: the meeting table of the statement this goes in would otherwise be correlated, the UNION then
+    # run again for each of its meetings.
+    held = MEETING_TABLE.alias("held")
+    of_seats_to_start = (seats_of(person_id, in_the_organisation)
+                         .where(Membership.start_date > on, Membership.body_id == held.c.body_id,
+                                runs_on(paris_day(held.c.starts_at)))
+                         .with_only_columns(held.c.id))
+    return of_open_bodies, of_seats_to_start
 
 
 def visible_body_ids(user: User, on: date | None = None) -> Select:
@@ -207,11 +222,12 @@ def visible_body_names(staff: bool) -> Select:
     return visible_bodies(AccountParameters(staff), TODAY).with_only_columns(Body.id, Body.name)
 
 
-# A member's seat opening one body (``member_body_ids`` of one body) or one meeting (``member_meeting_ids`` of one
-# meeting), built once: members' pages ask them on every request.
+# A member's seat opening one body (``member_body_ids`` of one body) or one meeting (``seats_opening_meeting``),
+# built once: members' pages ask them on every request.
 _MEMBER = AccountParameters(staff=False)
 MEMBER_OPENS_BODY = member_body_ids(_MEMBER, TODAY).where(Membership.body_id == bindparam("body_id"))
-MEMBER_OPENS_MEETING = member_meeting_ids(_MEMBER, TODAY).where(Meeting.id == bindparam("meeting_id"))
+MEMBER_OPENS_MEETING = seats_opening_meeting(_MEMBER.person_id, in_organisation(_MEMBER, Body.organisation_id),
+                                             TODAY, Meeting).where(Meeting.id == bindparam("meeting_id"))
 
 
 def organisation_meetings(user: User) -> Select:

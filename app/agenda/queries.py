@@ -44,7 +44,7 @@ def my_meetings(user: AccountParameters, on) -> Select:
             Meeting.deleted_at.is_(None),
             in_organisation(user, Body.organisation_id),
             # one UNION of ids, each part read by its own index (an OR of the three is read row by row)
-            Meeting.id.in_(union(member_meeting_ids(user, on), convened, attended)),
+            Meeting.id.in_(union(*member_meeting_ids(user, on), convened, attended)),
         )
         .options(contains_eager(Meeting.body), *CARD_DETAILS)
     )

@@ -150,13 +150,13 @@ def feed_statements(of_body: bool) -> tuple[Select, Select]:
                                                       Invitation.capacity != Capacity.MEMBER)
         # One UNION of ids, each part read by its own index (by body and date, by person): an OR of the two
         # is read from every meeting of the window in the country.
-        in_their_bodies = of_their_seats.where(Meeting.starts_at >= since_moment)
+        in_their_bodies = [meeting_ids.where(Meeting.starts_at >= since_moment) for meeting_ids in of_their_seats]
         # Only their ARS's, as on « Mes séances », whatever else names their person.
         in_their_ars = Meeting.body_id.in_(select(Body.id).where(Body.organisation_id == bindparam("organisation_id")))
-        owner_meetings = (Meeting.id.in_(union(in_their_bodies, invited)), in_their_ars)
+        owner_meetings = (Meeting.id.in_(union(*in_their_bodies, invited)), in_their_ars)
         # A deadline still to come was perhaps set at a meeting older than the window: the meetings of their
         # seats of any date (the due date keeps the window).
-        recorded_at = (Meeting.id.in_(union(of_their_seats, invited)), in_their_ars)
+        recorded_at = (Meeting.id.in_(union(*of_their_seats, invited)), in_their_ars)
     meetings = (select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
                 .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at))
     deadlines = (
