@@ -31,6 +31,17 @@ def attribute(name: str, value) -> str:
     return f'{name}="{value}"'
 
 
+def field_attributes(widget, field, kwargs: dict) -> Markup:
+    """The attributes WTForms' ``TextArea`` and ``Select`` write for ``field``: its name, its id unless given, and the
+    validation attributes of its flags (``required``, ``maxlength``…) the widget knows and ``kwargs`` lacks."""
+    kwargs.setdefault("id", field.id)
+    flags = getattr(field, "flags", {})
+    for name in dir(flags):
+        if name in widget.validation_attrs and name not in kwargs:
+            kwargs[name] = getattr(flags, name)
+    return attributes(name=field.name, **kwargs)
+
+
 # WTForms' inputs, their attributes written by ``attributes`` (``Input.html_params`` is there to be replaced).
 class QuickTextInput(TextInput):
     html_params = staticmethod(attributes)
@@ -50,12 +61,7 @@ class QuickTextArea(TextArea):
     """WTForms' ``TextArea`` (3.3), its attributes written by ``attributes``."""
 
     def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for name in dir(flags):
-            if name in self.validation_attrs and name not in kwargs:
-                kwargs[name] = getattr(flags, name)
-        return Markup(f"<textarea {attributes(name=field.name, **kwargs)}>\r\n{escape(field._value())}</textarea>")
+        return Markup(f"<textarea {field_attributes(self, field, kwargs)}>\r\n{escape(field._value())}</textarea>")
 
 
 class OptionList(list):
@@ -99,12 +105,7 @@ class OptionListSelect(QuickSelect):
         options = field.choices
         if self.multiple or not isinstance(options, OptionList) or field.coerce is not options.coerce:
             return super().__call__(field, **kwargs)
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for name in dir(flags):
-            if name in self.validation_attrs and name not in kwargs:
-                kwargs[name] = getattr(flags, name)
-        return Markup(f"<select {attributes(name=field.name, **kwargs)}>{options.options(field.data)}</select>")
+        return Markup(f"<select {field_attributes(self, field, kwargs)}>{options.options(field.data)}</select>")
 
 
 # WTForms' widgets and those writing the same HTML faster.
