@@ -94,7 +94,11 @@ class MeetingPage(AttendanceLists):
         self.sections = sections
 
     def __getattr__(self, name: str):
-        return getattr(self.meeting, name)
+        # Read once per page: the templates ask for the same fields many times (``title``, ``body``, ``minutes``…),
+        # and each miss of the page's own attributes comes here. The page lives for one request.
+        value = getattr(self.meeting, name)
+        self.__dict__[name] = value
+        return value
 
 
 def load_meeting(meeting_id: int) -> Meeting | None:

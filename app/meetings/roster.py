@@ -154,12 +154,14 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
                  if any(invitation.response is InvitationResponse.PROXY for invitation in invitations.values()) else {})
     order: list[int] = list(dict.fromkeys([*invitations, *attendances]))
     entries = []
+    by_person = composition.by_person
     for person_id in order:
         invitation, attendance = invitations.get(person_id), attendances.get(person_id)
         person = (attendance or invitation).person
         capacity = attendance.capacity if attendance else invitation.capacity
-        membership = composition.membership_of(person_id) if capacity is Capacity.MEMBER else None
-        substitutes = composition.substitutes(person_id) if membership else []
+        membership = by_person.get(person_id) if capacity is Capacity.MEMBER else None  # ``membership_of``
+        # ``substitutes``: only a titulaire has some.
+        substitutes = composition.substitutes(person_id) if membership and membership.seat is Seat.TITULAIRE else []
         if attendance:
             status, represented_by_id = attendance.status, attendance.represented_by_id
         else:
