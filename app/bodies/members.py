@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select
 
 from app.bodies.composition import voting_seat_of_person
 from app.extensions import db
-from app.models.people import PersonRow, person_columns, person_row
+from app.models.people import PersonRow
 from app.models import Civility, DatedSpan, Membership, MembershipRole, Person, RoleKind, Seat, role_title
 
 
@@ -50,6 +50,7 @@ class MemberRow(DatedSpan):
     end_date: date | None
     substitute_for: SubstitutedSeat | None
     roles: list[RoleRow] = field(default_factory=list)
+    current: bool = False  # the mandate runs on the day of the page (``body_members``' ``today``)
 
     @property
     def person_id(self) -> int:
@@ -60,13 +61,19 @@ class MemberRow(DatedSpan):
         return self.seat is Seat.TITULAIRE and self.voting
 
 
+def _named(person) -> tuple:
+    """The first four columns of a ``PersonRow`` (``person_columns``): what the page shows of a person. Their
+    e-mail address is not read; and their ``deleted_at`` is None (the statement keeps only people not deleted)."""
+    return person.c.id, person.c.civility, person.c.first_name, person.c.last_name
+
+
 def _members_statement():
     membership, person, role = Membership.__table__, Person.__table__, MembershipRole.__table__
     titulaire, titulaire_person = membership.alias("titulaire"), person.alias("titulaire_person")
     return (
-        select(membership.c.id, *person_columns(person), membership.c.title, membership.c.college,
+        select(membership.c.id, *_named(person), membership.c.title, membership.c.college,
                membership.c.seat, membership.c.voting, membership.c.start_date, membership.c.end_date,
-               *person_columns(titulaire_person), role.c.kind, role.c.start_date, role.c.end_date)
+               *_named(titulaire_person), role.c.kind, role.c.start_date, role.c.end_date)
         .select_from(membership)
         .join(person, person.c.id == membership.c.person_id)
         .outerjoin(titulaire, titulaire.c.id == membership.c.substitute_for_id)
@@ -87,13 +94,15 @@ def body_members(body_id: int, today: date) -> list[MemberRow]:
     for row in db.session.execute(MEMBERS, {"body_id": body_id}):
         member = members.get(row[0])
         if member is None:
-            person = person_row(row[1:7])
-            titulaire = person_row(row[13:19])
-            member = members[row[0]] = MemberRow(row[0], person, *row[7:13],
+            person = PersonRow(*row[1:5])
+            titulaire = PersonRow(*row[11:15]) if row[11] is not None else None
+            member = members[row[0]] = MemberRow(row[0], person, *row[5:11],
                                                  SubstitutedSeat(titulaire) if titulaire else None)
-        if row[19] is not None:
-            member.roles.append(RoleRow(row[19], row[20], row[21], member.person.civility))
-    return sorted(members.values(), key=lambda member: (not member.is_current(today), member.seat is Seat.SUPPLEANT,
+        if row[15] is not None:
+            member.roles.append(RoleRow(row[15], row[16], row[17], member.person.civility))
+    for member in members.values():
+        member.current = member.is_current(today)
+    return sorted(members.values(), key=lambda member: (not member.current, member.seat is Seat.SUPPLEANT,
                                                         member.person.sort_key))
 
 

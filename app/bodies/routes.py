@@ -3,9 +3,9 @@ from dataclasses import dataclass, field
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from app.bodies import bp
 from app.bodies.csv_import import COLUMNS, UnreadableFile, decode_upload, import_members, read_members_csv
@@ -62,23 +62,28 @@ def index():
     return render_template("bodies/index.html", bodies=bodies)
 
 
+# The body's meetings, latest first, with what a line of the list shows (``meeting_line``): built once (its
+# page, keyed once too: ``paged_once``).
+BODY_MEETINGS = (select(Meeting).options(load_only(Meeting.title, Meeting.starts_at, Meeting.status))
+                 .where(Meeting.body_id == bindparam("body_id"), Meeting.deleted_at.is_(None))
+                 .order_by(Meeting.starts_at.desc()))
+
+
 @bp.route("/<int:body_id>")
 @login_required
 def detail(body_id: int):
     body = get_body_or_404(body_id)
-    meetings = counted_page(
-        select(Meeting)
-        .where(Meeting.body_id == body.id, Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at.desc()),
-        page=page_number(), per_page=MEETINGS_PER_PAGE,
-    )
+    meetings = counted_page(BODY_MEETINGS, page=page_number(), per_page=MEETINGS_PER_PAGE,
+                            parameters={"body_id": body.id})
     today = paris_today()
     members = body_members(body.id, today)
-    # Members do not see other members' details: the rows give them the officers and the quorum only.
+    # Members do not see other members' details: the rows give them the officers and the quorum only (and
+    # the rules are shown to staff only).
+    staff = current_user.is_staff
     return render_template("bodies/detail.html", body=body, meetings=meetings,
-                           memberships=members if current_user.is_staff else [], today=today,
+                           memberships=members if staff else [],
                            quorum_rule=quorum_sentence(body, voting_seats_held(members, today)),
-                           rules=rules_summary(body), officers=officers(members, today))
+                           rules=rules_summary(body) if staff else [], officers=officers(members, today))
 
 
 def _body_form(body: Body | None) -> BodyForm:

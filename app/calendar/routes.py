@@ -25,6 +25,7 @@ from app.calendar.forms import AnswerForm, ConfirmForm, SendingForm
 from app.calendar.notices import tell_people_concerned
 from app.calendar.queries import (
     body_feed_link,
+    body_feed_token,
     find_feed_owner,
     load_deadline,
     load_meeting_for_calendar,
@@ -42,8 +43,7 @@ from app.permissions import check_meeting, get_body_or_404, get_meeting_or_404, 
 def calendar_feed_url(owner: Body | Person) -> str | None:
     """The feed address to show: a person's own, or the current user's own link to a body."""
     if isinstance(owner, Body):
-        link = body_feed_link(owner, current_user) if current_user.is_authenticated else None
-        token = link.token if link is not None else None
+        token = body_feed_token(owner.id, current_user.id) if current_user.is_authenticated else None
     else:
         token = owner.feed_token
     return feed_url(token) if token else None
