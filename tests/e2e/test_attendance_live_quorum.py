@@ -31,6 +31,9 @@ def save_and_read_server_quorum(page: Page) -> str:
     with page.expect_response(lambda response: response.request.resource_type == "document"
                               and response.status in (200, 422)) as answer:
         page.get_by_role("button", name="Enregistrer la feuille de présence").click()
+    # The answered page's deferred scripts (drafts.js, the live quorum) run after its text shows: a radio
+    # checked before they have would be set back (CI, 6 December 2026).
+    page.wait_for_load_state("load")
     found = QUORUM_HTML.search(answer.value.text())
     assert found, "la page renvoyée par le serveur n'affiche pas le quorum"
     return html.unescape(found.group(1)).strip()
