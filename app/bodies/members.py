@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select
 
 from app.bodies.composition import voting_seat_of_person
 from app.extensions import db
-from app.models.people import PersonRow
+from app.models.people import PersonRow, person_columns
 from app.models import Civility, DatedSpan, Membership, MembershipRole, Person, RoleKind, Seat, role_title
 
 
@@ -61,19 +61,15 @@ class MemberRow(DatedSpan):
         return self.seat is Seat.TITULAIRE and self.voting
 
 
-def _named(person) -> tuple:
-    """The first four columns of a ``PersonRow`` (``person_columns``): what the page shows of a person. Their
-    e-mail address is not read; and their ``deleted_at`` is None (the statement keeps only people not deleted)."""
-    return person.c.id, person.c.civility, person.c.first_name, person.c.last_name
-
-
 def _members_statement():
+    # Of each person, what the page shows (``person_columns``' first four): not their e-mail address; their
+    # ``deleted_at`` is None (only people not deleted are kept).
     membership, person, role = Membership.__table__, Person.__table__, MembershipRole.__table__
     titulaire, titulaire_person = membership.alias("titulaire"), person.alias("titulaire_person")
     return (
-        select(membership.c.id, *_named(person), membership.c.title, membership.c.college,
+        select(membership.c.id, *person_columns(person)[:4], membership.c.title, membership.c.college,
                membership.c.seat, membership.c.voting, membership.c.start_date, membership.c.end_date,
-               *_named(titulaire_person), role.c.kind, role.c.start_date, role.c.end_date)
+               *person_columns(titulaire_person)[:4], role.c.kind, role.c.start_date, role.c.end_date)
         .select_from(membership)
         .join(person, person.c.id == membership.c.person_id)
         .outerjoin(titulaire, titulaire.c.id == membership.c.substitute_for_id)
