@@ -8,11 +8,12 @@ belong to no ARS and see none of their data (only accounts, organisations and si
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from functools import cache, wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, bindparam, case, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -226,8 +227,22 @@ def visible_body_names(staff: bool) -> Select:
 # built once: members' pages ask them on every request.
 _MEMBER = AccountParameters(staff=False)
 MEMBER_OPENS_BODY = member_body_ids(_MEMBER, TODAY).where(Membership.body_id == bindparam("body_id"))
-MEMBER_OPENS_MEETING = seats_opening_meeting(_MEMBER.person_id, in_organisation(_MEMBER, Body.organisation_id),
-                                             TODAY, Meeting).where(Meeting.id == bindparam("meeting_id"))
+
+
+class Opening(Enum):
+    """What a meeting opens to an account: nothing, the meeting alone (a seat still to start), or its body too."""
+
+    CLOSED = 0
+    MEETING = 1
+    BODY = 2
+
+
+# One row: the best ``Opening`` value of the member's seats opening the meeting, NULL when none does.
+MEMBER_OPENS_MEETING = (
+    seats_opening_meeting(_MEMBER.person_id, in_organisation(_MEMBER, Body.organisation_id), TODAY, Meeting)
+    .where(Meeting.id == bindparam("meeting_id"))
+    .with_only_columns(func.max(case((mandate_gives_access(TODAY), Opening.BODY.value), else_=Opening.MEETING.value)))
+)
 
 
 def organisation_meetings(user: User) -> Select:
@@ -285,26 +300,33 @@ def visible_audit_events(user: User) -> Select:
     return select(AuditEvent).where(in_organisation(user, AuditEvent.organisation_id))
 
 
-def opened_to(user: User, organisation_id: int | None, member_statement: Select, **values) -> bool:
-    """Whether a row of ``organisation_id`` is open to the user: of their ARS, and staff, or a member whose seat
-    ``member_statement`` (``MEMBER_OPENS_BODY``, ``MEMBER_OPENS_MEETING``, given ``values``) finds."""
+def opened_to(user: User, organisation_id: int | None, member_statement: Select, staff_value=True, **values):
+    """What a row of ``organisation_id`` opens to the user: None when closed (another ARS; a member whose seat
+    ``member_statement`` — ``MEMBER_OPENS_BODY``, ``MEMBER_OPENS_MEETING``, given ``values`` — does not find),
+    ``staff_value`` for staff of its ARS, else the value ``member_statement`` reads."""
     if not of_users_organisation(user, organisation_id):
-        return False
+        return None
     if user.is_staff:
-        return True
+        return staff_value
     if user.person_id is None:
-        return False
-    return db.session.scalar(member_statement, {**account_parameters(user), **values}) is not None
+        return None
+    return db.session.scalar(member_statement, {**account_parameters(user), **values})
 
 
 def can_view_body(user: User, body: Body) -> bool:
-    return opened_to(user, body.organisation_id, MEMBER_OPENS_BODY, body_id=body.id)
+    return opened_to(user, body.organisation_id, MEMBER_OPENS_BODY, body_id=body.id) is not None
+
+
+def meeting_opening(user: User, meeting: Meeting) -> Opening:
+    """What the meeting (in the bin or not) opens to the user: a seat still to start opens the meetings it runs on
+    (``mandate_opens_meeting``), not yet their body; staff of its ARS and members in office open both."""
+    value = opened_to(user, meeting.body.organisation_id, MEMBER_OPENS_MEETING, staff_value=Opening.BODY.value,
+                      meeting_id=meeting.id)
+    return Opening.CLOSED if value is None else Opening(value)
 
 
 def can_view_meeting(user: User, meeting: Meeting) -> bool:
-    """The meeting (in the bin or not) is open to the user: a seat still to start opens the meetings it runs on
-    (``mandate_opens_meeting``), not its body."""
-    return opened_to(user, meeting.body.organisation_id, MEMBER_OPENS_MEETING, meeting_id=meeting.id)
+    return meeting_opening(user, meeting) is not Opening.CLOSED
 
 
 def record_readable(user: User) -> ColumnElement[bool]:
@@ -337,13 +359,21 @@ def get_body_or_404(body_id: int) -> Body:
 def check_meeting(meeting: Meeting | None, *, binned: bool = False) -> Meeting:
     """``meeting`` (loaded by the caller with what its page needs) if the current user may see it:
     404 if missing, in the bin (unless ``binned``) or of another ARS, 403 if not theirs."""
+    checked_meeting_opening(meeting, binned=binned)
+    return meeting
+
+
+def checked_meeting_opening(meeting: Meeting | None, *, binned: bool = False) -> Opening:
+    """``check_meeting``'s checks; then what the meeting opens to the current user (``Opening.BODY``: its body's
+    page too, which the meeting page links to)."""
     if meeting is None or (meeting.deleted_at is not None and not binned):
         abort(404)
     if not of_users_organisation(current_user, meeting.body.organisation_id):
         abort(404)
-    if not can_view_meeting(current_user, meeting):
+    opening = meeting_opening(current_user, meeting)
+    if opening is Opening.CLOSED:
         abort(403)
-    return meeting
+    return opening
 
 
 MEETING_TABLE, BODY_TABLE = Meeting.__table__, Body.__table__

@@ -149,3 +149,17 @@ def test_the_dossier_of_a_meeting_the_seat_runs_on_opens_as_its_page_does(app, a
     anonymous = app.test_client()
     for link in (document_url(suppleant.person_id, document.id), dossier_url(suppleant.person_id, meeting.id)):
         assert anonymous.get(link).status_code == 200, link
+
+
+def test_the_meeting_page_links_to_the_body_only_when_the_body_opens(app, aude):
+    """No dead end: the page of a meeting a seat still to start opens names its body without a link to the body's
+    page (403 until the mandate starts); a member in office and the secretariat get the link."""
+    body, suppleant = aude
+    meeting = make_meeting(body, day=paris_today() + timedelta(days=5), title="Séance de décembre")
+    body_link = f'href="/bodies/{body.id}"'
+    page = member_client(app, suppleant).get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "CTS de l&#39;Aude" in page and body_link not in page
+    in_office = add_member(body, "EnFonction")
+    db.session.commit()
+    page = member_client(app, in_office).get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert body_link in page

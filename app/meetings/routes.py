@@ -38,7 +38,9 @@ from app.meetings.scheduling import (
 from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, Person, utc_now
 from app.people.domain import typed_name
 from app.permissions import (
+    Opening,
     check_meeting,
+    checked_meeting_opening,
     get_body_or_404,
     get_editable_meeting_or_404,
     get_meeting_or_404,
@@ -53,11 +55,13 @@ from app.submissions import CREATION_TOKEN, Submission, answer_repeat
 def detail(meeting_id: int):
     from app.documents.workflow import minutes_visible_to  # documents imports meetings
 
-    meeting = check_meeting(load_meeting(meeting_id))
+    meeting = load_meeting(meeting_id)
+    opening = checked_meeting_opening(meeting)
     record_visible = minutes_visible_to(current_user, meeting)
     return render_template(
         "meetings/detail.html", meeting=meeting_page(meeting, with_record=record_visible),
         deadline_lines=deadline_outline(meeting.deadlines), record_visible=record_visible,
+        body_open=opening is Opening.BODY,
     )
 
 
