@@ -34,9 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (register the models with the metadata)
     from app import audit  # noqa: F401  (record every change in the audit trail)
 
-    from app.auth.sessions import load_user
+    from app.auth.sessions import SignedCookieSessions, load_user
 
     login_manager.user_loader(load_user)
+    app.session_interface = SignedCookieSessions()
 
     from app.security import init_security
 

@@ -181,3 +181,19 @@ def test_cookies_expire_with_the_configured_lifetime(app, member):
     remember = next(header for header in response.headers.getlist("Set-Cookie")
                     if header.startswith("remember_token="))
     assert "HttpOnly" in remember and "SameSite=Lax" in remember and "Expires=" in remember
+
+
+def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one_unless_kept_as_a_fallback(app, member,
+                                                                                             monkeypatch):
+    """The session's signer is built once per key: a key rotated in place (``SECRET_KEY``, with the old one in
+    ``SECRET_KEY_FALLBACKS`` or not) is read at the next request."""
+    client = log_in(app.test_client(), member)
+    assert client.get("/mes-seances").status_code == 200
+    old_key = app.secret_key
+    monkeypatch.setitem(app.config, "SECRET_KEY", "une toute nouvelle clé de signature, assez longue")
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old_key])
+    assert client.get("/mes-seances").status_code == 200
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    assert client.get("/mes-seances").status_code == 302  # a new key alone: the session ended, log in again
+    log_in(client, member)
+    assert client.get("/mes-seances").status_code == 200
