@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.formatting import long_date, paris_datetime, to_paris
+from app.formatting import long_date, paris_datetime, paris_today, to_paris
 from app.models import Deadline, DeadlineKind, Meeting
 from tests.admin_factories import make_body, make_organisation, make_person, member_client, seat
 from tests.query_count import counted_queries, fresh_session
@@ -137,7 +137,7 @@ def test_members_see_the_deadlines_of_their_bodies_only(app, app_context):
     crsa, cts = make_body(organisation, "CRSA"), make_body(organisation, "CTS 31")
     member = make_person(organisation, "Membre", "Anne")
     seat(member, cts)
-    today = date.today()
+    today = paris_today()  # the list's « today »: a deadline due on it is still upcoming
     crsa_meeting, cts_meeting = make_meeting(crsa, today), make_meeting(cts, today)
     db.session.add_all([
         Deadline(meeting=crsa_meeting, kind=DeadlineKind.DUE_DATE, title="Réservé à la CRSA",
@@ -177,6 +177,38 @@ def test_deadlines_of_a_meeting_in_the_bin_leave_the_list(app, secretariat_clien
     for page in (secretariat_client.get("/deadlines").text, member_client(app, member).get("/deadlines").text,
                  secretariat_client.get(f"/deadlines?body={cts.id}").text):
         assert "1 échéance(s) à venir" in page and "Retour des avis" in page and "Saisie par erreur" not in page
+
+
+def test_a_body_lists_the_deadlines_set_at_its_meetings_and_those_announcing_one(app, secretariat_client,
+                                                                                  app_context):
+    """Both ways a deadline concerns a body, with ``?body=`` too; the announcement of a meeting in the bin
+    leaves the list, as a deadline set at one does; a deadline due today is still upcoming."""
+    from app.models import utc_now
+
+    organisation = make_organisation()
+    crsa, cts = make_body(organisation, "CRSA"), make_body(organisation, "CTS 31")
+    member = make_person(organisation, "Membre", "Anne")
+    seat(member, cts)
+    today = date.today()
+    crsa_meeting, cts_meeting = make_meeting(crsa, today), make_meeting(cts, today)
+    next_cts, next_crsa = make_meeting(cts, today + timedelta(days=5)), make_meeting(crsa, today + timedelta(days=6))
+    db.session.add_all([
+        Deadline(meeting=crsa_meeting, kind=DeadlineKind.NEXT_MEETING, title="Prochain CTS", body=cts,
+                 due_date=today + timedelta(days=5), announced_meeting=next_cts),
+        Deadline(meeting=cts_meeting, kind=DeadlineKind.NEXT_MEETING, title="Prochaine CRSA", body=crsa,
+                 due_date=today + timedelta(days=6), announced_meeting=next_crsa),
+        Deadline(meeting=cts_meeting, kind=DeadlineKind.DUE_DATE, title="Avis du jour", due_date=today),
+    ])
+    next_crsa.deleted_at = utc_now()
+    db.session.commit()
+
+    def listed(page):
+        return {title for title in ("Prochain CTS", "Prochaine CRSA", "Avis du jour") if title in page}
+
+    assert listed(secretariat_client.get("/deadlines").text) == {"Prochain CTS", "Avis du jour"}
+    assert listed(secretariat_client.get(f"/deadlines?body={crsa.id}").text) == {"Prochain CTS"}
+    assert listed(secretariat_client.get(f"/deadlines?body={cts.id}").text) == {"Prochain CTS", "Avis du jour"}
+    assert listed(member_client(app, member).get("/deadlines").text) == {"Prochain CTS", "Avis du jour"}
 
 
 def test_the_deadlines_page_runs_as_many_queries_for_many_rows_as_for_few(secretariat_client, app_context):
