@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Date, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.models import Body, Membership, MembershipRole, Person, RoleKind, Seat
-from app.models.people import PersonRow, person_columns, person_row
+from app.models.people import Civility, PersonRow
 
 
 def current_on(day: date, membership=Membership):
@@ -47,30 +48,30 @@ class Composition:
     _titulaire_now: dict[int, int] = field(init=False)
 
     def __post_init__(self):
-        # A person with two seats in one body is read by their titulaire seat.
-        self.by_person = {}
-        for membership in sorted(self.memberships, key=lambda m: m.seat is Seat.TITULAIRE):
-            self.by_person[membership.person_id] = membership
-        seat_of_person = voting_seat_of_person(self.memberships)
+        # Each rule below reads one kind of seat: the memberships are split once.
+        titulaires = [membership for membership in self.memberships if membership.seat is Seat.TITULAIRE]
+        suppleants = [membership for membership in self.memberships if membership.seat is Seat.SUPPLEANT]
+        # A person with two seats in one body is read by their titulaire seat (the latest started, if renewed).
+        self.by_person = {membership.person_id: membership for membership in suppleants}
+        self.by_person.update((membership.person_id, membership) for membership in titulaires)
+        seat_of_person = voting_seat_of_person(titulaires)
         self.seat_ids = set(seat_of_person.values())
         self._seat_of_membership = {membership.id: seat_of_person[membership.person_id]
-                                    for membership in self.memberships if membership.holds_voting_seat}
-        self._titulaire_now = self._renewed_titulaires()
+                                    for membership in titulaires if membership.holds_voting_seat}
+        self._titulaire_now = self._renewed_titulaires(titulaires, suppleants)
         self.substitutes_of = {}
-        for membership in self.memberships:
-            if membership.seat is Seat.SUPPLEANT and membership.substitute_for_id is not None:
+        for membership in suppleants:
+            if membership.substitute_for_id is not None:
                 self.substitutes_of.setdefault(self.titulaire_of(membership), []).append(membership)
 
-    def _renewed_titulaires(self) -> dict[int, int]:
+    def _renewed_titulaires(self, titulaires: list, suppleants: list) -> dict[int, int]:
         """A suppléant recorded for a titulaire's mandate that has ended stands for the same titulaire in
         their renewed mandate (D.1432-44): the ended mandate's id leads to the one in office on the day.
         One query, only when a suppléant's titulaire mandate is not in office."""
-        titulaire_of_person = {membership.person_id: membership.id for membership in self.memberships
-                               if membership.seat is Seat.TITULAIRE}
+        titulaire_of_person = {membership.person_id: membership.id for membership in titulaires}
         in_office = set(titulaire_of_person.values())
-        ended = {membership.substitute_for_id for membership in self.memberships
-                 if membership.seat is Seat.SUPPLEANT and membership.substitute_for_id is not None
-                 and membership.substitute_for_id not in in_office}
+        ended = {membership.substitute_for_id for membership in suppleants
+                 if membership.substitute_for_id is not None and membership.substitute_for_id not in in_office}
         if not ended:
             return {}
         rows = db.session.execute(select(Membership.id, Membership.person_id).where(Membership.id.in_(ended)))
@@ -110,9 +111,9 @@ class Composition:
     def substitutes(self, person_id: int) -> list[Person]:
         """The suppléants in office of the person's titulaire seat."""
         membership = self.by_person.get(person_id)
-        if membership is None or membership.seat is not Seat.TITULAIRE:
+        if membership is None or membership.seat is not Seat.TITULAIRE or membership.id not in self.substitutes_of:
             return []
-        return [substitute.person for substitute in self.substitutes_of.get(membership.id, [])]
+        return [substitute.person for substitute in self.substitutes_of[membership.id]]
 
     def roles_of(self, person_id: int) -> list[MembershipRole]:
         membership = self.by_person.get(person_id)
@@ -149,10 +150,9 @@ def body_composition(body: Body, day: date) -> Composition:
     return Composition(body=body, day=day, memberships=list(memberships))
 
 
-@dataclass(frozen=True, slots=True)
-class SeatRow:
-    """A membership current on the day, as the quorum counts it: no roles are read (the quorum does not use
-    them), so ``roles_on`` is empty."""
+class SeatRow(NamedTuple):
+    """A membership current on the day, as the quorum counts it: a row of ``_SEATS`` as it comes. No roles are
+    read (the quorum does not use them), so ``roles_on`` is empty."""
 
     id: int
     person_id: int
@@ -160,23 +160,32 @@ class SeatRow:
     voting: bool
     substitute_for_id: int | None
     title: str
-    person: PersonRow
+    civility: Civility
+    first_name: str
+    last_name: str
+    email: str | None
 
     @property
     def holds_voting_seat(self) -> bool:
         return self.seat is Seat.TITULAIRE and self.voting
 
+    @property
+    def person(self) -> PersonRow:
+        """Built when asked: the quorum names only suppléants and the holders of pouvoirs. ``_SEATS`` reads only
+        people not deleted (``deleted_at`` None)."""
+        return PersonRow(self.person_id, self.civility, self.first_name, self.last_name, self.email)
+
     def roles_on(self, on: date) -> list:
         return []
 
 
-_MEMBERSHIP, _PERSON = Membership.__table__.c, Person.__table__
-_SEATS = (  # built once, of the tables' columns (no mapped object)
+_MEMBERSHIP, _PERSON = Membership.__table__.c, Person.__table__.c
+_SEATS = (  # built once, of the tables' columns (no mapped object), in the order of ``SeatRow``'s fields
     select(_MEMBERSHIP.id, _MEMBERSHIP.person_id, _MEMBERSHIP.seat, _MEMBERSHIP.voting, _MEMBERSHIP.substitute_for_id,
-           _MEMBERSHIP.title, *person_columns(_PERSON))
-    .join_from(Membership.__table__, _PERSON, _PERSON.c.id == _MEMBERSHIP.person_id)
+           _MEMBERSHIP.title, _PERSON.civility, _PERSON.first_name, _PERSON.last_name, _PERSON.email)
+    .join_from(Membership.__table__, Person.__table__, _PERSON.id == _MEMBERSHIP.person_id)
     .where(_MEMBERSHIP.body_id == bindparam("body_id"), current_on(bindparam("day", type_=Date), _MEMBERSHIP),
-           _PERSON.c.deleted_at.is_(None))
+           _PERSON.deleted_at.is_(None))
     .order_by(_MEMBERSHIP.start_date, _MEMBERSHIP.id)
 )
 
@@ -185,6 +194,5 @@ def quorum_composition(body: Body, day: date) -> Composition:
     """The composition of ``body`` on ``day`` as the quorum counts it (the seats, their people, who stands in
     for whom; no roles), in one statement of plain rows: what the meeting page, the compte rendu and the
     votes count their quorum on. ``body_composition`` gives the mapped memberships with their roles."""
-    rows = db.session.execute(_SEATS, {"body_id": body.id, "day": day})
-    return Composition(body=body, day=day, memberships=[SeatRow(*row[:6], person_row(row[6:12])) for row in rows],
-                       roles_read=False)
+    rows = db.session.execute(_SEATS, {"body_id": body.id, "day": day}).all()
+    return Composition(body=body, day=day, memberships=[SeatRow(*row) for row in rows], roles_read=False)

@@ -180,10 +180,9 @@ def build_roster(meeting: Meeting, composition: Composition | None = None) -> Ro
                                    seat_id=composition.seat_filled_by(membership), substitutes=substitutes,
                                    roles=composition.roles_of(person_id) if membership else [],
                                    pouvoir_set_aside=set_aside.get(person_id)))
-    original_index = {person_id: index for index, person_id in enumerate(order)}
+    # A stable sort: entries of the same rank keep the order above (convened, then recorded only).
     entries.sort(key=lambda entry: (
         CAPACITY_ORDER[entry.capacity],
         entry.attendance.position if entry.attendance else 10**9,
-        original_index[entry.person.id],
     ))
     return Roster(entries, composition)
