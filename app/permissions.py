@@ -13,7 +13,7 @@ from functools import cache, wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, bindparam, case, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, case, exists, false, func, or_, select, true, union
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -191,10 +191,20 @@ def visible_bodies(user: User, on: date | None = None) -> Select:
 
 
 def visible_meetings(user: User, on: date | None = None) -> Select:
-    """A query of the meetings (not in the bin) of the bodies the user may see: the lists of the home page and the
-    search (a seat still to start shows the meetings it runs on only on their pages, « Mes séances » and the
-    personal feed: ``member_meeting_ids``)."""
+    """A query of the meetings (not in the bin) of the bodies the user may see: the search's (a seat still to start
+    shows the meetings it runs on only on their pages, the home page, « Mes séances » and the personal feed:
+    ``member_meeting_ids``)."""
     return select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.body_id.in_(visible_body_ids(user, on)))
+
+
+def openable_meetings(user: User) -> Select:
+    """A query of the meetings (not in the bin) the user may open today: every meeting of their ARS for staff; for a
+    member, those of their bodies and those a seat still to start runs on (``member_meeting_ids``), which the
+    member is convened to: the home page lists them."""
+    if user.is_staff:
+        return visible_meetings(user)
+    return select(Meeting).where(Meeting.deleted_at.is_(None),
+                                 Meeting.id.in_(union(*member_meeting_ids(user, paris_today()))))
 
 
 class AccountParameters:

@@ -163,3 +163,15 @@ def test_the_meeting_page_links_to_the_body_only_when_the_body_opens(app, aude):
     db.session.commit()
     page = member_client(app, in_office).get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert body_link in page
+
+
+def test_the_home_page_lists_the_meetings_a_seat_still_to_start_is_convened_to(app, aude):
+    """The first page after the login agrees with « Mes séances »: the meetings held on the mandate's days, not
+    those before."""
+    body, suppleant = aude
+    today = paris_today()
+    make_meeting(body, day=today + timedelta(days=1), title="Séance avant la prise de fonctions")
+    make_meeting(body, day=today + timedelta(days=3), hour=9, title="Séance du premier jour")
+    home = member_client(app, suppleant).get("/").get_data(as_text=True)
+    assert "Séance du premier jour" in home
+    assert "Séance avant la prise de fonctions" not in home and "Aucune séance à venir" not in home

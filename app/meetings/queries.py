@@ -22,12 +22,12 @@ from app.models import (
     User,
     utc_now,
 )
-from app.permissions import visible_meetings
+from app.permissions import openable_meetings
 
 
 def upcoming_meetings(user: User, limit: int = 20) -> list[Meeting]:
     query = (
-        visible_meetings(user)
+        openable_meetings(user)
         .where(Meeting.ends_at >= utc_now(), Meeting.status != MeetingStatus.CANCELLED)
         .options(selectinload(Meeting.body))
         .order_by(start_order_read_after_filtering())
