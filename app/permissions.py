@@ -335,10 +335,6 @@ def meeting_opening(user: User, meeting: Meeting) -> Opening:
     return Opening.CLOSED if value is None else Opening(value)
 
 
-def can_view_meeting(user: User, meeting: Meeting) -> bool:
-    return meeting_opening(user, meeting) is not Opening.CLOSED
-
-
 def record_readable(user: User) -> ColumnElement[bool]:
     """SQL condition on ``Meeting``: the user may read what the compte rendu records (tour de table,
     participants): staff always, members once it is published (``documents.workflow.minutes_visible_to``)."""

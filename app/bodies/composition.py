@@ -111,9 +111,9 @@ class Composition:
     def substitutes(self, person_id: int) -> list[Person]:
         """The suppléants in office of the person's titulaire seat."""
         membership = self.by_person.get(person_id)
-        if membership is None or membership.seat is not Seat.TITULAIRE or membership.id not in self.substitutes_of:
+        if membership is None or membership.seat is not Seat.TITULAIRE:
             return []
-        return [substitute.person for substitute in self.substitutes_of[membership.id]]
+        return [substitute.person for substitute in self.substitutes_of.get(membership.id, [])]
 
     def roles_of(self, person_id: int) -> list[MembershipRole]:
         membership = self.by_person.get(person_id)
