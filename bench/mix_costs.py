@@ -4,7 +4,8 @@
 
 On the benchmark dataset (``bench/prepare.py``, same DATABASE_URL): the accounts and URLs of the mixed
 workload (``bench/mixed.py``), each account logged in with Flask's test client, then ``--requests``
-requests drawn by the same mix, one after the other, each in its own app context and database session
+requests drawn by the same mix, one after the other (from the dataset as saved by ``bench/dataset_copy.py``:
+the writes of the previous run undone), each in its own app context and database session
 as over HTTP. Prints, for each kind, the number of requests, the mean and p95 time, the mean CPU time of
 this process and its share of the whole: what to make faster first; with ``--calls``, the Python
 function calls per request too (the same from run to run, whatever the machine's load). ``--profile KIND`` runs the
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import cProfile
+import os
 import pstats
 import random
 import statistics
@@ -32,6 +34,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
+from dataset_copy import restore, save  # noqa: E402
 from mixed import MIX, PASSWORD, prepare_accounts  # noqa: E402
 
 
@@ -109,6 +112,8 @@ def main() -> None:
     from app import create_app
     from app.serving import tune_process
 
+    if not restore(os.environ["DATABASE_URL"]):  # the data of every run, the last one's writes undone
+        save(os.environ["DATABASE_URL"])
     accounts = prepare_accounts()
     app = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute"})
     tune_process(app)  # as a serving process (wsgi.py)

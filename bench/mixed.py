@@ -6,7 +6,7 @@
    then wrk (``mixed.lua``) plays the requests in random order with ``--connections`` connections:
    meeting pages, body pages, « Mes séances », deadlines, searches, feeds, calendar files, documents,
    and about 5 % writes (points of the tour de table, échéances). The bare route is measured in the
-   same run; the peak memory of each gunicorn worker is read from /proc afterwards.
+   same run, the two taking turns (``--rounds``); the peak memory of each gunicorn worker is read from /proc afterwards.
 3. Single-request times: « Mes séances » and the meeting page over HTTP one at a time against the same
    server, and in process (each request with a fresh session, as a new request has); the search in
    process.
@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -231,6 +232,36 @@ def run_mixed(base: str, lines_file: Path, duration: int, connections: int) -> d
             "statuses": statuses}
 
 
+def combined(slices: list[dict]) -> dict:
+    """Several wrk runs of the same requests as one: throughput over their summed time, errors and statuses
+    summed, the median run's p50 and the worst run's p95 and p99 (percentiles of separate runs do not add)."""
+    seconds = sum(result["requests"] / result["rps"] for result in slices)
+    statuses = defaultdict(int)
+    for result in slices:
+        for item in result.get("statuses", []):
+            status, count = item.split(":")
+            statuses[status] += int(count)
+    return {"rps": sum(result["requests"] for result in slices) / seconds,
+            "requests": sum(result["requests"] for result in slices),
+            "errors": sum(result["errors"] for result in slices),
+            "p50": statistics.median(result["p50"] for result in slices),
+            "p95": max(result["p95"] for result in slices), "p99": max(result["p99"] for result in slices),
+            "statuses": [f"{status}:{count}" for status, count in sorted(statuses.items())]}
+
+
+def bare_and_mixed(base: str, lines_file: Path, duration: int, connections: int, rounds: int):
+    """The bare route and the mix taking turns, ``rounds`` times (a third of the mix's time for the bare
+    route): on a machine whose speed drifts within a minute (the disk's flushes, the host's other guests),
+    the ratio then compares the two under the same conditions, not the first ten seconds with the next
+    thirty. Returns both combined and each round's ratio."""
+    bare_slices, mixed_slices = [], []
+    for _ in range(rounds):
+        bare_slices.append(run_wrk(base + "/_bench/ping", None, max(1, duration // 3 // rounds), connections))
+        mixed_slices.append(run_mixed(base, lines_file, max(1, duration // rounds), connections))
+    ratios = [mixed["rps"] / bare["rps"] for bare, mixed in zip(bare_slices, mixed_slices)]
+    return combined(bare_slices), combined(mixed_slices), ratios
+
+
 def public_minutes_url(frozen_url: str, email: str) -> str:
     """The public download of the validated compte rendu of ``frozen_url`` (/meetings/<id>/minutes.docx),
     published and put on the public page first by the account ``email`` if it is not there yet."""
@@ -358,6 +389,8 @@ def main() -> None:
     parser.add_argument("--base", default="http://127.0.0.1:8765")
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="the bare route and the mix take turns this many times (--duration: the mix's total)")
     parser.add_argument("--dataset", required=True, help="JSON line printed by prepare.py")
     parser.add_argument("--gunicorn-pid", type=int, required=True)
     parser.add_argument("--work-dir", default="/tmp/seances-bench")
@@ -376,11 +409,11 @@ def main() -> None:
     distinct = len({line.split("\t")[1] for line in lines})
     writes = sum(line.startswith("POST") for line in lines) / len(lines)
 
-    print(f"  wrk {arguments.duration} s : route nue…", file=sys.stderr)
-    bare = run_wrk(base + "/_bench/ping", None, arguments.duration // 3 or 1, arguments.connections)
-    print(f"  wrk {arguments.duration} s : charge mixte…", file=sys.stderr)
+    print(f"  wrk : route nue et charge mixte ({arguments.duration} s), tour à tour en {arguments.rounds} fois…",
+          file=sys.stderr)
     rows_before = written_rows()
-    mixed = run_mixed(base, lines_file, arguments.duration, arguments.connections)
+    bare, mixed, round_ratios = bare_and_mixed(base, lines_file, arguments.duration, arguments.connections,
+                                               arguments.rounds)
     saved = written_rows() - rows_before
     peaks = peak_rss_mb(arguments.gunicorn_pid)
     staff_account = next(account for account in accounts if account.staff)
@@ -435,6 +468,8 @@ def main() -> None:
                           ("mêmes octets, compte vérifié", floor)):
         print(f"{label:34} {result['rps']:8.0f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
               f"{result['errors']:8d} {result['rps'] / bare['rps']:7.1%}")
+    print("ratio de la charge mixte à la route nue, tour par tour : "
+          + " ".join(f"{ratio:.1%}" for ratio in round_ratios))
     if mixed["statuses"]:
         print("réponses par statut (charge mixte) : " + " ".join(mixed["statuses"]))
     # Every post of the mix answers 302 once saved; every GET 200.
