@@ -33,6 +33,9 @@ class Config:
     # PostgreSQL: the reads of GET and HEAD requests in autocommit, without BEGIN and ROLLBACK; a transaction
     # from their first write on (app/pool.py). False: every request in one transaction.
     DATABASE_READS_WITHOUT_TRANSACTION = True
+    # SQLite: when a commit waits for the disk (app/pool.py). NORMAL (WAL mode): at checkpoints, not at every
+    # commit; a power cut may undo the last commits, never half of one. FULL: every commit; None: SQLite's (FULL).
+    SQLITE_SYNCHRONOUS: str | None = "NORMAL"
     # PostgreSQL: results in the server's binary format rather than text (a file as its bytes, not as twice
     # as many hexadecimal digits; numbers and dates not printed and parsed again; app/pool.py).
     POSTGRES_BINARY_RESULTS = True
@@ -109,7 +112,8 @@ def load_config(app, overrides: dict | None) -> None:
     )
     for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
                  "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE", "DOCUMENT_MAX_BYTES",
-                 "SOFFICE_PATH", "POSTGRES_RANDOM_PAGE_COST", "POSTGRES_PLAN_CACHE_MODE", "GC_THRESHOLD"):
+                 "SOFFICE_PATH", "POSTGRES_RANDOM_PAGE_COST", "POSTGRES_PLAN_CACHE_MODE", "GC_THRESHOLD",
+                 "SQLITE_SYNCHRONOUS"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)

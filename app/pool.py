@@ -2,7 +2,8 @@
 that random reads are cheap (``POSTGRES_RANDOM_PAGE_COST``), and how to plan prepared statements when
 configured (``POSTGRES_PLAN_CACHE_MODE``), once per new connection; the reads of a page sent without
 BEGIN and ROLLBACK (``DATABASE_READS_WITHOUT_TRANSACTION``); results in PostgreSQL's binary format
-(``POSTGRES_BINARY_RESULTS``).
+(``POSTGRES_BINARY_RESULTS``); SQLite's commits waiting for the disk at checkpoints only
+(``SQLITE_SYNCHRONOUS``).
 
 psycopg asks for results as text by default: a file (``bytea``) then travels as hexadecimal, twice its
 size, decoded on arrival. In binary the server sends its bytes: a validated compte rendu of 36 kB reads
@@ -27,6 +28,15 @@ request a moment ago is alive; one that rested in the pool may have been closed 
 restarted, idle timeout of a proxy, failover): that one is pinged first, and replaced when dead. A server
 that restarts while connections are in use costs at most one failed request per app process: SQLAlchemy
 then drops every connection of the pool. SQLite (a file) needs no ping.
+
+SQLite in WAL mode (app/__init__.py) waits for the disk at every commit by default (``synchronous=FULL``):
+each write of a page then holds its worker for a flush of the disk, as long as the disk takes, while the
+other worker's next read finds its page cache emptied by that write. ``SQLITE_SYNCHRONOUS`` (NORMAL by
+default, SQLite's own advice for WAL) flushes at each checkpoint instead. A commit is still atomic and
+survives the app's crash; a power cut or a crash of the system may undo the last commits since the
+previous checkpoint (never half of one, never the file's integrity). In the mixed benchmark on SQLite,
+NORMAL served 546 requests a second against 432 with FULL (the two taking turns by rounds, same run
+conditions), and the rounds of FULL ranged from 301 to 562 as the disk's flushes slowed or not.
 """
 from __future__ import annotations
 
@@ -46,6 +56,7 @@ RETURNED_AT = "seances_returned_at"
 READING = "seances_reading"
 READ_METHODS = frozenset({"GET", "HEAD"})
 PLAN_CACHE_MODES = ("auto", "force_custom_plan", "force_generic_plan")
+SQLITE_SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _READ = re.compile(r"\s*(SELECT|WITH)\b")
 _WRITE_OR_LOCK = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK)\b")  # FOR UPDATE, FOR SHARE too
 
@@ -148,11 +159,33 @@ def binary_results(engine: Engine) -> None:
         dbapi_connection.cursor_factory = BinaryResultsCursor if has_request_context() else psycopg.Cursor
 
 
+def sqlite_synchronous(config) -> str | None:
+    """The ``PRAGMA synchronous`` of SQLite connections from the app's config (None: SQLite's own, FULL)."""
+    level = config["SQLITE_SYNCHRONOUS"]
+    if is_unset(level):
+        return None
+    level = str(level).upper()
+    if level not in SQLITE_SYNCHRONOUS_LEVELS:  # at start-up, not as an error on every connection
+        raise ValueError(f"SQLITE_SYNCHRONOUS : {level!r} n'est pas l'un de {', '.join(SQLITE_SYNCHRONOUS_LEVELS)}")
+    return level
+
+
+def apply_sqlite_synchronous(engine: Engine, level: str) -> None:
+    """Each new SQLite connection of ``engine`` waits for the disk as ``level`` says (a connection's setting)."""
+
+    @event.listens_for(engine, "connect")
+    def connected(dbapi_connection, record):
+        dbapi_connection.execute(f"PRAGMA synchronous={level}")
+
+
 def init_pool(app: Flask) -> None:
     from app.extensions import db
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
+            level = sqlite_synchronous(app.config)
+            if level is not None:
+                apply_sqlite_synchronous(db.engine, level)
             return
         if app.config["DATABASE_READS_WITHOUT_TRANSACTION"]:  # first: the ping below then reads in autocommit
             read_requests_without_transaction(db.engine)

@@ -23,7 +23,7 @@ from app.extensions import db, limiter
 from app.loadgen import LoadSize, generate_load
 from app.meetings.queries import upcoming_meetings
 from app.models import Organisation, Role, Theme
-from app.pool import only_reads, postgres_session_settings
+from app.pool import only_reads, postgres_session_settings, sqlite_synchronous
 from tests.conftest import PASSWORD, create_user, is_postgresql, log_in, make_app
 from tests.images import png_bytes
 from tests.query_count import counted_queries, fresh_session
@@ -153,6 +153,29 @@ def counted_statements_and_parameters():
 def test_an_unknown_plan_cache_mode_stops_the_start_with_its_name():
     with pytest.raises(ValueError, match="force_custom"):
         postgres_session_settings({"POSTGRES_RANDOM_PAGE_COST": None, "POSTGRES_PLAN_CACHE_MODE": "force_custom"})
+
+
+@pytest.mark.parametrize("configured, shown", [({}, 1), ({"SQLITE_SYNCHRONOUS": None}, 2),
+                                                ({"SQLITE_SYNCHRONOUS": "full"}, 2)])
+def test_sqlite_connections_wait_for_the_disk_as_configured(database, configured, shown):
+    """SQLite only: NORMAL (the default, in WAL mode) waits for the disk at checkpoints, FULL (and SQLite's
+    own setting, None) at every commit; every connection of the pool, the first and the next ones."""
+    settings = database("synchronous")
+    if is_postgresql(settings["SQLALCHEMY_DATABASE_URI"]):
+        pytest.skip("SQLite only")
+    app = make_app(settings, **configured)
+    with app.app_context():
+        first, second = db.engine.connect(), db.engine.connect()
+        assert [connection.scalar(text("PRAGMA synchronous")) for connection in (first, second)] == [shown, shown]
+        assert first.scalar(text("PRAGMA journal_mode")) == "wal"
+        first.close(), second.close()
+        db.engine.dispose()
+
+
+def test_an_unknown_sqlite_synchronous_level_stops_the_start_with_its_name():
+    assert sqlite_synchronous({"SQLITE_SYNCHRONOUS": "extra"}) == "EXTRA"
+    with pytest.raises(ValueError, match="NORMALE"):
+        sqlite_synchronous({"SQLITE_SYNCHRONOUS": "normale"})
 
 
 def test_only_plain_reads_go_without_a_transaction():
