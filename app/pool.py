@@ -34,9 +34,9 @@ each write of a page then holds its worker for a flush of the disk, as long as t
 other worker's next read finds its page cache emptied by that write. ``SQLITE_SYNCHRONOUS`` (NORMAL by
 default, SQLite's own advice for WAL) flushes at each checkpoint instead. A commit is still atomic and
 survives the app's crash; a power cut or a crash of the system may undo the last commits since the
-previous checkpoint (never half of one, never the file's integrity). In the mixed benchmark on SQLite,
-NORMAL served 546 requests a second against 432 with FULL (the two taking turns by rounds, same run
-conditions), and the rounds of FULL ranged from 301 to 562 as the disk's flushes slowed or not.
+previous checkpoint (never half of one, never the file's integrity). In the mixed benchmark on SQLite
+(runs taking turns: NORMAL, FULL, FULL, NORMAL), NORMAL served 505 and 533 requests a second, FULL 410 and
+443 (p95 49–53 against 64–67 ms).
 """
 from __future__ import annotations
 
