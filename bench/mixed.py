@@ -409,6 +409,10 @@ def main() -> None:
     distinct = len({line.split("\t")[1] for line in lines})
     writes = sum(line.startswith("POST") for line in lines) / len(lines)
 
+    # A server in use has its caches warm (PostgreSQL's buffers, SQLite's pages, each worker's statements and
+    # templates): the dataset put back by bench/dataset_copy.py has none. Not counted.
+    print(f"  wrk {arguments.duration // 3 or 1} s : mise en route…", file=sys.stderr)
+    run_mixed(base, lines_file, arguments.duration // 3 or 1, arguments.connections)
     print(f"  wrk : route nue et charge mixte ({arguments.duration} s), tour à tour en {arguments.rounds} fois…",
           file=sys.stderr)
     rows_before = written_rows()
@@ -489,8 +493,10 @@ def main() -> None:
         ("charge mixte ≥ 10 % de la route nue", ratio >= 0.10, f"{ratio:.1%}"),
         ("charge mixte p95 ≤ 150 ms", mixed["p95"] <= 150, f"{mixed['p95']:.0f} ms"),
         ("charge mixte sans erreur", mixed["errors"] == 0, str(mixed["errors"])),
-        # A post still in flight when wrk stops may be saved without its answer being counted.
-        ("chaque écriture de la charge mixte enregistrée", 0 < posted <= saved <= posted + arguments.connections,
+        # A post still in flight when wrk stops (at the end of each round) may be saved without its answer
+        # being counted.
+        ("chaque écriture de la charge mixte enregistrée",
+         0 < posted <= saved <= posted + arguments.connections * arguments.rounds,
          f"{saved}/{posted}"),
         ("compte rendu validé ≥ 50 % de la route nue", frozen["rps"] / bare["rps"] >= 0.5,
          f"{frozen['rps'] / bare['rps']:.0%}"),
