@@ -1,16 +1,17 @@
 """Calendar files of a meeting and of its deadlines: fields, time zones, downloads, command line."""
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.calendar.builders import attendees_of, meeting_calendar
 from app.calendar.queries import load_meeting_for_calendar
 from app.extensions import db
 from app.formatting import PARIS
 from app.demo import DEMO_PASSWORD
-from app.models import Deadline, InvitationResponse, Meeting, MeetingStatus, Role, User
+from app.models import Deadline, Invitation, InvitationResponse, Meeting, MeetingStatus, Person, Role, User
 from conftest import create_user, log_in
 from ics_support import events, make_body, make_meeting, paris, parse_ics, parse_with_ical_js
+from query_count import fresh_session
 
 
 def meeting_ics(meeting_id: int, with_attendees: bool = False) -> bytes:
@@ -179,6 +180,43 @@ def test_member_downloads_meeting_of_own_body_only(app, demo):
     other = make_meeting(make_body(), paris(2026, 6, 4, 14))
     assert client.get(f"/meetings/{other.id}.ics").status_code == 403
     assert client.get(f"/meetings/{other.id}/deadlines.ics").status_code == 403
+
+
+def test_a_members_copy_reads_their_own_convocation_alone_and_staffs_names_everyone(app, demo):
+    """A member's file names them with their answer, and its statements read no one else's convocation or
+    person (another member's address cannot reach it); a secretariat's file names everyone convened."""
+    member = db.session.scalar(select(User).where(User.email == "membre@demo.example.fr"))
+    own = next((i for i in demo.invitations if i.person_id == member.person_id), None)
+    if own is None:
+        own = Invitation(meeting=demo, person=member.person)
+        db.session.add(own)
+    own.response = InvitationResponse.EXCUSED
+    db.session.commit()
+    convened = {i.person.email for i in demo.invitations if i.person.email}
+    assert len(convened) > 1
+    meeting_id, own_id, person_id, address = demo.id, own.id, member.person_id, member.person.email
+    client = log_in(app.test_client(), member, password=DEMO_PASSWORD)
+    loaded = []
+
+    def record(target, context):
+        if isinstance(target, (Invitation, Person)):
+            loaded.append(target)
+
+    fresh_session()
+    event.listen(db.Model, "load", record, propagate=True)
+    try:
+        response = client.get(f"/meetings/{meeting_id}.ics")
+    finally:
+        event.remove(db.Model, "load", record)
+    (event_,) = events(parse_ics(response.data))
+    (attendee,) = [event_["ATTENDEE"]] if not isinstance(event_["ATTENDEE"], list) else event_["ATTENDEE"]
+    assert str(attendee) == f"mailto:{address}" and attendee.params["PARTSTAT"] == "DECLINED"
+    assert {(type(row).__name__, row.id) for row in loaded} <= {("Invitation", own_id), ("Person", person_id)}
+
+    staff = db.session.scalar(select(User).where(User.email == "secretariat@demo.example.fr"))
+    staff_file = log_in(app.test_client(), staff, password=DEMO_PASSWORD).get(f"/meetings/{meeting_id}.ics")
+    (event_,) = events(parse_ics(staff_file.data))
+    assert {str(address).removeprefix("mailto:") for address in event_["ATTENDEE"]} == convened
 
 
 def test_anonymous_visitor_is_sent_to_login_for_meeting_files(app, client):

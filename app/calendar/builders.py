@@ -233,13 +233,6 @@ def attendee(named: Attendee) -> vCalAddress:
     return address
 
 
-def attendees_shown_to(user, meeting: Meeting) -> list[Attendee]:
-    """Staff see everyone convened; a member sees their own convocation only (never others' addresses)."""
-    if user.is_staff:
-        return attendees_of(meeting.invitations)
-    return attendees_of(invitation for invitation in meeting.invitations if invitation.person_id == user.person_id)
-
-
 def meeting_event(meeting: Meeting, stamp: datetime | None = None, attendees: Iterable[Attendee] = (),
                   cancelled: bool = False, sequence: int | None = None) -> Event:
     """The VEVENT of a meeting with the ATTENDEE lines of ``attendees`` (those with an address).

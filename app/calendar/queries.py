@@ -52,20 +52,32 @@ def load_meeting_for_calendar(meeting_id: int) -> Meeting | None:
 MEETING_FOR_CALENDAR = select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(*meeting_options())
 
 
-def load_own_copy(meeting_id: int, person_id: int | None) -> tuple[Meeting | None, int]:
-    """The meeting as ``load_meeting_for_calendar`` loads it, and the SEQUENCE of the person's own copy (their
-    download), in one statement: the meeting's, raised once for each time they were taken off its convened list,
-    as their e-mails carry it (``convocations.times_taken_off``): calendars ignore an event no newer than the
-    cancellation they hold."""
+def load_own_copy(meeting_id: int, person_id: int | None) -> tuple[Meeting | None, int, list[Invitation]]:
+    """The meeting's download: the meeting as ``load_meeting_for_calendar`` loads it, the SEQUENCE of the copy
+    and the convocations it names. ``person_id`` None (staff): the meeting's SEQUENCE, everyone convened. A
+    person's own copy: the meeting's SEQUENCE raised once for each time they were taken off its convened list,
+    as their e-mails carry it (``convocations.times_taken_off``: calendars ignore an event no newer than the
+    cancellation they hold), and their own convocation alone, read with the meeting: the statement of a
+    member's copy reads no one else's address."""
+    if person_id is None:
+        meeting = db.session.scalar(MEETING_FOR_CALENDAR, {"meeting_id": meeting_id})
+        return (None, 0, []) if meeting is None else (meeting, meeting.ical_sequence, meeting.invitations)
     row = db.session.execute(OWN_COPY, {"meeting_id": meeting_id, "person_id": person_id}).first()
-    return (None, 0) if row is None else (row.Meeting, row.Meeting.ical_sequence + row.withdrawals)
+    if row is None:
+        return None, 0, []
+    return row.Meeting, row.Meeting.ical_sequence + row.withdrawals, [row.Invitation] if row.Invitation else []
 
 
-OWN_COPY = MEETING_FOR_CALENDAR.add_columns(
-    select(func.count(OutboxMessage.id)).where(OutboxMessage.meeting_id == Meeting.id,
-                                               OutboxMessage.person_id == bindparam("person_id"),
-                                               OutboxMessage.kind == MailKind.WITHDRAWAL)
-    .correlate(Meeting).scalar_subquery().label("withdrawals"))
+OWN_COPY = (
+    select(Meeting, Invitation)
+    .outerjoin(Invitation, (Invitation.meeting_id == Meeting.id) & (Invitation.person_id == bindparam("person_id")))
+    .where(Meeting.id == bindparam("meeting_id"))
+    .options(*meeting_options(with_attendees=False), joinedload(Invitation.person))
+    .add_columns(select(func.count(OutboxMessage.id)).where(OutboxMessage.meeting_id == Meeting.id,
+                                                            OutboxMessage.person_id == bindparam("person_id"),
+                                                            OutboxMessage.kind == MailKind.WITHDRAWAL)
+                 .correlate(Meeting).scalar_subquery().label("withdrawals"))
+)
 
 
 def load_deadline(deadline_id: int) -> Deadline | None:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.audit import log_security_event
 from app.calendar import bp
 from app.calendar.answers import AnswerLinkError, answer_options, read_answer_token, record_answer
-from app.calendar.builders import attendees_shown_to, deadlines_calendar, meeting_calendar
+from app.calendar.builders import attendees_of, deadlines_calendar, meeting_calendar
 from app.calendar.convocations import (
     convocation_record,
     last_urgency_reason,
@@ -67,10 +67,10 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 @login_required
 def meeting_ics(meeting_id: int):
     # A member's file is their own copy (naming them alone): at their SEQUENCE, as their e-mails; staff's, the
-    # meeting's (no person: nobody's withdrawals counted).
-    meeting, sequence = load_own_copy(meeting_id, None if current_user.is_staff else current_user.person_id)
+    # meeting's, naming everyone convened (no person: nobody's withdrawals counted).
+    meeting, sequence, named = load_own_copy(meeting_id, None if current_user.is_staff else current_user.person_id)
     check_meeting(meeting)
-    calendar = meeting_calendar(meeting, attendees=attendees_shown_to(current_user, meeting), sequence=sequence)
+    calendar = meeting_calendar(meeting, attendees=attendees_of(named), sequence=sequence)
     return ics_response(calendar.to_ical(), meeting_filename(meeting))
 
 
