@@ -94,6 +94,9 @@ class Config:
     # Seconds a request waits for Redis to connect or answer before giving up (the job then waits in the
     # database: app/jobs.py). The worker's own blocking wait for jobs is longer, set by RQ.
     REDIS_TIMEOUT = 3
+    # The worker sends what the outbox holds that is due (recorded while Redis was unreachable, retries whose
+    # time has come) at its start and then every this many seconds (app/jobs.py).
+    MAIL_SWEEP_SECONDS = 300
     # Largest request body (the French 413 page answers beyond); routes with uploads set a lower limit.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     # Dossier de séance (app/dossier/): largest document, where the bytes live, how long personal links last.

@@ -8,8 +8,8 @@ With ``REDIS_URL`` set, the call is queued with RQ on the queue ``JOBS_QUEUE`` a
 before ``enqueue`` returns. With ``REDIS_URL`` set but Redis unreachable (down, wrong address, not
 answering within ``REDIS_TIMEOUT`` seconds), ``enqueue`` raises ``QueueUnreachable`` and runs nothing: a
 request never takes over a worker's slow work (SMTP, LibreOffice), and each caller keeps its work in the
-database, where a sweep finds it again (the outbox: the worker's start, ``flask deliver-mail``; a PDF: the
-next request for it). Jobs take plain arguments (ids, strings) and load what they need: they
+database, where a sweep finds it again (the outbox: the worker's start and its maintenance every
+``MAIL_SWEEP_SECONDS``, ``flask deliver-mail``; a PDF: the next request for it). Jobs take plain arguments (ids, strings) and load what they need: they
 run later, in another process, each in an app context of its own. The user who queued a job is
 recorded as the author of the changes it makes (audit trail).
 """
@@ -114,12 +114,29 @@ def standalone_app() -> Flask:
     return _standalone_app
 
 
-def run_worker(burst: bool = False) -> None:
-    """Work on the configured queue in this process (RQ's SimpleWorker: the app, its database pool
-    and its caches are made once, not per job), with RQ's scheduler for delayed jobs and retries.
-    ``burst``: stop when the queue is empty."""
+def sweeping_worker(sweep: str, every: int):
+    """A worker of the configured queue in this process (RQ's SimpleWorker: the app, its database pool and
+    its caches are made once, not per job) that runs the job ``sweep`` (an import path) itself at its start
+    and then every ``every`` seconds (RQ's maintenance, when the worker next wakes from waiting for a job).
+    A sweep finds in the database the work whose job could not be queued: while Redis was unreachable, the
+    worker waited for it to come back (RQ retries), and the next maintenance sends what was recorded
+    meanwhile, without a restart. A sweep that fails is logged; the worker goes on."""
     from rq import SimpleWorker
 
+    class SweepingWorker(SimpleWorker):
+        def run_maintenance_tasks(self):
+            super().run_maintenance_tasks()  # Redis unreachable: raises, and RQ tries again later
+            try:
+                run_job(sweep, (), {})
+            except Exception:
+                logger.exception("Sweep %s failed", sweep)
+
     queue = job_queue()
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True,
-                                                            logging_level="WARNING")
+    # RQ waits for a job ``worker_ttl`` − 15 seconds at most before it looks at its maintenance again.
+    return SweepingWorker([queue], connection=queue.connection, maintenance_interval=every, worker_ttl=every + 15)
+
+
+def run_worker(sweep: str, every: int, burst: bool = False) -> None:
+    """Work on the configured queue (``sweeping_worker``), with RQ's scheduler for delayed jobs and retries.
+    ``burst``: stop when the queue is empty."""
+    sweeping_worker(sweep, every).work(burst=burst, with_scheduler=True, logging_level="WARNING")

@@ -17,6 +17,8 @@ from app.admin.trash import move_to_bin
 from app.documents import pdf as pdf_module
 from app.extensions import db
 from app.mail import outbox
+from app.jobs import sweeping_worker
+from app.mail.cli import SWEEP_JOB
 from app.mail.outbox import deliver_due
 from app.models import ConvertedPdf, MailKind, Meeting, MailStatus, OutboxMessage, Role, utc_now
 from conftest import create_user
@@ -169,6 +171,28 @@ def test_mail_recorded_while_redis_was_down_leaves_when_the_worker_starts(
     assert statuses(meeting) == [MailStatus.PENDING] * 3 and inbox.messages == []
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])  # the worker is back
     assert result.exit_code == 0, result.output
+    assert statuses(meeting) == [MailStatus.SENT] * 3 and len(inbox.messages) == 3
+
+
+def test_a_worker_that_outlived_a_redis_outage_sends_what_was_recorded_meanwhile(
+        app, app_context, secretariat_client, job_queue, inbox):
+    """The worker runs on through an outage (RQ waits for Redis to answer again): at its next maintenance,
+    MAIL_SWEEP_SECONDS after the last, it sends the e-mails recorded while the queue was unreachable."""
+    worker = sweeping_worker(SWEEP_JOB, every=300)
+    worker.work(burst=True, logging_level="WARNING")  # running: its start's sweep found nothing
+    meeting = upcoming_meeting()
+    real_redis = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = DeadRedis("refused").url
+    try:
+        secretariat_client.post(f"/meetings/{meeting.id}/convocations")
+    finally:
+        app.config["REDIS_URL"] = real_redis
+    assert statuses(meeting) == [MailStatus.PENDING] * 3 and inbox.messages == []
+    worker.work(burst=True, logging_level="WARNING")  # Redis is back, the maintenance is not due yet
+    assert statuses(meeting) == [MailStatus.PENDING] * 3 and inbox.messages == []
+    worker.last_cleaned_at -= timedelta(seconds=301)  # five minutes later
+    worker.work(burst=True, logging_level="WARNING")
+    db.session.expire_all()
     assert statuses(meeting) == [MailStatus.SENT] * 3 and len(inbox.messages) == 3
 
 

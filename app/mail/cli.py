@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from app.jobs import QueueUnreachable, background_enabled, enqueue, run_worker
+from app.jobs import background_enabled, job_queue, run_worker
 from app.mail.outbox import deliver_due
 
 SWEEP_JOB = "app.mail.outbox:deliver_due"
@@ -13,19 +13,22 @@ SWEEP_JOB = "app.mail.outbox:deliver_due"
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
 def worker_command(burst: bool):
-    """Run the background jobs (e-mails…) of the Redis queue; starts by sending what was left behind."""
+    """Run the background jobs (e-mails…) of the Redis queue; sends what was left behind at its start and
+    every MAIL_SWEEP_SECONDS (what was recorded while Redis was unreachable, retries whose time has come)."""
     if not background_enabled():
         click.echo("REDIS_URL n'est pas configuré : les courriels partent pendant la requête, aucun worker "
                    "n'est nécessaire.")
         return
+    from redis.exceptions import RedisError
+
     try:
-        enqueue(SWEEP_JOB)
-    except QueueUnreachable as error:
+        job_queue().connection.ping()
+    except RedisError as error:
         click.echo(f"Redis injoignable ({error}) : le worker ne peut pas démarrer. Les courriels restent en "
                    "attente ; ils partiront à son démarrage, ou par « flask deliver-mail ».", err=True)
         raise SystemExit(1) from None
     click.echo(f"Worker de la file « {current_app.config['JOBS_QUEUE']} » démarré.")
-    run_worker(burst=burst)
+    run_worker(SWEEP_JOB, int(current_app.config["MAIL_SWEEP_SECONDS"]), burst=burst)
 
 
 @click.command("deliver-mail")
