@@ -196,6 +196,22 @@ def test_a_worker_that_outlived_a_redis_outage_sends_what_was_recorded_meanwhile
     assert statuses(meeting) == [MailStatus.SENT] * 3 and len(inbox.messages) == 3
 
 
+def test_reminders_recorded_while_redis_is_unreachable_are_not_reported_as_sent(
+        app, app_context, redis_settings, inbox):
+    """Cron's « flask send-reminders » says in French that the reminders wait, and fails so that cron tells
+    someone; the rows stay for the worker's next sweep, which sends them once."""
+    meeting = upcoming_meeting()
+    meeting.body.reminder_days = 40
+    db.session.commit()
+    redis_settings.update(REDIS_URL=DeadRedis("refused").url, JOBS_QUEUE="seances-absent")
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 1
+    assert "injoignable : 3 rappel(s) enregistré(s)" in result.output and "envoyés" not in result.output
+    assert statuses(meeting) == [MailStatus.PENDING] * 3 and inbox.messages == []
+    deliver_due()
+    assert statuses(meeting) == [MailStatus.SENT] * 3 and len(inbox.messages) == 3
+
+
 def test_the_worker_command_says_in_french_that_redis_cannot_be_reached(app, app_context, redis_settings):
     redis_settings.update(REDIS_URL=DeadRedis("refused").url)
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])

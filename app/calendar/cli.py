@@ -38,6 +38,10 @@ def send_reminders_command():
         click.echo(f"Rappels de séance confiés à l'envoi : {len(meetings)} ; "
                    f"rappels d'échéance confiés à l'envoi : {len(deadlines)}.")
         return
+    if delivered.postponed:  # recorded, not queued: cron must hear of it, and nothing was sent
+        click.echo(f"Le service d'envoi est injoignable : {len(delivered.postponed)} rappel(s) enregistré(s), "
+                   "ils partiront au prochain passage du worker ou par « flask deliver-mail ».", err=True)
+        raise SystemExit(1)
     sent = set(delivered.sent)
     click.echo(f"Rappels de séance envoyés : {len(sent.intersection(meetings))} ; "
                f"rappels d'échéance envoyés : {len(sent.intersection(deadlines))}.")
