@@ -9,8 +9,9 @@ before ``enqueue`` returns. With ``REDIS_URL`` set but Redis unreachable (down, 
 answering within ``REDIS_TIMEOUT`` seconds), ``enqueue`` raises ``QueueUnreachable`` and runs nothing: a
 request never takes over a worker's slow work (SMTP, LibreOffice), and each caller keeps its work in the
 database, where a sweep finds it again (the outbox: the worker's start and its maintenance every
-``MAIL_SWEEP_SECONDS``, ``flask deliver-mail``; a PDF: the next request for it). Jobs take plain arguments (ids, strings) and load what they need: they
-run later, in another process, each in an app context of its own. The user who queued a job is
+``MAIL_SWEEP_SECONDS``, ``flask deliver-mail``; a PDF: the next request for it). Jobs take plain
+arguments (ids, strings) and load what they need: they run later, in another process, each in an app
+context of its own. The user who queued a job is
 recorded as the author of the changes it makes (audit trail).
 """
 from __future__ import annotations

@@ -30,11 +30,10 @@ that restarts while connections are in use costs at most one failed request per 
 then drops every connection of the pool. SQLite (a file) needs no ping.
 
 SQLite in WAL mode (app/__init__.py) waits for the disk at every commit by default (``synchronous=FULL``):
-each write of a page then holds its worker for a flush of the disk, as long as the disk takes, while the
-other worker's next read finds its page cache emptied by that write. ``SQLITE_SYNCHRONOUS`` (NORMAL by
-default, SQLite's own advice for WAL) flushes at each checkpoint instead. A commit is still atomic and
-survives the app's crash; a power cut or a crash of the system may undo the last commits since the
-previous checkpoint (never half of one, never the file's integrity). In the mixed benchmark on SQLite
+each write of a page then holds its worker for a flush of the disk, as long as the host's disk takes.
+``SQLITE_SYNCHRONOUS`` (NORMAL by default, SQLite's own advice for WAL) flushes at each checkpoint
+instead. A commit is still atomic and survives the app's crash; a power cut or a crash of the system may
+undo the last commits since the previous checkpoint (never half of one, never the file's integrity). In the mixed benchmark on SQLite
 (runs taking turns: NORMAL, FULL, FULL, NORMAL), NORMAL served 505 and 533 requests a second, FULL 410 and
 443 (p95 49–53 against 64–67 ms).
 """

@@ -117,7 +117,8 @@ def queue(messages: list[dict], retry_failed: bool = True) -> Queued:
 def deliver_soon(ids: list[int]) -> Delivered | None:
     """Have the worker deliver these rows (call after commit). Without a queue they are delivered
     now and the outcome is returned; with one, None. The queue unreachable, they stay pending, due now:
-    the worker's next sweep sends them (``deliver_due``, ``MAIL_SWEEP_SECONDS``), or cron's ``flask deliver-mail``."""
+    the worker's next sweep sends them (``deliver_due``, ``MAIL_SWEEP_SECONDS``), or cron's
+    ``flask deliver-mail``."""
     if not ids:
         return Delivered()
     try:
