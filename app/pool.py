@@ -33,9 +33,9 @@ SQLite in WAL mode (app/__init__.py) waits for the disk at every commit by defau
 each write of a page then holds its worker for a flush of the disk, as long as the host's disk takes.
 ``SQLITE_SYNCHRONOUS`` (NORMAL by default, SQLite's own advice for WAL) flushes at each checkpoint
 instead. A commit is still atomic and survives the app's crash; a power cut or a crash of the system may
-undo the last commits since the previous checkpoint (never half of one, never the file's integrity). In the mixed benchmark on SQLite
-(runs taking turns: NORMAL, FULL, FULL, NORMAL), NORMAL served 505 and 533 requests a second, FULL 410 and
-443 (p95 49–53 against 64–67 ms).
+undo the last commits since the previous checkpoint (never half of one, never the file's integrity). In
+the mixed benchmark on SQLite (runs taking turns: NORMAL, FULL, FULL, NORMAL), NORMAL served 505 and 533
+requests a second, FULL 410 and 443 (p95 49–53 against 64–67 ms).
 """
 from __future__ import annotations
 
