@@ -116,7 +116,7 @@ def load_config(app, overrides: dict | None) -> None:
     for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
                  "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE", "DOCUMENT_MAX_BYTES",
                  "SOFFICE_PATH", "POSTGRES_RANDOM_PAGE_COST", "POSTGRES_PLAN_CACHE_MODE", "GC_THRESHOLD",
-                 "SQLITE_SYNCHRONOUS"):
+                 "SQLITE_SYNCHRONOUS", "MAIL_SWEEP_SECONDS"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)
