@@ -159,8 +159,8 @@ def test_with_redis_unreachable_sending_convocations_answers_at_once_and_keeps_t
     assert "0 courriel(s) envoyé(s), 3 en attente d'envoi" in page_of(secretariat_client, meeting)
 
 
-def test_mail_recorded_while_redis_was_down_leaves_when_the_worker_starts(
-        app, app_context, secretariat_client, job_queue, inbox):
+def convened_while_redis_is_down(app, secretariat_client, inbox) -> Meeting:
+    """A meeting whose 3 convocations were sent while Redis refused connections: recorded, none sent."""
     meeting = upcoming_meeting()
     real_redis = app.config["REDIS_URL"]
     app.config["REDIS_URL"] = DeadRedis("refused").url
@@ -169,6 +169,12 @@ def test_mail_recorded_while_redis_was_down_leaves_when_the_worker_starts(
     finally:
         app.config["REDIS_URL"] = real_redis
     assert statuses(meeting) == [MailStatus.PENDING] * 3 and inbox.messages == []
+    return meeting
+
+
+def test_mail_recorded_while_redis_was_down_leaves_when_the_worker_starts(
+        app, app_context, secretariat_client, job_queue, inbox):
+    meeting = convened_while_redis_is_down(app, secretariat_client, inbox)
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])  # the worker is back
     assert result.exit_code == 0, result.output
     assert statuses(meeting) == [MailStatus.SENT] * 3 and len(inbox.messages) == 3
@@ -180,14 +186,7 @@ def test_a_worker_that_outlived_a_redis_outage_sends_what_was_recorded_meanwhile
     MAIL_SWEEP_SECONDS after the last, it sends the e-mails recorded while the queue was unreachable."""
     worker = sweeping_worker(SWEEP_JOB, every=300)
     worker.work(burst=True, logging_level="WARNING")  # running: its start's sweep found nothing
-    meeting = upcoming_meeting()
-    real_redis = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = DeadRedis("refused").url
-    try:
-        secretariat_client.post(f"/meetings/{meeting.id}/convocations")
-    finally:
-        app.config["REDIS_URL"] = real_redis
-    assert statuses(meeting) == [MailStatus.PENDING] * 3 and inbox.messages == []
+    meeting = convened_while_redis_is_down(app, secretariat_client, inbox)
     worker.work(burst=True, logging_level="WARNING")  # Redis is back, the maintenance is not due yet
     assert statuses(meeting) == [MailStatus.PENDING] * 3 and inbox.messages == []
     worker.last_cleaned_at -= timedelta(seconds=301)  # five minutes later

@@ -39,7 +39,6 @@ from app.models import Capacity, Civility, Invitation, Meeting, MeetingStatus, P
 from app.people.domain import typed_name
 from app.permissions import (
     Opening,
-    check_meeting,
     checked_meeting_opening,
     get_body_or_404,
     get_editable_meeting_or_404,
