@@ -1,5 +1,6 @@
 """Every benchmark run starts from the same data: the prepared dataset is kept aside and put back before the
-next run (not part of the test suite).
+next run (not part of the test suite). ``prepare.py`` restores at its start and saves at its end (so a
+schema rebuilt or a dataset regenerated is what the next runs start from); ``mix_costs.py`` restores.
 
     DATABASE_URL=… .venv/bin/python bench/dataset_copy.py restore|save
 
@@ -8,7 +9,7 @@ in place, they make every run's pages heavier than the last's (after five runs o
 called 29 % more Python functions, the feeds 24 %), and two runs one after the other compare the data, not the
 code. ``save`` keeps a copy of the dataset beside it (SQLite: ``<file>.pristine``, through SQLite's backup;
 PostgreSQL: a database ``<name>_pristine``, copied by the server as a template); ``restore`` replaces the
-dataset by that copy, when there is one (the first run has none: it keeps what prepare.py built).
+dataset by that copy, when there is one (the first preparation has none).
 """
 from __future__ import annotations
 

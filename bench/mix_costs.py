@@ -34,7 +34,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from dataset_copy import restore, save  # noqa: E402
+from dataset_copy import restore  # noqa: E402
 from mixed import MIX, PASSWORD, prepare_accounts  # noqa: E402
 
 
@@ -112,8 +112,7 @@ def main() -> None:
     from app import create_app
     from app.serving import tune_process
 
-    if not restore(os.environ["DATABASE_URL"]):  # the data of every run, the last one's writes undone
-        save(os.environ["DATABASE_URL"])
+    restore(os.environ["DATABASE_URL"])  # the dataset as prepare.py saved it: the last run's writes undone
     accounts = prepare_accounts()
     app = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute"})
     tune_process(app)  # as a serving process (wsgi.py)

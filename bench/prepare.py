@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, inspect, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
+from dataset_copy import restore, save  # noqa: E402
 from app.agenda.fulltext import create_search_index  # noqa: E402
 from app.calendar.feeds import regenerate_body_feed_link  # noqa: E402
 from app.calendar.queries import body_feed_link  # noqa: E402
@@ -105,7 +106,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=0.1)
     scale = parser.parse_args().scale
-    app = create_app()
+    app = create_app()  # connects to nothing yet
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    # Every run starts from the dataset as prepared: the copy saved by the last preparation replaces what the
+    # runs since wrote; checked below, then saved again (bench/dataset_copy.py).
+    if restore(database_url):
+        print("  jeu de données remis dans l'état préparé", file=sys.stderr)
     with app.app_context():
         if stale_schema():
             print("  jeu de données d'un schéma antérieur : reconstruit", file=sys.stderr)
@@ -146,12 +152,16 @@ def main() -> None:
         member_person.feed_token = member_person.feed_token or new_feed_token()
         tokens = {"feed_token": feed_token(body, staff), "feed_500_token": feed_token(feed_body, staff)}
         db.session.commit()
-        print(json.dumps({
+        dataset = {
             "meeting_id": meeting.id, "body_id": body.id, **tokens, "person_feed_token": member_person.feed_token,
             "password": PASSWORD,
             "staff": STAFF_EMAIL, "member": MEMBER_EMAIL,
             "ordinary_meeting_id": ordinary.id, "ordinary_staff": ORDINARY_STAFF_EMAIL,
-        }))
+        }
+        db.session.remove()
+        db.engine.dispose()  # nobody connected while the server copies a PostgreSQL database
+    save(database_url)
+    print(json.dumps(dataset))
 
 
 if __name__ == "__main__":

@@ -42,11 +42,8 @@ esac
 export SECRET_KEY=${SECRET_KEY:-banc-d-essai} RATELIMIT_STORAGE_URI=memory://
 
 echo "Jeu de données ($DB, échelle $SCALE)…" >&2
-# Each run starts from the dataset as prepared: the copy saved by the previous run replaces what that run
-# wrote (bench/dataset_copy.py), then prepare.py checks it and it is saved again.
-"$PYTHON" bench/dataset_copy.py restore
+# prepare.py puts back the dataset as prepared (what the last run wrote is undone: bench/dataset_copy.py).
 DATASET=$("$PYTHON" bench/prepare.py --scale "$SCALE" | tail -n 1)
-"$PYTHON" bench/dataset_copy.py save
 
 # BENCH_GUNICORN_OPTIONS: more gunicorn options to compare (e.g. "--threads 4"); 2 sync workers otherwise.
 # shellcheck disable=SC2086
