@@ -20,6 +20,17 @@ def login(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) 
     expect(page.locator(".fr-header__tools-links").get_by_text(email)).to_have_count(1)
 
 
+def open_phone_menu(page: Page):
+    """The phone's header shows a « Menu » button; the main menu and the account's links are in its modal.
+    The button opens it once the DSFR's deferred module has taken it over (it marks it
+    ``data-fr-js-modal-button``): a click before that is lost. Returns the dialog."""
+    expect(page.locator("#bouton-menu[data-fr-js-modal-button]")).to_have_count(1)
+    page.get_by_role("button", name="Menu").click()
+    menu = page.get_by_role("dialog")
+    expect(menu).to_be_visible()
+    return menu
+
+
 def logout(page: Page) -> None:
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_text("Vous êtes déconnecté(e).")).to_be_visible()

@@ -11,15 +11,10 @@ from sqlalchemy import select
 from app.calendar.answers import make_answer_token
 from app.extensions import db
 from app.models import Invitation, Meeting, User
-from tests.e2e.steps import MEMBER, SECRETARIAT, expect_no_sideways_scroll, expect_within_screen, login
+from tests.e2e.steps import (MEMBER, SECRETARIAT, expect_no_sideways_scroll, expect_within_screen, login,
+                             open_phone_menu)
 
 MEETING = "Suivi des retours d'expérience"
-
-
-def open_menu(page) -> None:
-    """The phone's header shows a « Menu » button; the main menu and the account's links are in its modal."""
-    page.get_by_role("button", name="Menu").click()
-    expect(page.get_by_role("dialog")).to_be_visible()
 
 
 def answer_link_of(live_app, email: str, title: str) -> str:
@@ -36,7 +31,7 @@ def test_member_follows_her_meetings_on_a_phone(live_app, demo_site, phone_page)
     page = phone_page
     login(page, demo_site, MEMBER)
     expect_no_sideways_scroll(page)
-    open_menu(page)
+    open_phone_menu(page)
     menu = page.get_by_role("dialog")
     expect_within_screen(page, menu.get_by_role("link", name="Mes séances"))
     expect_within_screen(page, menu.get_by_role("button", name="Se déconnecter"))
@@ -49,7 +44,7 @@ def test_member_follows_her_meetings_on_a_phone(live_app, demo_site, phone_page)
     expect(page.get_by_role("heading", level=1, name=MEETING)).to_be_visible()
     expect_no_sideways_scroll(page)
 
-    open_menu(page)
+    open_phone_menu(page)
     page.get_by_role("dialog").get_by_role("link", name="Mon agenda").click()
     expect(page.get_by_role("heading", level=1, name="Mon agenda")).to_be_visible()
     expect_no_sideways_scroll(page)
@@ -59,7 +54,7 @@ def test_member_follows_her_meetings_on_a_phone(live_app, demo_site, phone_page)
     expect_within_screen(page, page.get_by_role("button", name="Enregistrer ma réponse"))
 
     page.goto(demo_site + "/")
-    open_menu(page)
+    open_phone_menu(page)
     page.get_by_role("dialog").get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_text("Vous êtes déconnecté(e).")).to_be_visible()
     expect_no_sideways_scroll(page)

@@ -21,7 +21,8 @@ from app.formatting import paris_today
 from app.models import InvitationResponse, Meeting, Membership, Organisation, User, WrittenConsultation
 from app.votes.consultations import make_link_token
 from tests.e2e.conftest import DESKTOP, PHONE, open_checked_page
-from tests.e2e.steps import MEMBER, SECRETARIAT, expect_accessible_now, expect_no_sideways_scroll, login
+from tests.e2e.steps import (MEMBER, SECRETARIAT, expect_accessible_now, expect_no_sideways_scroll, login,
+                             open_phone_menu)
 
 MEETING = "Suivi des retours d'expérience"
 
@@ -53,9 +54,7 @@ def test_the_national_admins_account_link_fits_the_phones_menu(demo_site, phone_
     its button instead of running off the screen."""
     page = phone_page
     login(page, demo_site, NATIONAL_ADMIN_EMAIL)
-    page.get_by_role("button", name="Menu").click()
-    menu = page.get_by_role("dialog")
-    expect(menu).to_be_visible()
+    menu = open_phone_menu(page)
     account = menu.get_by_role("link", name=NATIONAL_ADMIN_EMAIL)
     expect(account).to_be_visible()
     box = account.bounding_box()
@@ -204,5 +203,4 @@ def test_recent_pages_fit_a_phone_and_a_desktop(live_app, demo_site, phone_or_de
     expect(page.get_by_role("main")).to_contain_text("Avis sur le projet régional de santé ?")
     expect_no_sideways_scroll(page)
     if page.viewport_size == PHONE:  # the DSFR's menu of a visitor without an account
-        page.get_by_role("button", name="Menu").click()
-        expect(page.get_by_role("dialog").get_by_role("link", name="Se connecter")).to_be_visible()
+        expect(open_phone_menu(page).get_by_role("link", name="Se connecter")).to_be_visible()
