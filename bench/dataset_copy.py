@@ -2,8 +2,6 @@
 next run (not part of the test suite). ``prepare.py`` restores at its start and saves at its end (so a
 schema rebuilt or a dataset regenerated is what the next runs start from); ``mix_costs.py`` restores.
 
-    DATABASE_URL=… .venv/bin/python bench/dataset_copy.py restore|save
-
 The mixed workload writes (points of the tour de table, échéances, validated comptes rendus, feed links): left
 in place, they make every run's pages heavier than the last's (after five runs on SQLite, the deadlines page
 called 29 % more Python functions, the feeds 24 %), and two runs one after the other compare the data, not the
@@ -13,9 +11,7 @@ dataset by that copy, when there is one (the first preparation has none).
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 from pathlib import Path
 
 import psycopg
@@ -46,10 +42,12 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
-    with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
+    reading, writing = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         reading.backup(writing)
-    reading.close()
-    writing.close()
+    finally:
+        reading.close()
+        writing.close()
 
 
 def save(database_url: str) -> None:
@@ -78,13 +76,3 @@ def restore(database_url: str) -> bool:
             return False
         _copy_database(connection, pristine, dataset)
         return True
-
-
-if __name__ == "__main__":
-    action = sys.argv[1] if len(sys.argv) > 1 else ""
-    if action not in ("save", "restore"):
-        sys.exit("usage : dataset_copy.py restore|save (DATABASE_URL choisit la base)")
-    if action == "save":
-        save(os.environ["DATABASE_URL"])
-    elif restore(os.environ["DATABASE_URL"]):
-        print("  jeu de données remis dans l'état préparé", file=sys.stderr)

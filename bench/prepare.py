@@ -16,7 +16,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, inspect, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
-from dataset_copy import restore, save  # noqa: E402
 from app.agenda.fulltext import create_search_index  # noqa: E402
 from app.calendar.feeds import regenerate_body_feed_link  # noqa: E402
 from app.calendar.queries import body_feed_link  # noqa: E402
@@ -39,6 +38,7 @@ from app.models import (  # noqa: E402
     ensure_default_themes,
     utc_now,
 )
+from dataset_copy import restore, save  # noqa: E402  (bench/, the script's own folder)
 
 PASSWORD = "banc-d-essai-2026"
 STAFF_EMAIL = "banc-secretariat@exemple.fr"
