@@ -5,38 +5,51 @@ Default size: 18 ARS, about 25 bodies each, 25,000 meetings over 10 years, 1,500
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from sqlalchemy import func, insert, select, text
 
 from app.extensions import db
+from app.calendar.convocations import mail_key
 from app.formatting import paris_datetime
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM, DEFAULT_SECTION_TITLES
 from app.models import (
     AgendaItem,
+    AgendaItemNature,
     Attendance,
     AttendanceStatus,
     Body,
     BodyKind,
     Capacity,
     Civility,
+    ConvocationSending,
     Deadline,
     DeadlineKind,
+    DocumentChunk,
+    DocumentVersion,
     Invitation,
+    InvitationResponse,
+    MailKind,
+    MailStatus,
     Meeting,
+    MeetingDocument,
     MeetingStatus,
     Membership,
     Organisation,
+    OutboxMessage,
     PRESETS,
     Person,
     RoundTablePoint,
     RoundTableSection,
     Seat,
     Theme,
+    Vote,
+    VoteOutcome,
     ensure_default_themes,
 )
 
@@ -214,7 +227,8 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
     first_meeting = ids.take(Meeting, size.meetings)
     start_day = today - timedelta(days=365 * size.years - 60)
     span = 365 * size.years
-    meeting_rows, meeting_bodies = [], []
+    meeting_rows, meeting_bodies, meeting_facts = [], [], []
+    body_kinds = {row["id"]: row["kind"] for row in body_rows}
     for index in range(size.meetings):
         body_id = body_ids[index % len(body_ids)]
         day = start_day + timedelta(days=rng.randrange(span))
@@ -230,30 +244,40 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
             "ical_sequence": 0, "version": 1, "created_at": now, "updated_at": now, "deleted_at": None,
         })
         meeting_bodies.append(body_id)
+        meeting_facts.append(MeetingFacts(body_id, starts_at, status is MeetingStatus.HELD))
     counts["meeting"] = bulk_insert(Meeting, meeting_rows)
     del meeting_rows
     progress(f"{counts['meeting']} séances")
 
-    first_attendance = ids.take(Attendance, size.attendances)
-
-    def attendance_rows():
-        # Spread what remains over the meetings that remain: small bodies give what they can, the
-        # plenaries take the rest, and the total is exact whenever the bodies are big enough.
+    def convened():
+        """(meeting index, position, person id, title) of each member convened to each meeting: what remains is
+        spread over the meetings that remain, small bodies giving what they can, the plenaries the rest, so
+        that the total is exact whenever the bodies are big enough. The same for attendances and invitations."""
         produced = 0
-        statuses = [AttendanceStatus.PRESENT] * 7 + [AttendanceStatus.EXCUSED] * 2 + [AttendanceStatus.ABSENT]
         order = sorted(range(size.meetings), key=lambda index: len(body_members[meeting_bodies[index]]))
         for rank, index in enumerate(order):
             members = body_members[meeting_bodies[index]]
-            remaining_meetings = size.meetings - rank
-            wanted = min(len(members), -(-(size.attendances - produced) // remaining_meetings))
+            wanted = min(len(members), -(-(size.attendances - produced) // (size.meetings - rank)))
             for position, (person_id, title) in enumerate(members[:wanted]):
-                yield {"id": first_attendance + produced, "meeting_id": first_meeting + index, "person_id": person_id,
-                       "status": rng.choice(statuses), "represented_by_id": None, "capacity": Capacity.MEMBER,
-                       "title": title, "voting": True, "position": position}
-                produced += 1
+                yield index, position, person_id, title
+            produced += wanted
 
-    counts["attendance"] = bulk_insert(Attendance, attendance_rows())
+    first_attendance = ids.take(Attendance, size.attendances)
+    statuses = [AttendanceStatus.PRESENT] * 7 + [AttendanceStatus.EXCUSED] * 2 + [AttendanceStatus.ABSENT]
+    counts["attendance"] = bulk_insert(Attendance, (
+        {"id": first_attendance + number, "meeting_id": first_meeting + index, "person_id": person_id,
+         "status": rng.choice(statuses), "represented_by_id": None, "capacity": Capacity.MEMBER, "title": title,
+         "voting": True, "position": position}
+        for number, (index, position, person_id, title) in enumerate(convened())))
     progress(f"{counts['attendance']} présences")
+    counts["invitation"] = bulk_insert(Invitation, invitation_rows(
+        convened(), ids.take(Invitation, counts["attendance"]), first_meeting, meeting_facts, rng))
+    counts.update(sent_convocations(convened(), ids, first_meeting, meeting_facts, now))
+    progress(f"{counts['invitation']} convocations, {counts['outbox_message']} envoyées")
+    counts.update(dossier_rows(ids, first_meeting, meeting_facts, body_kinds,
+                               {body_id: len(members) for body_id, members in body_members.items()}, rng))
+    progress(f"{counts['agenda_item']} points de l'ordre du jour, {counts['vote']} votes, "
+             f"{counts['meeting_document']} documents")
 
     sections_per_meeting = len(DEFAULT_SECTION_TITLES)
     first_section = ids.take(RoundTableSection, size.meetings * sections_per_meeting)
@@ -290,10 +314,135 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
                    "announced_meeting_id": None, "ical_uid": f"{uuid.uuid4()}@seances"}
 
     counts["deadline"] = bulk_insert(Deadline, deadline_rows())
-    reset_postgresql_sequences([Organisation, Body, Person, Membership, Meeting, Attendance, RoundTableSection,
-                                RoundTablePoint, Deadline])
+    reset_postgresql_sequences(GENERATED_MODELS)
     db.session.commit()
     progress("terminé")
+    return counts
+
+
+# The tables ``generate_load`` fills with ids of its own (``DocumentChunk`` too, keyed by its version).
+GENERATED_MODELS = (Organisation, Body, Person, Membership, Meeting, Attendance, Invitation, ConvocationSending,
+                    OutboxMessage, AgendaItem, Vote, MeetingDocument, DocumentVersion, RoundTableSection,
+                    RoundTablePoint, Deadline)
+
+
+class MeetingFacts(NamedTuple):
+    body_id: int
+    starts_at: datetime
+    held: bool
+
+
+VOTING_BODIES = {BodyKind.CRSA_PLENARY, BodyKind.PERMANENT_COMMISSION, BodyKind.SPECIALISED_COMMISSION}
+CONVOCATION_DAYS_BEFORE = 14  # J-14: within every body's delay
+AGENDA_ITEMS_PER_MEETING = 4  # the approval of the last compte rendu, then three points
+# The bytes of every generated dossier document: a small PDF-like file of 2 kB, one chunk.
+DOCUMENT_BYTES = b"%PDF-1.4\n% Seances, document de charge\n" + b"0" * 2000 + b"\n%%EOF\n"
+
+
+def invitation_rows(convened, first_id: int, first_meeting: int, meetings: list[MeetingFacts], rng: random.Random):
+    """A convocation for each member ``convened``, answered as members answer: most of a held meeting's, some
+    of an upcoming one's, a few days before it."""
+    held_answers = [InvitationResponse.PRESENT] * 6 + [InvitationResponse.EXCUSED] * 2 + [None] * 2
+    upcoming_answers = [InvitationResponse.PRESENT] * 4 + [InvitationResponse.EXCUSED] + [None] * 5
+    for number, (index, _position, person_id, title) in enumerate(convened):
+        facts = meetings[index]
+        response = rng.choice(held_answers if facts.held else upcoming_answers)
+        yield {"id": first_id + number, "meeting_id": first_meeting + index, "person_id": person_id,
+               "capacity": Capacity.MEMBER, "title": title, "response": response, "proxy_holder_id": None,
+               "responded_at": facts.starts_at - timedelta(days=rng.randint(1, 9)) if response else None}
+
+
+def sent_convocations(convened, ids: IdAllocator, first_meeting: int, meetings: list[MeetingFacts],
+                      now: datetime) -> dict[str, int]:
+    """The convocations of each meeting, sent through the outbox ``CONVOCATION_DAYS_BEFORE`` days before it
+    once that day has come: one press of « Envoyer les convocations », an e-mail sent to each member convened."""
+    sent_at = {index: facts.starts_at - timedelta(days=CONVOCATION_DAYS_BEFORE) for index, facts in enumerate(meetings)
+               if facts.starts_at - timedelta(days=CONVOCATION_DAYS_BEFORE) <= now}
+    first_sending = ids.take(ConvocationSending, len(sent_at))
+    sending_ids = {index: first_sending + number for number, index in enumerate(sent_at)}
+    counts = {"convocation_sending": bulk_insert(ConvocationSending, (
+        {"id": sending_ids[index], "meeting_id": first_meeting + index, "sequence": 0, "requested_at": when,
+         "requested_by_id": None, "days_before": CONVOCATION_DAYS_BEFORE, "late": False, "delay_days": None,
+         "urgency_reason": ""} for index, when in sent_at.items()))}
+    mails = [(index, person_id) for index, _position, person_id, _title in convened if index in sent_at]
+    first_mail = ids.take(OutboxMessage, len(mails))
+    counts["outbox_message"] = bulk_insert(OutboxMessage, (
+        {"id": first_mail + number, "key": mail_key(MailKind.CONVOCATION, first_meeting + index, person_id, 0),
+         "kind": MailKind.CONVOCATION, "status": MailStatus.SENT, "meeting_id": first_meeting + index, "sequence": 0,
+         "person_id": person_id, "user_id": None, "deadline_id": None, "about_person_id": None,
+         "consultation_answer_id": None, "sending_id": sending_ids[index], "attempts": 1, "next_attempt_at": None,
+         "detail": "", "created_at": sent_at[index], "updated_at": sent_at[index], "sent_at": sent_at[index]}
+        for number, (index, person_id) in enumerate(mails)))
+    return counts
+
+
+def dossier_rows(ids: IdAllocator, first_meeting: int, meetings: list[MeetingFacts], body_kinds: dict,
+                 seats: dict[int, int], rng: random.Random) -> dict[str, int]:
+    """Each meeting's ordre du jour (``AGENDA_ITEMS_PER_MEETING`` items; in the CRSA and its commissions the
+    second is « pour avis », voted once the meeting is held, its avis mostly published) and its dossier: a
+    note sent with the convocation, and the draft avis for an item « pour avis » (one version each)."""
+    counts = {}
+    first_item = ids.take(AgendaItem, len(meetings) * AGENDA_ITEMS_PER_MEETING)
+    voting = [body_kinds[facts.body_id] in VOTING_BODIES for facts in meetings]
+
+    def item_rows():
+        for index, facts in enumerate(meetings):
+            words = rng.sample(POINT_WORDS, AGENDA_ITEMS_PER_MEETING)
+            for position in range(AGENDA_ITEMS_PER_MEETING):
+                opinion = position == 1 and voting[index]
+                title = (DEFAULT_AGENDA_ITEM if position == 0 else
+                         f"Avis sur le projet relatif à : {words[position]}" if opinion else f"Point sur {words[position]}")
+                yield {"id": first_item + index * AGENDA_ITEMS_PER_MEETING + position,
+                       "meeting_id": first_meeting + index, "position": position + 1, "title": title,
+                       "description": "", "submitted_text": "",
+                       "nature": AgendaItemNature.FOR_OPINION if opinion else
+                       AgendaItemNature.FOR_INFORMATION if position else None}
+
+    counts["agenda_item"] = bulk_insert(AgendaItem, item_rows())
+    voted = [index for index, facts in enumerate(meetings) if voting[index] and facts.held]
+    first_vote = ids.take(Vote, len(voted))
+
+    def vote_rows():
+        for number, index in enumerate(voted):
+            facts = meetings[index]
+            base = seats[facts.body_id]
+            required = -(-base // 2)  # « au moins la moitié » of the members in office
+            counted = rng.randint(required, base)
+            votes_for = rng.randint(counted // 2, counted)
+            votes_against = rng.randint(0, counted - votes_for)
+            abstentions = counted - votes_for - votes_against
+            adopted = votes_for > votes_against
+            yield {"id": first_vote + number, "agenda_item_id": first_item + index * AGENDA_ITEMS_PER_MEETING + 1,
+                   "question": "", "roll_call": False, "votes_for": votes_for, "votes_against": votes_against,
+                   "abstentions": abstentions, "not_voting": 0, "abstentions_in_base": False,
+                   "president_casting_vote": False, "president_choice": None,
+                   "outcome": VoteOutcome.ADOPTED if adopted else VoteOutcome.REJECTED, "decided_by_casting_vote": False,
+                   "quorum_statement": f"Quorum atteint : {counted} membres sur {base} ({required} requis)",
+                   "quorum_counted": counted, "quorum_base": base, "quorum_required": required,
+                   "avis_text": "Avis favorable." if adopted else "Avis défavorable.",
+                   "recorded_at": facts.starts_at + timedelta(hours=1), "recorded_by_id": None, "reopened_at": None,
+                   "published_at": facts.starts_at + timedelta(days=2) if rng.random() < 0.8 else None}
+
+    counts["vote"] = bulk_insert(Vote, vote_rows())
+    documents = [(index, None, "Note de présentation", "note-de-presentation.pdf") for index in range(len(meetings))]
+    documents += [(index, first_item + index * AGENDA_ITEMS_PER_MEETING + 1, "Projet d'avis", "projet-d-avis.pdf")
+                  for index in range(len(meetings)) if voting[index]]
+    first_document = ids.take(MeetingDocument, len(documents))
+    first_version = ids.take(DocumentVersion, len(documents))
+    sha256 = hashlib.sha256(DOCUMENT_BYTES).hexdigest()
+    counts["meeting_document"] = bulk_insert(MeetingDocument, (
+        {"id": first_document + number, "meeting_id": first_meeting + index, "agenda_item_id": item_id,
+         "title": title, "position": 1 if item_id is None else 2, "presented_at_meeting": False,
+         "published_at": meetings[index].starts_at - timedelta(days=12), "withdrawn_at": None,
+         "created_at": meetings[index].starts_at - timedelta(days=13)}
+        for number, (index, item_id, title, _) in enumerate(documents)))
+    bulk_insert(DocumentVersion, (
+        {"id": first_version + number, "document_id": first_document + number, "number": 1, "filename": filename,
+         "mimetype": "application/pdf", "size": len(DOCUMENT_BYTES), "sha256": sha256,
+         "uploaded_at": meetings[index].starts_at - timedelta(days=13), "uploaded_by_id": None, "storage": "database"}
+        for number, (index, _, _, filename) in enumerate(documents)))
+    bulk_insert(DocumentChunk, ({"version_id": first_version + number, "index": 0, "data": DOCUMENT_BYTES}
+                                for number in range(len(documents))), batch_size=2_000)
     return counts
 
 

@@ -22,7 +22,8 @@ from app.calendar.queries import body_feed_link  # noqa: E402
 from app.calendar.sequence import new_feed_token  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.formatting import paris_datetime  # noqa: E402
-from app.loadgen import BENCHMARK_BODY_NAME, LoadSize, create_benchmark_meeting, generate_load  # noqa: E402
+from app.loadgen import (BENCHMARK_BODY_NAME, GENERATED_MODELS, LoadSize, create_benchmark_meeting,  # noqa: E402
+                         generate_load)
 from app.models import (  # noqa: E402
     Attendance,
     Body,
@@ -102,6 +103,15 @@ def stale_schema() -> bool:
                for table in db.metadata.sorted_tables)
 
 
+def older_generator() -> bool:
+    """Whether a kept dataset was generated before ``generate_load`` filled one of the tables it fills now
+    (convocations, ordre du jour, votes, dossier): its pages would show less than real ones."""
+    if "body" not in inspect(db.engine).get_table_names():
+        return False
+    return (db.session.scalar(select(Body.id).where(Body.name == BENCHMARK_BODY_NAME)) is not None
+            and any(db.session.scalar(select(model.id).limit(1)) is None for model in GENERATED_MODELS))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=0.1)
@@ -113,9 +123,12 @@ def main() -> None:
     if restore(database_url):
         print("  jeu de données remis dans l'état préparé", file=sys.stderr)
     with app.app_context():
-        if stale_schema():
-            print("  jeu de données d'un schéma antérieur : reconstruit", file=sys.stderr)
-            db.drop_all()
+        rebuilt = ("d'un schéma antérieur" if stale_schema() else "d'un générateur antérieur" if older_generator()
+                   else None)
+        if rebuilt:
+            print(f"  jeu de données {rebuilt} : reconstruit", file=sys.stderr)
+            db.session.remove()
+            db.drop_all()  # the search index with its tables (app/agenda/fulltext.py)
         db.create_all()
         for table in db.metadata.sorted_tables:  # a dataset kept from an earlier run gets new indexes
             for index in table.indexes:

@@ -1,9 +1,14 @@
 """The load generator writes consistent data in bulk, on SQLite and PostgreSQL."""
+import hashlib
+
 from sqlalchemy import func, select
 
+from app.calendar.convocations import convocation_record
 from app.extensions import db
 from app.loadgen import LoadSize, generate_load
-from app.models import Attendance, Body, Meeting, Organisation, Person, RoundTablePoint
+from app.models import (AgendaItem, AgendaItemNature, Attendance, Body, BodyKind, DocumentChunk, DocumentVersion,
+                        Invitation, MailStatus, Meeting, MeetingDocument, MeetingStatus, Organisation, OutboxMessage, Person,
+                        RoundTablePoint, Vote)
 
 
 def count(model) -> int:
@@ -23,6 +28,34 @@ def test_generate_load_at_a_small_scale(app_context):
         .where(Person.organisation_id != Body.organisation_id)
     )
     assert mismatched == 0
+    # each member present, excused or absent had been convened: as many convocations, the same people
+    assert counts["invitation"] == count(Invitation) == 3_000
+    assert db.session.scalar(select(func.count()).select_from(Attendance).join(Invitation, (
+        Invitation.meeting_id == Attendance.meeting_id) & (Invitation.person_id == Attendance.person_id))) == 3_000
+    # the convocations of every meeting held went out on J-14, an e-mail sent to each member convened
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.HELD)):
+        record = convocation_record(meeting)
+        assert record.days_before == 14 and not record.late, meeting.id
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.meeting_id == meeting.id, OutboxMessage.status == MailStatus.SENT)) == len(meeting.invitations)
+    # every meeting has its ordre du jour and a note in its dossier, whose bytes are stored
+    assert count(AgendaItem) == 4 * 120
+    documents_per_meeting = db.session.execute(
+        select(MeetingDocument.meeting_id, func.count()).group_by(MeetingDocument.meeting_id)).all()
+    assert len(documents_per_meeting) == 120 and {number for _, number in documents_per_meeting} <= {1, 2}
+    version = db.session.scalars(select(DocumentVersion)).first()
+    chunk = db.session.get(DocumentChunk, (version.id, 0))
+    assert hashlib.sha256(chunk.data).hexdigest() == version.sha256 and len(chunk.data) == version.size
+    # votes only on items « pour avis » of the CRSA and its commissions, in meetings held, with a lawful quorum
+    votes = db.session.scalars(select(Vote)).all()
+    assert votes and counts["vote"] == len(votes)
+    for vote in votes:
+        meeting = vote.agenda_item.meeting
+        assert vote.agenda_item.nature is AgendaItemNature.FOR_OPINION and meeting.status is MeetingStatus.HELD
+        assert meeting.body.kind in {BodyKind.CRSA_PLENARY, BodyKind.PERMANENT_COMMISSION,
+                                     BodyKind.SPECIALISED_COMMISSION}
+        assert 2 * vote.quorum_required >= vote.quorum_base and vote.quorum_counted >= vote.quorum_required
+        assert vote.votes_for + vote.votes_against + vote.abstentions == vote.quorum_counted
     # ids were handed out explicitly: new rows still get fresh ids afterwards (sequences moved on PostgreSQL)
     organisation = Organisation(name="ARS après le chargement")
     db.session.add(organisation)
