@@ -2,13 +2,17 @@
 and agenda item once (with the body's composition for the quorum), not again per relation; and its long
 lists (attendees, convened people, points, seats) are plain rows: the mapped objects it builds do not
 grow with the meeting."""
-import pytest
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from app.calendar.convocations import mail_key
 from app.extensions import db
+from app.formatting import plain_date, to_paris
 from app.loadgen import create_benchmark_meeting
-from app.models import Role, RoundTablePoint, RoundTableSection, point_themes
+from app.models import (ConvocationSending, DocumentVersion, MailKind, MailStatus, MeetingDocument, OutboxMessage, Role,
+                        RoundTablePoint, RoundTableSection, point_themes)
 from tests.conftest import create_user, log_in, test_organisation
 from tests.query_count import counted_objects, counted_queries, counted_rows, fresh_session
 
@@ -69,3 +73,41 @@ def test_the_meeting_page_runs_ten_statements(app, app_context, secretariat_clie
         with counted_queries() as statements:
             assert client.get(url).status_code == 200
         assert len(statements) == expected, "\n".join(statement[:100] for statement in statements)
+
+
+@pytest.mark.parametrize("who, emails_read", [("staff", 15), ("member", 0)])
+def test_the_meeting_page_reads_the_emails_of_the_meeting_once_for_staff_and_not_for_members(
+        app, app_context, secretariat_client, who, emails_read):
+    """Convocations sent to the 15 convened, then a document added to the dossier: the page states when they went
+    out and marks the document added since. Staff's account of the e-mails reads each e-mail once; a member's page
+    only the date of the first (both read them all, and again for the dossier's marks)."""
+    meeting = create_benchmark_meeting(attendees=15, points=30, other_meetings=2, deadlines=3,
+                                       organisation=test_organisation())
+    sent_at = meeting.starts_at - timedelta(days=14)
+    sending = ConvocationSending(meeting_id=meeting.id, sequence=meeting.ical_sequence, requested_at=sent_at,
+                                 days_before=14)
+    db.session.add(sending)
+    db.session.flush()
+    db.session.add_all(OutboxMessage(key=mail_key(MailKind.CONVOCATION, meeting.id, invitation.person_id,
+                                                  meeting.ical_sequence),
+                                     kind=MailKind.CONVOCATION, status=MailStatus.SENT, meeting_id=meeting.id,
+                                     sequence=meeting.ical_sequence, person_id=invitation.person_id,
+                                     sending_id=sending.id, sent_at=sent_at)
+                       for invitation in meeting.invitations)
+    document = MeetingDocument(meeting_id=meeting.id, title="Note complémentaire",
+                               published_at=sent_at + timedelta(days=3))
+    document.versions.append(DocumentVersion(filename="note.pdf", mimetype="application/pdf", size=3, sha256="0" * 64,
+                                             uploaded_at=sent_at + timedelta(days=3)))
+    db.session.add(document)
+    db.session.commit()
+    url = f"/meetings/{meeting.id}"
+    client = secretariat_client if who == "staff" else log_in(
+        app.test_client(), create_user(Role.MEMBER, person=meeting.attendances[0].person))
+    fresh_session()
+    with counted_objects() as objects:
+        response = client.get(url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Convocations envoyées le {plain_date(to_paris(sent_at).date())} (J-14)" in page
+    assert f"ajouté le {plain_date(to_paris(sent_at + timedelta(days=3)).date())}" in page
+    assert objects["OutboxMessage"] == emails_read, dict(objects)

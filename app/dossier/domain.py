@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.calendar.convocations import MeetingMail, days_before
+from app.calendar.convocations import days_before, first_convocation_sent
 from app.dossier.files import FileType, safe_filename
 from app.dossier.storage import default_storage
 from app.extensions import db
@@ -125,8 +125,8 @@ def documents_for(user: User, meeting: Meeting) -> list[MeetingDocument]:
     return meeting_documents(meeting) if user.is_staff else published_documents(meeting)
 
 
-def convocation_sent_at(meeting: Meeting, mail: MeetingMail | None = None) -> datetime | None:
-    first = (mail or MeetingMail.of(meeting)).first_convocation()
+def convocation_sent_at(meeting: Meeting) -> datetime | None:
+    first = first_convocation_sent(meeting.id)
     return first.sent_at if first is not None else None
 
 

@@ -61,7 +61,7 @@ def receipt_report(meeting: Meeting) -> ReceiptReport:
     mail = MeetingMail.of(meeting)
     members, delay = [], convocation_delay(meeting)
     for person in people:
-        sent = [row.sent_at for row in mail.rows if row.person_id == person.id and row.kind is MailKind.CONVOCATION
+        sent = [row.sent_at for row in mail.by_person.get(person.id, []) if row.kind is MailKind.CONVOCATION
                 and row.status is MailStatus.SENT and row.sent_at is not None]
         sent_on = to_paris(min(sent)).date() if sent else None
         ahead = days_before(meeting, sent_on) if sent_on else None
