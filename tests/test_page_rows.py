@@ -11,8 +11,9 @@ from app.calendar.convocations import mail_key
 from app.extensions import db
 from app.formatting import plain_date, to_paris
 from app.loadgen import create_benchmark_meeting
-from app.models import (ConvocationSending, DocumentVersion, MailKind, MailStatus, MeetingDocument, OutboxMessage, Role,
-                        RoundTablePoint, RoundTableSection, point_themes)
+from app.models import (AgendaItemNature, ConvocationSending, DocumentVersion, MailKind, MailStatus, MeetingDocument,
+                        OutboxMessage, Role, RoundTablePoint, RoundTableSection, Vote, VoteBallot, VoteChoice,
+                        VoteOutcome, point_themes)
 from tests.conftest import create_user, log_in, test_organisation
 from tests.query_count import counted_objects, counted_queries, counted_rows, fresh_session
 
@@ -78,9 +79,11 @@ def test_the_meeting_page_runs_ten_statements(app, app_context, secretariat_clie
 @pytest.mark.parametrize("who, emails_read", [("staff", 15), ("member", 0)])
 def test_the_meeting_page_reads_the_emails_of_the_meeting_once_for_staff_and_not_for_members(
         app, app_context, secretariat_client, who, emails_read):
-    """Convocations sent to the 15 convened, then a document added to the dossier: the page states when they went
-    out and marks the document added since. Staff's account of the e-mails reads each e-mail once; a member's page
-    only the date of the first (both read them all, and again for the dossier's marks)."""
+    """Convocations sent to the 15 convened, then a document added to the dossier, and an avis voted by roll call:
+    the page states when they went out, marks the document added since and shows the avis. Staff's account of the
+    e-mails reads each e-mail once; a member's page only the date of the first (both read them all, and again for
+    the dossier's marks). The dossier's versions come with its documents, and the ballots, which the page does not
+    show, are not read."""
     meeting = create_benchmark_meeting(attendees=15, points=30, other_meetings=2, deadlines=3,
                                        organisation=test_organisation())
     sent_at = meeting.starts_at - timedelta(days=14)
@@ -99,15 +102,27 @@ def test_the_meeting_page_reads_the_emails_of_the_meeting_once_for_staff_and_not
     document.versions.append(DocumentVersion(filename="note.pdf", mimetype="application/pdf", size=3, sha256="0" * 64,
                                              uploaded_at=sent_at + timedelta(days=3)))
     db.session.add(document)
+    item = meeting.agenda_items[1]
+    item.nature = AgendaItemNature.FOR_OPINION
+    db.session.add(Vote(agenda_item=item, roll_call=True, votes_for=14, votes_against=1, abstentions=0, not_voting=0,
+                        abstentions_in_base=False, president_casting_vote=False, outcome=VoteOutcome.ADOPTED,
+                        quorum_statement="Quorum atteint : 15 membres sur 15 (8 requis)", quorum_counted=15,
+                        quorum_base=15, quorum_required=8, avis_text="Avis favorable au projet.",
+                        published_at=sent_at + timedelta(days=15),
+                        ballots=[VoteBallot(person_id=attendance.person_id, choice=VoteChoice.FOR, position=position)
+                                 for position, attendance in enumerate(meeting.attendances)]))
     db.session.commit()
     url = f"/meetings/{meeting.id}"
     client = secretariat_client if who == "staff" else log_in(
         app.test_client(), create_user(Role.MEMBER, person=meeting.attendances[0].person))
     fresh_session()
-    with counted_objects() as objects:
+    with counted_objects() as objects, counted_queries() as statements:
         response = client.get(url)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
+    assert "Avis favorable au projet." in page
+    assert not [statement for statement in statements if "FROM vote_ballot" in statement]
+    assert not [statement for statement in statements if statement.lstrip().startswith("SELECT document_version")]
     assert f"Convocations envoyées le {plain_date(to_paris(sent_at).date())} (J-14)" in page
     assert f"ajouté le {plain_date(to_paris(sent_at + timedelta(days=3)).date())}" in page
     assert objects["OutboxMessage"] == emails_read, dict(objects)

@@ -89,14 +89,15 @@ def dossier_order(document: MeetingDocument) -> tuple:
     return (item is not None, item.position if item is not None else 0, document.position, document.id)
 
 
-# Built once: every meeting page asks for its dossier.
+# Built once: every meeting page asks for its dossier. Versions joined, not « select in »: a handful of rows, one
+# statement fewer on every page with a dossier.
 MEETING_DOCUMENTS = (select(MeetingDocument).where(MeetingDocument.meeting_id == bindparam("meeting_id"))
-                     .options(selectinload(MeetingDocument.versions), joinedload(MeetingDocument.agenda_item)))
+                     .options(joinedload(MeetingDocument.versions), joinedload(MeetingDocument.agenda_item)))
 
 
 def meeting_documents(meeting: Meeting) -> list[MeetingDocument]:
     """Every document of the meeting (drafts and withdrawn included), with their versions, in order."""
-    documents = db.session.scalars(MEETING_DOCUMENTS, {"meeting_id": meeting.id}).all()
+    documents = db.session.scalars(MEETING_DOCUMENTS, {"meeting_id": meeting.id}).unique().all()
     return sorted(documents, key=dossier_order)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from app.bodies.roles import president_of
 from app.extensions import db
@@ -312,15 +312,15 @@ def result_sentence(label: str, result: Vote | WrittenConsultation) -> str:
     return sentence + "."
 
 
-# Built once: every meeting page asks for its votes, and most meetings have none.
+# Built once: every meeting page asks for its votes. Their ballots are not read with them: neither the page nor
+# the compte rendu shows them (a statement a page for nothing).
 MEETING_VOTES = (
     select(Vote).join(Vote.agenda_item).where(AgendaItem.meeting_id == bindparam("meeting_id"))
-    .options(contains_eager(Vote.agenda_item), selectinload(Vote.ballots).joinedload(VoteBallot.person),
-             selectinload(Vote.ballots).joinedload(VoteBallot.cast_by))
+    .options(contains_eager(Vote.agenda_item))
     .order_by(AgendaItem.position, Vote.recorded_at, Vote.id)
 )
 
 
 def meeting_votes(meeting: Meeting) -> list[Vote]:
-    """Every vote of ``meeting``, in agenda order then time, with its item (same query) and its ballots."""
+    """Every vote of ``meeting``, in agenda order then time, with its item (same query)."""
     return list(db.session.scalars(MEETING_VOTES, {"meeting_id": meeting.id}))
