@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 
@@ -37,6 +38,7 @@ from app.models import (
     Meeting,
     OutboxMessage,
     Person,
+    is_retrying,
     utc_now,
 )
 
@@ -72,13 +74,34 @@ def days_before(meeting: Meeting, day: date) -> int:
     return (to_paris(meeting.starts_at).date() - day).days
 
 
+class MailRow(NamedTuple):
+    """What ``MeetingMail`` reads of an outbox row: a plain row, not a mapped object (a meeting convened 60 people
+    has 60 rows at least, read on each of its pages by staff)."""
+
+    person_id: int | None
+    kind: MailKind
+    status: MailStatus
+    sequence: int | None
+    sent_at: datetime | None
+    detail: str
+    next_attempt_at: datetime | None
+
+    @property
+    def retrying(self) -> bool:
+        return is_retrying(self.status, self.next_attempt_at)
+
+
+MEETING_MAIL = (select(*(getattr(OutboxMessage, name) for name in MailRow._fields))
+                .where(OutboxMessage.meeting_id == bindparam("meeting_id")).order_by(OutboxMessage.id))
+
+
 @dataclass
 class MeetingMail:
     """The outbox rows of a meeting, read per person."""
 
     meeting: Meeting
-    rows: list[OutboxMessage]
-    by_person: dict[int, list[OutboxMessage]] = field(init=False)  # each person's rows, in the order of ``rows``
+    rows: list[MailRow]
+    by_person: dict[int, list[MailRow]] = field(init=False)  # each person's rows, in the order of ``rows``
 
     def __post_init__(self) -> None:
         # Grouped once: the meeting page asks about every convened person (a scan of all rows for each was
@@ -89,13 +112,10 @@ class MeetingMail:
 
     @classmethod
     def of(cls, meeting: Meeting) -> MeetingMail:
-        rows = db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id).order_by(OutboxMessage.id)
-            .execution_options(populate_existing=True)  # as workers left them, not as this session first read them
-        ).all()
-        return cls(meeting, list(rows))
+        """The rows as workers left them (read now, not as this session may hold them)."""
+        return cls(meeting, [MailRow(*row) for row in db.session.execute(MEETING_MAIL, {"meeting_id": meeting.id})])
 
-    def _since_taken_off(self, person_id: int) -> list[OutboxMessage]:
+    def _since_taken_off(self, person_id: int) -> list[MailRow]:
         """The person's rows since they were last taken off the convened list (a withdrawal ends what their
         calendar held: convened again, they start afresh). A withdrawal dropped before it left (convened again
         meanwhile) took nothing off their calendar: what they held before it still counts."""
@@ -126,7 +146,7 @@ class MeetingMail:
         rounds = sum(1 for row in self.by_person.get(person_id, []) if row.kind is MailKind.WITHDRAWAL)
         return f":round{rounds}" if rounds else ""
 
-    def current(self, person_id: int, kinds) -> OutboxMessage | None:
+    def current(self, person_id: int, kinds) -> MailRow | None:
         """The person's row of ``kinds`` for the meeting's current version: a sent one, else the latest."""
         found = [row for row in self.by_person.get(person_id, []) if row.kind in kinds
                  and row.sequence == self.meeting.ical_sequence and row.status is not MailStatus.DROPPED]

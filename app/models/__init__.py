@@ -34,7 +34,7 @@ from app.models.meetings import (
     point_themes,
 )
 from app.models.minutes import ConvertedPdf, Minutes, MinutesAction, MinutesEvent, MinutesStatus
-from app.models.outbox import CANCEL_KINDS, REQUEST_KINDS, MailKind, MailStatus, OutboxMessage
+from app.models.outbox import CANCEL_KINDS, REQUEST_KINDS, MailKind, MailStatus, OutboxMessage, is_retrying
 from app.models.organisations import SEGUR_PILLARS, Organisation, Theme, ensure_default_themes
 from app.models.people import Civility, Person
 from app.models.submissions import FormSubmission
@@ -55,7 +55,7 @@ __all__ = [
     "ConvertedPdf", "Membership", "Minutes", "MinutesAction", "MinutesEvent", "MinutesStatus", "Organisation",
     "Person", "Role", "RoundTablePoint", "RoundTableSection", "Seat", "Theme", "User",
     "point_themes", "utc_now", "SEGUR_PILLARS", "ensure_default_themes",
-    "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "REQUEST_KINDS",
+    "ConvocationSending", "UsedAnswerLink", "MailKind", "MailStatus", "OutboxMessage", "is_retrying", "REQUEST_KINDS",
     "CANCEL_KINDS",
     "BodyFeedLink",
     "DocumentChunk", "DocumentReceipt", "DocumentVersion", "MeetingDocument",

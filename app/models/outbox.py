@@ -49,6 +49,12 @@ REQUEST_KINDS = (MailKind.CONVOCATION, MailKind.UPDATE, MailKind.REMINDER, MailK
 CANCEL_KINDS = (MailKind.CANCELLATION, MailKind.WITHDRAWAL)
 
 
+def is_retrying(status: MailStatus, next_attempt_at: datetime | None) -> bool:
+    """Pending after a failure (its own, or the server's found by the message before it): a new try is planned
+    at ``next_attempt_at``."""
+    return status is MailStatus.PENDING and next_attempt_at is not None
+
+
 class OutboxMessage(db.Model):
     """One e-mail to send, being sent, sent, failed or dropped."""
 
@@ -84,6 +90,4 @@ class OutboxMessage(db.Model):
 
     @property
     def retrying(self) -> bool:
-        """Pending after a failure (its own, or the server's found by the message before it): a new
-        try is planned at ``next_attempt_at``."""
-        return self.status is MailStatus.PENDING and self.next_attempt_at is not None
+        return is_retrying(self.status, self.next_attempt_at)
