@@ -127,3 +127,25 @@ def test_the_meeting_page_reads_the_emails_of_the_meeting_once_for_staff_and_not
     assert f"ajouté le {plain_date(to_paris(sent_at + timedelta(days=3)).date())}" in page
     assert sum(count for statement, count in rows if statement.startswith("SELECT outbox_message")) == email_rows
     assert objects["OutboxMessage"] == 0, dict(objects)
+
+
+def test_my_meetings_reads_the_published_dossiers_with_their_versions_in_one_statement(app, app_context):
+    """« Mes séances » lists each meeting's published documents: they come with their versions and agenda items
+    in one statement (before: then the versions « select in », and the items not yet loaded)."""
+    meeting = create_benchmark_meeting(attendees=5, points=3, other_meetings=0, deadlines=0,
+                                       organisation=test_organisation())
+    for position, item in enumerate(meeting.agenda_items[:2], start=1):
+        document = MeetingDocument(meeting_id=meeting.id, agenda_item=item, title=f"Note de cadrage n°{position}",
+                                   position=position,
+                                   published_at=meeting.starts_at - timedelta(days=12))
+        document.versions.append(DocumentVersion(filename=f"note-{position}.pdf", mimetype="application/pdf", size=3,
+                                                 sha256="0" * 64, uploaded_at=meeting.starts_at - timedelta(days=12)))
+        db.session.add(document)
+    db.session.commit()
+    member = log_in(app.test_client(), create_user(Role.MEMBER, person=meeting.attendances[0].person))
+    fresh_session()
+    with counted_queries() as statements:
+        page = member.get("/mes-seances").get_data(as_text=True)
+    assert "Note de cadrage n°1" in page and "Note de cadrage n°2" in page
+    dossier = [statement for statement in statements if "meeting_document" in statement or "document_version" in statement]
+    assert len(dossier) == 1, dossier

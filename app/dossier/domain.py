@@ -8,7 +8,7 @@ from typing import IO, Literal
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.calendar.convocations import days_before, first_convocation_sent
 from app.dossier.files import FileType, safe_filename
@@ -107,15 +107,15 @@ def published_documents(meeting: Meeting) -> list[MeetingDocument]:
 
 
 def published_by_meeting(meetings: list[Meeting]) -> dict[int, list[MeetingDocument]]:
-    """The published documents of several meetings, by meeting id, in a fixed number of queries (« Mes
-    séances »)."""
+    """The published documents of several meetings, by meeting id, with their versions and items, in one
+    statement (« Mes séances »)."""
     found: dict[int, list[MeetingDocument]] = {}
     if not meetings:
         return found
     documents = db.session.scalars(select(MeetingDocument).where(
         MeetingDocument.meeting_id.in_([meeting.id for meeting in meetings]), MeetingDocument.published_at.is_not(None),
         MeetingDocument.withdrawn_at.is_(None))
-        .options(selectinload(MeetingDocument.versions), selectinload(MeetingDocument.agenda_item))).all()
+        .options(joinedload(MeetingDocument.versions), joinedload(MeetingDocument.agenda_item))).unique().all()
     for document in sorted(documents, key=dossier_order):
         found.setdefault(document.meeting_id, []).append(document)
     return found
