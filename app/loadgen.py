@@ -1,7 +1,9 @@
 """A realistic national dataset for benchmarks: bulk inserts, not one ORM object at a time.
 
-Default size: 18 ARS, about 25 bodies each, 25,000 meetings over 10 years, 1,500,000 attendance rows,
-600,000 tour-de-table points, 50,000 deadlines. ``scale`` shrinks or grows every count together.
+Default size: 18 ARS, about 25 bodies each, 25,000 meetings over 10 years, 1,500,000 attendance rows and as
+many convocations (with their e-mails sent), 600,000 tour-de-table points, 50,000 deadlines; each meeting with
+its ordre du jour and dossier, its avis voted in the CRSA and its commissions. ``scale`` shrinks or grows every
+count together.
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from typing import Callable, Iterable, NamedTuple
 
 from sqlalchemy import func, insert, select, text
 
-from app.extensions import db
 from app.calendar.convocations import mail_key
+from app.extensions import db
 from app.formatting import paris_datetime
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM, DEFAULT_SECTION_TITLES
 from app.models import (
