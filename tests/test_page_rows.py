@@ -81,9 +81,10 @@ def test_the_meeting_page_reads_the_emails_of_the_meeting_once_for_staff_and_not
         app, app_context, secretariat_client, who, email_rows):
     """Convocations sent to the 15 convened, then a document added to the dossier, and an avis voted by roll call:
     the page states when they went out, marks the document added since and shows the avis. Staff's account of the
-    e-mails reads each e-mail once, as plain rows, and the first one's date twice (the account, the dossier's marks);
-    a member's page only that date (both read them all as mapped objects, and again for the dossier's marks). The dossier's versions come with its documents, and the ballots, which the page does not
-    show, are not read."""
+    e-mails reads each e-mail once, as plain rows, and the first one's date twice (the account, the dossier's
+    marks); a member's page only that date (both read them all as mapped objects, and again for the dossier's
+    marks). The dossier's versions come with its documents, and the ballots, which the page does not show, are
+    not read."""
     meeting = create_benchmark_meeting(attendees=15, points=30, other_meetings=2, deadlines=3,
                                        organisation=test_organisation())
     sent_at = meeting.starts_at - timedelta(days=14)
