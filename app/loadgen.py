@@ -392,8 +392,9 @@ def dossier_rows(ids: IdAllocator, first_meeting: int, meetings: list[MeetingFac
             words = rng.sample(POINT_WORDS, AGENDA_ITEMS_PER_MEETING)
             for position in range(AGENDA_ITEMS_PER_MEETING):
                 opinion = position == 1 and voting[index]
-                title = (DEFAULT_AGENDA_ITEM if position == 0 else
-                         f"Avis sur le projet relatif à : {words[position]}" if opinion else f"Point sur {words[position]}")
+                title = (DEFAULT_AGENDA_ITEM if position == 0
+                         else f"Avis sur le projet relatif à : {words[position]}" if opinion
+                         else f"Point sur {words[position]}")
                 yield {"id": first_item + index * AGENDA_ITEMS_PER_MEETING + position,
                        "meeting_id": first_meeting + index, "position": position + 1, "title": title,
                        "description": "", "submitted_text": "",
@@ -418,7 +419,8 @@ def dossier_rows(ids: IdAllocator, first_meeting: int, meetings: list[MeetingFac
                    "question": "", "roll_call": False, "votes_for": votes_for, "votes_against": votes_against,
                    "abstentions": abstentions, "not_voting": 0, "abstentions_in_base": False,
                    "president_casting_vote": False, "president_choice": None,
-                   "outcome": VoteOutcome.ADOPTED if adopted else VoteOutcome.REJECTED, "decided_by_casting_vote": False,
+                   "outcome": VoteOutcome.ADOPTED if adopted else VoteOutcome.REJECTED,
+                   "decided_by_casting_vote": False,
                    "quorum_statement": f"Quorum atteint : {counted} membres sur {base} ({required} requis)",
                    "quorum_counted": counted, "quorum_base": base, "quorum_required": required,
                    "avis_text": "Avis favorable." if adopted else "Avis défavorable.",

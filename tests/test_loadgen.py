@@ -7,8 +7,8 @@ from app.calendar.convocations import convocation_record
 from app.extensions import db
 from app.loadgen import LoadSize, generate_load
 from app.models import (AgendaItem, AgendaItemNature, Attendance, Body, BodyKind, DocumentChunk, DocumentVersion,
-                        Invitation, MailStatus, Meeting, MeetingDocument, MeetingStatus, Organisation, OutboxMessage, Person,
-                        RoundTablePoint, Vote)
+                        Invitation, MailStatus, Meeting, MeetingDocument, MeetingStatus, Organisation, OutboxMessage,
+                        Person, RoundTablePoint, Vote)
 
 
 def count(model) -> int:
@@ -36,8 +36,9 @@ def test_generate_load_at_a_small_scale(app_context):
     for meeting in db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.HELD)):
         record = convocation_record(meeting)
         assert record.days_before == 14 and not record.late, meeting.id
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.meeting_id == meeting.id, OutboxMessage.status == MailStatus.SENT)) == len(meeting.invitations)
+        sent = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.meeting_id == meeting.id, OutboxMessage.status == MailStatus.SENT))
+        assert sent == len(meeting.invitations)
     # every meeting has its ordre du jour and a note in its dossier, whose bytes are stored
     assert count(AgendaItem) == 4 * 120
     documents_per_meeting = db.session.execute(

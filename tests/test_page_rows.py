@@ -148,5 +148,6 @@ def test_my_meetings_reads_the_published_dossiers_with_their_versions_in_one_sta
     with counted_queries() as statements:
         page = member.get("/mes-seances").get_data(as_text=True)
     assert "Note de cadrage n°1" in page and "Note de cadrage n°2" in page
-    dossier = [statement for statement in statements if "meeting_document" in statement or "document_version" in statement]
+    dossier = [statement for statement in statements
+               if "meeting_document" in statement or "document_version" in statement]
     assert len(dossier) == 1, dossier
