@@ -163,20 +163,25 @@ def seats_opening_meeting(person_id, in_the_organisation: ColumnElement[bool], o
         Membership.body_id == meeting.body_id, mandate_opens_meeting(on, paris_day(meeting.starts_at)))
 
 
-def meetings_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on) -> tuple[Select, Select]:
+def meetings_opened_by_seats(person_id, in_the_organisation: ColumnElement[bool], on,
+                             since=None) -> tuple[Select, Select]:
     """The meetings (the bin included) that the person's seats open on ``on`` (``mandate_opens_meeting``), as two
     selects of ids to put in a UNION, each read by its own index: every meeting of the bodies the seats open, and
-    the meetings a seat still to start runs on. (One select joining every seat to every meeting of its body read
-    all of them and their day: a member's « Mes séances » 0.2 → 0.9 ms on SQLite.)"""
+    the meetings a seat still to start runs on; ``since``: only those starting from that moment on. (One select
+    joining every seat to every meeting of its body read all of them and their day: a member's « Mes séances »
+    0.2 → 0.9 ms on SQLite.)"""
     of_open_bodies = select(Meeting.id).where(Meeting.body_id.in_(bodies_opened_by_seats(person_id, in_the_organisation,
                                                                                          on)))
     # Of an alias: the meeting table of the statement this goes in would otherwise be correlated, the UNION then
-    # run again for each of its meetings.
+    # run again for each of its meetings (so ``since`` applies to each part's own table).
     held = MEETING_TABLE.alias("held")
     of_seats_to_start = (seats_of(person_id, in_the_organisation)
                          .where(Membership.start_date > on, Membership.body_id == held.c.body_id,
                                 runs_on(paris_day(held.c.starts_at)))
                          .with_only_columns(held.c.id))
+    if since is not None:
+        of_open_bodies = of_open_bodies.where(Meeting.starts_at >= since)
+        of_seats_to_start = of_seats_to_start.where(held.c.starts_at >= since)
     return of_open_bodies, of_seats_to_start
 
 

@@ -14,18 +14,28 @@ def fresh_session() -> None:
 
 
 @contextmanager
-def counted_queries():
-    """Collects the SQL statements run inside the block."""
-    statements = []
+def _recorded(entry):
+    """Collects ``entry(statement, parameters)`` of each SQL statement run inside the block."""
+    sent = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        sent.append(entry(statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        yield statements
+        yield sent
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def counted_queries():
+    """Collects the SQL statements run inside the block."""
+    return _recorded(lambda statement, parameters: statement)
+
+
+def counted_statements_and_parameters():
+    """Collects (statement, parameters as the driver got them) of each SQL statement run inside the block."""
+    return _recorded(lambda statement, parameters: (statement, parameters))
 
 
 def count_queries(client, url: str) -> int:

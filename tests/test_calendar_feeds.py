@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from tests.query_count import counted_queries
+from tests.query_count import counted_queries, counted_statements_and_parameters
 from app.formatting import paris_datetime, paris_today
 from app.models import Capacity, Deadline, DeadlineKind, Meeting, MeetingStatus, Person, Role, User
 from conftest import create_user, log_in
@@ -154,6 +154,29 @@ def test_person_feed_holds_their_bodies_and_invitations_only(app, app_context):
     titles = set(summaries(response.data))
     assert "Séance où elle est invitée" in titles and "Séance à venir" in titles
     assert "Séance d'une autre instance" not in titles
+
+
+def plan_of(statement: str, parameters) -> str:
+    """The database's plan of a statement as the driver got it (SQLite: its query plan's lines)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        return "\n".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+    return "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+
+
+def test_a_person_feed_reads_their_meetings_once_not_again_for_each_meeting_of_the_window(app, app_context):
+    """The meetings their seats open come from one UNION of ids; a condition on the outer statement's meeting
+    inside it made it a correlated subquery, run again for every meeting of their ARS in the window (a member's
+    feed: 3.3 ms instead of 0.3 on the national dataset)."""
+    body = body_with_meetings()
+    person = body.memberships[0].person
+    with counted_statements_and_parameters() as sent:
+        assert app.test_client().get(f"/feeds/{person.feed_token}.ics").status_code == 200
+    meetings = [(statement, parameters) for statement, parameters in sent
+                if statement.startswith("SELECT meeting.id") and statement.rstrip().endswith("meeting.starts_at")]
+    assert len(meetings) == 1, [statement[:80] for statement, _ in sent]
+    plan = plan_of(*meetings[0])
+    assert "CORRELATED" not in plan and not re.search(r"\(SubPlan \d+\)", plan), plan
 
 
 def test_member_regenerates_own_feed(app, app_context):

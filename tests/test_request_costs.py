@@ -26,7 +26,7 @@ from app.models import Organisation, Role, Theme
 from app.pool import only_reads, postgres_session_settings, sqlite_synchronous
 from tests.conftest import PASSWORD, create_user, is_postgresql, log_in, make_app
 from tests.images import png_bytes
-from tests.query_count import counted_queries, fresh_session
+from tests.query_count import counted_queries, counted_statements_and_parameters, fresh_session
 
 
 def test_a_logged_in_page_reads_the_account_and_its_header_in_one_query(app_context, client):
@@ -134,20 +134,6 @@ def test_the_home_page_upcoming_meetings_keep_a_good_plan_once_prepared(isolated
         db.session.execute(text("DEALLOCATE upcoming"))
         db.session.remove()
     assert "ix_meeting_starts_at" not in plan and "Sort Key" in plan, plan  # filtered first, then sorted
-
-
-@contextmanager
-def counted_statements_and_parameters():
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_an_unknown_plan_cache_mode_stops_the_start_with_its_name():

@@ -166,13 +166,13 @@ def feed_statements(of_body: bool) -> tuple[Select, Select]:
         # The meetings their seats open today, as on the pages (the bodies where they sit: a mandate ended
         # stops the body's meetings at once; and those a seat still to start runs on), and the meetings they
         # are convened to as ARS staff or guest.
-        of_their_seats = meetings_opened_by_seats(owner_id, Body.organisation_id == bindparam("organisation_id"),
-                                                  bindparam("today"))
+        in_the_organisation, today = Body.organisation_id == bindparam("organisation_id"), bindparam("today")
+        of_their_seats = meetings_opened_by_seats(owner_id, in_the_organisation, today)
         invited = select(Invitation.meeting_id).where(Invitation.person_id == owner_id,
                                                       Invitation.capacity != Capacity.MEMBER)
         # One UNION of ids, each part read by its own index (by body and date, by person): an OR of the two
         # is read from every meeting of the window in the country.
-        in_their_bodies = [meeting_ids.where(Meeting.starts_at >= since_moment) for meeting_ids in of_their_seats]
+        in_their_bodies = meetings_opened_by_seats(owner_id, in_the_organisation, today, since=since_moment)
         # Only their ARS's, as on « Mes séances », whatever else names their person.
         in_their_ars = Meeting.body_id.in_(select(Body.id).where(Body.organisation_id == bindparam("organisation_id")))
         owner_meetings = (Meeting.id.in_(union(*in_their_bodies, invited)), in_their_ars)
