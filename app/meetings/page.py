@@ -11,7 +11,6 @@ attestations) reads the same attribute names on these rows as on the mapped clas
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -141,20 +140,16 @@ INVITATIONS = (
     .where(INVITATION.meeting_id == MEETING_ID)
     .order_by(INVITATION.id)
 )
-IN_MEETING = POINT.section_id.in_(select(SECTION.id).where(SECTION.meeting_id == MEETING_ID))
-THEME_TAGS = (
-    select(point_themes.c.point_id, THEME.name)
-    .join_from(point_themes, Theme.__table__, THEME.id == point_themes.c.theme_id)
-    .join(RoundTablePoint.__table__, POINT.id == point_themes.c.point_id)
-    .where(IN_MEETING)
-    .order_by(THEME.position, THEME.id)
-)
-POINTS = (  # with their section (sections without points are not shown) and their speaker
-    select(POINT.id, POINT.section_id, POINT.parent_id, POINT.text, SECTION.title, *person_columns(SPEAKER)[:4])
+POINTS = (  # with their section (sections without points are not shown), their speaker, and their themes: a row
+    # for each theme of a point (most have none or one), in the themes' order
+    select(POINT.id, POINT.section_id, POINT.parent_id, POINT.text, SECTION.title, *person_columns(SPEAKER)[:4],
+           THEME.name)
     .join_from(RoundTablePoint.__table__, RoundTableSection.__table__, SECTION.id == POINT.section_id)
     .outerjoin(SPEAKER, SPEAKER.c.id == POINT.speaker_id)
+    .outerjoin(point_themes, point_themes.c.point_id == POINT.id)
+    .outerjoin(Theme.__table__, THEME.id == point_themes.c.theme_id)
     .where(SECTION.meeting_id == MEETING_ID)
-    .order_by(SECTION.position, SECTION.id, POINT.position, POINT.id)
+    .order_by(SECTION.position, SECTION.id, POINT.position, POINT.id, THEME.position, THEME.id)
 )
 
 
@@ -174,18 +169,20 @@ def invitation_rows(meeting_id: int) -> list[InvitationRow]:
 
 
 def section_lines(meeting_id: int) -> list[SectionLines]:
-    """The sections that hold points, each with its top-level points and their sub-points, in order:
-    two queries (points with their section and speaker, theme tags)."""
-    themes: dict[int, list[str]] = defaultdict(list)
-    for point_id, name in rows(THEME_TAGS, meeting_id=meeting_id):
-        themes[point_id].append(name)
-    points = rows(POINTS, meeting_id=meeting_id)
-    lines = {}
-    for point_id, _section_id, _parent_id, text, _title, speaker_id, civility, first_name, last_name in points:
-        speaker = PersonRow(speaker_id, civility, first_name, last_name).display_name if speaker_id else ""
-        lines[point_id] = PointLine(text, speaker, themes.get(point_id, []))
+    """The sections that hold points, each with its top-level points and their sub-points, in order: one query
+    (points with their section, speaker and themes)."""
+    lines: dict[int, PointLine] = {}
+    places: dict[int, tuple[int, str, int | None]] = {}  # point id: (section id, section title, parent id)
+    for point_id, section_id, parent_id, text, title, speaker_id, civility, first_name, last_name, theme in rows(
+            POINTS, meeting_id=meeting_id):
+        if point_id not in lines:
+            speaker = PersonRow(speaker_id, civility, first_name, last_name).display_name if speaker_id else ""
+            lines[point_id] = PointLine(text, speaker)
+            places[point_id] = (section_id, title, parent_id)
+        if theme is not None:
+            lines[point_id].themes.append(theme)
     sections: dict[int, SectionLines] = {}  # in the sections' order, as the points come
-    for point_id, section_id, parent_id, _text, title, *_ in points:
+    for point_id, (section_id, title, parent_id) in places.items():
         section = sections.setdefault(section_id, SectionLines(title, []))
         if parent_id is None:
             section.top_level_points.append(lines[point_id])
