@@ -472,15 +472,23 @@ FIRST_CONVOCATION = (
 )
 
 
-def first_convocation_sent(meeting_id: int):
-    """The row (``sent_at``, ``urgency_reason``, ``delay_days``) of the first convocation sent, None before any."""
-    return db.session.execute(FIRST_CONVOCATION, {"meeting_id": meeting_id}).first()
+def first_convocation_sent(meeting: Meeting):
+    """The row (``sent_at``, ``urgency_reason``, ``delay_days``) of the first convocation sent, None before any.
+    A meeting page (``MeetingPage.kept_rows``) keeps it for its second use: its account of the convocations and its
+    dossier's marks both ask."""
+    kept = getattr(meeting, "kept_rows", None)
+    if kept is not None and "first_convocation" in kept:
+        return kept["first_convocation"]
+    first = db.session.execute(FIRST_CONVOCATION, {"meeting_id": meeting.id}).first()
+    if kept is not None:
+        kept["first_convocation"] = first
+    return first
 
 
 def convocation_record(meeting: Meeting) -> ConvocationRecord | None:
     """From the deliveries recorded: the day the first convocation was sent, J-n, and the urgency
     reason given if that sending was late. None before any convocation was sent."""
-    first = first_convocation_sent(meeting.id)
+    first = first_convocation_sent(meeting)
     if first is None:
         return None
     sent_on = to_paris(first.sent_at).date()

@@ -128,7 +128,7 @@ def documents_for(user: User, meeting: Meeting) -> list[MeetingDocument]:
 
 
 def convocation_sent_at(meeting: Meeting) -> datetime | None:
-    first = first_convocation_sent(meeting.id)
+    first = first_convocation_sent(meeting)
     return first.sent_at if first is not None else None
 
 

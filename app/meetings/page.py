@@ -91,6 +91,7 @@ class MeetingPage(AttendanceLists):
         self.attendances = attendances
         self.invitations = invitations
         self.sections = sections
+        self.kept_rows: dict[str, object] = {}  # read once for the page's includes (``first_convocation_sent``)
 
     def __getattr__(self, name: str):
         # Read once per page: the templates ask for the same fields many times (``title``, ``body``, ``minutes``…),
