@@ -2,8 +2,8 @@
 
 Default size: 18 ARS, about 25 bodies each, 25,000 meetings over 10 years, 1,500,000 attendance rows and as
 many convocations (with their e-mails sent), 600,000 tour-de-table points, 50,000 deadlines; each meeting with
-its ordre du jour and dossier, its avis voted in the CRSA and its commissions. ``scale`` shrinks or grows every
-count together.
+its ordre du jour and dossier, its avis voted in the CRSA and its commissions, and once held long enough its
+compte rendu validated and published. ``scale`` shrinks or grows every count together.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, text
 
 from app.calendar.convocations import mail_key
 from app.extensions import db
-from app.formatting import paris_datetime
+from app.formatting import paris_datetime, plain_date
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM, DEFAULT_SECTION_TITLES
 from app.models import (
     AgendaItem,
@@ -42,6 +42,10 @@ from app.models import (
     MeetingDocument,
     MeetingStatus,
     Membership,
+    Minutes,
+    MinutesAction,
+    MinutesEvent,
+    MinutesStatus,
     Organisation,
     OutboxMessage,
     PRESETS,
@@ -316,6 +320,8 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
                    "announced_meeting_id": None, "ical_uid": f"{uuid.uuid4()}@seances"}
 
     counts["deadline"] = bulk_insert(Deadline, deadline_rows())
+    counts.update(published_minutes(ids, first_meeting, meeting_facts, now))
+    progress(f"{counts['minutes']} comptes rendus publiés")
     reset_postgresql_sequences(GENERATED_MODELS)
     db.session.commit()
     progress("terminé")
@@ -325,7 +331,7 @@ def generate_load(size: LoadSize, seed: int = 2020, today: date | None = None,
 # The tables ``generate_load`` fills with ids of its own (``DocumentChunk`` too, keyed by its version).
 GENERATED_MODELS = (Organisation, Body, Person, Membership, Meeting, Attendance, Invitation, ConvocationSending,
                     OutboxMessage, AgendaItem, Vote, MeetingDocument, DocumentVersion, RoundTableSection,
-                    RoundTablePoint, Deadline)
+                    RoundTablePoint, Deadline, Minutes, MinutesEvent)
 
 
 class MeetingFacts(NamedTuple):
@@ -448,6 +454,65 @@ def dossier_rows(ids: IdAllocator, first_meeting: int, meetings: list[MeetingFac
     bulk_insert(DocumentChunk, ({"version_id": first_version + number, "index": 0, "data": DOCUMENT_BYTES}
                                 for number in range(len(documents))), batch_size=2_000)
     return counts
+
+
+# A compte rendu is validated at the body's next sitting and then published: the meetings held longer ago than
+# this have theirs; the more recent ones are still being written (no row until the secretariat acts on it).
+MINUTES_PUBLISHED_AFTER = timedelta(days=90)
+MINUTES_VALIDATED_AFTER = timedelta(days=30)
+MINUTES_PUBLISHED_ON_VALIDATION = timedelta(days=5)
+
+
+def published_minutes(ids: IdAllocator, first_meeting: int, meetings: list[MeetingFacts],
+                      now: datetime) -> dict[str, int]:
+    """The compte rendu of each meeting held more than ``MINUTES_PUBLISHED_AFTER`` ago, validated then published
+    (its frozen file, its two events). The frozen file is a real compte rendu, built as validation builds it, of
+    each body's first such meeting: its body's other meetings share its bytes (building 25,000 would take a
+    quarter of an hour), so that every file has the size of its body's."""
+    from app.documents.minutes import build_minutes
+    from app.documents.queries import load_meeting_for_minutes
+    from app.documents.workflow import minutes_facts
+    from app.documents.word import document_bytes
+
+    published = [index for index, facts in enumerate(meetings)
+                 if facts.held and facts.starts_at <= now - MINUTES_PUBLISHED_AFTER]
+    files: dict[int, tuple[bytes, str, str]] = {}  # body id: (frozen bytes, their digest, the quorum sentence)
+    for index in published:
+        body_id = meetings[index].body_id
+        if body_id not in files:
+            meeting = load_meeting_for_minutes(first_meeting + index)
+            facts = minutes_facts(meeting)
+            validated_on = meetings[index].starts_at + MINUTES_VALIDATED_AFTER
+            content = document_bytes(build_minutes(
+                meeting, draft=False, quorum_statement=facts.quorum_statement, presiding=facts.presiding,
+                convocations=facts.convocations, validation=f"Compte rendu validé le {plain_date(validated_on)}."))
+            files[body_id] = content, hashlib.sha256(content).hexdigest(), facts.quorum_statement
+    db.session.expunge_all()
+    first_minutes = ids.take(Minutes, len(published))
+    first_event = ids.take(MinutesEvent, 2 * len(published))
+
+    def minutes_rows():
+        for number, index in enumerate(published):
+            facts = meetings[index]
+            content, sha256, quorum = files[facts.body_id]
+            validated_at = facts.starts_at + MINUTES_VALIDATED_AFTER
+            yield {"id": first_minutes + number, "meeting_id": first_meeting + index,
+                   "status": MinutesStatus.PUBLISHED, "document": content, "document_sha256": sha256,
+                   "document_size": len(content), "quorum_statement": quorum, "validated_at": validated_at,
+                   "validated_by_id": None, "published_at": validated_at + MINUTES_PUBLISHED_ON_VALIDATION,
+                   "published_by_id": None, "public_at": None}
+
+    def event_rows():
+        for number, index in enumerate(published):
+            validated_at = meetings[index].starts_at + MINUTES_VALIDATED_AFTER
+            for offset, (action, at) in enumerate(((MinutesAction.VALIDATED, validated_at),
+                                                   (MinutesAction.PUBLISHED,
+                                                    validated_at + MINUTES_PUBLISHED_ON_VALIDATION))):
+                yield {"id": first_event + 2 * number + offset, "minutes_id": first_minutes + number,
+                       "action": action, "user_id": None, "at": at, "comment": ""}
+
+    return {"minutes": bulk_insert(Minutes, minutes_rows(), batch_size=500),
+            "minutes_event": bulk_insert(MinutesEvent, event_rows())}
 
 
 BENCHMARK_BODY_NAME = "Conférence plénière de référence"

@@ -94,16 +94,19 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
                 .where(RoundTableSection.meeting_id.in_(meeting_ids)).group_by(RoundTableSection.meeting_id)).all())
             staff_users = [user_account(f"banc-mixte-{org_index}-secretariat-{n}@exemple.fr", Role.SECRETARIAT,
                                         organisation, password_hash) for n in range(STAFF_PER_ARS)]
-            frozen = rng.sample(held, 12)
+            # Those held long ago have theirs validated and published already (app/loadgen.py): the downloads
+            # are of those; a dataset with fewer has some validated here.
+            validated = set(db.session.scalars(select(Minutes.meeting_id).where(
+                Minutes.meeting_id.in_(meeting_ids), Minutes.status != MinutesStatus.DRAFT)))
+            frozen = rng.sample(sorted(validated), 12) if len(validated) >= 12 else rng.sample(held, 12)
             for meeting_id in frozen:
                 meeting = load_meeting_for_display(meeting_id)
                 if not minutes_are_frozen(meeting):
                     validate_minutes(meeting, staff_users[0])
             db.session.commit()
-            # Every compte rendu validated so far, by this run or an earlier one (the meetings that took place
-            # grow with the date, so an earlier run's sample differs): their meetings refuse changes (409).
-            validated = set(db.session.scalars(select(Minutes.meeting_id).where(
-                Minutes.meeting_id.in_(meeting_ids), Minutes.status != MinutesStatus.DRAFT)))
+            # Their meetings refuse changes (409): the tour de table is written in the others (the recent and
+            # upcoming ones: a few per ARS at scale 0.1, hence drawn with replacement).
+            validated.update(frozen)
             editable = [meeting_id for meeting_id in meeting_ids
                         if meeting_id in sections and meeting_id not in validated]
             feeds = []
@@ -122,10 +125,10 @@ def prepare_accounts(seed: int = 7) -> list[Account]:
                     "feed": feeds,
                     "ics": [f"/meetings/{i}.ics" for i in rng.sample(meeting_ids, 40)],
                     "minutes-frozen": [f"/meetings/{i}/minutes.docx" for i in frozen],
-                    "minutes-draft": [f"/meetings/{i}/minutes.docx" for i in rng.sample(editable, 20)],
-                    "roundtable": [f"/meetings/{i}/round-table" for i in rng.sample(editable, 20)],
+                    "minutes-draft": [f"/meetings/{i}/minutes.docx" for i in rng.choices(editable, k=20)],
+                    "roundtable": [f"/meetings/{i}/round-table" for i in rng.choices(editable, k=20)],
                 }
-                targets = rng.sample(editable, 30)
+                targets = rng.choices(editable, k=30)
                 account.writes = {
                     "write-point": [(f"/meetings/{i}/round-table/sections/{sections[i]}/points",
                                      {f"section-{sections[i]}-text": "Point ajouté pendant le banc d'essai",

@@ -105,7 +105,8 @@ def stale_schema() -> bool:
 
 def older_generator() -> bool:
     """Whether a kept dataset was generated before ``generate_load`` filled one of the tables it fills now
-    (convocations, ordre du jour, votes, dossier): its pages would show less than real ones."""
+    (convocations, ordre du jour, votes, dossier, comptes rendus published): its pages would show less than
+    real ones."""
     if "body" not in inspect(db.engine).get_table_names():
         return False
     # On a connection of its own, closed at once: an open transaction would hold off the index's ALTER TABLE.

@@ -1,14 +1,17 @@
 """The load generator writes consistent data in bulk, on SQLite and PostgreSQL."""
 import hashlib
+import io
+from datetime import datetime, timezone
 
+from docx import Document
 from sqlalchemy import func, select
 
 from app.calendar.convocations import convocation_record
 from app.extensions import db
-from app.loadgen import LoadSize, generate_load
+from app.loadgen import MINUTES_PUBLISHED_AFTER, LoadSize, generate_load
 from app.models import (AgendaItem, AgendaItemNature, Attendance, Body, BodyKind, DocumentChunk, DocumentVersion,
-                        Invitation, MailStatus, Meeting, MeetingDocument, MeetingStatus, Organisation, OutboxMessage,
-                        Person, RoundTablePoint, Vote)
+                        Invitation, MailStatus, Meeting, MeetingDocument, MeetingStatus, Minutes, MinutesAction,
+                        MinutesStatus, Organisation, OutboxMessage, Person, RoundTablePoint, Vote)
 
 
 def count(model) -> int:
@@ -57,6 +60,20 @@ def test_generate_load_at_a_small_scale(app_context):
                                      BodyKind.SPECIALISED_COMMISSION}
         assert 2 * vote.quorum_required >= vote.quorum_base and vote.quorum_counted >= vote.quorum_required
         assert vote.votes_for + vote.votes_against + vote.abstentions == vote.quorum_counted
+    # the compte rendu of every meeting held long enough ago is validated then published, its frozen file a real
+    # compte rendu (its body's); the more recent ones are still being written
+    held_long_ago = set(db.session.scalars(select(Meeting.id).where(
+        Meeting.status == MeetingStatus.HELD, Meeting.starts_at <= datetime.now(timezone.utc) - MINUTES_PUBLISHED_AFTER)))
+    minutes = db.session.scalars(select(Minutes)).all()
+    assert held_long_ago and {record.meeting_id for record in minutes} == held_long_ago
+    assert counts["minutes"] == len(minutes) < counts["meeting"]
+    for record in minutes:
+        assert record.status is MinutesStatus.PUBLISHED and record.validated_at < record.published_at
+        assert [event.action for event in record.events] == [MinutesAction.VALIDATED, MinutesAction.PUBLISHED]
+        assert hashlib.sha256(record.document).hexdigest() == record.document_sha256
+        assert "quorum" in record.quorum_statement.lower()  # as computed for its body's file
+    text = [paragraph.text for paragraph in Document(io.BytesIO(minutes[0].document)).paragraphs]
+    assert any(line.startswith("Compte rendu validé le ") for line in text) and "PROJET" not in " ".join(text)
     # ids were handed out explicitly: new rows still get fresh ids afterwards (sequences moved on PostgreSQL)
     organisation = Organisation(name="ARS après le chargement")
     db.session.add(organisation)
