@@ -93,3 +93,26 @@ def test_row_links_are_those_of_url_for_under_any_script_root(app):
         with app.test_request_context("/", base_url=base_url):
             assert row_url("meetings.detail", "meeting_id", 42) == url_for("meetings.detail", meeting_id=42)
             assert row_url("meetings.detail", "meeting_id", 7) == url_for("meetings.detail", meeting_id=7)
+
+
+def test_home_lists_meetings_starting_at_the_same_moment_in_the_same_order_every_time(secretariat_client):
+    """Twenty-five meetings on the same morning: the home page shows twenty, always the same ones, the first
+    created first (without a tie-breaker PostgreSQL's sort of equal dates may pick and order them anyhow)."""
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.formatting import paris_datetime, paris_today
+    from ics_support import make_body, make_meeting
+
+    body = make_body(members=1)
+    start = paris_datetime(paris_today() + timedelta(days=30), 9)
+    meetings = [make_meeting(body, start, title=f"Séance parallèle n°{number:02d}") for number in range(1, 26)]
+    for minutes in (1, 0):  # moved and moved back: on PostgreSQL their rows now lie after the others'
+        for meeting in meetings[:5]:
+            meeting.starts_at = start + timedelta(minutes=minutes)
+        db.session.commit()
+    titles = [meeting.title for meeting in meetings]
+    page = secretariat_client.get("/").text
+    shown = [title for title in titles if title in page]
+    assert shown == titles[:20]
+    assert sorted(shown, key=page.index) == titles[:20]

@@ -30,7 +30,7 @@ def upcoming_meetings(user: User, limit: int = 20) -> list[Meeting]:
         openable_meetings(user)
         .where(Meeting.ends_at >= utc_now(), Meeting.status != MeetingStatus.CANCELLED)
         .options(selectinload(Meeting.body))
-        .order_by(start_order_read_after_filtering())
+        .order_by(start_order_read_after_filtering(), Meeting.id)  # the first created first at the same moment
         .limit(limit)
     )
     return list(db.session.scalars(query))
