@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.meetings.defaults import DEFAULT_SECTION_TITLES
-from app.models import Role, RoundTablePoint, RoundTableSection, Theme
+from app.models import Role, RoundTablePoint, RoundTableSection, Theme, utc_now
 from app.roundtable.outline import flatten_points
 from tests.conftest import create_user, log_in
 from tests.html_forms import form_values
@@ -84,6 +84,30 @@ def test_point_with_speaker_themes_and_proposal(secretariat_client, meeting):
     page = secretariat_client.get(f"/meetings/{meeting.id}").text
     assert "Revaloriser les métiers du soin" in page and speaker.display_name in page
     assert pillar.name in page
+
+
+def test_a_person_in_the_bin_is_no_longer_offered_as_speaker_and_a_point_naming_them_keeps_them(
+        secretariat_client, meeting):
+    section = add_defaults(secretariat_client, meeting)[0]
+    binned = meeting.invitations[0].person
+    point = add_point(secretariat_client, meeting, section, "Point de la personne supprimée", speaker=str(binned.id))
+    binned.deleted_at = utc_now()
+    db.session.commit()
+    speakers = re.search(rf'name="section-{section.id}-speaker".*?</select>', secretariat_client.get(editor(meeting)).text,
+                         re.S).group(0)
+    assert f'<option value="{binned.id}"' not in speakers and f'<option value="{meeting.invitations[1].person_id}"' in speakers
+    response = secretariat_client.post(f"{editor(meeting)}/sections/{section.id}/points", data={
+        f"section-{section.id}-text": "Nouveau point", f"section-{section.id}-speaker": str(binned.id)})
+    assert response.status_code == 422
+    assert "Choisissez l&#39;intervenant(e) parmi les participants de la séance." in response.text
+    edit_url = f"{editor(meeting)}/points/{point.id}/edit"
+    values = form_values(secretariat_client.get(edit_url).text)
+    assert values["speaker"] == str(binned.id)
+    values["text"] = "Point de la personne supprimée, précisé"
+    assert secretariat_client.post(edit_url, data=values).status_code == 302
+    db.session.expire_all()
+    point = db.session.get(RoundTablePoint, point.id)
+    assert point.text == "Point de la personne supprimée, précisé" and point.speaker_id == binned.id
 
 
 def test_validation_error_gives_back_what_was_typed(secretariat_client, meeting):

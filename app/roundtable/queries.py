@@ -27,12 +27,17 @@ def sections_with_points(meeting_id: int, section_id: int | None = None) -> list
     return sections
 
 
-def meeting_people(meeting_id: int) -> list[PersonRow]:
+def meeting_people(meeting_id: int, speaker_id: int | None = None) -> list[PersonRow]:
     """The people of the meeting's attendance sheet and those convened, each once, by id (``speaker_choices``
-    orders them by name): who a point may name as its speaker. One query, plain rows (only their names are
-    shown)."""
+    orders them by name): who a point may name as its speaker. Not a person in the bin (the sheet keeps them for
+    its history), unless a point being edited names them already (``speaker_id``): saving it keeps its speaker.
+    One query, plain rows (only their names are shown)."""
     named = union(select(Attendance.person_id).where(Attendance.meeting_id == meeting_id),
                   select(Invitation.person_id).where(Invitation.meeting_id == meeting_id))
     person = Person.__table__
-    rows = db.session.execute(select(*person_columns(person)).where(person.c.id.in_(named)).order_by(person.c.id))
+    offered = person.c.deleted_at.is_(None)
+    if speaker_id is not None:
+        offered = offered | (person.c.id == speaker_id)
+    rows = db.session.execute(select(*person_columns(person)).where(person.c.id.in_(named), offered)
+                              .order_by(person.c.id))
     return [person_row(row) for row in rows]

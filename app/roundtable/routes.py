@@ -328,7 +328,7 @@ def edit_point(meeting_id: int, point_id: int):
     section = point.section
     section_id = section.id
     visible = visible_theme_list()
-    themes, speakers = theme_choices(visible), speaker_choices(meeting_people(meeting_id))
+    themes, speakers = theme_choices(visible), speaker_choices(meeting_people(meeting_id, point.speaker_id))
     if request.method == "POST":
         form = point_form(section, themes, speakers, point=point)
     else:
