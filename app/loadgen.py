@@ -487,7 +487,7 @@ def published_minutes(ids: IdAllocator, first_meeting: int, meetings: list[Meeti
                 meeting, draft=False, quorum_statement=facts.quorum_statement, presiding=facts.presiding,
                 convocations=facts.convocations, validation=f"Compte rendu validé le {plain_date(validated_on)}."))
             files[body_id] = content, hashlib.sha256(content).hexdigest(), facts.quorum_statement
-    db.session.expunge_all()
+    db.session.expunge_all()  # the meetings read for the files, with their people: not kept for the inserts
     first_minutes = ids.take(Minutes, len(published))
     first_event = ids.take(MinutesEvent, 2 * len(published))
 
