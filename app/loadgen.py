@@ -463,6 +463,12 @@ MINUTES_VALIDATED_AFTER = timedelta(days=30)
 MINUTES_PUBLISHED_ON_VALIDATION = timedelta(days=5)
 
 
+def minutes_dates(facts: MeetingFacts) -> tuple[datetime, datetime]:
+    """When a generated compte rendu was validated, then published."""
+    validated_at = facts.starts_at + MINUTES_VALIDATED_AFTER
+    return validated_at, validated_at + MINUTES_PUBLISHED_ON_VALIDATION
+
+
 def published_minutes(ids: IdAllocator, first_meeting: int, meetings: list[MeetingFacts],
                       now: datetime) -> dict[str, int]:
     """The compte rendu of each meeting held more than ``MINUTES_PUBLISHED_AFTER`` ago, validated then published
@@ -482,10 +488,10 @@ def published_minutes(ids: IdAllocator, first_meeting: int, meetings: list[Meeti
         if body_id not in files:
             meeting = load_meeting_for_minutes(first_meeting + index)
             facts = minutes_facts(meeting)
-            validated_on = meetings[index].starts_at + MINUTES_VALIDATED_AFTER
+            validated_at, _ = minutes_dates(meetings[index])
             content = document_bytes(build_minutes(
                 meeting, draft=False, quorum_statement=facts.quorum_statement, presiding=facts.presiding,
-                convocations=facts.convocations, validation=f"Compte rendu validé le {plain_date(validated_on)}."))
+                convocations=facts.convocations, validation=f"Compte rendu validé le {plain_date(validated_at)}."))
             files[body_id] = content, hashlib.sha256(content).hexdigest(), facts.quorum_statement
     db.session.expunge_all()  # the meetings read for the files, with their people: not kept for the inserts
     first_minutes = ids.take(Minutes, len(published))
@@ -495,19 +501,16 @@ def published_minutes(ids: IdAllocator, first_meeting: int, meetings: list[Meeti
         for number, index in enumerate(published):
             facts = meetings[index]
             content, sha256, quorum = files[facts.body_id]
-            validated_at = facts.starts_at + MINUTES_VALIDATED_AFTER
+            validated_at, published_at = minutes_dates(facts)
             yield {"id": first_minutes + number, "meeting_id": first_meeting + index,
                    "status": MinutesStatus.PUBLISHED, "document": content, "document_sha256": sha256,
                    "document_size": len(content), "quorum_statement": quorum, "validated_at": validated_at,
-                   "validated_by_id": None, "published_at": validated_at + MINUTES_PUBLISHED_ON_VALIDATION,
-                   "published_by_id": None, "public_at": None}
+                   "validated_by_id": None, "published_at": published_at, "published_by_id": None, "public_at": None}
 
     def event_rows():
         for number, index in enumerate(published):
-            validated_at = meetings[index].starts_at + MINUTES_VALIDATED_AFTER
-            for offset, (action, at) in enumerate(((MinutesAction.VALIDATED, validated_at),
-                                                   (MinutesAction.PUBLISHED,
-                                                    validated_at + MINUTES_PUBLISHED_ON_VALIDATION))):
+            actions = zip((MinutesAction.VALIDATED, MinutesAction.PUBLISHED), minutes_dates(meetings[index]))
+            for offset, (action, at) in enumerate(actions):
                 yield {"id": first_event + 2 * number + offset, "minutes_id": first_minutes + number,
                        "action": action, "user_id": None, "at": at, "comment": ""}
 
