@@ -68,6 +68,33 @@ def test_meeting_times_are_stored_in_utc_and_read_back_aware(body):
     assert reloaded.starts_at == datetime(2020, 6, 9, 8, 30, tzinfo=timezone.utc)  # CEST is UTC+2
 
 
+def test_plain_column_reads_give_enum_members_and_aware_utc_datetimes(body):
+    """The pages read their long lists as plain rows (app/meetings/page.py): the same values as the mapped objects,
+    through the types' own one-call processors (app/models/types.py)."""
+    person = new_person(body)
+    meeting = new_meeting(body, paris_datetime(date(2020, 6, 9), 10, 30))
+    db.session.add(Attendance(meeting=meeting, person=person, status=AttendanceStatus.EXCUSED))
+    db.session.commit()
+    attendance, meetings = Attendance.__table__.c, Meeting.__table__.c
+    status, mode, starts_at = db.session.execute(
+        select(attendance.status, attendance.mode, meetings.starts_at)
+        .join_from(Attendance.__table__, Meeting.__table__, meetings.id == attendance.meeting_id)).one()
+    assert status is AttendanceStatus.EXCUSED and status.label == "Excusé"
+    assert mode is None
+    assert starts_at == datetime(2020, 6, 9, 8, 30, tzinfo=timezone.utc) and starts_at.tzinfo is timezone.utc
+
+
+def test_a_stored_value_outside_the_enum_is_refused_on_reading(app_context):
+    """The database's CHECK keeps such values out; were one there (a column altered by hand), reading it says
+    which enum it does not belong to instead of giving a wrong member."""
+    dialect = db.engine.dialect
+    status_type = Attendance.__table__.c.status.type.dialect_impl(dialect)
+    read = status_type.result_processor(dialect, None)
+    assert read("present") is AttendanceStatus.PRESENT and read(None) is None
+    with pytest.raises(LookupError, match="attendance_status"):
+        read("inconnu")
+
+
 def test_naive_datetimes_are_rejected(body):
     meeting = Meeting(body=body, title="Séance", starts_at=datetime(2020, 6, 9, 10), ends_at=datetime(2020, 6, 9, 12))
     db.session.add(meeting)
