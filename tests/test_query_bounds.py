@@ -34,8 +34,8 @@ def build_world(app, factor: int) -> World:
 # (app/pagination.py). The quorum is counted on the body's seats read in one statement (quorum_composition);
 # the body page reads its seats once for the members table, the officers and the quorum sentence.
 PAGES = {
-    "meeting page": ("staff", "/meetings/{meeting_id}", 9),  # the points come with their themes
-    "meeting page (member)": ("member", "/meetings/{meeting_id}", 9),
+    "meeting page": ("staff", "/meetings/{meeting_id}", 8),  # the points with their themes, the agenda with its votes
+    "meeting page (member)": ("member", "/meetings/{meeting_id}", 8),
     "body page": ("staff", "/bodies/{body_id}", 6),
     "body page (member)": ("member", "/bodies/{body_id}", 6),
     "mes séances": ("member", "/mes-seances", 6),

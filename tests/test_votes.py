@@ -2,6 +2,7 @@
 the quorum frozen with each vote, and the avis text frozen with the validated compte rendu."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -219,6 +220,28 @@ def test_a_decided_item_is_voted_again_only_once_reopened(secretariat_client):
     votes = db.session.scalars(select(Vote).order_by(Vote.id)).all()
     assert [(vote.outcome, vote.is_current) for vote in votes] == [(VoteOutcome.REJECTED, False),
                                                                    (VoteOutcome.ADOPTED, True)]
+
+
+def test_the_meeting_page_lists_the_votes_in_agenda_order_then_time(secretariat_client):
+    """The second item voted first, then the first item twice (reopened between): the page reads them with its
+    agenda (app/meetings/page.py) and lists the first item's two votes, oldest first, before the second's."""
+    meeting, _ = sitting(10, 6)
+    meeting.agenda_items.append(AgendaItem(position=2, title="Règlement intérieur",
+                                           nature=AgendaItemNature.FOR_DELIBERATION, submitted_text="Le règlement."))
+    db.session.commit()
+    first_item, second_item = meeting.agenda_items
+    for item in (second_item, first_item):
+        post_vote(secretariat_client, meeting, counts_form(meeting, 5, 1, agenda_item_id=item.id))
+    reopened = db.session.scalar(select(Vote).where(Vote.agenda_item_id == first_item.id))
+    assert secretariat_client.post(f"/votes/{reopened.id}/reopen").status_code == 302
+    post_vote(secretariat_client, meeting, counts_form(meeting, 2, 3, agenda_item_id=first_item.id))
+    db.session.expire_all()
+    votes = {(vote.agenda_item_id, vote.outcome): vote.id for vote in db.session.scalars(select(Vote))}
+    page = secretariat_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    shown = [int(vote_id) for vote_id in re.findall(r'id="vote-(\d+)"', page)]
+    assert shown == [votes[first_item.id, VoteOutcome.ADOPTED], votes[first_item.id, VoteOutcome.REJECTED],
+                     votes[second_item.id, VoteOutcome.ADOPTED]]
+    assert page.count("Vote rouvert") == 1 and page.index("Vote rouvert") < page.index(f'id="vote-{shown[1]}"')
 
 
 def test_roll_call_by_name_where_the_body_votes_so(secretariat_client):

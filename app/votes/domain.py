@@ -324,3 +324,10 @@ MEETING_VOTES = (
 def meeting_votes(meeting: Meeting) -> list[Vote]:
     """Every vote of ``meeting``, in agenda order then time, with its item (same query)."""
     return list(db.session.scalars(MEETING_VOTES, {"meeting_id": meeting.id}))
+
+
+def votes_of_loaded_items(meeting: Meeting) -> list[Vote]:
+    """``meeting_votes`` of a meeting whose agenda items were read with their votes (the meeting page's): no
+    statement of its own (each item would read its votes otherwise)."""
+    return [vote for item in meeting.agenda_items
+            for vote in sorted(item.votes, key=lambda vote: (vote.recorded_at, vote.id))]

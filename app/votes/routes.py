@@ -32,7 +32,7 @@ from app.votes.domain import (
     VoteInput,
     choice_field,
     counts_sentence,
-    meeting_votes,
+    votes_of_loaded_items,
     nature_refusal,
     outcome_label,
     outcome_sentence,
@@ -56,8 +56,8 @@ from app.votes.queries import get_editable_item_or_404, get_vote_or_404
 
 @bp.app_template_global()
 def votes_of_meeting(meeting: Meeting):
-    """For the meeting page: every vote of the meeting, in one query."""
-    return meeting_votes(meeting)
+    """For the meeting page: every vote of the meeting, read with its agenda items (``app.meetings.page.MEETING``)."""
+    return votes_of_loaded_items(meeting)
 
 
 bp.add_app_template_global(outcome_label, "vote_outcome_label")
