@@ -85,13 +85,18 @@ class MailRow(NamedTuple):
     sent_at: datetime | None
     detail: str
     next_attempt_at: datetime | None
+    urgency_reason: str | None  # of the sending a convocation belongs to (``convocation_record``)
+    delay_days: int | None
 
     @property
     def retrying(self) -> bool:
         return is_retrying(self.status, self.next_attempt_at)
 
 
-MEETING_MAIL = (select(*(getattr(OutboxMessage, name) for name in MailRow._fields))
+MEETING_MAIL = (select(OutboxMessage.person_id, OutboxMessage.kind, OutboxMessage.status, OutboxMessage.sequence,
+                       OutboxMessage.sent_at, OutboxMessage.detail, OutboxMessage.next_attempt_at,
+                       ConvocationSending.urgency_reason, ConvocationSending.delay_days)
+                .outerjoin(ConvocationSending, ConvocationSending.id == OutboxMessage.sending_id)
                 .where(OutboxMessage.meeting_id == bindparam("meeting_id")).order_by(OutboxMessage.id))
 
 
@@ -153,9 +158,11 @@ class MeetingMail:
         sent = [row for row in found if row.status is MailStatus.SENT]
         return (sent or found or [None])[-1]
 
-    def convocation_sent(self) -> bool:
-        """Whether a convocation went out (``convocation_record`` then reads the first one)."""
-        return any(row.kind is MailKind.CONVOCATION and row.status is MailStatus.SENT for row in self.rows)
+    def first_convocation(self) -> MailRow | None:
+        """The first convocation sent, as ``FIRST_CONVOCATION`` reads it (the earliest, then the first written)."""
+        sent = [row for row in self.rows
+                if row.kind is MailKind.CONVOCATION and row.status is MailStatus.SENT and row.sent_at is not None]
+        return min(sent, key=lambda row: row.sent_at, default=None)
 
 
 @dataclass
@@ -472,23 +479,27 @@ FIRST_CONVOCATION = (
 )
 
 
-def first_convocation_sent(meeting: Meeting):
-    """The row (``sent_at``, ``urgency_reason``, ``delay_days``) of the first convocation sent, None before any.
-    A meeting page (``MeetingPage.kept_rows``) keeps it for its second use: its account of the convocations and its
-    dossier's marks both ask."""
+def first_convocation_sent(meeting: Meeting, mail: MeetingMail | None = None):
+    """The row (``sent_at``, ``urgency_reason``, ``delay_days``) of the first convocation sent, None before any;
+    found in ``mail`` when the meeting's e-mails are read already (staff's page), else read. A meeting page
+    (``MeetingPage.kept_rows``) keeps it for its second use: its account of the convocations and its dossier's
+    marks both ask."""
     kept = getattr(meeting, "kept_rows", None)
     if kept is not None and "first_convocation" in kept:
         return kept["first_convocation"]
-    first = db.session.execute(FIRST_CONVOCATION, {"meeting_id": meeting.id}).first()
+    if mail is not None:
+        first = mail.first_convocation()
+    else:
+        first = db.session.execute(FIRST_CONVOCATION, {"meeting_id": meeting.id}).first()
     if kept is not None:
         kept["first_convocation"] = first
     return first
 
 
-def convocation_record(meeting: Meeting) -> ConvocationRecord | None:
+def convocation_record(meeting: Meeting, mail: MeetingMail | None = None) -> ConvocationRecord | None:
     """From the deliveries recorded: the day the first convocation was sent, J-n, and the urgency
     reason given if that sending was late. None before any convocation was sent."""
-    first = first_convocation_sent(meeting)
+    first = first_convocation_sent(meeting, mail)
     if first is None:
         return None
     sent_on = to_paris(first.sent_at).date()
@@ -529,7 +540,7 @@ def mailing_progress(meeting: Meeting) -> MailingProgress:
     in_office = people_in_office(meeting.body_id, today) if upcoming and not called_off else None
     asks_urgency = upcoming and plan_sending(meeting, today, mail, in_office).late
     progress = MailingProgress(meeting.ical_sequence, len(meeting.invitations), called_off,
-                               record=convocation_record(meeting) if mail.convocation_sent() else None,
+                               record=convocation_record(meeting, mail),
                                background=background_enabled(),
                                asks_urgency=asks_urgency)
     kinds = CANCEL_KINDS if called_off else REQUEST_KINDS
