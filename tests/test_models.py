@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.formatting import paris_datetime
+from app.models.types import PortableEnum
 from app.models import (
     Attendance,
     AttendanceStatus,
@@ -89,6 +90,7 @@ def test_a_stored_value_outside_the_enum_is_refused_on_reading(app_context):
     which enum it does not belong to instead of giving a wrong member."""
     dialect = db.engine.dialect
     status_type = Attendance.__table__.c.status.type.dialect_impl(dialect)
+    assert isinstance(status_type, PortableEnum)  # kept by SQLAlchemy on each engine: its one-call reading with it
     read = status_type.result_processor(dialect, None)
     assert read("present") is AttendanceStatus.PRESENT and read(None) is None
     with pytest.raises(LookupError, match="attendance_status"):
