@@ -32,7 +32,6 @@ from app.votes.domain import (
     VoteInput,
     choice_field,
     counts_sentence,
-    votes_of_loaded_items,
     nature_refusal,
     outcome_label,
     outcome_sentence,
@@ -40,6 +39,7 @@ from app.votes.domain import (
     record_vote,
     reopen_vote,
     vote_refusals,
+    votes_of_loaded_items,
     voting_context,
 )
 from app.votes.forms import (
