@@ -6,7 +6,8 @@
    then wrk (``mixed.lua``) plays the requests in random order with ``--connections`` connections:
    meeting pages, body pages, « Mes séances », deadlines, searches, feeds, calendar files, documents,
    and about 5 % writes (points of the tour de table, échéances). The bare route is measured in the
-   same run, the two taking turns (``--rounds``); the peak memory of each gunicorn worker is read from /proc afterwards.
+   same run, the two taking turns (``--rounds``); the CPU time the gunicorn workers (and PostgreSQL's
+   processes) use during the mix, and the peak memory of each worker, are read from /proc.
 3. Single-request times: « Mes séances » and the meeting page over HTTP one at a time against the same
    server, and in process (each request with a fresh session, as a new request has); the search in
    process.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -252,17 +254,46 @@ def combined(slices: list[dict]) -> dict:
             "statuses": [f"{status}:{count}" for status, count in sorted(statuses.items())]}
 
 
-def bare_and_mixed(base: str, lines_file: Path, duration: int, connections: int, rounds: int):
+def bare_and_mixed(base: str, lines_file: Path, duration: int, connections: int, rounds: int,
+                   servers: dict[str, list[str]]):
     """The bare route and the mix taking turns, ``rounds`` times (a third of the mix's time for the bare
     route): on a machine whose speed drifts within a minute (the disk's flushes, the host's other guests),
     the ratio then compares the two under the same conditions, not the first ten seconds with the next
-    thirty. Returns both combined and each round's ratio."""
+    thirty. Returns both combined, each round's ratio, and the CPU seconds each group of ``servers`` used
+    during the mix's slices."""
     bare_slices, mixed_slices = [], []
+    cpu = dict.fromkeys(servers, 0.0)
     for _ in range(rounds):
         bare_slices.append(run_wrk(base + "/_bench/ping", None, max(1, duration // 3 // rounds), connections))
+        before = {group: process_cpu(pids) for group, pids in servers.items()}
         mixed_slices.append(run_mixed(base, lines_file, max(1, duration // rounds), connections))
+        for group, pids in servers.items():
+            cpu[group] += sum(used - before[group].get(pid, 0.0) for pid, used in process_cpu(pids).items())
     ratios = [mixed["rps"] / bare["rps"] for bare, mixed in zip(bare_slices, mixed_slices)]
-    return combined(bare_slices), combined(mixed_slices), ratios
+    return combined(bare_slices), combined(mixed_slices), ratios, cpu
+
+
+def server_processes(master_pid: int, postgresql: bool) -> dict[str, list[str]]:
+    """The gunicorn workers and, on PostgreSQL, the database server's processes (its backends among them)."""
+    def pgrep(*arguments: str) -> list[str]:
+        return subprocess.run(["pgrep", *arguments], capture_output=True, text=True).stdout.split()
+
+    servers = {"workers": pgrep("-P", str(master_pid))}
+    if postgresql:
+        servers["PostgreSQL"] = pgrep("-x", "postgres")
+    return servers
+
+
+def process_cpu(pids: list[str]) -> dict[str, float]:
+    """CPU seconds (user and system) each of ``pids`` still running has used so far (/proc/PID/stat)."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def public_minutes_url(frozen_url: str, email: str) -> str:
@@ -419,8 +450,10 @@ def main() -> None:
     print(f"  wrk : route nue et charge mixte ({arguments.duration} s), tour à tour en {arguments.rounds} fois…",
           file=sys.stderr)
     rows_before = written_rows()
-    bare, mixed, round_ratios = bare_and_mixed(base, lines_file, arguments.duration, arguments.connections,
-                                               arguments.rounds)
+    # Listed after the warm-up: the workers' connections to PostgreSQL are open by then.
+    servers = server_processes(arguments.gunicorn_pid, os.environ["DATABASE_URL"].startswith("postgresql"))
+    bare, mixed, round_ratios, server_cpu = bare_and_mixed(base, lines_file, arguments.duration,
+                                                           arguments.connections, arguments.rounds, servers)
     saved = written_rows() - rows_before
     peaks = peak_rss_mb(arguments.gunicorn_pid)
     staff_account = next(account for account in accounts if account.staff)
@@ -477,6 +510,9 @@ def main() -> None:
               f"{result['errors']:8d} {result['rps'] / bare['rps']:7.1%}")
     print("ratio de la charge mixte à la route nue, tour par tour : "
           + " ".join(f"{ratio:.1%}" for ratio in round_ratios))
+    # Less sensitive than a throughput to what else the host runs: compares two versions of the code.
+    print("temps CPU du serveur par requête de la charge mixte : " + ", ".join(
+        f"{group} {seconds / mixed['requests'] * 1000:.2f} ms" for group, seconds in server_cpu.items()))
     if mixed["statuses"]:
         print("réponses par statut (charge mixte) : " + " ".join(mixed["statuses"]))
     # Every post of the mix answers 302 once saved; every GET 200.
