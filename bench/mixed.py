@@ -510,7 +510,7 @@ def main() -> None:
               f"{result['errors']:8d} {result['rps'] / bare['rps']:7.1%}")
     print("ratio de la charge mixte à la route nue, tour par tour : "
           + " ".join(f"{ratio:.1%}" for ratio in round_ratios))
-    # Less sensitive than a throughput to what else the host runs: compares two versions of the code.
+    # Where the server's time goes: the workers' Python, and on PostgreSQL the database server's own work.
     print("temps CPU du serveur par requête de la charge mixte : " + ", ".join(
         f"{group} {seconds / mixed['requests'] * 1000:.2f} ms" for group, seconds in server_cpu.items()))
     if mixed["statuses"]:
