@@ -7,7 +7,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.formatting import paris_datetime
-from app.models.types import PortableEnum
 from app.models import (
     Attendance,
     AttendanceStatus,
@@ -21,6 +20,7 @@ from app.models import (
     Seat,
     Theme,
 )
+from app.models.types import PortableEnum
 
 
 @pytest.fixture
