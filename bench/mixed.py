@@ -34,7 +34,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from measure import fetch, run_wrk, session_cookie  # noqa: E402
+from measure import WARM_UP, fetch, run_wrk, session_cookie, steady_page_times  # noqa: E402
 
 PASSWORD = "banc-d-essai-2026"
 STAFF_PER_ARS = 4
@@ -391,27 +391,37 @@ def http_one_at_a_time(base: str, path: str, cookie: str, runs: int = 15) -> flo
     return statistics.median(times[2:])
 
 
-def in_process(paths: dict[str, tuple[str, str]], runs: int = 7) -> dict[str, float]:
-    """Median time of each page in process, each request in a new session and a new app context (as a
-    request over HTTP has: no identity map, no user kept from the previous request)."""
+def in_process(paths: dict[str, tuple[str, str]], runs: int = 15) -> dict[str, float]:
+    """Median time of each page in process (``steady_page_times``), each request in a new session and a new app
+    context (as a request over HTTP has: no identity map, no user kept from the previous request), with the
+    process's settings of a gunicorn worker (``tune_process``, as ``wsgi_bench.py`` has them)."""
     from app import create_app
     from app.extensions import db
+    from app.serving import tune_process
 
     app = create_app({"WTF_CSRF_ENABLED": False})
-    times = {}
+    tune_process(app)
+    pages = {}
     for label, (path, email) in paths.items():
         client = app.test_client()
         client.post("/login", data={"email": email, "password": PASSWORD})
-        measured = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            response = client.get(path)
-            measured.append(time.perf_counter() - started)
-            assert response.status_code == 200, (path, response.status_code)
         with app.app_context():
             db.session.remove()
-        times[label] = statistics.median(measured[1:])
-    return times
+        pages[label] = (client, path)
+    return steady_page_times(pages, runs)
+
+
+def machine_speed(runs: int = 5) -> float:
+    """Median time of a fixed loop of pure Python: on a shared host whose speed drifts by half within minutes,
+    what tells two runs' single-request times apart from the machine's."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def verdict(ok: bool) -> str:
@@ -481,14 +491,16 @@ def main() -> None:
 
     staff_cookie = session_cookie(base, data["staff"], data["password"])
     member_cookie = session_cookie(base, data["member"], data["password"])
+    member_account = next(account for account in accounts if not account.staff)
+    member_email, own_meeting = member_account.email, member_account.urls["meeting"][0]
     http_times = {
         "« Mes séances » (membre)": http_one_at_a_time(base, "/mes-seances", member_cookie),
         "page de séance de référence": http_one_at_a_time(base, f"/meetings/{data['meeting_id']}", staff_cookie),
+        "page de séance ordinaire": http_one_at_a_time(base, own_meeting, member_account.cookie),
     }
-    member_email = next(account.email for account in accounts if not account.staff)
-    own_meeting = next(account for account in accounts if not account.staff).urls["meeting"][0]
     # The searches of a secretariat of an ARS of the dataset (1,400 meetings and 34,000 points at scale 1):
     # the benchmark's own account belongs to the small ARS of the reference meeting.
+    machine_before = machine_speed()
     process_times = in_process({
         "« Mes séances » (membre)": ("/mes-seances", data["member"]),
         "page de séance de référence": (f"/meetings/{data['meeting_id']}", data["staff"]),
@@ -497,6 +509,7 @@ def main() -> None:
         "recherche sans résultat": ("/recherche?texte=xylophonie", staff_account.email),
         "recherche « santé mentale »": ("/recherche?texte=sant%C3%A9+mentale", staff_account.email),
     })
+    machine_after = machine_speed()
 
     ratio = mixed["rps"] / bare["rps"]
     print(f"\nCharge mixte : {len(accounts)} sessions, {distinct} adresses différentes, {writes:.1%} d'écritures, "
@@ -522,11 +535,14 @@ def main() -> None:
     growth = max(after - before for before, after in zip(large_before, large_after))
     print("mémoire par worker avant / maximale pendant 6 téléchargements d'un compte rendu validé de 20 Mo : "
           + ", ".join(f"{before:.0f} / {after:.0f} Mo" for before, after in zip(large_before, large_after)))
-    print("\nUne requête à la fois (HTTP, gunicorn) / en processus (nouvelle session à chaque requête) :")
+    print(f"\nUne requête à la fois (HTTP, gunicorn) / en processus (nouvelle session à chaque requête, "
+          f"après {WARM_UP} requêtes de mise en route) :")
     for label, seconds in process_times.items():
         over_http = http_times.get(label)
         print(f"  {label:32} {'' if over_http is None else f'{over_http * 1000:7.1f} ms HTTP':>15} "
               f"{seconds * 1000:7.1f} ms en processus")
+    print(f"  (vitesse de la machine : la même boucle Python de référence en {machine_before * 1000:.0f} ms avant les "
+          f"mesures en processus, {machine_after * 1000:.0f} ms après)")
 
     targets = [
         ("charge mixte ≥ 10 % de la route nue", ratio >= 0.10, f"{ratio:.1%}"),
