@@ -381,14 +381,17 @@ def reset_peak_rss(master_pid: int) -> list[float]:
     return peak_rss_mb(master_pid)
 
 
-def http_one_at_a_time(base: str, path: str, cookie: str, runs: int = 15) -> float:
+def http_one_at_a_time(base: str, path: str, cookie: str, runs: int = 15, workers: int = 2) -> float:
+    """Median time of ``runs`` requests of ``path`` over HTTP, one at a time, after ``WARM_UP`` requests for each
+    gunicorn worker (each has its own database connection: ``steady_page_times``)."""
     times = []
-    for _ in range(runs):
+    for run in range(workers * WARM_UP + runs):
         started = time.perf_counter()
         status, _ = fetch(base + path, cookie)
-        times.append(time.perf_counter() - started)
+        if run >= workers * WARM_UP:
+            times.append(time.perf_counter() - started)
         assert status == 200, (path, status)
-    return statistics.median(times[2:])
+    return statistics.median(times)
 
 
 def in_process(paths: dict[str, tuple[str, str]], runs: int = 15) -> dict[str, float]:
