@@ -315,28 +315,44 @@ def visible_audit_events(user: User) -> Select:
     return select(AuditEvent).where(in_organisation(user, AuditEvent.organisation_id))
 
 
-def opened_to(user: User, organisation_id: int | None, member_statement: Select, staff_value=True, **values):
+# ``member_value`` of ``opened_to`` when the member statement's value was not read with the row.
+NOT_READ = object()
+
+
+def opened_to(user: User, organisation_id: int | None, member_statement: Select, staff_value=True,
+              member_value=NOT_READ, **values):
     """What a row of ``organisation_id`` opens to the user: None when closed (another ARS; a member whose seat
     ``member_statement`` — ``MEMBER_OPENS_BODY``, ``MEMBER_OPENS_MEETING``, given ``values`` — does not find),
-    ``staff_value`` for staff of its ARS, else the value ``member_statement`` reads."""
+    ``staff_value`` for staff of its ARS, else the value ``member_statement`` reads, or ``member_value`` when the
+    caller read it already for this user (``member_opens_meeting_column``)."""
     if not of_users_organisation(user, organisation_id):
         return None
     if user.is_staff:
         return staff_value
     if user.person_id is None:
         return None
+    if member_value is not NOT_READ:
+        return member_value
     return db.session.scalar(member_statement, {**account_parameters(user), **values})
+
+
+def member_opens_meeting_column():
+    """``MEMBER_OPENS_MEETING`` as a column of a statement of the meeting ``meeting_id``, run once (not for each
+    row), with the parameters of ``account_parameters``: a page that reads the meeting reads it in the same
+    statement and gives it to ``checked_meeting_opening``."""
+    return MEMBER_OPENS_MEETING.scalar_subquery().correlate(None)
 
 
 def can_view_body(user: User, body: Body) -> bool:
     return opened_to(user, body.organisation_id, MEMBER_OPENS_BODY, body_id=body.id) is not None
 
 
-def meeting_opening(user: User, meeting: Meeting) -> Opening:
+def meeting_opening(user: User, meeting: Meeting, member_value=NOT_READ) -> Opening:
     """What the meeting (in the bin or not) opens to the user: a seat still to start opens the meetings it runs on
-    (``mandate_opens_meeting``), not yet their body; staff of its ARS and members in office open both."""
+    (``mandate_opens_meeting``), not yet their body; staff of its ARS and members in office open both.
+    ``member_value``: ``member_opens_meeting_column`` read for this user with the meeting."""
     value = opened_to(user, meeting.body.organisation_id, MEMBER_OPENS_MEETING, staff_value=Opening.BODY.value,
-                      meeting_id=meeting.id)
+                      member_value=member_value, meeting_id=meeting.id)
     return Opening.CLOSED if value is None else Opening(value)
 
 
@@ -374,14 +390,14 @@ def check_meeting(meeting: Meeting | None, *, binned: bool = False) -> Meeting:
     return meeting
 
 
-def checked_meeting_opening(meeting: Meeting | None, *, binned: bool = False) -> Opening:
+def checked_meeting_opening(meeting: Meeting | None, *, binned: bool = False, member_value=NOT_READ) -> Opening:
     """``check_meeting``'s checks; then what the meeting opens to the current user (``Opening.BODY``: its body's
-    page too, which the meeting page links to)."""
+    page too, which the meeting page links to). ``member_value``: as ``meeting_opening``'s."""
     if meeting is None or (meeting.deleted_at is not None and not binned):
         abort(404)
     if not of_users_organisation(current_user, meeting.body.organisation_id):
         abort(404)
-    opening = meeting_opening(current_user, meeting)
+    opening = meeting_opening(current_user, meeting, member_value)
     if opening is Opening.CLOSED:
         abort(403)
     return opening

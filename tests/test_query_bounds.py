@@ -35,7 +35,8 @@ def build_world(app, factor: int) -> World:
 # the body page reads its seats once for the members table, the officers and the quorum sentence.
 PAGES = {
     "meeting page": ("staff", "/meetings/{meeting_id}", 8),  # the points with their themes, the agenda with its votes
-    "meeting page (member)": ("member", "/meetings/{meeting_id}", 8),
+    # what the member's seats open and the first convocation come with the meeting (app.meetings.page)
+    "meeting page (member)": ("member", "/meetings/{meeting_id}", 6),
     "body page": ("staff", "/bodies/{body_id}", 6),
     "body page (member)": ("member", "/bodies/{body_id}", 6),
     "mes séances": ("member", "/mes-seances", 6),

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -23,19 +25,23 @@ from app.models import (
     Attendance,
     AttendanceStatus,
     Capacity,
+    ConvocationSending,
     Deadline,
     Invitation,
     InvitationResponse,
     Meeting,
+    OutboxMessage,
     ParticipationMode,
     Person,
     RoundTablePoint,
     RoundTableSection,
     Theme,
+    User,
     point_themes,
 )
 from app.models.meetings import AttendanceLists
 from app.models.people import PersonRow, person_columns, person_row
+from app.permissions import NOT_READ, account_parameters, member_opens_meeting_column
 
 
 
@@ -102,16 +108,55 @@ class MeetingPage(AttendanceLists):
         return value
 
 
+class FirstConvocation(NamedTuple):
+    """``first_convocation_sent``'s row."""
+
+    sent_at: datetime
+    urgency_reason: str | None
+    delay_days: int | None
+
+
+class MemberReads(NamedTuple):
+    """What a member's meeting page reads with the meeting (``member_meeting_statement``): the value of the
+    member's seats for ``checked_meeting_opening``, and the first convocation sent (None before any)."""
+
+    opening: int | None
+    first_convocation: FirstConvocation | None
+
+
 def load_meeting(meeting_id: int) -> Meeting | None:
     """The meeting with its short relations (body, agenda, deadlines, minutes), before the permission check:
     one statement, built once (``MEETING``)."""
     return db.session.execute(MEETING, {"meeting_id": meeting_id}).unique().scalar()
 
 
-def meeting_page(meeting: Meeting, with_record: bool) -> MeetingPage:
-    """The page of ``meeting`` (checked already); the tour de table is read only ``with_record``."""
-    return MeetingPage(meeting, attendance_rows(meeting.id), invitation_rows(meeting.id),
+def load_meeting_for_page(user: User, meeting_id: int) -> tuple[Meeting | None, MemberReads | None]:
+    """``load_meeting``; for a member, with their ``MemberReads`` in the same statement
+    (``member_meeting_statement``)."""
+    if user.is_staff:
+        return load_meeting(meeting_id), None
+    row = db.session.execute(member_meeting_statement(),
+                             {"meeting_id": meeting_id, **account_parameters(user)}).unique().first()
+    if row is None:
+        return None, None
+    meeting, opening, sent_at, urgency_reason, delay_days = row
+    first = None if sent_at is None else FirstConvocation(sent_at, urgency_reason, delay_days)
+    return meeting, MemberReads(opening, first)
+
+
+def member_value(reads: MemberReads | None):
+    """The ``member_value`` of ``checked_meeting_opening`` for a page loaded by ``load_meeting_for_page``."""
+    return NOT_READ if reads is None else reads.opening
+
+
+def meeting_page(meeting: Meeting, with_record: bool, reads: MemberReads | None = None) -> MeetingPage:
+    """The page of ``meeting`` (checked already); the tour de table is read only ``with_record``; a member's
+    first convocation as ``reads`` has it."""
+    page = MeetingPage(meeting, attendance_rows(meeting.id), invitation_rows(meeting.id),
                        section_lines(meeting.id) if with_record else [])
+    if reads is not None:
+        page.kept_rows["first_convocation"] = reads.first_convocation
+    return page
 
 
 # The statements are built once, of the tables' columns: building and adapting a select of a dozen
@@ -125,6 +170,26 @@ MEETING = select(Meeting).where(Meeting.id == MEETING_ID).options(
     joinedload(Meeting.agenda_items).joinedload(AgendaItem.votes),
     joinedload(Meeting.deadlines).joinedload(Deadline.announced_meeting),
 )
+@cache
+def member_meeting_statement():
+    """``MEETING`` with a member's two more questions, each a round trip on PostgreSQL when asked apart: what the
+    member's seats open (``member_opens_meeting_column``) and the first convocation sent (``FIRST_CONVOCATION``:
+    the page's account of the convocations, its dossier's marks). Each is run once, not for each of the
+    statement's rows. Staff's page reads every e-mail of the meeting, the first convocation among them
+    (``MeetingMail``). Built once, on first use (the calendar package imports this one)."""
+    from app.calendar.convocations import FIRST_CONVOCATION
+
+    first_sent = OutboxMessage.__table__.alias("first_sent")
+    first_sending = ConvocationSending.__table__.alias("first_sending")
+    first_id = FIRST_CONVOCATION.with_only_columns(OutboxMessage.id).scalar_subquery().correlate(None)
+    return (
+        MEETING.add_columns(member_opens_meeting_column(), first_sent.c.sent_at, first_sending.c.urgency_reason,
+                            first_sending.c.delay_days)
+        .outerjoin_from(Meeting, first_sent, first_sent.c.id == first_id)
+        .outerjoin_from(first_sent, first_sending, first_sending.c.id == first_sent.c.sending_id)
+    )
+
+
 ATTENDANCE, INVITATION = Attendance.__table__.c, Invitation.__table__.c
 SECTION, POINT, THEME = RoundTableSection.__table__.c, RoundTablePoint.__table__.c, Theme.__table__.c
 PERSON, HOLDER, SPEAKER = Person.__table__, Person.__table__.alias("holder"), Person.__table__.alias("speaker")

@@ -16,7 +16,7 @@ from app.meetings import bp
 from app.meetings.defaults import DEFAULT_AGENDA_ITEM
 from app.meetings.forms import ConfirmForm, InvitationForm, MeetingForm, SecondConvocationForm, SeriesForm
 from app.meetings.outline import deadline_outline
-from app.meetings.page import load_meeting, meeting_page
+from app.meetings.page import load_meeting_for_page, meeting_page, member_value
 from app.meetings.quorum import quorum_status
 from app.meetings.second_convocation import (
     latest_day,
@@ -54,11 +54,11 @@ from app.submissions import CREATION_TOKEN, Submission, answer_repeat
 def detail(meeting_id: int):
     from app.documents.workflow import minutes_visible_to  # documents imports meetings
 
-    meeting = load_meeting(meeting_id)
-    opening = checked_meeting_opening(meeting)
+    meeting, reads = load_meeting_for_page(current_user, meeting_id)
+    opening = checked_meeting_opening(meeting, member_value=member_value(reads))
     record_visible = minutes_visible_to(current_user, meeting)
     return render_template(
-        "meetings/detail.html", meeting=meeting_page(meeting, with_record=record_visible),
+        "meetings/detail.html", meeting=meeting_page(meeting, with_record=record_visible, reads=reads),
         deadline_lines=deadline_outline(meeting.deadlines), record_visible=record_visible,
         body_open=opening is Opening.BODY,
     )
