@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.loadgen import create_benchmark_meeting
-from app.models import Meeting, Role
+from app.models import Body, BodyKind, Meeting, Role
 from tests.conftest import create_user, log_in, test_organisation
 from tests.ics_support import feed_token_for
 from tests.query_count import count_queries, fresh_session
@@ -38,7 +38,7 @@ PAGES = {
     # what the member's seats open and the first convocation come with the meeting (app.meetings.page)
     "meeting page (member)": ("member", "/meetings/{meeting_id}", 6),
     "body page": ("staff", "/bodies/{body_id}", 6),
-    "body page (member)": ("member", "/bodies/{body_id}", 6),
+    "body page (member)": ("member", "/bodies/{body_id}", 5),  # what their seats open comes with the body
     "mes séances": ("member", "/mes-seances", 6),
     "deadlines": ("member", "/deadlines", 3),
     "body feed": ("anonymous", "/feeds/{feed_token}.ics", 5),
@@ -59,6 +59,24 @@ def test_page_queries_do_not_grow_with_the_meeting_and_the_body(app, app_context
         fresh_session()
         counts.append(count_queries(client, url.format(**vars(world))))
     assert counts == [expected, expected], f"{page}: {counts} statements for the small and the large meeting"
+
+
+@pytest.mark.parametrize("who", ["staff", "member"])
+def test_the_body_page_reads_its_parent_body_with_the_body(app, app_context, secretariat_client, who):
+    """A commission's page names the body it belongs to: read with the body, in no statement of its own."""
+    world = build_world(app, 1)
+    body = db.session.get(Body, world.body_id)
+    client = secretariat_client if who == "staff" else world.member
+    url = f"/bodies/{body.id}"
+    fresh_session()
+    alone = count_queries(client, url)
+    body = db.session.get(Body, world.body_id)
+    body.parent = Body(organisation_id=body.organisation_id, kind=BodyKind.CRSA_PLENARY, name="CRSA de la région")
+    db.session.commit()
+    fresh_session()
+    assert count_queries(client, url) == alone == PAGES["body page" + ("" if who == "staff" else " (member)")][2]
+    assert "rattachée à" in client.get(url).get_data(as_text=True)
+    assert "CRSA de la région" in client.get(url).get_data(as_text=True)
 
 
 def test_the_large_world_really_is_ten_times_larger(app, app_context):

@@ -41,6 +41,7 @@ from app.people.domain import fill_person, person_with_email, typed_name
 from app.people.search import MAX_PEOPLE_FOUND, find_people, search_text
 from app.permissions import (
     get_body_or_404,
+    get_body_with_parent_or_404,
     get_membership_or_404,
     get_role_or_404,
     staff_required,
@@ -72,7 +73,7 @@ BODY_MEETINGS = (select(Meeting).options(load_only(Meeting.title, Meeting.starts
 @bp.route("/<int:body_id>")
 @login_required
 def detail(body_id: int):
-    body = get_body_or_404(body_id)
+    body = get_body_with_parent_or_404(body_id)
     meetings = counted_page(BODY_MEETINGS, page=page_number(), per_page=MEETINGS_PER_PAGE,
                             parameters={"body_id": body.id})
     today = paris_today()
