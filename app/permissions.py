@@ -407,10 +407,11 @@ def get_body_with_parent_or_404(body_id: int) -> Body:
     return check_body(None) if row is None else check_body(row[0], member_value=row[1])
 
 
-def check_meeting(meeting: Meeting | None, *, binned: bool = False) -> Meeting:
+def check_meeting(meeting: Meeting | None, *, binned: bool = False, member_value=NOT_READ) -> Meeting:
     """``meeting`` (loaded by the caller with what its page needs) if the current user may see it:
-    404 if missing, in the bin (unless ``binned``) or of another ARS, 403 if not theirs."""
-    checked_meeting_opening(meeting, binned=binned)
+    404 if missing, in the bin (unless ``binned``) or of another ARS, 403 if not theirs. ``member_value``: as
+    ``meeting_opening``'s."""
+    checked_meeting_opening(meeting, binned=binned, member_value=member_value)
     return meeting
 
 

@@ -42,7 +42,8 @@ PAGES = {
     "mes séances": ("member", "/mes-seances", 6),
     "deadlines": ("member", "/deadlines", 3),
     "body feed": ("anonymous", "/feeds/{feed_token}.ics", 5),
-    "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 4),  # their own convocation, with the meeting
+    # their own convocation and what their seats open, with the meeting
+    "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 3),
     "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 13),
     "attendance sheet": ("staff", "/meetings/{meeting_id}/attendance", 10),
     "round-table editor": ("staff", "/meetings/{meeting_id}/round-table", 6),

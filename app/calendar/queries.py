@@ -12,7 +12,8 @@ from app.extensions import db
 from app.formatting import PARIS
 from app.models import (Body, BodyFeedLink, Capacity, Deadline, Invitation, MailKind, Meeting, OutboxMessage,
                         Person, User)
-from app.permissions import can_view_body, has_deactivated_account, meetings_opened_by_seats
+from app.permissions import (NOT_READ, account_parameters, can_view_body, has_deactivated_account,
+                             meetings_opened_by_seats, member_opens_meeting_column)
 
 # What new_feed_token makes (token_urlsafe): anything else is no token, answered 404 without a query.
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -52,20 +53,23 @@ def load_meeting_for_calendar(meeting_id: int) -> Meeting | None:
 MEETING_FOR_CALENDAR = select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(*meeting_options())
 
 
-def load_own_copy(meeting_id: int, person_id: int | None) -> tuple[Meeting | None, int, list[Invitation]]:
-    """The meeting's download: the meeting as ``load_meeting_for_calendar`` loads it, the SEQUENCE of the copy
-    and the convocations it names. ``person_id`` None (staff): the meeting's SEQUENCE, everyone convened. A
-    person's own copy: the meeting's SEQUENCE raised once for each time they were taken off its convened list,
+def load_own_copy(meeting_id: int, user: User) -> tuple[Meeting | None, int, list[Invitation], object]:
+    """The meeting's download: the meeting as ``load_meeting_for_calendar`` loads it, the SEQUENCE of the copy,
+    the convocations it names and, for a member, what their seats open (``check_meeting``'s ``member_value``,
+    read with the meeting; ``NOT_READ`` for staff). Staff: the meeting's SEQUENCE, everyone convened. A
+    member's own copy: the meeting's SEQUENCE raised once for each time they were taken off its convened list,
     as their e-mails carry it (``convocations.times_taken_off``: calendars ignore an event no newer than the
     cancellation they hold), and their own convocation alone, read with the meeting: the statement of a
     member's copy reads no one else's address."""
-    if person_id is None:
+    if user.is_staff:
         meeting = db.session.scalar(MEETING_FOR_CALENDAR, {"meeting_id": meeting_id})
-        return (None, 0, []) if meeting is None else (meeting, meeting.ical_sequence, meeting.invitations)
-    row = db.session.execute(OWN_COPY, {"meeting_id": meeting_id, "person_id": person_id}).first()
+        return (None, 0, [], NOT_READ) if meeting is None else (meeting, meeting.ical_sequence, meeting.invitations,
+                                                                NOT_READ)
+    row = db.session.execute(OWN_COPY, {"meeting_id": meeting_id, **account_parameters(user)}).first()
     if row is None:
-        return None, 0, []
-    return row.Meeting, row.Meeting.ical_sequence + row.withdrawals, [row.Invitation] if row.Invitation else []
+        return None, 0, [], NOT_READ
+    return (row.Meeting, row.Meeting.ical_sequence + row.withdrawals, [row.Invitation] if row.Invitation else [],
+            row.opening)
 
 
 OWN_COPY = (
@@ -76,7 +80,8 @@ OWN_COPY = (
     .add_columns(select(func.count(OutboxMessage.id)).where(OutboxMessage.meeting_id == Meeting.id,
                                                             OutboxMessage.person_id == bindparam("person_id"),
                                                             OutboxMessage.kind == MailKind.WITHDRAWAL)
-                 .correlate(Meeting).scalar_subquery().label("withdrawals"))
+                 .correlate(Meeting).scalar_subquery().label("withdrawals"),
+                 member_opens_meeting_column().label("opening"))
 )
 
 

@@ -68,8 +68,8 @@ def meeting_filename(meeting, suffix: str = "") -> str:
 def meeting_ics(meeting_id: int):
     # A member's file is their own copy (naming them alone): at their SEQUENCE, as their e-mails; staff's, the
     # meeting's, naming everyone convened (no person: nobody's withdrawals counted).
-    meeting, sequence, named = load_own_copy(meeting_id, None if current_user.is_staff else current_user.person_id)
-    check_meeting(meeting)
+    meeting, sequence, named, member_value = load_own_copy(meeting_id, current_user)
+    check_meeting(meeting, member_value=member_value)
     calendar = meeting_calendar(meeting, attendees=attendees_of(named), sequence=sequence)
     return ics_response(calendar.to_ical(), meeting_filename(meeting))
 
