@@ -13,7 +13,7 @@ from functools import cache, wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, bindparam, case, exists, false, func, or_, select, true, union
+from sqlalchemy import ColumnElement, Exists, Select, bindparam, case, exists, false, func, or_, select, true, union
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -123,9 +123,14 @@ def seat_opens_meeting(person_id: int, meeting_id: int, on: date) -> bool:
                                                    Meeting).where(Meeting.id == meeting_id).limit(1)) is not None
 
 
+def deactivated_account(person_id) -> Exists:
+    """SQL: the person's account, if they have one, was deactivated (a person id, or a column to correlate)."""
+    return exists(select(User.id).where(User.person_id == person_id, User.active.is_(False)))
+
+
 def has_deactivated_account(person_id: int) -> bool:
     """The person's account, if they have one, was deactivated: their e-mailed and calendar links stop too."""
-    return db.session.scalar(select(User.id).where(User.person_id == person_id, User.active.is_(False))) is not None
+    return db.session.scalar(select(deactivated_account(person_id)))
 
 
 def member_body_ids(user: User, on: date | None = None) -> Select:

@@ -19,6 +19,7 @@ class World:
     body_id: int
     feed_token: str
     member: object  # a logged-in test client of a member of the body
+    person_feed_token: str  # that member's own feed
 
 
 def build_world(app, factor: int) -> World:
@@ -26,7 +27,7 @@ def build_world(app, factor: int) -> World:
                                        deadlines=2 * factor, seed=factor, organisation=test_organisation())
     person = meeting.attendances[0].person
     member = log_in(app.test_client(), create_user(Role.MEMBER, person=person))
-    return World(meeting.id, meeting.body_id, feed_token_for(meeting.body, person), member)
+    return World(meeting.id, meeting.body_id, feed_token_for(meeting.body, person), member, person.feed_token)
 
 
 # Each page: who asks, its URL, and the statements it runs (the same for both worlds, and on both databases).
@@ -42,6 +43,8 @@ PAGES = {
     "mes séances": ("member", "/mes-seances", 6),
     "deadlines": ("member", "/deadlines", 3),
     "body feed": ("anonymous", "/feeds/{feed_token}.ics", 5),
+    # the token is not a body's link (one statement); the person, with whether their account was deactivated
+    "person feed": ("anonymous", "/feeds/{person_feed_token}.ics", 5),
     # their own convocation and what their seats open, with the meeting
     "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 3),
     "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 13),

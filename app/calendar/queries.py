@@ -12,7 +12,7 @@ from app.extensions import db
 from app.formatting import PARIS
 from app.models import (Body, BodyFeedLink, Capacity, Deadline, Invitation, MailKind, Meeting, OutboxMessage,
                         Person, User)
-from app.permissions import (NOT_READ, account_parameters, can_view_body, has_deactivated_account,
+from app.permissions import (NOT_READ, account_parameters, can_view_body, deactivated_account,
                              meetings_opened_by_seats, member_opens_meeting_column)
 
 # What new_feed_token makes (token_urlsafe): anything else is no token, answered 404 without a query.
@@ -123,10 +123,13 @@ def find_feed_owner(token: str) -> Body | Person | None:
                              .options(joinedload(BodyFeedLink.body), joinedload(BodyFeedLink.user)))
     if link is not None:
         return link.body if link.user.active and can_view_body(link.user, link.body) else None
-    person = db.session.scalar(select(Person).where(Person.feed_token == token, Person.deleted_at.is_(None)))
-    if person is None or has_deactivated_account(person.id):
-        return None
-    return person
+    row = db.session.execute(PERSON_OF_FEED, {"token": token}).first()
+    return None if row is None or row.deactivated else row.Person
+
+
+# A person's feed: the person (not deleted) and whether their account was deactivated, in one statement built once.
+PERSON_OF_FEED = select(Person, deactivated_account(Person.id).label("deactivated")).where(
+    Person.feed_token == bindparam("token"), Person.deleted_at.is_(None))
 
 
 # The token alone, for the body page (its feed partial), by a statement built once.
