@@ -329,7 +329,7 @@ def opened_to(user: User, organisation_id: int | None, member_statement: Select,
     """What a row of ``organisation_id`` opens to the user: None when closed (another ARS; a member whose seat
     ``member_statement`` — ``MEMBER_OPENS_BODY``, ``MEMBER_OPENS_MEETING``, given ``values`` — does not find),
     ``staff_value`` for staff of its ARS, else the value ``member_statement`` reads, or ``member_value`` when the
-    caller read it already for this user (``member_opens_meeting_column``)."""
+    caller read it already for this user (``member_opens_meeting_column``, ``member_opens_body_column``)."""
     if not of_users_organisation(user, organisation_id):
         return None
     if user.is_staff:

@@ -170,6 +170,8 @@ MEETING = select(Meeting).where(Meeting.id == MEETING_ID).options(
     joinedload(Meeting.agenda_items).joinedload(AgendaItem.votes),
     joinedload(Meeting.deadlines).joinedload(Deadline.announced_meeting),
 )
+
+
 @cache
 def member_meeting_statement():
     """``MEETING`` with a member's two more questions, each a round trip on PostgreSQL when asked apart: what the
