@@ -37,8 +37,10 @@ class CountedPagination(SelectPagination):
     def _query_count(self) -> int:
         if self._counted is not None:
             return self._counted
-        rows = self._query_args["select"].options(lazyload("*")).order_by(None).subquery()
-        return db.session.scalar(select(func.count()).select_from(rows), self._query_args["parameters"] or {})
+        statement, parameters = self._query_args["select"], self._query_args["parameters"]
+        if parameters is None:
+            return db.session.scalar(count_of(statement))
+        return db.session.scalar(counted_once(statement), parameters)
 
 
 # BIGINT: an absurd ?page= (up to the largest id) gives an offset beyond INTEGER, which PostgreSQL would refuse.
@@ -48,6 +50,16 @@ PAGE_LIMIT, PAGE_OFFSET = bindparam("page_limit", type_=BigInteger), bindparam("
 def paged(statement: Select, limit, offset) -> Select:
     """``statement`` with the number of all its rows beside each, cut to a page."""
     return statement.add_columns(func.count().over().label("rows_in_all")).limit(limit).offset(offset)
+
+
+def count_of(statement: Select) -> Select:
+    """The number of ``statement``'s rows, as ``db.paginate`` counts them."""
+    return select(func.count()).select_from(statement.options(lazyload("*")).order_by(None).subquery())
+
+
+# The count of a statement built once, past its last page (« Mes séances », page 2 of a member's single page of
+# past meetings): built once too, so that its cache key is not computed again on every such page.
+counted_once = lru_cache(maxsize=32)(count_of)
 
 
 @lru_cache(maxsize=32)

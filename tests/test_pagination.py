@@ -29,3 +29,21 @@ def test_an_empty_list_is_one_statement_and_no_page(app_context):
     with counted_queries() as sent:
         counted = counted_page(select(Organisation).where(Organisation.name == "aucune"), page=1, per_page=3)
     assert len(sent) == 1 and counted.items == [] and counted.total == 0 and counted.pages == 0
+
+
+@pytest.mark.parametrize("page, items, statements", [(1, 3, 1), (3, 1, 1), (4, 0, 2)])
+def test_a_statement_built_once_is_counted_with_its_values(app_context, page, items, statements):
+    """A list built once with bind parameters (« Mes séances »): its page and, past the last page, its count
+    read with this request's values."""
+    from sqlalchemy import bindparam
+
+    db.session.add_all([Organisation(name=f"{prefix} {number}") for prefix in ("ARS", "GHT") for number in range(7)])
+    db.session.commit()
+    query = (select(Organisation).where(Organisation.name.startswith(bindparam("prefix")))
+             .order_by(Organisation.name, Organisation.id))
+    for prefix in ("ARS", "GHT"):
+        with counted_queries() as sent:
+            counted = counted_page(query, page=page, per_page=3, parameters={"prefix": prefix})
+        assert len(sent) == statements
+        assert len(counted.items) == items and all(item.name.startswith(prefix) for item in counted.items)
+        assert (counted.total, counted.pages) == (7, 3)

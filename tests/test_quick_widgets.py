@@ -36,3 +36,20 @@ def test_the_quick_checkboxes_and_labels_write_what_wtforms_writes():
                 assert option.label(**kwargs) == plain(**kwargs)
             assert option.label("Autre texte") == plain("Autre texte")
     assert 'checked id="many-1"' in str(Picks(data={"many": ["1"]}).many)
+
+
+def test_every_select_of_the_app_is_written_by_the_quick_select():
+    """The app's own ``SelectField`` (the search's bodies, every form's lists): WTForms' HTML, by
+    ``QuickSelect``, with a coerced value selected as WTForms selects it."""
+    from app.agenda.forms import SearchForm
+    from app.forms import SelectField as AppSelectField, optional_int
+
+    class Filter(Form):
+        instance = AppSelectField("Instance", coerce=optional_int, choices=choices(TRICKY[:3]), validate_choice=False)
+
+    for chosen in (None, 1, 2):
+        field = Filter(data={"instance": chosen}).instance
+        assert isinstance(field.widget, QuickSelect)
+        assert field(class_="fr-select") == Select()(field, class_="fr-select")
+        assert ('<option selected value="1">' in field()) is (chosen == 1)
+    assert isinstance(SearchForm.instance.field_class.widget, QuickSelect)

@@ -1,7 +1,7 @@
-from wtforms import EmailField, SelectField
+from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
-from app.forms import FrenchForm, optional_int
+from app.forms import FrenchForm, SelectField, optional_int
 from app.submissions import SubmittedOnce
 
 

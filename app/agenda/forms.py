@@ -1,7 +1,7 @@
-from wtforms import DateField, SearchField, SelectField
+from wtforms import DateField, SearchField
 from wtforms.validators import Length, Optional, ValidationError
 
-from app.forms import FrenchForm, choice_values, optional_int, supported_date
+from app.forms import FrenchForm, SelectField, choice_values, optional_int, supported_date
 
 INVALID_DATE = "Date invalide : saisissez une date au format jj/mm/aaaa."
 

@@ -1,7 +1,7 @@
-from wtforms import FieldList, FormField, HiddenField, RadioField, SelectField, StringField
+from wtforms import FieldList, FormField, HiddenField, RadioField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
-from app.forms import FrenchFields, FrenchForm, choices, optional_int
+from app.forms import FrenchFields, FrenchForm, SelectField, choices, optional_int
 from app.models import AttendanceStatus, Capacity, Civility, ParticipationMode
 
 

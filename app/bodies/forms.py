@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import BooleanField, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms import BooleanField, FormField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import FrenchFloatField, FrenchForm, choices, date_field
+from app.forms import FrenchFloatField, FrenchForm, SelectField, choices, date_field
 from app.models import MAX_PROXIES_PER_HOLDER, PRESETS, BodyKind, RoleKind, Seat
 from app.people.forms import PersonFields
 from app.submissions import SubmittedOnce

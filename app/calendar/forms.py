@@ -1,11 +1,11 @@
 """Forms of the calendar area."""
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.calendar.answers import ANSWER_LABELS, AnswerOptions
-from app.forms import FrenchForm, choice_values, choices
+from app.forms import FrenchForm, SelectField, choice_values, choices
 from app.models import Invitation, InvitationResponse, Person
 
 

@@ -1,11 +1,11 @@
 """The two kinds of « prochaines échéances » a meeting announces."""
 from datetime import date
 
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.formatting import long_date
-from app.forms import FrenchForm, date_field, paris_time_on, time_field
+from app.forms import FrenchForm, SelectField, date_field, paris_time_on, time_field
 from app.meetings.forms import HistoryFields, check_ends_after_start, not_in_the_past
 from app.submissions import SubmittedOnce
 

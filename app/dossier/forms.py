@@ -1,10 +1,10 @@
 from flask import current_app
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.dossier.files import RefusedFile, check_file
-from app.forms import FrenchForm, optional_int
+from app.forms import FrenchForm, SelectField, optional_int
 from app.models import Meeting
 from app.submissions import SubmittedOnce
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
 
 from app.formatting import short_date, to_paris
-from app.forms import FrenchForm, choices, date_field, paris_time_on, time_field
+from app.forms import FrenchForm, SelectField, choices, date_field, paris_time_on, time_field
 from app.meetings.scheduling import agenda_lines, parse_occurrences
 from app.models import Capacity, Civility, utc_now
 from app.models.meetings import AGENDA_TITLE_LENGTH

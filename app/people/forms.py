@@ -1,7 +1,7 @@
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import FrenchFields, FrenchForm, choices
+from app.forms import FrenchFields, FrenchForm, SelectField, choices
 from app.models import Civility
 from app.submissions import SubmittedOnce
 

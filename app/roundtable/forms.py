@@ -1,9 +1,9 @@
 from flask_login import current_user
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
-from app.forms import FrenchForm, MultiCheckboxField, choice_values, choices, optional_int
+from app.forms import FrenchForm, MultiCheckboxField, SelectField, choice_values, choices, optional_int
 from app.models import RoundTablePoint, RoundTableSection, Theme
 from app.models.people import NamedPerson
 from app.permissions import visible_themes

@@ -1,10 +1,10 @@
 """Forms of the votes area: an item's nature, the vote (counts or roll call by name), the avis text."""
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.forms import FrenchForm, MultiCheckboxField, choices, date_field, paris_time_on, time_field
+from app.forms import FrenchForm, MultiCheckboxField, SelectField, choices, date_field, paris_time_on, time_field
 from app.models import AgendaItemNature, VoteChoice
 from app.submissions import SubmittedOnce
 from app.votes.consultations import ANSWER_CHOICES
