@@ -207,14 +207,15 @@ def visible_meetings(user: User, on: date | None = None) -> Select:
     return select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.body_id.in_(visible_body_ids(user, on)))
 
 
-def openable_meetings(user: User) -> Select:
-    """A query of the meetings (not in the bin) the user may open today: every meeting of their ARS for staff; for a
-    member, those of their bodies and those a seat still to start runs on (``member_meeting_ids``), which the
-    member is convened to: the home page lists them."""
+def openable_meetings(user: User | AccountParameters, on=None) -> Select:
+    """A query of the meetings (not in the bin) the user may open ``on`` (today): every meeting of their ARS for
+    staff; for a member, those of their bodies and those a seat still to start runs on (``member_meeting_ids``),
+    which the member is convened to: the home page lists them."""
     if user.is_staff:
-        return visible_meetings(user)
+        return visible_meetings(user, on)
     return select(Meeting).where(Meeting.deleted_at.is_(None),
-                                 Meeting.id.in_(union(*member_meeting_ids(user, paris_today()))))
+                                 Meeting.id.in_(union(*member_meeting_ids(user, on if on is not None else
+                                                                          paris_today()))))
 
 
 class AccountParameters:

@@ -120,8 +120,8 @@ def test_the_excerpt_comes_from_the_best_point_the_user_may_read(app, app_contex
 def test_the_search_page_runs_the_same_statements_for_one_result_or_a_page_of_many(app_context,
                                                                                  secretariat_client):
     """The user, the bodies of the form, one ranked query (with the best points' texts), the page's
-    meetings with their body and minutes, their agendas: five statements, whatever the results; three
-    when nothing matches."""
+    meetings with their body, minutes and agendas: four statements, whatever the results; three when nothing
+    matches."""
     from app.models import AgendaItem, Minutes, MinutesStatus
     from tests.query_count import count_queries, fresh_session
 
@@ -136,7 +136,7 @@ def test_the_search_page_runs_the_same_statements_for_one_result_or_a_page_of_ma
             add_points(meeting, f"Le thème {size}x, premier point", f"Encore le thème {size}x")
         fresh_session()
         counts.append(count_queries(secretariat_client, f"/recherche?texte={size}x"))
-    assert counts == [5, 5]
+    assert counts == [4, 4]
     fresh_session()
     assert count_queries(secretariat_client, "/recherche?texte=xylophonie") == 3
 

@@ -40,7 +40,9 @@ PAGES = {
     "meeting page (member)": ("member", "/meetings/{meeting_id}", 6),
     "body page": ("staff", "/bodies/{body_id}", 6),
     "body page (member)": ("member", "/bodies/{body_id}", 5),  # what their seats open comes with the body
-    "mes séances": ("member", "/mes-seances", 6),
+    "home page": ("staff", "/", 2),  # the upcoming meetings with their body joined
+    "home page (member)": ("member", "/", 2),
+    "mes séances": ("member", "/mes-seances", 4),  # the agenda items joined to each list's meetings
     "deadlines": ("member", "/deadlines", 3),
     "body feed": ("anonymous", "/feeds/{feed_token}.ics", 5),
     # the token is not a body's link (one statement); the person, with whether their account was deactivated

@@ -17,7 +17,7 @@ from app.permissions import (TODAY, AccountParameters, account_parameters, in_or
                              record_readable, visible_meetings)
 
 # What a meeting card shows: its body and minutes joined to the meeting (one row each), its agenda by id.
-CARD_DETAILS = (joinedload(Meeting.minutes), selectinload(Meeting.agenda_items))
+CARD_DETAILS = (joinedload(Meeting.minutes), joinedload(Meeting.agenda_items))
 AGENDA_LOADING = (joinedload(Meeting.body, innerjoin=True), *CARD_DETAILS)
 
 
@@ -122,7 +122,7 @@ class RankedPage(Pagination):
         if not ids:
             return []
         loaded = {meeting.id: meeting for meeting in
-                  db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).options(*AGENDA_LOADING))}
+                  db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).options(*AGENDA_LOADING)).unique()}
         return [loaded[meeting_id] for meeting_id in ids]
 
     def _query_count(self) -> int:

@@ -18,7 +18,7 @@ PER_PAGE = 10
 def my_meetings():
     parameters = my_meetings_parameters(current_user)
     past_page = counted_page(MY_MEETINGS.past, page=page_number(), per_page=PER_PAGE, parameters=parameters)
-    coming = db.session.scalars(MY_MEETINGS.upcoming, parameters).all()
+    coming = db.session.scalars(MY_MEETINGS.upcoming, parameters).unique().all()
     return render_template("agenda/my_meetings.html", upcoming=coming, past_page=past_page,
                            linked=current_user.person_id is not None,
                            dossiers=published_by_meeting([*coming, *past_page.items]))

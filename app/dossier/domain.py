@@ -107,16 +107,21 @@ def published_documents(meeting: Meeting) -> list[MeetingDocument]:
     return [document for document in meeting_documents(meeting) if document.is_published]
 
 
+# Built once (its cache key with it): « Mes séances » asks it on every page, the meetings' ids its values.
+PUBLISHED_OF_MEETINGS = (select(MeetingDocument)
+                         .where(MeetingDocument.meeting_id.in_(bindparam("meeting_ids", expanding=True)),
+                                MeetingDocument.published_at.is_not(None), MeetingDocument.withdrawn_at.is_(None))
+                         .options(*DOCUMENT_DETAILS))
+
+
 def published_by_meeting(meetings: list[Meeting]) -> dict[int, list[MeetingDocument]]:
     """The published documents of several meetings, by meeting id, with their versions and items, in one
     statement (« Mes séances »)."""
     found: dict[int, list[MeetingDocument]] = {}
     if not meetings:
         return found
-    documents = db.session.scalars(select(MeetingDocument).where(
-        MeetingDocument.meeting_id.in_([meeting.id for meeting in meetings]), MeetingDocument.published_at.is_not(None),
-        MeetingDocument.withdrawn_at.is_(None))
-        .options(*DOCUMENT_DETAILS)).unique().all()
+    documents = db.session.scalars(PUBLISHED_OF_MEETINGS, {"meeting_ids": [meeting.id for meeting in meetings]}
+                                   ).unique().all()
     for document in sorted(documents, key=dossier_order):
         found.setdefault(document.meeting_id, []).append(document)
     return found
