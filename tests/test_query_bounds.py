@@ -44,9 +44,10 @@ PAGES = {
     "home page (member)": ("member", "/", 2),
     "mes séances": ("member", "/mes-seances", 4),  # the agenda items joined to each list's meetings
     "deadlines": ("member", "/deadlines", 3),
-    "body feed": ("anonymous", "/feeds/{feed_token}.ics", 5),
+    # the meetings with their agenda items joined, then the échéances with their meetings
+    "body feed": ("anonymous", "/feeds/{feed_token}.ics", 4),
     # the token is not a body's link (one statement); the person, with whether their account was deactivated
-    "person feed": ("anonymous", "/feeds/{person_feed_token}.ics", 5),
+    "person feed": ("anonymous", "/feeds/{person_feed_token}.ics", 4),
     # their own convocation and what their seats open, with the meeting
     "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 3),
     "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 13),

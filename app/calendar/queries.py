@@ -19,12 +19,13 @@ from app.permissions import (NOT_READ, account_parameters, can_view_body, deacti
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def meeting_options(with_attendees: bool = True):
+def meeting_options(with_attendees: bool = True, agenda_joined: bool = False):
     """Loader options for everything ``meeting_event`` reads; feeds leave the invitations out, so
-    they do not load every invitation of months of meetings."""
+    they do not load every invitation of months of meetings, and join the agenda items to the meetings
+    (``agenda_joined``: one statement fewer on every poll; the result must then be made unique)."""
     options = (  # many-to-one relations joined, collections « select in » (one statement each)
         joinedload(Meeting.body).joinedload(Body.organisation),
-        selectinload(Meeting.agenda_items),
+        (joinedload if agenda_joined else selectinload)(Meeting.agenda_items),
     )
     if with_attendees:
         options += (selectinload(Meeting.invitations).joinedload(Invitation.person),)
@@ -154,7 +155,7 @@ def feed_contents(owner: Body | Person, since: date, today: date) -> tuple[list[
     meetings_statement, deadlines_statement = feed_statements(isinstance(owner, Body))
     parameters = {"owner_id": owner.id, "organisation_id": owner.organisation_id, "since": since, "today": today,
                   "since_moment": datetime.combine(since, time(0), tzinfo=PARIS)}
-    meetings = list(db.session.scalars(meetings_statement, parameters))
+    meetings = list(db.session.scalars(meetings_statement, parameters).unique())
     meeting_ids = {meeting.id for meeting in meetings}
     # A next meeting already in the feed is not repeated as a deadline.
     deadlines = [deadline for deadline in db.session.scalars(deadlines_statement, parameters)
@@ -188,7 +189,7 @@ def feed_statements(of_body: bool) -> tuple[Select, Select]:
         # seats of any date (the due date keeps the window).
         recorded_at = (Meeting.id.in_(union(*of_their_seats, invited)), in_their_ars)
     meetings = (select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.starts_at >= since_moment, *owner_meetings)
-                .options(*meeting_options(with_attendees=False)).order_by(Meeting.starts_at))
+                .options(*meeting_options(with_attendees=False, agenda_joined=True)).order_by(Meeting.starts_at))
     deadlines = (
         select(Deadline).join(Deadline.meeting)
         .where(Meeting.deleted_at.is_(None), Deadline.due_date >= bindparam("since"),
