@@ -404,13 +404,23 @@ BODY_WITH_PARENT = select(Body).options(joinedload(Body.parent)).where(Body.id =
 BODY_WITH_PARENT_FOR_MEMBER = BODY_WITH_PARENT.add_columns(member_opens_body_column())
 
 
-def get_body_with_parent_or_404(body_id: int) -> Body:
-    """``get_body_or_404`` for the body's page, in one statement."""
-    if current_user.is_staff:
-        return check_body(db.session.execute(BODY_WITH_PARENT, {"body_id": body_id}).scalar())
-    row = db.session.execute(BODY_WITH_PARENT_FOR_MEMBER,
-                             {"body_id": body_id, **account_parameters(current_user)}).first()
-    return check_body(None) if row is None else check_body(row[0], member_value=row[1])
+def body_with_parent(staff: bool) -> Select:
+    """The statement of ``get_body_with_parent_or_404`` for an account of a kind."""
+    return BODY_WITH_PARENT if staff else BODY_WITH_PARENT_FOR_MEMBER
+
+
+def get_body_with_parent_or_404(body_id: int, statement: Select | None = None) -> tuple[Body, tuple]:
+    """``get_body_or_404`` for the body's page, in one statement: ``body_with_parent`` of the account's kind, or
+    ``statement``, that one with more columns (their bind parameters: ``user_id`` or ``account_parameters``').
+    The body, and the values of those columns."""
+    staff = current_user.is_staff
+    row = db.session.execute(body_with_parent(staff) if statement is None else statement,
+                             {"body_id": body_id, "user_id": current_user.id, **account_parameters(current_user)}).first()
+    if row is None:
+        return check_body(None), ()
+    if staff:
+        return check_body(row[0]), tuple(row[1:])
+    return check_body(row[0], member_value=row[1]), tuple(row[2:])
 
 
 def check_meeting(meeting: Meeting | None, *, binned: bool = False, member_value=NOT_READ) -> Meeting:

@@ -38,8 +38,9 @@ PAGES = {
     "meeting page": ("staff", "/meetings/{meeting_id}", 8),  # the points with their themes, the agenda with its votes
     # what the member's seats open and the first convocation come with the meeting (app.meetings.page)
     "meeting page (member)": ("member", "/meetings/{meeting_id}", 6),
-    "body page": ("staff", "/bodies/{body_id}", 6),
-    "body page (member)": ("member", "/bodies/{body_id}", 5),  # what their seats open comes with the body
+    # the account's own feed link comes with the body; for a member, what their seats open too
+    "body page": ("staff", "/bodies/{body_id}", 5),
+    "body page (member)": ("member", "/bodies/{body_id}", 4),
     "home page": ("staff", "/", 2),  # the upcoming meetings with their body joined
     "home page (member)": ("member", "/", 2),
     "mes séances": ("member", "/mes-seances", 4),  # the agenda items joined to each list's meetings

@@ -36,11 +36,12 @@ from app.extensions import db
 from app.formatting import paris_today, short_date
 from app.forms import MAX_ID, FrenchForm, choices, page_number
 from app.pagination import counted_page
-from app.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
+from app.models import Body, BodyFeedLink, BodyKind, Meeting, Membership, MembershipRole, Person, RoleKind, Seat
 from app.people.domain import fill_person, person_with_email, typed_name
 from app.people.search import MAX_PEOPLE_FOUND, find_people, search_text
 from app.permissions import (
     get_body_or_404,
+    body_with_parent,
     get_body_with_parent_or_404,
     get_membership_or_404,
     get_role_or_404,
@@ -70,10 +71,17 @@ BODY_MEETINGS = (select(Meeting).options(load_only(Meeting.title, Meeting.starts
                  .order_by(Meeting.starts_at.desc()))
 
 
+# The body with the account's own feed token (the page's « Agenda de l'instance »), one statement per kind of account.
+OWN_FEED_TOKEN = (select(BodyFeedLink.token)
+                  .where(BodyFeedLink.body_id == Body.id, BodyFeedLink.user_id == bindparam("user_id"))
+                  .scalar_subquery())
+BODY_PAGE = {staff: body_with_parent(staff).add_columns(OWN_FEED_TOKEN.label("feed_token")) for staff in (True, False)}
+
+
 @bp.route("/<int:body_id>")
 @login_required
 def detail(body_id: int):
-    body = get_body_with_parent_or_404(body_id)
+    body, (feed_token,) = get_body_with_parent_or_404(body_id, BODY_PAGE[current_user.is_staff])
     meetings = counted_page(BODY_MEETINGS, page=page_number(), per_page=MEETINGS_PER_PAGE,
                             parameters={"body_id": body.id})
     today = paris_today()
@@ -81,7 +89,7 @@ def detail(body_id: int):
     # Members do not see other members' details: the rows give them the officers and the quorum only (and
     # the rules are shown to staff only).
     staff = current_user.is_staff
-    return render_template("bodies/detail.html", body=body, meetings=meetings,
+    return render_template("bodies/detail.html", body=body, meetings=meetings, feed_token=feed_token,
                            memberships=members if staff else [],
                            quorum_rule=quorum_sentence(body, voting_seats_held(members, today)),
                            rules=rules_summary(body) if staff else [], officers=officers(members, today))

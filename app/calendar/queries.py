@@ -133,16 +133,6 @@ PERSON_OF_FEED = select(Person, deactivated_account(Person.id).label("deactivate
     Person.feed_token == bindparam("token"), Person.deleted_at.is_(None))
 
 
-# The token alone, for the body page (its feed partial), by a statement built once.
-BODY_FEED_TOKEN = select(BodyFeedLink.token).where(BodyFeedLink.body_id == bindparam("body_id"),
-                                                   BodyFeedLink.user_id == bindparam("user_id"))
-
-
-def body_feed_token(body_id: int, user_id: int) -> str | None:
-    """The token of the account's own subscription link to the body, if it asked for one."""
-    return db.session.scalar(BODY_FEED_TOKEN, {"body_id": body_id, "user_id": user_id})
-
-
 def body_feed_link(body: Body, user: User) -> BodyFeedLink | None:
     """The account's own subscription link to the body, if it asked for one."""
     return db.session.scalar(select(BodyFeedLink).where(BodyFeedLink.body_id == body.id,

@@ -25,7 +25,6 @@ from app.calendar.forms import AnswerForm, ConfirmForm, SendingForm
 from app.calendar.notices import tell_people_concerned
 from app.calendar.queries import (
     body_feed_link,
-    body_feed_token,
     find_feed_owner,
     load_deadline,
     load_meeting_for_calendar,
@@ -40,11 +39,10 @@ from app.models import Body, Person
 from app.permissions import check_meeting, get_body_or_404, get_meeting_or_404, staff_required
 
 
-def calendar_feed_url(owner: Body | Person) -> str | None:
-    """The feed address to show: a person's own, or the current user's own link to a body."""
-    if isinstance(owner, Body):
-        token = body_feed_token(owner.id, current_user.id) if current_user.is_authenticated else None
-    else:
+def calendar_feed_url(owner: Body | Person, token: str | None = None) -> str | None:
+    """The feed address to show: a person's own, or for a body the current user's own link, whose ``token``
+    the body's page read with the body (None: they asked for none)."""
+    if isinstance(owner, Person):
         token = owner.feed_token
     return feed_url(token) if token else None
 
