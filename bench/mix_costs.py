@@ -67,9 +67,16 @@ class StatementTimes:
         self.totals: dict[str, list] = defaultdict(lambda: [0.0, 0, set()])
         self.slowest: dict[str, tuple[float, object]] = {}  # each text's slowest execution and its parameters
         with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
+
+    def stop(self) -> None:
+        """Record no more (``--calls`` serves the requests again, to count their Python calls)."""
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
 
     def _before(self, conn, cursor, statement, parameters, context, executemany):
         conn.info["bench_started"] = time.perf_counter()
@@ -141,6 +148,8 @@ def main() -> None:
             profile.disable()
         statuses[kind][response.status_code] += 1
 
+    if statements:
+        statements.stop()
     calls: dict[str, float] = {}
     if arguments.calls:
         counted = defaultdict(list)
