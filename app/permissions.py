@@ -414,8 +414,8 @@ def get_body_with_parent_or_404(body_id: int, statement: Select | None = None) -
     ``statement``, that one with more columns (their bind parameters: ``user_id`` or ``account_parameters``').
     The body, and the values of those columns."""
     staff = current_user.is_staff
-    row = db.session.execute(body_with_parent(staff) if statement is None else statement,
-                             {"body_id": body_id, "user_id": current_user.id, **account_parameters(current_user)}).first()
+    parameters = {"body_id": body_id, "user_id": current_user.id, **account_parameters(current_user)}
+    row = db.session.execute(body_with_parent(staff) if statement is None else statement, parameters).first()
     if row is None:
         return check_body(None), ()
     if staff:
