@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, bindparam, exists, func, select, union
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.agenda.fulltext import SEARCH_WORDS, Excerpt, highlight, page_of_matches, ranked_matches, search_words
 from app.extensions import db
@@ -108,6 +108,10 @@ def ranked_search(dialect: str, staff: bool, filtered: frozenset[str]) -> tuple[
     return page_of_matches(ranked), select(func.count()).select_from(ranked.subquery())
 
 
+# The meetings of a page of search results, with what their cards show: built once, the page's ids its values.
+RESULT_MEETINGS = select(Meeting).where(Meeting.id.in_(bindparam("ids", expanding=True))).options(*AGENDA_LOADING)
+
+
 class RankedPage(Pagination):
     """A page of search results: the page's ids, in order, the number of results and the text of each
     meeting's best matching point came from one ranked query (``ranked_matches``); only the page's
@@ -121,8 +125,7 @@ class RankedPage(Pagination):
         ids = self._query_args["ids"]
         if not ids:
             return []
-        loaded = {meeting.id: meeting for meeting in
-                  db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).options(*AGENDA_LOADING)).unique()}
+        loaded = {meeting.id: meeting for meeting in db.session.scalars(RESULT_MEETINGS, {"ids": ids}).unique()}
         return [loaded[meeting_id] for meeting_id in ids]
 
     def _query_count(self) -> int:

@@ -120,13 +120,16 @@ def find_feed_owner(token: str) -> Body | Person | None:
     their account, if they have one, is active."""
     if not FEED_TOKEN.fullmatch(token or ""):
         return None
-    link = db.session.scalar(select(BodyFeedLink).where(BodyFeedLink.token == token)
-                             .options(joinedload(BodyFeedLink.body), joinedload(BodyFeedLink.user)))
+    link = db.session.scalar(BODY_FEED_LINK, {"token": token})
     if link is not None:
         return link.body if link.user.active and can_view_body(link.user, link.body) else None
     row = db.session.execute(PERSON_OF_FEED, {"token": token}).first()
     return None if row is None or row.deactivated else row.Person
 
+
+# A body's feed: the account's link with its body and account, in a statement built once (feeds are polled all day).
+BODY_FEED_LINK = (select(BodyFeedLink).where(BodyFeedLink.token == bindparam("token"))
+                  .options(joinedload(BodyFeedLink.body), joinedload(BodyFeedLink.user)))
 
 # A person's feed: the person (not deleted) and whether their account was deactivated, in one statement built once.
 PERSON_OF_FEED = select(Person, deactivated_account(Person.id).label("deactivated")).where(
