@@ -40,8 +40,8 @@ from app.models import Body, BodyFeedLink, BodyKind, Meeting, Membership, Member
 from app.people.domain import fill_person, person_with_email, typed_name
 from app.people.search import MAX_PEOPLE_FOUND, find_people, search_text
 from app.permissions import (
-    get_body_or_404,
     body_with_parent,
+    get_body_or_404,
     get_body_with_parent_or_404,
     get_membership_or_404,
     get_role_or_404,
