@@ -111,7 +111,7 @@ def test_deleting_a_deadline_keeps_the_meeting_it_announced(secretariat_client, 
 def test_upcoming_deadlines_across_bodies_filtered_and_paginated(secretariat_client, app_context):
     organisation = make_organisation()
     crsa, cts = make_body(organisation, "CRSA"), make_body(organisation, "CTS 31")
-    today = date.today()
+    today = paris_today()
     crsa_meeting, cts_meeting = make_meeting(crsa, today), make_meeting(cts, today)
     db.session.add_all([
         Deadline(meeting=crsa_meeting, kind=DeadlineKind.DUE_DATE, title="Avis de la CRSA",
@@ -165,7 +165,7 @@ def test_deadlines_of_a_meeting_in_the_bin_leave_the_list(app, secretariat_clien
     cts = make_body(organisation, "CTS 31")
     member = make_person(organisation, "Membre", "Anne")
     seat(member, cts)
-    today = date.today()
+    today = paris_today()
     kept, binned = make_meeting(cts, today), make_meeting(cts, today - timedelta(days=7))
     db.session.add_all([
         Deadline(meeting=kept, kind=DeadlineKind.DUE_DATE, title="Retour des avis", due_date=today + timedelta(days=3)),
@@ -189,7 +189,7 @@ def test_a_body_lists_the_deadlines_set_at_its_meetings_and_those_announcing_one
     crsa, cts = make_body(organisation, "CRSA"), make_body(organisation, "CTS 31")
     member = make_person(organisation, "Membre", "Anne")
     seat(member, cts)
-    today = date.today()
+    today = paris_today()
     crsa_meeting, cts_meeting = make_meeting(crsa, today), make_meeting(cts, today)
     next_cts, next_crsa = make_meeting(cts, today + timedelta(days=5)), make_meeting(crsa, today + timedelta(days=6))
     db.session.add_all([
@@ -213,7 +213,7 @@ def test_a_body_lists_the_deadlines_set_at_its_meetings_and_those_announcing_one
 
 def test_the_deadlines_page_runs_as_many_queries_for_many_rows_as_for_few(secretariat_client, app_context):
     organisation = make_organisation()
-    today = date.today()
+    today = paris_today()
 
     def add_deadlines(count):
         for number in range(count):
