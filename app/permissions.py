@@ -213,9 +213,8 @@ def openable_meetings(user: User | AccountParameters, on=None) -> Select:
     which the member is convened to: the home page lists them."""
     if user.is_staff:
         return visible_meetings(user, on)
-    return select(Meeting).where(Meeting.deleted_at.is_(None),
-                                 Meeting.id.in_(union(*member_meeting_ids(user, on if on is not None else
-                                                                          paris_today()))))
+    day = paris_today() if on is None else on
+    return select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.id.in_(union(*member_meeting_ids(user, day))))
 
 
 class AccountParameters:
