@@ -8,11 +8,11 @@ from docx.oxml.ns import qn
 
 from app.demo import ORGANISATION_NAME, SEED_ARS_STAFF, SEED_EXCUSED, SEED_PRESENT, WORKING_GROUP_NAME
 from app.documents.minutes import build_minutes
+from app.documents.queries import load_meeting_for_minutes
 from app.documents.text_blocks import text_blocks
 from app.documents.typography import NBSP, french_typography as fr
 from app.extensions import db
 from app.formatting import alphabetical_key, paris_datetime
-from app.meetings.queries import load_meeting_for_display
 from app.models import (
     Attendance,
     AttendanceStatus,
@@ -47,7 +47,7 @@ def formal(civility, last_name, first_name):
 
 
 def demo_minutes(demo, draft=True):
-    return reopen(build_minutes(load_meeting_for_display(demo.id), draft=draft))
+    return reopen(build_minutes(load_meeting_for_minutes(demo.id), draft=draft))
 
 
 def test_compte_rendu_follows_seed_004_sections_in_order_with_heading_styles(demo):
@@ -188,7 +188,7 @@ def person(organisation, civility, last_name, first_name):
 
 def test_special_characters_survive_and_dates_are_french(app_context):
     meeting = make_meeting(context="L’« œuvre » commune & <santé> : écoute, Noël\n- Cœur à « cœur »")
-    document = reopen(build_minutes(load_meeting_for_display(meeting.id)))
+    document = reopen(build_minutes(load_meeting_for_minutes(meeting.id)))
     paragraphs = styled_paragraphs(document)
     assert paragraphs[1] == ("Normal", "Compte rendu de la séance du dimanche 1er août 2021")
     assert paragraphs[5] == ("Normal", f"L’«{NBSP}œuvre{NBSP}» commune & <santé>{NBSP}: écoute, Noël")
@@ -198,7 +198,7 @@ def test_special_characters_survive_and_dates_are_french(app_context):
 
 def test_empty_sections_are_left_out(app_context):
     meeting = make_meeting(context="", working_method="  \n", round_table_conclusion="")
-    document = reopen(build_minutes(load_meeting_for_display(meeting.id)))
+    document = reopen(build_minutes(load_meeting_for_minutes(meeting.id)))
     assert headings(document) == []
     assert document.tables == []
     assert [text for _style, text in styled_paragraphs(document)] == [
@@ -219,7 +219,7 @@ def test_represented_members_and_guests_have_their_own_sections(app_context):
                    title="Experte invitée", position=2),
     ]
     db.session.commit()
-    document = reopen(build_minutes(load_meeting_for_display(meeting.id)))
+    document = reopen(build_minutes(load_meeting_for_minutes(meeting.id)))
     assert headings(document) == [("Heading 1", "Participants"), ("Heading 2", "Étaient représentés"),
                                   ("Heading 2", "Assistaient également")]
     assert table_rows(document.tables[0])[1] == [
@@ -229,7 +229,7 @@ def test_represented_members_and_guests_have_their_own_sections(app_context):
 
 def test_control_characters_pasted_into_a_text_do_not_break_the_file(app_context):
     meeting = make_meeting(working_method="Vote\x1f à main levée\x01")
-    document = reopen(build_minutes(load_meeting_for_display(meeting.id)))
+    document = reopen(build_minutes(load_meeting_for_minutes(meeting.id)))
     assert ("Normal", "Vote à main levée") in styled_paragraphs(document)
 
 

@@ -6,11 +6,10 @@ from datetime import date
 from sqlalchemy import select
 
 from app.documents.minutes import build_minutes
-from app.documents.queries import load_meeting_for_sign_in_sheet, meetings_for_synthesis
+from app.documents.queries import load_meeting_for_minutes, load_meeting_for_sign_in_sheet, meetings_for_synthesis
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import build_synthesis
 from app.extensions import db
-from app.meetings.queries import load_meeting_for_display
 from app.models import RoundTablePoint, RoundTableSection
 from tests.query_count import counted_queries
 
@@ -19,7 +18,7 @@ def queries_to_build(demo) -> list[int]:
     db.session.expire_all()
     counts = []
     with counted_queries() as statements:
-        build_minutes(load_meeting_for_display(demo.id))
+        build_minutes(load_meeting_for_minutes(demo.id))
     counts.append(len(statements))
     db.session.expire_all()
     with counted_queries() as statements:

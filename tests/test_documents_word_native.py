@@ -18,9 +18,11 @@ from app.models import (
     Attendance,
     AttendanceStatus,
     Civility,
+    Membership,
     Minutes,
     Person,
     Role,
+    Seat,
 )
 from docx_reading import body_text, headings, reopen, styled_paragraphs, table_rows
 from tests.conftest import create_user, log_in, test_organisation
@@ -163,6 +165,32 @@ def test_plenary_attendance_sorted_grouped_by_college_with_absents_and_agreement
         ["M. BRUN Anne, représenté par M. ZOLA Anne", "Mme ROUX Anne, représentée par M. ZOLA Anne"],
         ["M. PETIT Anne"],
     ]
+
+
+def test_each_attendance_is_listed_under_the_college_of_its_seat_on_the_meeting_day(app_context):
+    """The collège is that of the seat in this body current on the meeting day: not of a mandate ended before,
+    nor of one starting after, nor of a seat in another body."""
+    body, other_body = make_body("CRSA plénière"), make_body("Commission permanente")
+    renewed = add_member(body, "Renouvelée")
+    renewed.college, renewed.end_date = "Ancien collège", date(2020, 5, 31)
+    db.session.add(Membership(person=renewed.person, body=body, title="Qualité", seat=Seat.TITULAIRE, voting=True,
+                              college="2e collège : usagers", start_date=date(2020, 6, 1)))
+    elsewhere = add_member(body, "Ailleurs")
+    db.session.add(Membership(person=elsewhere.person, body=other_body, title="Qualité", seat=Seat.TITULAIRE,
+                              voting=True, college="Collège d'une autre instance", start_date=date(2019, 1, 1)))
+    future = add_member(body, "Future")
+    future.start_date, future.college = date(2020, 7, 1), "Collège à venir"
+    meeting = make_meeting(body, day=date(2020, 6, 4), convene=[renewed, elsewhere, future])
+    for position, membership in enumerate((renewed, elsewhere, future)):
+        meeting.attendances.append(Attendance(person=membership.person, status=AttendanceStatus.PRESENT,
+                                              title=membership.title, position=position))
+    db.session.commit()
+    document = reopen(minutes_file(load_meeting_for_minutes(meeting.id)))
+    assert headings(document)[-3:] == [("Heading 2", "Étaient présents"),
+                                       ("Heading 3", french_typography("2e collège : usagers")),
+                                       ("Heading 3", "Autres membres")]
+    names = [[row[0] for row in table_rows(table)[1:]] for table in document.tables]
+    assert names[-2:] == [["Mme RENOUVELÉE Anne"], ["Mme AILLEURS Anne", "Mme FUTURE Anne"]]
 
 
 def test_typed_text_keeps_its_typography_when_the_organisation_turns_it_off(app_context):

@@ -1,5 +1,6 @@
 """The meeting page's plain rows (app/meetings/page.py) read as the mapped objects do, and one URL built
 per endpoint (app/urls.id_url) equals url_for's."""
+import pytest
 from flask import url_for
 
 from app.extensions import db
@@ -44,6 +45,17 @@ def test_the_plain_rows_read_as_the_mapped_meeting(app_context):
     assert [attendance.person.formal_name for attendance in page.members_present] == [
         attendance.person.formal_name for attendance in mapped.members_present]
     assert page.members_present and page.title == mapped.title
+
+
+def test_a_change_made_on_a_page_is_refused_not_lost(app_context):
+    """A page (or the compte rendu's view) reads its mapped meeting through; a value set on it would never
+    reach the database, so setting one fails at once (the compte rendu's validation changes the mapped meeting)."""
+    meeting_id = create_benchmark_meeting(attendees=3, points=2, other_meetings=1, deadlines=1,
+                                          organisation=test_organisation()).id
+    page = meeting_page(load_meeting(meeting_id), with_record=False)
+    with pytest.raises(AttributeError, match="read-only"):
+        page.minutes = None
+    assert page.title == page.meeting.title
 
 
 def test_the_quorum_of_the_plain_rows_is_the_mapped_one(app_context):

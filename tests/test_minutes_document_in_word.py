@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app.demo import DEMO_PASSWORD
-from app.documents.queries import load_meeting_for_minutes
+from app.documents.queries import load_meeting_for_minutes, load_meeting_with_records
 from app.documents.workflow import minutes_file, validate_minutes
 from app.extensions import db
 from app.formatting import to_paris
@@ -31,8 +31,7 @@ def draft_of(meeting: Meeting):
 
 
 def validated_of(meeting: Meeting):
-    loaded = load_meeting_for_minutes(meeting.id)
-    validate_minutes(loaded, demo_user("secretariat@demo.example.fr"))
+    validate_minutes(load_meeting_with_records(meeting.id), demo_user("secretariat@demo.example.fr"))
     db.session.commit()
     return reopen(minutes_file(load_meeting_for_minutes(meeting.id)))
 

@@ -7,12 +7,14 @@ from collections.abc import Callable
 from docx.document import Document
 from docx.shared import Cm
 
+from app.documents.queries import MinutesMeeting, minutes_view
 from app.documents.word import CANCELLED_MARK, WordWriter
 from app.dossier.minutes import add_dossier_annexes
-from app.formatting import alphabetical_key, long_date, time_range, to_paris
+from app.formatting import alphabetical_key, long_date, time_range
 from app.meetings.outline import deadline_outline
+from app.meetings.page import AttendanceRow, PointLine
 from app.meetings.second_convocation import second_convocation_notice
-from app.models import Attendance, Civility, Meeting, RoundTablePoint
+from app.models import Civility, Meeting
 from app.votes.documents import add_votes_record
 
 ATTENDANCE_HEADER = ("NOMS", "QUALITÉ")
@@ -21,9 +23,9 @@ ATTENDANCE_WIDTHS = (Cm(7), Cm(10))
 REPRESENTED = {Civility.MR: "représenté", Civility.MRS: "représentée"}
 
 
-def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str = "", presiding: str = "",
-                  convocations: str = "", validation: str = "") -> Document:
-    """The compte rendu of ``meeting`` (loaded with ``load_meeting_for_minutes``).
+def build_minutes(meeting: Meeting | MinutesMeeting, *, draft: bool = True, quorum_statement: str = "",
+                  presiding: str = "", convocations: str = "", validation: str = "") -> Document:
+    """The compte rendu of ``meeting`` as ``minutes_view`` reads it (``load_meeting_for_minutes`` loads it so).
 
     A draft says « PROJET » on every page; validation builds it once more with ``draft=False`` and
     the ``validation`` line (« Compte rendu validé le … par … »). ``quorum_statement``,
@@ -31,6 +33,7 @@ def build_minutes(meeting: Meeting, *, draft: bool = True, quorum_statement: str
     ``documents.workflow.minutes_facts``, frozen at validation. Sections with nothing to say are
     left out.
     """
+    meeting = minutes_view(meeting)
     body = meeting.body
     writer = WordWriter(title=f"Compte rendu — {meeting.title}", organisation=body.organisation,
                         header_lines=[body.name], draft=draft,
@@ -93,38 +96,22 @@ def _add_context(writer: WordWriter, meeting: Meeting) -> None:
         writer.text(meeting.working_method)
 
 
-def _add_round_table(writer: WordWriter, meeting: Meeting) -> None:
-    sections = [section for section in meeting.sections if section.points]
-    if not sections and not meeting.round_table_conclusion.strip():
+def _add_round_table(writer: WordWriter, meeting: MinutesMeeting) -> None:
+    """The sections holding points (``meeting.sections``), each point with its speaker and its sub-points."""
+    if not meeting.sections and not meeting.round_table_conclusion.strip():
         return
     writer.heading("Tour de table des participants", 1)
-    for section in sections:
+    for section in meeting.sections:
         writer.heading(section.title, 2, typed=True)
-        children = points_by_parent(section.points)
-        add_points(writer, children[None], children)
+        _add_point_lines(writer, section.top_level_points)
     writer.text(meeting.round_table_conclusion)
 
 
-def points_by_parent(points: list[RoundTablePoint]) -> dict[int | None, list[RoundTablePoint]]:
-    """The point tree of a section, rebuilt from ``section.points`` (all levels, already loaded)
-    rather than from ``point.children``, which would query once per point."""
-    children: dict[int | None, list[RoundTablePoint]] = defaultdict(list)
+def _add_point_lines(writer: WordWriter, points: list[PointLine], level: int = 1) -> None:
     for point in points:
-        children[point.parent_id].append(point)
-    return children
-
-
-def speaker_suffix(point: RoundTablePoint) -> str:
-    return f" ({point.speaker.display_name})" if point.speaker is not None else ""
-
-
-def add_points(writer: WordWriter, points: list[RoundTablePoint],
-               children: dict[int | None, list[RoundTablePoint]], level: int = 1,
-               suffix: Callable[[RoundTablePoint], str] = speaker_suffix) -> None:
-    """``points`` as list items at ``level``, their sub-points one list level deeper."""
-    for point in points:
-        writer.bullet(point.text, level, italic_suffix=suffix(point), typed=True)
-        add_points(writer, children.get(point.id, []), children, level + 1, suffix)
+        writer.bullet(point.text, level, italic_suffix=f" ({point.speaker_name})" if point.speaker_name else "",
+                      typed=True)
+        _add_point_lines(writer, point.children, level + 1)
 
 
 def _add_deadlines(writer: WordWriter, meeting: Meeting) -> None:
@@ -140,7 +127,7 @@ def _add_deadlines(writer: WordWriter, meeting: Meeting) -> None:
             writer.bullet(child, 2)
 
 
-def _add_attendance(writer: WordWriter, meeting: Meeting) -> None:
+def _add_attendance(writer: WordWriter, meeting: MinutesMeeting) -> None:
     present, represented, excused = meeting.members_present, meeting.members_represented, meeting.members_excused
     absent, guests, staff = meeting.members_absent, meeting.guests_present, meeting.staff_present
     if not any((present, represented, excused, absent, guests, staff)):
@@ -150,16 +137,16 @@ def _add_attendance(writer: WordWriter, meeting: Meeting) -> None:
                                        ("Étaient représentés", represented, represented_name),
                                        ("Étaient excusés", excused, formal_name),
                                        ("Étaient absents", absent, formal_name)):
-        _attendance_tables(writer, meeting, heading, attendances, name)
+        _attendance_tables(writer, heading, attendances, name)
     _attendance_list(writer, "Assistaient également", guests)
     _attendance_list(writer, "Personnes présentes au titre de l'Agence Régionale de Santé", staff)
 
 
-def formal_name(attendance: Attendance) -> str:
+def formal_name(attendance: AttendanceRow) -> str:
     return attendance.person.formal_name
 
 
-def represented_name(attendance: Attendance) -> str:
+def represented_name(attendance: AttendanceRow) -> str:
     """« Mme LEFÈVRE Anne, représentée par M. NGUYEN Paul »."""
     person = attendance.person
     if attendance.represented_by is None:
@@ -167,30 +154,22 @@ def represented_name(attendance: Attendance) -> str:
     return f"{person.formal_name}, {REPRESENTED[person.civility]} par {attendance.represented_by.formal_name}"
 
 
-def college_of(attendance: Attendance, body_id: int, day) -> str:
-    """The collège of the person's seat in the body on the meeting day ('' when none is set)."""
-    for membership in attendance.person.memberships:
-        if membership.body_id == body_id and membership.is_current(day) and membership.college:
-            return membership.college
-    return ""
-
-
-def by_college(attendances: list[Attendance], body_id: int, day) -> list[tuple[str, list[Attendance]]]:
-    """The attendances sorted by name, grouped by collège (in the order of their names, those
-    without a collège last); one group named '' when no collège is set."""
-    groups: dict[str, list[Attendance]] = defaultdict(list)
+def by_college(attendances: list[AttendanceRow]) -> list[tuple[str, list[AttendanceRow]]]:
+    """The attendances sorted by name, grouped by the collège of their seat on the meeting day (in the order
+    of their names, those without a collège last); one group named '' when no collège is set."""
+    groups: dict[str, list[AttendanceRow]] = defaultdict(list)
     for attendance in sorted(attendances, key=lambda attendance: attendance.person.sort_key):
-        groups[college_of(attendance, body_id, day)].append(attendance)
+        groups[attendance.college].append(attendance)
     return sorted(groups.items(), key=lambda group: (group[0] == "", alphabetical_key(group[0])))
 
 
-def _attendance_tables(writer: WordWriter, meeting: Meeting, heading: str, attendances: list[Attendance],
-                       name: Callable[[Attendance], str]) -> None:
+def _attendance_tables(writer: WordWriter, heading: str, attendances: list[AttendanceRow],
+                       name: Callable[[AttendanceRow], str]) -> None:
     """A heading, then one table sorted by name, or one per collège (Heading 3) when collèges are set."""
     if not attendances:
         return
     writer.heading(heading, 2)
-    groups = by_college(attendances, meeting.body_id, to_paris(meeting.starts_at).date())
+    groups = by_college(attendances)
     for college, members in groups:
         if college or len(groups) > 1:
             writer.heading(college or "Autres membres", 3, typed=True)
@@ -198,7 +177,7 @@ def _attendance_tables(writer: WordWriter, meeting: Meeting, heading: str, atten
                      ATTENDANCE_WIDTHS)
 
 
-def _attendance_list(writer: WordWriter, heading: str, attendances: list[Attendance]) -> None:
+def _attendance_list(writer: WordWriter, heading: str, attendances: list[AttendanceRow]) -> None:
     """« M. Prénom NOM, qualité », one list item each, as seed 004 lists the ARS staff."""
     if not attendances:
         return

@@ -17,7 +17,8 @@ from app.documents.downloads import send_docx, send_frozen_docx
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.pdf import PdfUnavailable, pdf_available, pdf_for
 from app.documents.queries import (frozen_minutes_pieces, load_meeting_for_minutes, load_meeting_for_sign_in_sheet,
-                                   meetings_for_synthesis, minutes_download, synthesis_themes)
+                                   load_meeting_with_records, meetings_for_synthesis, minutes_download,
+                                   synthesis_themes)
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
 from app.documents.text_blocks import text_blocks
@@ -76,7 +77,7 @@ def minutes_filename(body_label: str, starts_at, frozen: bool, extension: str = 
 def _meeting_for_documents(meeting_id: int) -> Meeting:
     """Permission check first, then everything the documents show, in a fixed number of queries."""
     get_meeting_or_404(meeting_id)
-    return load_meeting_for_minutes(meeting_id)
+    return load_meeting_with_records(meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf", defaults={"extension": "pdf"})

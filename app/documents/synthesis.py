@@ -2,13 +2,13 @@
 pillars first), each citing its meeting — the « rapport régional organisé autour des 4 piliers »."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from docx.document import Document
 from docx.shared import Cm
 
-from app.documents.minutes import add_points, points_by_parent
 from app.documents.word import WordWriter
 from app.formatting import plain_date
 from app.models import Meeting, RoundTablePoint, Theme
@@ -36,6 +36,28 @@ class ThemeGroup:
     name: str
     points: list[CitedPoint] = field(default_factory=list)
     proposals: list[CitedPoint] = field(default_factory=list)
+
+
+def points_by_parent(points: list[RoundTablePoint]) -> dict[int | None, list[RoundTablePoint]]:
+    """The point tree of a section, rebuilt from ``section.points`` (all levels, already loaded)
+    rather than from ``point.children``, which would query once per point."""
+    children: dict[int | None, list[RoundTablePoint]] = defaultdict(list)
+    for point in points:
+        children[point.parent_id].append(point)
+    return children
+
+
+def speaker_suffix(point: RoundTablePoint) -> str:
+    return f" ({point.speaker.display_name})" if point.speaker is not None else ""
+
+
+def add_points(writer: WordWriter, points: list[RoundTablePoint],
+               children: dict[int | None, list[RoundTablePoint]], level: int = 1,
+               suffix: Callable[[RoundTablePoint], str] = speaker_suffix) -> None:
+    """``points`` as list items at ``level``, their sub-points one list level deeper."""
+    for point in points:
+        writer.bullet(point.text, level, italic_suffix=suffix(point), typed=True)
+        add_points(writer, children.get(point.id, []), children, level + 1, suffix)
 
 
 def group_by_theme(meetings: Sequence[Meeting], themes: Sequence[Theme] = ()) -> list[ThemeGroup]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.bodies.roles import presiding_holders
 from app.documents.minutes import build_minutes
+from app.documents.queries import MinutesMeeting, minutes_view
 from app.documents.word import document_bytes
 from app.extensions import db
 from app.formatting import plain_date, to_paris
@@ -98,12 +99,13 @@ def minutes_facts(meeting: Meeting) -> MinutesFacts:
     return MinutesFacts(quorum_statement(meeting), presiding_line(meeting), record.sentence + "." if record else "")
 
 
-def minutes_file(meeting: Meeting) -> bytes:
+def minutes_file(meeting: Meeting | MinutesMeeting) -> bytes:
     """The compte rendu as served: the frozen file once validated, else a fresh draft."""
     if meeting.minutes is not None and meeting.minutes.document is not None and minutes_are_frozen(meeting):
         return meeting.minutes.document
-    facts = minutes_facts(meeting)
-    return document_bytes(build_minutes(meeting, draft=True, quorum_statement=facts.quorum_statement,
+    view = minutes_view(meeting)
+    facts = minutes_facts(view)
+    return document_bytes(build_minutes(view, draft=True, quorum_statement=facts.quorum_statement,
                                         presiding=facts.presiding, convocations=facts.convocations))
 
 

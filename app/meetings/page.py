@@ -57,6 +57,7 @@ class AttendanceRow:
     represented_by_id: int | None
     represented_by: PersonRow | None
     mode: ParticipationMode | None  # read by app.meetings.participation (the attestations' list)
+    college: str = ""  # of the person's seat on the meeting day: read for the compte rendu only (``attendance_row``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,9 @@ class SectionLines:
     top_level_points: list[PointLine]
 
 
+PAGE_FIELDS = frozenset({"meeting", "attendances", "invitations", "sections", "kept_rows"})
+
+
 class MeetingPage(AttendanceLists):
     """The meeting as its page reads it: the mapped meeting's fields, and plain rows for the long lists
     (``attendances``, ``invitations``, the tour de table's ``sections`` holding points). Its quorum is
@@ -99,6 +103,12 @@ class MeetingPage(AttendanceLists):
         self.invitations = invitations
         self.sections = sections
         self.kept_rows: dict[str, object] = {}  # read once for the page's includes (``first_convocation_sent``)
+
+    def __setattr__(self, name: str, value) -> None:
+        # A change made on the page would never reach the database: the mapped meeting is changed, not its page.
+        if name not in PAGE_FIELDS:
+            raise AttributeError(f"{type(self).__name__} is read-only: set {name!r} on its mapped meeting")
+        object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str):
         # Read once per page: the templates ask for the same fields many times (``title``, ``body``, ``minutes``…),
@@ -230,8 +240,12 @@ def rows(statement, **parameters) -> list:
 
 
 def attendance_rows(meeting_id: int) -> list[AttendanceRow]:
-    return [AttendanceRow(row[0], person_row(row[7:13]), *row[1:7], person_row(row[13:19]), row[19])
-            for row in rows(ATTENDANCES, meeting_id=meeting_id)]
+    return [attendance_row(row) for row in rows(ATTENDANCES, meeting_id=meeting_id)]
+
+
+def attendance_row(row) -> AttendanceRow:
+    """The ``AttendanceRow`` of a row of ``ATTENDANCES``, or of that statement with the collège added."""
+    return AttendanceRow(row[0], person_row(row[7:13]), *row[1:7], person_row(row[13:19]), *row[19:])
 
 
 def invitation_rows(meeting_id: int) -> list[InvitationRow]:
