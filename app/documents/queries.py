@@ -12,8 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.bodies.composition import current_on
 from app.extensions import db
 from app.formatting import paris_datetime, to_paris
-from app.meetings.page import (ATTENDANCES, MEETING, MeetingPage, attendance_row, invitation_rows, rows,
-                               section_lines)
+from app.meetings.page import ATTENDANCES, MEETING, MeetingPage, attendance_rows, invitation_rows, section_lines
 from app.meetings.queries import load_meeting_for_display
 from app.permissions import (BODY_TABLE, MEETING_TABLE, meeting_access_columns, meeting_access_parameters,
                              themes_of)
@@ -120,8 +119,7 @@ def minutes_view(meeting: Meeting | MinutesMeeting) -> MinutesMeeting:
     if isinstance(meeting, MinutesMeeting):
         return meeting
     day = to_paris(meeting.starts_at).date()
-    attendances = [attendance_row(row) for row in rows(MINUTES_ATTENDANCES, meeting_id=meeting.id,
-                                                      body_id=meeting.body_id, day=day)]
+    attendances = attendance_rows(meeting.id, MINUTES_ATTENDANCES, body_id=meeting.body_id, day=day)
     return MinutesMeeting(meeting, attendances, invitation_rows(meeting.id), section_lines(meeting.id))
 
 

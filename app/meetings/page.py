@@ -239,13 +239,10 @@ def rows(statement, **parameters) -> list:
     return db.session.execute(statement, parameters).all()
 
 
-def attendance_rows(meeting_id: int) -> list[AttendanceRow]:
-    return [attendance_row(row) for row in rows(ATTENDANCES, meeting_id=meeting_id)]
-
-
-def attendance_row(row) -> AttendanceRow:
-    """The ``AttendanceRow`` of a row of ``ATTENDANCES``, or of that statement with the collège added."""
-    return AttendanceRow(row[0], person_row(row[7:13]), *row[1:7], person_row(row[13:19]), *row[19:])
+def attendance_rows(meeting_id: int, statement=ATTENDANCES, **parameters) -> list[AttendanceRow]:
+    """The rows of ``ATTENDANCES``, or of that statement with the collège added (the compte rendu's)."""
+    return [AttendanceRow(row[0], person_row(row[7:13]), *row[1:7], person_row(row[13:19]), *row[19:])
+            for row in rows(statement, meeting_id=meeting_id, **parameters)]
 
 
 def invitation_rows(meeting_id: int) -> list[InvitationRow]:
