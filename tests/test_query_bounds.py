@@ -52,6 +52,8 @@ PAGES = {
     # their own convocation and what their seats open, with the meeting
     "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 3),
     "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 11),
+    # the permission, then the meeting as the compte rendu reads it (plain rows, not its people as objects)
+    "in-person attendance": ("staff", "/meetings/{meeting_id}/in-person-attendance.csv", 7),
     "attendance sheet": ("staff", "/meetings/{meeting_id}/attendance", 10),
     "round-table editor": ("staff", "/meetings/{meeting_id}/round-table", 6),
 }

@@ -16,9 +16,9 @@ from app.documents.attendance_certificate import (build_attendance_certificate, 
 from app.documents.downloads import send_docx, send_frozen_docx
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.pdf import PdfUnavailable, pdf_available, pdf_for
-from app.documents.queries import (frozen_minutes_pieces, load_meeting_for_minutes, load_meeting_for_sign_in_sheet,
-                                   load_meeting_with_records, meetings_for_synthesis, minutes_download,
-                                   synthesis_themes)
+from app.documents.queries import (MinutesMeeting, frozen_minutes_pieces, load_meeting_for_minutes,
+                                   load_meeting_for_sign_in_sheet, load_meeting_with_records, meetings_for_synthesis,
+                                   minutes_download, synthesis_themes)
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis, untagged_points
 from app.documents.text_blocks import text_blocks
@@ -74,8 +74,15 @@ def minutes_filename(body_label: str, starts_at, frozen: bool, extension: str = 
     return document_filename("compte-rendu", body_label, starts_at, "-valide" if frozen else "-projet", extension)
 
 
-def _meeting_for_documents(meeting_id: int) -> Meeting:
-    """Permission check first, then everything the documents show, in a fixed number of queries."""
+def _meeting_for_documents(meeting_id: int) -> MinutesMeeting:
+    """Permission check first, then the meeting as its documents read it (``load_meeting_for_minutes``: plain rows
+    for its attendance), in a fixed number of queries."""
+    get_meeting_or_404(meeting_id)
+    return load_meeting_for_minutes(meeting_id)
+
+
+def _meeting_to_change(meeting_id: int) -> Meeting:
+    """Permission check first, then the mapped meeting the compte rendu's steps change, with its people."""
     get_meeting_or_404(meeting_id)
     return load_meeting_with_records(meeting_id)
 
@@ -141,7 +148,7 @@ def sign_in_sheet_docx(meeting_id: int, extension: str = "docx"):
 def _run_step(meeting_id: int, step, success: str, heading: str, consequences: list[str], button: str):
     """Validate or publish. GET: what the step does, asked first; POST (CSRF-checked): the step, one commit,
     back to the meeting page."""
-    meeting = _meeting_for_documents(meeting_id)
+    meeting = _meeting_to_change(meeting_id)
     form = MinutesActionForm()
     if request.method == "GET":
         return confirmation_page(meeting, heading=heading, consequences=consequences, form=form, button=button,
@@ -185,7 +192,7 @@ def publish_minutes(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/minutes/reopen", methods=["GET", "POST"])
 @staff_required
 def reopen_minutes(meeting_id: int):
-    meeting = _meeting_for_documents(meeting_id)
+    meeting = _meeting_to_change(meeting_id)
     form = ReopenMinutesForm()
     if form.validate_on_submit():
         try:
