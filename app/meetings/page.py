@@ -57,7 +57,7 @@ class AttendanceRow:
     represented_by_id: int | None
     represented_by: PersonRow | None
     mode: ParticipationMode | None  # read by app.meetings.participation (the attestations' list)
-    college: str = ""  # of the person's seat on the meeting day: read for the compte rendu only (``attendance_row``)
+    college: str = ""  # of the person's seat on the meeting day: the compte rendu's rows only (MINUTES_ATTENDANCES)
 
 
 @dataclass(frozen=True, slots=True)
