@@ -83,6 +83,9 @@ class Config:
     # Who hosts this installation, for the « mentions légales » page (name, address).
     HOSTING_PROVIDER = None
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password reset link stays valid
+    # How passwords are hashed (Werkzeug's ``generate_password_hash``): scrypt, Werkzeug's default, costs about
+    # 0.1 s by design. The test suite sets a cheap method (tests/conftest.py): it hashes hundreds of passwords.
+    PASSWORD_HASH_METHOD = "scrypt"
     MAIL_TIMEOUT = 30  # seconds
     # Seconds before each new try of an e-mail that could not be sent; after the last, it has failed.
     MAIL_RETRY_DELAYS = (60, 300, 1800, 7200)

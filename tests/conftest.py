@@ -22,6 +22,9 @@ from app.models import Organisation, Person, Role, User, ensure_default_themes
 from tests.smtp_server import Inbox, free_port
 
 PASSWORD = "mot-de-passe-de-test"
+# Werkzeug's scrypt costs 0.1–0.2 s a hash by design, and the suite makes and checks thousands: a cheap PBKDF2 here
+# (an installation keeps scrypt, tests/test_auth.py).
+TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def is_postgresql(url: str) -> bool:
@@ -88,6 +91,7 @@ def make_app(database_settings: dict, **overrides):
         "SECRET_KEY": "test-secret-key",
         "SERVER_NAME": "seances.test",
         "BASE_URL": "http://seances.test",
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
         **database_settings,
         **overrides,
     }

@@ -1,6 +1,7 @@
 """Accounts: login, logout, and what each role may open."""
 from sqlalchemy import select
 
+from app import create_app
 from app.demo import DEMO_PASSWORD
 
 from app.extensions import db
@@ -44,6 +45,16 @@ def test_passwords_are_hashed(app_context):
     user = create_user(Role.MEMBER)
     assert PASSWORD not in user.password_hash
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_an_installation_hashes_passwords_with_scrypt(tmp_path):
+    """The suite hashes cheaply (``TEST_PASSWORD_HASH_METHOD``); an installation keeps Werkzeug's scrypt."""
+    installation = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.sqlite'}"})
+    with installation.app_context():
+        user = User(email="anne@example.fr", role=Role.MEMBER)
+        user.set_password(PASSWORD)
+        assert user.password_hash.startswith("scrypt:32768:8:1$") and user.check_password(PASSWORD)
+        assert not user.check_password(PASSWORD + "!")
 
 
 def test_inactive_user_cannot_log_in(client, app_context):

@@ -44,16 +44,16 @@ def find_account(email: str) -> User | None:
 
 
 @cache
-def _dummy_hash() -> str:
-    """A hash made like the accounts' ones, of a password nobody knows."""
-    return generate_password_hash(secrets.token_urlsafe(32))
+def _dummy_hash(method: str) -> str:
+    """A hash made like the accounts' ones (``method``), of a password nobody knows."""
+    return generate_password_hash(secrets.token_urlsafe(32), method=method)
 
 
 def check_password_in_constant_time(user: User | None, password: str) -> bool:
     """Whether ``password`` is ``user``'s; without an account, a dummy hash is checked instead, so that
     the answer takes the same time whether an address has an account or not."""
     if user is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return False
     return user.check_password(password)
 
