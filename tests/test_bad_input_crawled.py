@@ -11,8 +11,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Meeting, MembershipRole, RoleKind
 from app.models.dossier import MeetingDocument
+from tests.conftest import row_counts
 from tests.html_forms import form_values
-from tests.test_bad_input_probed import demo_client, post_safely, row_counts
+from tests.test_bad_input_probed import demo_client, post_safely
 
 
 def upcoming_meeting(demo) -> Meeting:

@@ -14,17 +14,12 @@ from sqlalchemy import func, select
 from app.demo import DEMO_PASSWORD, OTHER_ORGANISATION_NAME
 from app.extensions import db
 from app.models import User
-from tests.conftest import log_in
+from tests.conftest import log_in, row_counts
 from tests.html_forms import form_values
 
 
 def demo_client(app, email: str = "admin@demo.example.fr"):
     return log_in(app.test_client(), db.session.scalar(select(User).where(User.email == email)), DEMO_PASSWORD)
-
-
-def row_counts() -> dict[str, int]:
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables}
 
 
 def post_safely(client, url, **kwargs):
