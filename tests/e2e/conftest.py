@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from app.demo import load_demo
 from app.extensions import db
 from app.models import ensure_default_themes
-from tests.conftest import make_app
+from tests.conftest import empty_tables, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_CORE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,9 +70,7 @@ def live_server(live_app):
 def demo_site(live_app, live_server):
     """The live server with the demo data freshly loaded (demo accounts, seed 004, upcoming meetings)."""
     with live_app.app_context():
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_tables()
         ensure_default_themes()
         load_demo()
         db.session.remove()
