@@ -98,6 +98,24 @@ def test_secretariat_sends_convocations_with_ics_and_answer_links(app, app_conte
     assert [(d.kind, d.status) for d in deliveries(meeting)] == [(MailKind.CONVOCATION, MailStatus.SENT)] * 2
 
 
+def test_a_batch_of_convocations_reads_the_bodys_composition_once(app, app_context, secretariat_client, inbox,
+                                                                  monkeypatch):
+    """The answers each e-mail offers (a pouvoir, a suppléant) follow the body's composition on the meeting day:
+    read once for the batch, not once for each person convened (150 members: 150 readings of every seat)."""
+    import app.calendar.answers as answers
+    import app.calendar.convocations as convocations
+
+    meeting = upcoming_meeting(members=5)
+    reads = []
+    for module in (answers, convocations):
+        monkeypatch.setattr(module, "body_composition", lambda *arguments, read=module.body_composition: (
+            reads.append(arguments), read(*arguments))[1])
+    send(secretariat_client, meeting)
+    assert len(inbox.messages) == 5 and len(reads) == 1
+    for _, message in inbox.messages:
+        assert [match.group(1) for match in ANSWER_LINK.finditer(parts(message)[0])] == ["present", "excused", "proxy"]
+
+
 def test_sending_twice_by_mistake_sends_nothing_twice(app, app_context, secretariat_client, inbox):
     meeting = upcoming_meeting()
     send(secretariat_client, meeting)

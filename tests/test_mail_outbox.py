@@ -234,10 +234,10 @@ def test_one_message_that_cannot_be_built_fails_alone(app, app_context, secretar
     meeting = upcoming_meeting()
     built = convocations.meeting_message
 
-    def broken_for_the_second(meeting, person, invitation, kind, sequence=None):
+    def broken_for_the_second(meeting, person, *arguments, **keywords):
         if person.email == "membre2@example.fr":
             raise ValueError("a record the templates cannot show")
-        return built(meeting, person, invitation, kind, sequence)
+        return built(meeting, person, *arguments, **keywords)
 
     monkeypatch.setattr(convocations, "meeting_message", broken_for_the_second)
     secretariat_client.post(f"/meetings/{meeting.id}/convocations")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.bodies.composition import body_composition
+from app.bodies.composition import Composition, body_composition
 from app.calendar.urls import public_url
 from app.extensions import db
 from app.formatting import paris_today
@@ -70,13 +70,13 @@ def make_answer_token(invitation: Invitation) -> str:
                                 "meeting": invitation.meeting_id, "nonce": secrets.token_urlsafe(16)})
 
 
-def answer_links(invitation: Invitation) -> list[tuple[str, str]]:
+def answer_links(invitation: Invitation, composition: Composition | None = None) -> list[tuple[str, str]]:
     """(label, absolute URL) of the answers this person may give (``answer_options``), sharing one
     fresh token: a suppléant or ARS staff member is never offered a pouvoir in an e-mail."""
     token = make_answer_token(invitation)
     return [
         (ANSWER_LABELS[response], public_url("calendar.answer", token=token, reponse=response.value))
-        for response in answer_options(invitation).responses
+        for response in answer_options(invitation, composition).responses
     ]
 
 
@@ -179,13 +179,15 @@ class AnswerOptions:
         return self.rules.holder_refusal(self.person_id, holder) or "Choisissez un des membres proposés."
 
 
-def answer_rules(invitation: Invitation) -> ProxyRules:
+def answer_rules(invitation: Invitation, composition: Composition | None = None) -> ProxyRules:
     """The pouvoir rules as the others' answers stand (``answered_pouvoirs``, as the forecast and the attendance
     sheet weigh them): titulaires who have not declined may sit, a suppléant sits once they answered « présent »,
     pouvoirs already given count against their holder's limit unless they do not count (a suppléant sits in the
-    giver's place, the holder will not sit, or the body's rules refuse them)."""
+    giver's place, the holder will not sit, or the body's rules refuse them). ``composition``: the body's on the
+    meeting day when read already (an outbox batch reads it once per meeting), else it is read here."""
     meeting = invitation.meeting
-    composition = body_composition(meeting.body, meeting_day(meeting))
+    if composition is None:
+        composition = body_composition(meeting.body, meeting_day(meeting))
     others = db.session.scalars(
         select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.id != invitation.id,
                                  Invitation.capacity == Capacity.MEMBER)
@@ -193,11 +195,11 @@ def answer_rules(invitation: Invitation) -> ProxyRules:
     return answered_pouvoirs(composition, others, to_member=True).rules
 
 
-def answer_options(invitation: Invitation) -> AnswerOptions:
+def answer_options(invitation: Invitation, composition: Composition | None = None) -> AnswerOptions:
     """Only what the person may choose: ARS staff, guests and suppléants answer présent or excusé; a
     titulaire may also be replaced by their suppléant (if they have one), or give a pouvoir under
     the rules of ``app.meetings.proxies`` to one of the titulaires listed."""
-    rules = answer_rules(invitation)
+    rules = answer_rules(invitation, composition)
     membership = rules.composition.membership_of(invitation.person_id)
     allowed = {InvitationResponse.PRESENT, InvitationResponse.EXCUSED}
     candidates: list[Person] = []

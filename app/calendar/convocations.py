@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 
+from app.bodies.composition import Composition, body_composition
 from app.calendar.answers import answer_links
 from app.calendar.builders import Attendee, is_called_off, meeting_calendar, meeting_location
 from app.calendar.mail import secretariat_email
@@ -25,6 +26,7 @@ from app.extensions import db
 from app.formatting import day_offset, long_date, paris_today, plain_date, time_range, to_paris
 from app.jobs import background_enabled
 from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
+from app.meetings.roster import meeting_day
 from app.meetings.second_convocation import convocation_delay
 from app.permissions import people_in_office, still_convened
 from app.models import (
@@ -334,10 +336,11 @@ def queue_cancellations(meeting: Meeting, today: date) -> Queued:
 # --- The messages, built by the worker -------------------------------------------------------------
 
 def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | None, kind: MailKind,
-                    sequence: int | None = None) -> EmailMessage:
+                    sequence: int | None = None, composition: Composition | None = None) -> EmailMessage:
     """The e-mail to one person: text and HTML in French, the meeting as an invitation naming that
     person alone (METHOD:REQUEST, or CANCEL when called off or withdrawn) and, unless cancelled,
-    the answer links and the dossier's personal links. ``sequence``: the person's own (``times_taken_off``)."""
+    the answer links and the dossier's personal links. ``sequence``: the person's own (``times_taken_off``);
+    ``composition``: the body's on the meeting day, when read already for the batch (``answer_rules``)."""
     from app.dossier.notices import convocation_dossier  # the dossier imports this module
 
     cancelling = kind in CANCEL_KINDS
@@ -348,7 +351,7 @@ def meeting_message(meeting: Meeting, person: Person, invitation: Invitation | N
         "when": f"{long_date(meeting.starts_at).capitalize()}, {time_range(meeting.starts_at, meeting.ends_at)}",
         "location": meeting_location(meeting),
         "meeting_url": public_url("meetings.detail", meeting_id=meeting.id),
-        "links": [] if cancelling or invitation is None else answer_links(invitation),
+        "links": [] if cancelling or invitation is None else answer_links(invitation, composition),
         "current_answer": invitation.response if invitation is not None else None,
         "dossier": None if cancelling else convocation_dossier(meeting, person),
     }
@@ -422,13 +425,13 @@ def build_for_recipients(rows: list[OutboxMessage], subjects: dict, subject_of, 
 
 
 def meeting_email(row: OutboxMessage, meeting: Meeting, person: Person, in_office: set[int],
-                  sequence: int) -> EmailMessage | Dropped:
+                  sequence: int, composition: Composition | None) -> EmailMessage | Dropped:
     invitation = next((i for i in meeting.invitations if i.person_id == person.id), None)
     reason = why_not_due(row, meeting, invitation, in_office)
     if reason is not None:
         return Dropped(reason)
     return meeting_message(meeting, person, None if row.kind is MailKind.WITHDRAWAL else invitation, row.kind,
-                           sequence=sequence)
+                           sequence=sequence, composition=composition)
 
 
 def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | Dropped]:
@@ -436,9 +439,13 @@ def build_meeting_emails(rows: list[OutboxMessage]) -> dict[int, EmailMessage | 
     meetings = load_meetings(row.meeting_id for row in rows)
     today = paris_today()
     in_office = {meeting.id: people_in_office(meeting.body_id, today) for meeting in meetings.values()}
+    # The answers each e-mail offers depend on the body's composition: read once per meeting, not once per person.
+    compositions = {meeting.id: body_composition(meeting.body, meeting_day(meeting))
+                    for meeting in meetings.values() if not is_called_off(meeting)}
     raised = times_taken_off(rows)
     return build_for_recipients(rows, meetings, lambda row: row.meeting_id, lambda row, meeting, person: meeting_email(
-        row, meeting, person, in_office[meeting.id], meeting.ical_sequence + raised[row.id]))
+        row, meeting, person, in_office[meeting.id], meeting.ical_sequence + raised[row.id],
+        compositions.get(meeting.id)))
 
 
 # --- What the meeting page shows -------------------------------------------------------------------
