@@ -6,7 +6,8 @@ Builds a throwaway SQLite database (or the one of ``--database``) with a body of
 times the request that sends a meeting's convocations to 10, 50 and 150 people, with jobs going to
 an RQ queue of its own on Redis (deleted afterwards): the request only records the messages and
 queues one job, so its time must not grow with the number of recipients (target: ≤ 200 ms for 150).
-Median and slowest of ``--runs`` requests, each on a fresh meeting.
+Median and slowest of ``--runs`` requests, each on a fresh meeting. Then what the worker does with one of them:
+the time to build the 150 e-mails (text, HTML, invitation and answer links of each), without sending them.
 """
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ import tempfile
 import time
 import uuid
 from datetime import date, timedelta
+from email.message import EmailMessage
 from pathlib import Path
+
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
+from app.calendar.convocations import build_meeting_emails  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.formatting import paris_datetime  # noqa: E402
 from app.models import (  # noqa: E402
@@ -32,6 +37,7 @@ from app.models import (  # noqa: E402
     Invitation,
     Meeting,
     Membership,
+    OutboxMessage,
     Organisation,
     Person,
     Role,
@@ -106,8 +112,16 @@ def main() -> int:
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 302, response.status_code
         results[size] = statistics.median(timings)
+        last_meeting_id = meeting_id
         print(f"  {size:>4} destinataires : médiane {results[size]:6.1f} ms, plus lente {max(timings):6.1f} ms")
     with app.app_context():
+        rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.meeting_id == last_meeting_id)))
+        started = time.perf_counter()
+        built = build_meeting_emails(rows)
+        build_ms = (time.perf_counter() - started) * 1000
+        assert len(built) == len(rows) == max(SIZES) and all(isinstance(m, EmailMessage) for m in built.values())
+        print(f"  le worker construit les {len(rows)} courriels d'une séance (sans les envoyer) : {build_ms:.0f} ms, "
+              f"{build_ms / len(rows):.1f} ms par courriel")
         queue = job_queue()
         queued = queue.count
         keys = queue.connection.keys(f"rq:*{queue_name}*")

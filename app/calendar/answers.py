@@ -188,10 +188,7 @@ def answer_rules(invitation: Invitation, composition: Composition | None = None)
     meeting = invitation.meeting
     if composition is None:
         composition = body_composition(meeting.body, meeting_day(meeting))
-    others = db.session.scalars(
-        select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.id != invitation.id,
-                                 Invitation.capacity == Capacity.MEMBER)
-    )
+    others = [other for other in meeting.invitations if other.id != invitation.id and other.capacity is Capacity.MEMBER]
     return answered_pouvoirs(composition, others, to_member=True).rules
 
 
