@@ -1,6 +1,7 @@
 """The demo data holds the seed-004 compte rendu exactly."""
 from datetime import date, datetime, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from app.demo import OTHER_ORGANISATION_NAME, SEED_CONCLUSION, SEED_STRONG_POINTS, SEED_THEMATICS, load_demo
@@ -104,3 +105,28 @@ def test_demo_runs_once(demo):
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 2
     # seed 004, its 3 follow-ups, 2 held plenaries, 4 upcoming; the second ARS's one
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 11
+
+
+def test_the_demo_inserted_again_is_the_demo_as_loaded(app, app_context, monkeypatch):
+    """The tests' ``demo`` inserts again the rows the demo wrote the first time (tests/conftest.py): the same rows,
+    the default themes named by their codes (their ids change from test to test on PostgreSQL)."""
+    import app.demo as demo_module
+    from app.models import Theme, ensure_default_themes
+    from tests.conftest import _DEMO_ROWS, empty_tables, load_demo_again, read_demo_rows
+
+    def demo_state() -> dict:
+        codes = dict(db.session.execute(select(Theme.id, Theme.code)).all())
+        rows = read_demo_rows(date.today()).rows
+        themes = sorted((row["point_id"], codes[row["theme_id"]]) for row in rows["round_table_point_theme"])
+        return {**rows, "round_table_point_theme": themes}
+
+    _DEMO_ROWS.clear()
+    load_demo_again()
+    loaded = demo_state()
+    assert len(loaded["person"]) > 100 and loaded["round_table_point_theme"]
+    empty_tables()
+    ensure_default_themes()
+    db.session.commit()
+    monkeypatch.setattr(demo_module, "load_demo", lambda: pytest.fail("the demo was built again"))
+    load_demo_again()
+    assert demo_state() == loaded
