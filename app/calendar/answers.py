@@ -212,13 +212,10 @@ def answer_options(invitation: Invitation, composition: Composition | None = Non
 
 
 def pouvoirs_given_to(invitation: Invitation) -> list[Invitation]:
-    """The answers of the members who gave their pouvoir to the person of ``invitation``, by name."""
-    given = db.session.scalars(
-        select(Invitation).where(Invitation.meeting_id == invitation.meeting_id,
-                                 Invitation.response == InvitationResponse.PROXY,
-                                 Invitation.proxy_holder_id == invitation.person_id)
-        .options(selectinload(Invitation.person))
-    )
+    """The answers of the members who gave their pouvoir to the person of ``invitation``, by name: from the
+    meeting's invitations (loaded with it in an outbox batch, else read in one statement)."""
+    given = [other for other in invitation.meeting.invitations
+             if other.response is InvitationResponse.PROXY and other.proxy_holder_id == invitation.person_id]
     return sorted(given, key=lambda answer: answer.person.sort_key)
 
 
