@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app.demo import load_demo
 from app.extensions import db
 from app.models import ensure_default_themes
-from tests.conftest import empty_tables, make_app
+from tests.conftest import empty_tables, load_demo_again, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_CORE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -72,7 +71,7 @@ def demo_site(live_app, live_server):
     with live_app.app_context():
         empty_tables()
         ensure_default_themes()
-        load_demo()
+        load_demo_again()
         db.session.remove()
     return live_server
 
