@@ -48,8 +48,10 @@ def test_passwords_are_hashed(app_context):
 
 
 def test_an_installation_hashes_passwords_with_scrypt(tmp_path):
-    """The suite hashes cheaply (``TEST_PASSWORD_HASH_METHOD``); an installation keeps Werkzeug's scrypt."""
-    installation = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.sqlite'}"})
+    """The suite hashes cheaply (``TEST_PASSWORD_HASH_METHOD``); an installation keeps Werkzeug's scrypt. (Its rate
+    limits stay off: Flask-Limiter keeps « enabled » on the extension object every test app shares.)"""
+    installation = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.sqlite'}",
+                               "RATELIMIT_ENABLED": False})
     with installation.app_context():
         user = User(email="anne@example.fr", role=Role.MEMBER)
         user.set_password(PASSWORD)
