@@ -197,6 +197,20 @@ def enforce_audience():
         return None
     if endpoint not in ENDPOINT_AUDIENCE and endpoint not in current_app.config.get("EXTRA_PUBLIC_ENDPOINTS", ()):
         abort(403)
+    if endpoint in AUDIENCE_CHECKED_BY_VIEW:
+        return None
+    return audience_refusal(endpoint)
+
+
+# Views that first look for their answer with the session's account in one statement (a compte rendu's download:
+# ``minutes_download_for_session``), which checks what the matrix would, and call ``audience_refusal`` themselves
+# (the account then loaded) whenever they take the ordinary path.
+AUDIENCE_CHECKED_BY_VIEW = frozenset({"documents.minutes_docx"})
+
+
+def audience_refusal(endpoint: str):
+    """None when the matrix lets the current user reach ``endpoint``; else the login page (a post whose session
+    ended keeps what was typed), or 403."""
     if may_open(current_user, endpoint):
         return None
     if not current_user.is_authenticated:

@@ -33,6 +33,7 @@ from app.models import (
     Theme,
     User,
 )
+from app.models.accounts import STAFF_ROLES
 from app.models.audit import SECURITY_ACTIONS
 from app.models.types import paris_day
 
@@ -460,6 +461,18 @@ def meeting_access_columns(staff: bool) -> tuple[ColumnElement, ...]:
     return MEETING_TABLE.c.deleted_at, BODY_TABLE.c.organisation_id, body_open.label("body_open")
 
 
+def account_row_meeting_access_columns(account) -> tuple[ColumnElement, ...]:
+    """``meeting_access_columns`` for the account whose row (``account``: the ``user`` table) is joined to the
+    statement, whichever its kind: staff open every meeting (of their ARS, as ``check_meeting_access`` checks),
+    a member the meetings their seats open, as for ``meeting_access_columns(False)``."""
+    seats = seats_opening_meeting(account.c.person_id, Body.organisation_id == account.c.organisation_id, TODAY,
+                                  MEETING_TABLE.c)
+    # The roles compared one by one: an IN of a list is an expanding parameter, rendered again on every run.
+    staff = (account.c.role == role for role in STAFF_ROLES)
+    body_open = or_(*staff, exists(seats.correlate(MEETING_TABLE, account)))
+    return MEETING_TABLE.c.deleted_at, BODY_TABLE.c.organisation_id, body_open.label("body_open")
+
+
 def meeting_access_parameters(user: User) -> dict:
     return {} if user.is_staff else account_parameters(user)
 
@@ -467,10 +480,18 @@ def meeting_access_parameters(user: User) -> dict:
 def check_meeting_access(user: User, deleted_at, organisation_id: int | None, body_open: bool) -> None:
     """``check_meeting`` on the values of ``meeting_access_columns``: 404 if in the bin or of another ARS,
     403 if no seat of the user opens the meeting."""
+    refusal = meeting_access_refusal(user, deleted_at, organisation_id, body_open)
+    if refusal is not None:
+        abort(refusal)
+
+
+def meeting_access_refusal(user: User, deleted_at, organisation_id: int | None, body_open: bool) -> int | None:
+    """The status ``check_meeting_access`` answers (404, 403), or None when the user may open the meeting."""
     if deleted_at is not None or not of_users_organisation(user, organisation_id):
-        abort(404)
+        return 404
     if not body_open:
-        abort(403)
+        return 403
+    return None
 
 
 def get_meeting_or_404(meeting_id: int, *, binned: bool = False) -> Meeting:

@@ -42,9 +42,10 @@ def validated(client, meeting_id: int) -> Minutes:
     return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id))
 
 
-def test_the_download_is_one_query_after_the_account_and_a_304_reads_no_file(demo, secretariat_client):
-    """Like a static file: the account (one query), then the permission, the digest, the size and the bytes
-    of a file of one piece, in one query of the needed columns; a browser holding it reads nothing more."""
+def test_the_download_is_one_query_with_the_account_and_a_304_reads_no_file(demo, secretariat_client):
+    """Like a static file: the session's account, the permission, the digest, the size and the bytes of a file of
+    one piece, in one query of the needed columns (``app/documents/frozen.py``); a browser holding it reads
+    nothing more."""
     url = f"/meetings/{demo.id}/minutes.docx"
     minutes = validated(secretariat_client, demo.id)
     assert minutes.document_sha256 == hashlib.sha256(minutes.document).hexdigest()
@@ -55,14 +56,14 @@ def test_the_download_is_one_query_after_the_account_and_a_304_reads_no_file(dem
     assert response.status_code == 200 and response.data == minutes.document
     assert response.content_length == minutes.document_size
     assert 'filename=compte-rendu-' in response.headers["Content-Disposition"]
-    assert len(statements) == 2, statements
+    assert len(statements) == 1, statements
     assert not any("FROM meeting" in statement and "round_table" in statement for statement in statements)
 
     fresh_session()
     with counted_queries() as statements:
         again = secretariat_client.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == response.headers["ETag"]
-    assert len(statements) == 2 and not any("substr" in statement.lower() for statement in statements)
+    assert len(statements) == 1 and not any("substr" in statement.lower() for statement in statements)
 
 
 def assert_sent_by_pieces(response, expected: bytes) -> None:
@@ -102,9 +103,9 @@ def test_a_large_frozen_file_is_streamed_by_pieces_of_one_megabyte(demo, secreta
         # SQLite's substr() loads the whole value in its own memory (unseen by tracemalloc) for each piece:
         # the pieces are read from its incremental blob instead (bench/mixed.py measures the workers' memory).
         assert not any("substr" in statement.lower() for statement in statements)
-    # The account, the facts (the file is too large to come with them), then one query per piece and the
+    # The account with the facts (the file is too large to come with them), then one query per piece and the
     # empty one that ends it.
-    assert len(statements) == 2 + 21 + 1, len(statements)
+    assert len(statements) == 1 + 21 + 1, len(statements)
 
 
 def test_reopening_forgets_the_digest_and_the_draft_is_built_again(demo, secretariat_client):

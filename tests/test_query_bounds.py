@@ -51,8 +51,9 @@ PAGES = {
     "person feed": ("anonymous", "/feeds/{person_feed_token}.ics", 4),
     # their own convocation and what their seats open, with the meeting
     "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 3),
-    "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 11),
-    # the permission, then the meeting as the compte rendu reads it (plain rows, not its people as objects)
+    # the account with the permission, then the meeting as the compte rendu reads it (plain rows, not its people as
+    # objects)
+    "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 10),
     "in-person attendance": ("staff", "/meetings/{meeting_id}/in-person-attendance.csv", 7),
     "attendance sheet": ("staff", "/meetings/{meeting_id}/attendance", 10),
     "round-table editor": ("staff", "/meetings/{meeting_id}/round-table", 6),
@@ -114,11 +115,11 @@ def test_body_page_lists_its_meetings_twenty_at_a_time(app, app_context, secreta
 
 
 def test_a_draft_compte_rendu_reads_its_meeting_once(app, app_context, secretariat_client):
-    """The draft's download: the account; the download's facts; the meeting with its body and organisation,
+    """The draft's download: the account with the download's facts; the meeting with its body and organisation,
     minutes, agenda and échéances in one statement, then its convened people, attendance (the attendees'
     seats for their collège), sections and points; the convocations sent; the president and
     vice-presidents together (who presides); the body's seats (the quorum); the votes; the documents of the
     dossier."""
     world = build_world(app, 10)
     fresh_session()
-    assert count_queries(secretariat_client, f"/meetings/{world.meeting_id}/minutes.docx") == 11
+    assert count_queries(secretariat_client, f"/meetings/{world.meeting_id}/minutes.docx") == 10

@@ -8,9 +8,7 @@ server at once. A refused id also clears the remember cookie of that browser.
 """
 from __future__ import annotations
 
-import hmac
 import time
-from datetime import timedelta
 from functools import cache
 
 from flask import Flask, current_app, request, session
@@ -18,9 +16,9 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
 from sqlalchemy import Select, bindparam, select
 
+from app.auth.claims import account_id_of, login_lifetime, session_claims
 from app.expired_forms import ENDED_SESSION_ACCOUNT, KEPT_FORM
 from app.extensions import db
-from app.forms import ASCII_NUMBER, id_from_text
 from app.models import Organisation, User, utc_now
 from app.organisation.brand import BRAND_COLUMNS, HeaderBrand
 
@@ -39,11 +37,6 @@ class SignedCookieSessions(SecureCookieSessionInterface):
         return signers[keys]
 
 
-def login_lifetime() -> timedelta:
-    """How long a login lasts at most, with or without « Rester connecté(e) »."""
-    return current_app.config["REMEMBER_COOKIE_DURATION"]
-
-
 def load_user(session_user_id: str) -> User | None:
     """Flask-Login's user loader: the account of a session or remember cookie still valid, else None."""
     user = _valid_account(session_user_id)
@@ -52,29 +45,21 @@ def load_user(session_user_id: str) -> User | None:
         # Whose session it was is remembered, so that only they get back what they had typed.
         session.pop("_user_id", None)
         session["_remember"] = "clear"
-        session[ENDED_SESSION_ACCOUNT] = _account_id(session_user_id)
+        session[ENDED_SESSION_ACCOUNT] = account_id_of(session_user_id)
     return user
 
 
-def _account_id(session_user_id: str) -> int | None:
-    return id_from_text(str(session_user_id).split(":")[0])
-
-
 def _valid_account(session_user_id: str) -> User | None:
-    parts = str(session_user_id).split(":")
-    user_id = _account_id(session_user_id)
-    if len(parts) != 3 or user_id is None or not ASCII_NUMBER.fullmatch(parts[2]):
-        return None  # an id of before the session generations, or tampered with
-    generation, logged_in_at = parts[1], int(parts[2])
-    if logged_in_at + login_lifetime().total_seconds() < time.time():
+    claims = session_claims(session_user_id)
+    if claims is None:
         return None
-    row = db.session.execute(_account_statement(), {"user_id": user_id}).first()
+    row = db.session.execute(_account_statement(), {"user_id": claims.user_id}).first()
     if row is None:
         return None
     user = row[0]
-    if not user.active or not hmac.compare_digest(user.session_generation, generation):
+    if not claims.hold_for(user.active, user.session_generation):
         return None
-    user.logged_in_at = logged_in_at
+    user.logged_in_at = claims.logged_in_at
     user.header_brand = HeaderBrand.of_row(row[1:])
     return user
 

@@ -11,17 +11,19 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.bodies.composition import current_on
 from app.extensions import db
-from app.formatting import paris_datetime, to_paris
+from app.formatting import paris_datetime, paris_today, to_paris
 from app.meetings.page import ATTENDANCES, MEETING, MeetingPage, attendance_rows, invitation_rows, section_lines
 from app.meetings.queries import load_meeting_for_display
-from app.permissions import (BODY_TABLE, MEETING_TABLE, meeting_access_columns, meeting_access_parameters,
-                             themes_of)
+from app.permissions import (BODY_TABLE, MEETING_TABLE, account_row_meeting_access_columns, meeting_access_columns,
+                             meeting_access_parameters, themes_of)
 from app.models import (Attendance, Body, Invitation, Meeting, MeetingStatus, Membership, Minutes, MinutesStatus,
-                        Person, RoundTablePoint, RoundTableSection, Theme, User, utc_now)
+                        Person, Role, RoundTablePoint, RoundTableSection, Theme, User, utc_now)
+from app.models.accounts import STAFF_ROLES
 from app.models.dossier import CHUNK_SIZE
 
 # A frozen compte rendu is read by pieces of this size (what a download holds in memory at once).
 FROZEN_PIECE_SIZE = CHUNK_SIZE
+ACCOUNT_TABLE = User.__table__
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,15 @@ class MinutesDownload:
 
 
 @cache
-def _minutes_download_statement(staff: bool) -> Select:
+def _minutes_download_statement(account: str) -> Select:
+    """The facts of ``MinutesDownload`` for an account of a kind, « staff » or « member », whose values are bind
+    parameters (``meeting_access_parameters``); or for « session »: the account's row joined by its id
+    (``user_id``), its values read with the file, after them (``SessionDownload``)."""
     meeting, body, minutes = MEETING_TABLE.c, BODY_TABLE.c, Minutes.__table__.c
-    return (
-        select(*meeting_access_columns(staff), func.coalesce(func.nullif(body.short_name, ""), body.name),
+    access = (account_row_meeting_access_columns(ACCOUNT_TABLE) if account == "session"
+              else meeting_access_columns(account == "staff"))
+    statement = (
+        select(*access, func.coalesce(func.nullif(body.short_name, ""), body.name),
                meeting.starts_at, minutes.id, minutes.status, minutes.document_sha256, minutes.document_size,
                case((minutes.document_size <= FROZEN_PIECE_SIZE, minutes.document)))
         .select_from(MEETING_TABLE)
@@ -61,14 +68,55 @@ def _minutes_download_statement(staff: bool) -> Select:
         .outerjoin(Minutes.__table__, minutes.meeting_id == meeting.id)
         .where(meeting.id == bindparam("meeting_id"))
     )
+    if account != "session":
+        return statement
+    user = ACCOUNT_TABLE.c
+    return (statement.join(ACCOUNT_TABLE, user.id == bindparam("user_id"))
+            .add_columns(user.active, user.session_generation, user.role, user.organisation_id, user.person_id))
 
 
 def minutes_download(user: User, meeting_id: int) -> MinutesDownload | None:
     """The facts of ``MinutesDownload`` for ``user`` (None if no such meeting), in one statement built once:
     no object loaded, and the bytes only of a validated file of one piece."""
-    row = db.session.execute(_minutes_download_statement(user.is_staff),
+    row = db.session.execute(_minutes_download_statement("staff" if user.is_staff else "member"),
                              {"meeting_id": meeting_id, **meeting_access_parameters(user)}).first()
     return MinutesDownload(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class SessionAccount:
+    """An account read as plain values with what it asks for: what the permission checks ask of a ``User``."""
+
+    role: Role
+    organisation_id: int | None
+    person_id: int | None
+    is_authenticated = True
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+@dataclass(frozen=True)
+class SessionDownload:
+    """``MinutesDownload`` read with the account of a session (``session_minutes_download``)."""
+
+    download: MinutesDownload
+    account: SessionAccount
+    active: bool
+    session_generation: str
+
+
+def session_minutes_download(user_id: int, meeting_id: int) -> SessionDownload | None:
+    """The facts of ``MinutesDownload`` with the account ``user_id`` read in the same statement (None if no such
+    meeting or account): a download that needs nothing else of the account is one statement in all."""
+    row = db.session.execute(_minutes_download_statement("session"),
+                             {"meeting_id": meeting_id, "user_id": user_id, "today": paris_today()}).first()
+    if row is None:
+        return None
+    *facts, active, generation, role, organisation_id, person_id = row
+    return SessionDownload(MinutesDownload(*facts), SessionAccount(role, organisation_id, person_id), active,
+                           generation)
 
 
 def frozen_minutes_pieces(minutes_id: int, sha256: str) -> Iterator[bytes]:

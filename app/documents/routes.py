@@ -9,11 +9,13 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.access import audience_refusal
 from app.confirmations import confirmation_page
 from app.documents import bp
 from app.documents.attendance_certificate import (build_attendance_certificate, certified_attendances,
                                                   in_person_attendance_csv)
 from app.documents.downloads import send_docx, send_frozen_docx
+from app.documents.frozen import minutes_download_for_session
 from app.documents.forms import MinutesActionForm, ReopenMinutesForm, SynthesisForm
 from app.documents.pdf import PdfUnavailable, pdf_available, pdf_for
 from app.documents.queries import (MinutesMeeting, frozen_minutes_pieces, load_meeting_for_minutes,
@@ -89,23 +91,35 @@ def _meeting_to_change(meeting_id: int) -> Meeting:
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf", defaults={"extension": "pdf"})
 @bp.route("/meetings/<int:meeting_id>/minutes.docx", defaults={"extension": "docx"})
-@login_required
 def minutes_docx(meeting_id: int, extension: str = "docx"):
-    """A validated compte rendu is its frozen bytes, served like a static file: one query checks the
-    permission and reads the file's digest (its ETag: a browser that has it gets a 304), its size and,
-    when it fits one piece, its bytes; a larger one is streamed by pieces. A draft is built from the whole
-    meeting. The .pdf rule is registered after the .docx one: url_for without ``extension`` builds the .docx."""
+    """One query checks the session's account and the permission (``minutes_download_for_session``) and reads the
+    file's digest (its ETag: a browser that has it gets a 304), its size and, when it fits one piece, its bytes:
+    a validated compte rendu is its frozen bytes, served like a static file; a larger one is streamed by pieces.
+    A draft is built from the whole meeting. Any refusal takes the ordinary path: the account loaded, the matrix,
+    then the checks. The .pdf rule is registered after the .docx one: url_for without ``extension`` builds the
+    .docx."""
+    download = minutes_download_for_session(meeting_id, request.endpoint)
+    if download is None:
+        if (refusal := audience_refusal(request.endpoint)) is not None:
+            return refusal
+        download = _checked_minutes_download(meeting_id)
+    filename = minutes_filename(download.body_label, download.starts_at, download.frozen)
+    if download.frozen and download.sha256 is not None and extension == "docx":
+        return send_frozen_docx(download.sha256, download.size, filename, download.content,
+                                partial(frozen_minutes_pieces, download.minutes_id, download.sha256))
+    return docx_response(minutes_file(load_meeting_for_minutes(meeting_id)), filename, extension)
+
+
+def _checked_minutes_download(meeting_id: int):
+    """The download's facts for the current user, once the meeting's permission and the minutes' status let them
+    have it (404, 403)."""
     download = minutes_download(current_user, meeting_id)
     if download is None:
         abort(404)
     check_meeting_access(current_user, *download.access)
     if not status_visible_to(current_user, download.status):
         abort(403)
-    filename = minutes_filename(download.body_label, download.starts_at, download.frozen)
-    if download.frozen and download.sha256 is not None and extension == "docx":
-        return send_frozen_docx(download.sha256, download.size, filename, download.content,
-                                partial(frozen_minutes_pieces, download.minutes_id, download.sha256))
-    return docx_response(minutes_file(load_meeting_for_minutes(meeting_id)), filename, extension)
+    return download
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance-certificates/<int:person_id>.pdf", defaults={"extension": "pdf"})

@@ -28,6 +28,10 @@ class Role(LabelledEnum):
     NATIONAL_ADMIN = ("national_admin", "Administrateur national")
 
 
+# Secretariat and admins prepare meetings; members only read.
+STAFF_ROLES = (Role.ADMIN, Role.SECRETARIAT)
+
+
 def new_session_generation() -> str:
     return secrets.token_hex(16)
 
@@ -79,7 +83,7 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         """Secretariat and admins prepare meetings; members only read."""
-        return self.role in (Role.ADMIN, Role.SECRETARIAT)
+        return self.role in STAFF_ROLES
 
     @property
     def is_national_admin(self) -> bool:
