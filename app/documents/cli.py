@@ -13,6 +13,7 @@ from app.documents.queries import (
     meetings_for_synthesis,
     synthesis_themes,
 )
+from app.documents.redaction import redactions
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
 from app.documents.word import document_bytes
@@ -85,4 +86,26 @@ def synthesis_command(body_ids: tuple[int, ...], date_from: date, date_to: date,
     write_file(output, document_bytes(build_synthesis(meetings, synthesis_themes(organisation_id))), "Synthèse")
 
 
-commands: list = [minutes_command, sign_in_sheet_command, synthesis_command]
+@click.command("redact-validator-addresses")
+@click.option("--apply", is_flag=True, help="Réécrire les fichiers (sans cette option : la liste seulement).")
+def redact_validator_addresses_command(apply: bool):
+    """List the validated comptes rendus whose validation line names an address (validated before 6 December 2026
+    by an account without a person); with --apply, remove the address from that line of each frozen file."""
+    from app.extensions import db
+
+    found = 0
+    for redaction in redactions(apply):
+        found += 1
+        click.echo(f"Séance n°{redaction.meeting_id} : « {redaction.line} » → « {redaction.redacted_line} »")
+    if apply:
+        db.session.commit()
+    if not found:
+        click.echo("Aucun compte rendu validé ne nomme une adresse dans sa ligne de validation.")
+    elif apply:
+        click.echo(f"{found} compte(s) rendu(s) réécrit(s) : l'adresse est retirée de la ligne de validation, "
+                   "le reste du document est inchangé.")
+    else:
+        click.echo(f"{found} compte(s) rendu(s) nomment une adresse. Relancez avec --apply pour la retirer.")
+
+
+commands: list = [minutes_command, sign_in_sheet_command, synthesis_command, redact_validator_addresses_command]
