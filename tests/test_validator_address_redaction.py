@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.documents import workflow
+from app.documents.redaction import validation_paragraph
 from app.extensions import db
 from app.formatting import plain_date
 from app.models import AuditEvent, Minutes, Role
@@ -75,6 +76,8 @@ def test_apply_takes_the_address_out_of_the_validation_line_alone(app, old_minut
     minutes = db.session.get(Minutes, minutes_id)
     line = validation_text(minutes.document)
     assert "@" not in line and line == f"Compte rendu validé le {plain_date(minutes.validated_at)}."
+    assert all(run.bold for run in validation_paragraph(reopen(minutes.document)).runs)  # as validation wrote it
+    assert all(run.bold for run in validation_paragraph(reopen(before)).runs)
     assert everything_but_the_validation_line(minutes.document) == everything_but_the_validation_line(before)
     assert minutes.document_sha256 == hashlib.sha256(minutes.document).hexdigest() != hashlib.sha256(before).hexdigest()
     assert minutes.document_size == len(minutes.document)

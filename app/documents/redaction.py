@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from copy import deepcopy
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -50,17 +51,18 @@ def without_address(line: str) -> str | None:
 
 def redacted_document(content: bytes) -> tuple[bytes, str, str] | None:
     """``content`` with the address taken out of its validation line, with the line before and after; None when
-    the line names no address. The line keeps the formatting of its first run."""
+    the line names no address. The line becomes one run with the formatting of its first (bold, as written)."""
     document = Document(io.BytesIO(content))
     paragraph = validation_paragraph(document)
     line = paragraph.text if paragraph is not None else ""
     redacted_line = without_address(line)
     if redacted_line is None:
         return None
-    first, *others = paragraph.runs
-    first.text = redacted_line
-    for run in others:
-        run.text = ""
+    formatting = paragraph.runs[0]._r.rPr if paragraph.runs else None
+    formatting = deepcopy(formatting) if formatting is not None else None
+    paragraph.text = redacted_line  # every run and hyperlink of the line replaced: no piece of the address left
+    if formatting is not None:
+        paragraph.runs[0]._r.insert(0, formatting)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue(), line, redacted_line
