@@ -18,6 +18,7 @@ from werkzeug.routing import IntegerConverter
 from app.expired_forms import keep_form_for_login, login_then_form_page
 from app.forms import MAX_ID
 from app.models import Role
+from app.models.accounts import STAFF_ROLES
 
 
 class Audience(Enum):
@@ -167,7 +168,7 @@ ENDPOINT_AUDIENCE: dict[str, Audience] = {
 }
 
 ROLES_OF_AUDIENCE = {
-    Audience.STAFF: (Role.SECRETARIAT, Role.ADMIN),
+    Audience.STAFF: STAFF_ROLES,
     Audience.ADMIN: (Role.ADMIN,),
     Audience.ACCOUNTS: (Role.ADMIN, Role.NATIONAL_ADMIN),
     Audience.NATIONAL_ADMIN: (Role.NATIONAL_ADMIN,),

@@ -17,6 +17,7 @@ from app.documents.redaction import redactions
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
 from app.documents.word import document_bytes
+from app.extensions import db
 from app.documents.workflow import minutes_file
 
 output_option = click.option(
@@ -91,8 +92,6 @@ def synthesis_command(body_ids: tuple[int, ...], date_from: date, date_to: date,
 def redact_validator_addresses_command(apply: bool):
     """List the validated comptes rendus whose validation line names an address (validated before 6 December 2026
     by an account without a person); with --apply, remove the address from that line of each frozen file."""
-    from app.extensions import db
-
     found = 0
     for redaction in redactions(apply):
         found += 1

@@ -32,7 +32,6 @@ ADDRESS_CLAUSE = re.compile(r" par \S+@\S+?(?=\.?$)")
 class Redaction:
     """One frozen compte rendu whose validation line names an address: the line as it is and as it will be."""
 
-    minutes_id: int
     meeting_id: int
     line: str
     redacted_line: str
@@ -80,13 +79,9 @@ def redactions(apply: bool) -> Iterator[Redaction]:
     for minutes_id in frozen_minutes_ids():
         minutes = db.session.get(Minutes, minutes_id)
         redacted = redacted_document(minutes.document)
-        if redacted is None or not apply:
-            db.session.expunge(minutes)  # its file is not held while the next ones are read
-        if redacted is None:
-            continue
-        content, line, redacted_line = redacted
-        if apply:
-            minutes.document = content  # its digest and size follow (``Minutes`` keeps them with the file)
+        if redacted is not None and apply:
+            minutes.document = redacted[0]  # its digest and size follow (``Minutes`` keeps them with the file)
             db.session.flush()
-            db.session.expunge(minutes)
-        yield Redaction(minutes_id, minutes.meeting_id, line, redacted_line)
+        db.session.expunge(minutes)  # its file is not held while the next ones are read
+        if redacted is not None:
+            yield Redaction(minutes.meeting_id, *redacted[1:])
