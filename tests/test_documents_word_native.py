@@ -54,6 +54,10 @@ def assert_word_native(document, title_part: str, author: str) -> None:
         assert abs(moment.replace(tzinfo=timezone.utc) - now) < timedelta(minutes=5)
     package_rels = document.part.package.rels.values()
     assert not any(rel.reltype.endswith("/thumbnail") for rel in package_rels)
+    # No Word 2010 copy of the styles beside styles.xml (one without the French proofing checked above).
+    assert [rel.reltype.rsplit("/", 1)[-1] for rel in document.part.rels.values()
+            if "styles" in rel.reltype.lower()] == ["styles"]
+    assert not any(str(part.partname) == "/word/stylesWithEffects.xml" for part in document.part.package.iter_parts())
     for section in document.sections:
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 
