@@ -217,6 +217,10 @@ def test_a_members_copy_reads_their_own_convocation_alone_and_staffs_names_every
     staff_file = log_in(app.test_client(), staff, password=DEMO_PASSWORD).get(f"/meetings/{meeting_id}.ics")
     (event_,) = events(parse_ics(staff_file.data))
     assert {str(address).removeprefix("mailto:") for address in event_["ATTENDEE"]} == convened
+    # Read as plain rows, everyone convened is named as the mapped invitations name them, byte for byte.
+    fresh_session()
+    meeting = load_meeting_for_calendar(meeting_id)
+    assert staff_file.data == meeting_calendar(meeting, attendees=attendees_of(meeting.invitations)).to_ical()
 
 
 def test_anonymous_visitor_is_sent_to_login_for_meeting_files(app, client):

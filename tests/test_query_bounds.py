@@ -51,6 +51,8 @@ PAGES = {
     "person feed": ("anonymous", "/feeds/{person_feed_token}.ics", 4),
     # their own convocation and what their seats open, with the meeting
     "meeting calendar file": ("member", "/meetings/{meeting_id}.ics", 3),
+    # the meeting with its body and agenda joined, then everyone convened as plain rows
+    "meeting calendar file (staff)": ("staff", "/meetings/{meeting_id}.ics", 3),
     # the account with the permission, then the meeting as the compte rendu reads it (plain rows, not its people as
     # objects)
     "compte rendu": ("staff", "/meetings/{meeting_id}/minutes.docx", 10),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.formatting import PARIS
+from app.meetings.page import InvitationRow, invitation_rows
 from app.models import (Body, BodyFeedLink, Capacity, Deadline, Invitation, MailKind, Meeting, OutboxMessage,
                         Person, User)
 from app.permissions import (NOT_READ, account_parameters, can_view_body, deactivated_account,
@@ -52,9 +53,12 @@ def load_meeting_for_calendar(meeting_id: int) -> Meeting | None:
 
 
 MEETING_FOR_CALENDAR = select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(*meeting_options())
+# Staff's download: its convened people are read apart, as plain rows; the agenda joined (one statement fewer).
+MEETING_FOR_STAFF_COPY = select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(
+    *meeting_options(with_attendees=False, agenda_joined=True))
 
 
-def load_own_copy(meeting_id: int, user: User) -> tuple[Meeting | None, int, list[Invitation], object]:
+def load_own_copy(meeting_id: int, user: User) -> tuple[Meeting | None, int, list[Invitation | InvitationRow], object]:
     """The meeting's download: the meeting as ``load_meeting_for_calendar`` loads it, the SEQUENCE of the copy,
     the convocations it names and, for a member, what their seats open (``check_meeting``'s ``member_value``,
     read with the meeting; ``NOT_READ`` for staff). Staff: the meeting's SEQUENCE, everyone convened. A
@@ -62,10 +66,10 @@ def load_own_copy(meeting_id: int, user: User) -> tuple[Meeting | None, int, lis
     as their e-mails carry it (``convocations.times_taken_off``: calendars ignore an event no newer than the
     cancellation they hold), and their own convocation alone, read with the meeting: the statement of a
     member's copy reads no one else's address."""
-    if user.is_staff:
-        meeting = db.session.scalar(MEETING_FOR_CALENDAR, {"meeting_id": meeting_id})
-        return (None, 0, [], NOT_READ) if meeting is None else (meeting, meeting.ical_sequence, meeting.invitations,
-                                                                NOT_READ)
+    if user.is_staff:  # everyone convened, as plain rows (``invitation_rows``): 150 mapped pairs cost 2 ms
+        meeting = db.session.execute(MEETING_FOR_STAFF_COPY, {"meeting_id": meeting_id}).unique().scalar()
+        return (None, 0, [], NOT_READ) if meeting is None else (meeting, meeting.ical_sequence,
+                                                                invitation_rows(meeting.id), NOT_READ)
     row = db.session.execute(OWN_COPY, {"meeting_id": meeting_id, **account_parameters(user)}).first()
     if row is None:
         return None, 0, [], NOT_READ
