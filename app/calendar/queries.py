@@ -66,7 +66,7 @@ def load_own_copy(meeting_id: int, user: User) -> tuple[Meeting | None, int, lis
     as their e-mails carry it (``convocations.times_taken_off``: calendars ignore an event no newer than the
     cancellation they hold), and their own convocation alone, read with the meeting: the statement of a
     member's copy reads no one else's address."""
-    if user.is_staff:  # everyone convened, as plain rows (``invitation_rows``): 150 mapped pairs cost 2 ms
+    if user.is_staff:  # everyone convened as plain rows (``invitation_rows``), not as mapped invitations and people
         meeting = db.session.execute(MEETING_FOR_STAFF_COPY, {"meeting_id": meeting_id}).unique().scalar()
         return (None, 0, [], NOT_READ) if meeting is None else (meeting, meeting.ical_sequence,
                                                                 invitation_rows(meeting.id), NOT_READ)
