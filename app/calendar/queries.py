@@ -59,8 +59,8 @@ MEETING_FOR_STAFF_COPY = select(Meeting).where(Meeting.id == bindparam("meeting_
 
 
 def load_own_copy(meeting_id: int, user: User) -> tuple[Meeting | None, int, list[Invitation | InvitationRow], object]:
-    """The meeting's download: the meeting as ``load_meeting_for_calendar`` loads it, the SEQUENCE of the copy,
-    the convocations it names and, for a member, what their seats open (``check_meeting``'s ``member_value``,
+    """The meeting's download: the meeting with what its event shows (``meeting_options``), the SEQUENCE of the
+    copy, the convocations it names and, for a member, what their seats open (``check_meeting``'s ``member_value``,
     read with the meeting; ``NOT_READ`` for staff). Staff: the meeting's SEQUENCE, everyone convened. A
     member's own copy: the meeting's SEQUENCE raised once for each time they were taken off its convened list,
     as their e-mails carry it (``convocations.times_taken_off``: calendars ignore an event no newer than the
