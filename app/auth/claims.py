@@ -1,6 +1,6 @@
 """What a session or remember cookie's id claims (« id:generation:time of login », ``User.get_id``), read without
 the database: ``app/auth/sessions.py`` checks the claims against the account's row when it loads the account, and
-a download read with its account in one statement (``app/documents/downloads.py``) checks them the same way."""
+a download read with its account in one statement (``app/documents/frozen.py``) checks them the same way."""
 from __future__ import annotations
 
 import hmac

@@ -17,8 +17,8 @@ from app.documents.redaction import redactions
 from app.documents.sign_in_sheet import build_sign_in_sheet
 from app.documents.synthesis import NO_MEETING_SELECTED, build_synthesis
 from app.documents.word import document_bytes
-from app.extensions import db
 from app.documents.workflow import minutes_file
+from app.extensions import db
 
 output_option = click.option(
     "-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),

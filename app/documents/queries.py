@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Literal
 
 from sqlalchemy import LargeBinary, Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -52,7 +53,7 @@ class MinutesDownload:
 
 
 @cache
-def _minutes_download_statement(account: str) -> Select:
+def _minutes_download_statement(account: Literal["staff", "member", "session"]) -> Select:
     """The facts of ``MinutesDownload`` for an account of a kind, « staff » or « member », whose values are bind
     parameters (``meeting_access_parameters``); or for « session »: the account's row joined by its id
     (``user_id``), its values read with the file, after them (``SessionDownload``)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import io
 import re
-from copy import deepcopy
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass
 
 from docx import Document
