@@ -1,6 +1,7 @@
 """Where the mixed workload's server time goes, by kind of request, in process (not part of the test suite).
 
-    DATABASE_URL=… .venv/bin/python bench/mix_costs.py [--requests 2000] [--calls] [--profile KIND|all] [--statements]
+    DATABASE_URL=… .venv/bin/python bench/mix_costs.py [--requests 2000] [--calls] [--profile KIND|all]
+        [--profile-file FILE] [--statements]
 
 On the benchmark dataset (``bench/prepare.py``, same DATABASE_URL): the accounts and URLs of the mixed
 workload (``bench/mixed.py``), each account logged in with Flask's test client, then ``--requests``
@@ -107,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", help="a kind of request (meeting, search, …) to profile, or « all »")
+    parser.add_argument("--profile-file", help="also save the profile there (for pstats, snakeviz…)")
     parser.add_argument("--calls", action="store_true",
                         help="also count the Python function calls per request of each kind (a second pass under "
                              "cProfile: unlike times, the same whatever else the machine does)")
@@ -177,6 +179,8 @@ def main() -> None:
     if statements:
         statements.report(len(drawn))
     if profile:
+        if arguments.profile_file:
+            profile.dump_stats(arguments.profile_file)
         stats = pstats.Stats(profile).sort_stats("cumulative")
         stats.print_stats(r"/app/", 40)
         stats.sort_stats("tottime").print_stats(25)

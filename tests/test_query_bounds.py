@@ -4,13 +4,14 @@ number is asserted: a page that starts reading more shows here."""
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.loadgen import create_benchmark_meeting
 from app.models import Body, BodyKind, Meeting, Role
 from tests.conftest import create_user, log_in, test_organisation
 from tests.ics_support import feed_token_for
-from tests.query_count import count_queries, fresh_session
+from tests.query_count import count_queries, counted_queries, fresh_session
 
 
 @dataclass
@@ -125,3 +126,36 @@ def test_a_draft_compte_rendu_reads_its_meeting_once(app, app_context, secretari
     world = build_world(app, 10)
     fresh_session()
     assert count_queries(secretariat_client, f"/meetings/{world.meeting_id}/minutes.docx") == 10
+
+
+def test_a_members_page_of_a_meeting_with_a_frozen_quorum_reads_neither_the_convened_nor_the_seats(
+        app, app_context, secretariat_client):
+    """Once the compte rendu is validated, a member reads the quorum as it froze: the page counts nothing, so it
+    reads neither the people convened nor the body's seats (two statements fewer than a draft's). Staff's page
+    still counts the quorum (« Reconvoquer » depends on it)."""
+    from app.documents.queries import load_meeting_with_records
+    from app.documents.workflow import validate_minutes
+    from app.models import User
+
+    world = build_world(app, 1)
+    url = f"/meetings/{world.meeting_id}"
+    with counted_queries() as draft_statements:
+        fresh_session()
+        draft_page = world.member.get(url).get_data(as_text=True)
+    assert "Quorum atteint : 9 membres sur 15" in draft_page and "(établi à la validation" not in draft_page
+    secretary = db.session.scalar(select(User).where(User.role == Role.SECRETARIAT))
+    statement = validate_minutes(load_meeting_with_records(world.meeting_id), secretary).quorum_statement
+    db.session.commit()
+
+    fresh_session()
+    assert count_queries(world.member, url) == PAGES["meeting page (member)"][2] - 2
+    with counted_queries() as frozen_statements:
+        fresh_session()
+        page = world.member.get(url).get_data(as_text=True)
+    assert statement and f"{statement} <span class=\"seances-muted\">(établi à la validation du compte rendu)" in page
+    convened, seats = "SELECT invitation.id, invitation.person_id", "SELECT membership.id, membership.person_id"
+    assert [any(statement.startswith(start) for statement in draft_statements) for start in (convened, seats)] == [
+        True, True]
+    assert not any(statement.startswith((convened, seats)) for statement in frozen_statements)
+    fresh_session()
+    assert count_queries(secretariat_client, url) == PAGES["meeting page"][2]

@@ -169,7 +169,7 @@ def minutes_view(meeting: Meeting | MinutesMeeting) -> MinutesMeeting:
         return meeting
     day = to_paris(meeting.starts_at).date()
     attendances = attendance_rows(meeting.id, MINUTES_ATTENDANCES, body_id=meeting.body_id, day=day)
-    return MinutesMeeting(meeting, attendances, invitation_rows(meeting.id), section_lines(meeting.id))
+    return MinutesMeeting(meeting, attendances, section_lines(meeting.id), invitations=invitation_rows(meeting.id))
 
 
 MINUTES_MEETING = MEETING.options(joinedload(Meeting.body).joinedload(Body.organisation))

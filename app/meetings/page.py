@@ -94,13 +94,16 @@ PAGE_FIELDS = frozenset({"meeting", "attendances", "invitations", "sections", "k
 class MeetingPage(AttendanceLists):
     """The meeting as its page reads it: the mapped meeting's fields, and plain rows for the long lists
     (``attendances``, ``invitations``, the tour de table's ``sections`` holding points). Its quorum is
-    ``quorum_status``'s, on the body's seats read as plain rows when the page shows it."""
+    ``quorum_status``'s, on the body's seats read as plain rows when the page shows it. The convened people
+    (``invitations``) are read when first asked for: a member's page of a meeting whose quorum is frozen in its
+    compte rendu does not ask."""
 
-    def __init__(self, meeting: Meeting, attendances: list[AttendanceRow], invitations: list[InvitationRow],
-                 sections: list[SectionLines]):
+    def __init__(self, meeting: Meeting, attendances: list[AttendanceRow], sections: list[SectionLines],
+                 invitations: list[InvitationRow] | None = None):
         self.meeting = meeting
         self.attendances = attendances
-        self.invitations = invitations
+        if invitations is not None:
+            self.invitations = invitations
         self.sections = sections
         self.kept_rows: dict[str, object] = {}  # read once for the page's includes (``first_convocation_sent``)
 
@@ -113,7 +116,10 @@ class MeetingPage(AttendanceLists):
     def __getattr__(self, name: str):
         # Read once per page: the templates ask for the same fields many times (``title``, ``body``, ``minutes``…),
         # and each miss of the page's own attributes comes here. The page lives for one request.
-        value = getattr(self.meeting, name)
+        if name == "invitations":
+            value = invitation_rows(self.meeting.id)
+        else:
+            value = getattr(self.meeting, name)
         self.__dict__[name] = value
         return value
 
@@ -162,8 +168,7 @@ def member_value(reads: MemberReads | None):
 def meeting_page(meeting: Meeting, with_record: bool, reads: MemberReads | None = None) -> MeetingPage:
     """The page of ``meeting`` (checked already); the tour de table is read only ``with_record``; a member's
     first convocation as ``reads`` has it."""
-    page = MeetingPage(meeting, attendance_rows(meeting.id), invitation_rows(meeting.id),
-                       section_lines(meeting.id) if with_record else [])
+    page = MeetingPage(meeting, attendance_rows(meeting.id), section_lines(meeting.id) if with_record else [])
     if reads is not None:
         page.kept_rows["first_convocation"] = reads.first_convocation
     return page
