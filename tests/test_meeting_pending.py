@@ -82,3 +82,26 @@ def test_minutes_to_validate_then_to_publish_once_held(app, demo, secretariat_cl
         "Le compte rendu est validé mais pas encore publié : les membres ne le voient pas. Publier le compte rendu"]
     secretariat_client.post(f"/meetings/{demo.id}/minutes/publish")
     assert pending(secretariat_client.get(f"/meetings/{demo.id}").text) == []
+
+
+def test_the_page_of_an_upcoming_meeting_reads_each_fact_once(app_context, secretariat_client, inbox):
+    """« À faire » and the sections below it ask for the same facts (the e-mails' progress, the dossier): the page
+    reads each once, so no statement runs twice with the same values, and both places still say the same."""
+    from tests.query_count import counted_statements_and_parameters, fresh_session
+
+    from app.models import Meeting
+
+    meeting_id = upcoming_meeting().id
+    secretariat_client.post(f"/meetings/{meeting_id}/convocations")
+    meeting = db.session.get(Meeting, meeting_id)
+    pdf(meeting, "Note de cadrage")
+    meeting.ical_sequence += 1  # the place changed since the convocations: « Envoyer la mise à jour » in both places
+    db.session.commit()
+    fresh_session()
+    with counted_statements_and_parameters() as sent:
+        page = secretariat_client.get(f"/meetings/{meeting_id}").text
+    repeated = [statement for statement in sent if sent.count(statement) > 1]
+    assert repeated == []
+    assert pending(page)[0].startswith("3 personnes ont une ancienne version de la séance")
+    assert "3 personnes ont une version ancienne : envoyer la mise à jour." in page
+    assert "1 document du dossier est en brouillon" in pending(page)[1] and "Note de cadrage" in page

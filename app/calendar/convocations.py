@@ -26,6 +26,7 @@ from app.extensions import db
 from app.formatting import day_offset, long_date, paris_today, plain_date, time_range, to_paris
 from app.jobs import background_enabled
 from app.mail.outbox import Delivered, Dropped, Queued, deliver_soon, queue
+from app.meetings.page import read_once
 from app.meetings.roster import meeting_day
 from app.meetings.second_convocation import convocation_delay
 from app.permissions import people_in_office, still_convened
@@ -491,16 +492,12 @@ def first_convocation_sent(meeting: Meeting, mail: MeetingMail | None = None):
     found in ``mail`` when the meeting's e-mails are read already (staff's page), else read. A meeting page
     (``MeetingPage.kept_rows``) keeps it for its second use: its account of the convocations and its dossier's
     marks both ask."""
-    kept = getattr(meeting, "kept_rows", None)
-    if kept is not None and "first_convocation" in kept:
-        return kept["first_convocation"]
-    if mail is not None:
-        first = mail.first_convocation()
-    else:
-        first = db.session.execute(FIRST_CONVOCATION, {"meeting_id": meeting.id}).first()
-    if kept is not None:
-        kept["first_convocation"] = first
-    return first
+    def read():
+        if mail is not None:
+            return mail.first_convocation()
+        return db.session.execute(FIRST_CONVOCATION, {"meeting_id": meeting.id}).first()
+
+    return read_once(meeting, "first_convocation", read)
 
 
 def convocation_record(meeting: Meeting, mail: MeetingMail | None = None) -> ConvocationRecord | None:
@@ -537,7 +534,11 @@ class MailingProgress:
 
 
 def mailing_progress(meeting: Meeting) -> MailingProgress:
-    """Sent, waiting and failed e-mails of the meeting's current version, and who is behind."""
+    """Sent, waiting and failed e-mails of the meeting's current version, and who is behind (read once per page)."""
+    return read_once(meeting, "mailing_progress", lambda: _read_mailing_progress(meeting))
+
+
+def _read_mailing_progress(meeting: Meeting) -> MailingProgress:
     mail = MeetingMail.of(meeting)
     called_off = is_called_off(meeting)
     today = paris_today()

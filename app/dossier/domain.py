@@ -15,6 +15,7 @@ from app.dossier.files import FileType, safe_filename
 from app.dossier.storage import default_storage
 from app.extensions import db
 from app.formatting import paris_today, plain_date, to_paris
+from app.meetings.page import read_once
 from app.meetings.second_convocation import convocation_delay
 from app.models import AgendaItem, Capacity, Invitation, Meeting, Person, User, utc_now
 from app.models.dossier import DocumentReceipt, DocumentVersion, MeetingDocument
@@ -97,9 +98,10 @@ MEETING_DOCUMENTS = (select(MeetingDocument).where(MeetingDocument.meeting_id ==
 
 
 def meeting_documents(meeting: Meeting) -> list[MeetingDocument]:
-    """Every document of the meeting (drafts and withdrawn included), with their versions, in order."""
-    documents = db.session.scalars(MEETING_DOCUMENTS, {"meeting_id": meeting.id}).unique().all()
-    return sorted(documents, key=dossier_order)
+    """Every document of the meeting (drafts and withdrawn included), with their versions, in order (read once
+    per page)."""
+    return read_once(meeting, "documents", lambda: sorted(
+        db.session.scalars(MEETING_DOCUMENTS, {"meeting_id": meeting.id}).unique().all(), key=dossier_order))
 
 
 def published_documents(meeting: Meeting) -> list[MeetingDocument]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple
+from typing import Callable, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -122,6 +122,21 @@ class MeetingPage(AttendanceLists):
             value = getattr(self.meeting, name)
         self.__dict__[name] = value
         return value
+
+
+Read = TypeVar("Read")
+
+
+def read_once(meeting: Meeting | MeetingPage, key: str, read: Callable[[], Read]) -> Read:
+    """``read()`` the first time a meeting page asks for ``key``, then kept with the page (``kept_rows``): its
+    includes ask twice for some facts (the e-mails' progress, for « À faire » and « Convocations par courriel »;
+    the dossier, for « À faire » and its section). A mapped meeting keeps nothing: each call reads afresh."""
+    kept = getattr(meeting, "kept_rows", None)
+    if kept is None:
+        return read()
+    if key not in kept:
+        kept[key] = read()
+    return kept[key]
 
 
 class FirstConvocation(NamedTuple):
