@@ -94,8 +94,11 @@ def test_the_page_of_an_upcoming_meeting_reads_each_fact_once(app_context, secre
     meeting_id = upcoming_meeting().id
     secretariat_client.post(f"/meetings/{meeting_id}/convocations")
     meeting = db.session.get(Meeting, meeting_id)
-    pdf(meeting, "Note de cadrage")
+    note = pdf(meeting, "Note de cadrage")
     meeting.ical_sequence += 1  # the place changed since the convocations: « Envoyer la mise à jour » in both places
+    db.session.commit()
+    publish([note])  # published: « À faire » also asks who opened it (the e-mails' dates)
+    pdf(db.session.get(Meeting, meeting_id), "Projet d'avis")
     db.session.commit()
     fresh_session()
     with counted_statements_and_parameters() as sent:
@@ -105,3 +108,4 @@ def test_the_page_of_an_upcoming_meeting_reads_each_fact_once(app_context, secre
     assert pending(page)[0].startswith("3 personnes ont une ancienne version de la séance")
     assert "3 personnes ont une version ancienne : envoyer la mise à jour." in page
     assert "1 document du dossier est en brouillon" in pending(page)[1] and "Note de cadrage" in page
+    assert pending(page)[2].startswith("3 personnes convoquées n'ont pas encore ouvert tous les documents")

@@ -120,8 +120,9 @@ class MeetingMail:
 
     @classmethod
     def of(cls, meeting: Meeting) -> MeetingMail:
-        """The rows as workers left them (read now, not as this session may hold them)."""
-        return cls(meeting, [MailRow(*row) for row in db.session.execute(MEETING_MAIL, {"meeting_id": meeting.id})])
+        """The rows as workers left them (read now, not as this session may hold them; once per meeting page)."""
+        return read_once(meeting, "mail", lambda: cls(meeting, [
+            MailRow(*row) for row in db.session.execute(MEETING_MAIL, {"meeting_id": meeting.id})]))
 
     def _since_taken_off(self, person_id: int) -> list[MailRow]:
         """The person's rows since they were last taken off the convened list (a withdrawal ends what their
