@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark of Séances under load (not part of the test suite). See README, « Performances ».
-#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4] [--mixed]
+#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4] [--mixed] [--against REF]
 # --mixed: the mixed workload of many sessions (bench/mixed.py; 16 connections and 30 s unless given).
+# --against REF: the mixed workload served by turns by this working tree and by the commit REF (a second server,
+#   from a git worktree of REF, on the same dataset): which of the two is faster (bench/compare.py).
 # Generates the dataset once per engine and scale (reused afterwards), serves the app with gunicorn
 # (2 workers) on 127.0.0.1, and measures it with wrk; prints a table of ratios to a bare route.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DB=sqlite SCALE=0.1 DURATION= CONNECTIONS= MIXED= PORT=${BENCH_PORT:-8765}
+DB=sqlite SCALE=0.1 DURATION= CONNECTIONS= MIXED= AGAINST= PORT=${BENCH_PORT:-8765}
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB=$2; shift 2 ;;
@@ -14,6 +16,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --mixed) MIXED=1; shift ;;
+    --against) AGAINST=$2; MIXED=1; shift 2 ;;
     *) echo "option inconnue : $1" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +55,22 @@ DATASET=$("$PYTHON" bench/prepare.py --scale "$SCALE" | tail -n 1)
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/_bench/ping" >/dev/null && break; sleep 0.2; done
+
+if [ -n "$AGAINST" ]; then
+  # The commit REF in a worktree of its own, served the same way on the next port (same dataset, same secret key).
+  OTHER_TREE="$DATA_DIR/against-tree" OTHER_PORT=$((PORT + 1))
+  git worktree remove --force "$OTHER_TREE" 2>/dev/null || true
+  git worktree add --force --detach "$OTHER_TREE" "$AGAINST" >/dev/null
+  "$BIN/gunicorn" --workers 2 ${BENCH_GUNICORN_OPTIONS:-} --bind "127.0.0.1:$OTHER_PORT" --log-level warning \
+    --chdir "$OTHER_TREE/bench" wsgi_bench:app > "$DATA_DIR/gunicorn-against.log" 2>&1 &
+  OTHER=$!
+  trap 'kill $GUNICORN $OTHER 2>/dev/null; wait $GUNICORN $OTHER 2>/dev/null || true; git worktree remove --force "$OTHER_TREE"' EXIT
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$OTHER_PORT/_bench/ping" >/dev/null && break; sleep 0.2; done
+  echo "Comparaison : $AGAINST ($(git rev-parse --short "$AGAINST")) et l'arbre de travail ; charge de la machine : $(uptime)" >&2
+  "$PYTHON" bench/compare.py --server "$AGAINST" "http://127.0.0.1:$OTHER_PORT" "$OTHER" \
+    --server "arbre de travail" "http://127.0.0.1:$PORT" "$GUNICORN" --connections "$CONNECTIONS" --work-dir "$DATA_DIR"
+  exit $?
+fi
 
 if [ -n "$MIXED" ]; then
   echo "Charge mixte ($DURATION s, $CONNECTIONS connexions ; charge de la machine : $(uptime))" >&2
