@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark of Séances under load (not part of the test suite). See README, « Performances ».
-#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4] [--mixed] [--against REF]
+#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4] [--mixed] [--against REF] [--rounds N]
 # --mixed: the mixed workload of many sessions (bench/mixed.py; 16 connections and 30 s unless given).
 # --against REF: the mixed workload served by turns by this working tree and by the commit REF (a second server,
 #   from a git worktree of REF, on the same dataset): which of the two is faster (bench/compare.py).
+# --rounds N: turns of the mixed workload (with the bare route, or with REF's server; 5 and 10 unless given).
 # Generates the dataset once per engine and scale (reused afterwards), serves the app with gunicorn
 # (2 workers) on 127.0.0.1, and measures it with wrk; prints a table of ratios to a bare route.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DB=sqlite SCALE=0.1 DURATION= CONNECTIONS= MIXED= AGAINST= PORT=${BENCH_PORT:-8765}
+DB=sqlite SCALE=0.1 DURATION= CONNECTIONS= MIXED= AGAINST= ROUNDS=() PORT=${BENCH_PORT:-8765}
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB=$2; shift 2 ;;
@@ -17,6 +18,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --mixed) MIXED=1; shift ;;
     --against) AGAINST=$2; MIXED=1; shift 2 ;;
+    --rounds) ROUNDS=(--rounds "$2"); shift 2 ;;
     *) echo "option inconnue : $1" >&2; exit 2 ;;
   esac
 done
@@ -68,14 +70,15 @@ if [ -n "$AGAINST" ]; then
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$OTHER_PORT/_bench/ping" >/dev/null && break; sleep 0.2; done
   echo "Comparaison : $AGAINST ($(git rev-parse --short "$AGAINST")) et l'arbre de travail ; charge de la machine : $(uptime)" >&2
   "$PYTHON" bench/compare.py --server "$AGAINST" "http://127.0.0.1:$OTHER_PORT" "$OTHER" \
-    --server "arbre de travail" "http://127.0.0.1:$PORT" "$GUNICORN" --connections "$CONNECTIONS" --work-dir "$DATA_DIR"
+    --server "arbre de travail" "http://127.0.0.1:$PORT" "$GUNICORN" --connections "$CONNECTIONS" --work-dir "$DATA_DIR" \
+    "${ROUNDS[@]}"
   exit $?
 fi
 
 if [ -n "$MIXED" ]; then
   echo "Charge mixte ($DURATION s, $CONNECTIONS connexions ; charge de la machine : $(uptime))" >&2
   "$PYTHON" bench/mixed.py --base "http://127.0.0.1:$PORT" --duration "$DURATION" --connections "$CONNECTIONS" \
-    --dataset "$DATASET" --gunicorn-pid "$GUNICORN" --work-dir "$DATA_DIR"
+    --dataset "$DATASET" --gunicorn-pid "$GUNICORN" --work-dir "$DATA_DIR" "${ROUNDS[@]}"
   exit $?
 fi
 echo "Mesures ($DURATION s par page, $CONNECTIONS connexions)…" >&2
