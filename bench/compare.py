@@ -27,7 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--server", nargs=3, action="append", required=True, metavar=("LABEL", "BASE", "PID"),
                         help="a version: its label, its base URL and its gunicorn master's pid (twice)")
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--turn", type=int, default=6, help="seconds of each turn")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--work-dir", default="/tmp/seances-bench")

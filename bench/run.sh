@@ -4,7 +4,7 @@
 # --mixed: the mixed workload of many sessions (bench/mixed.py; 16 connections and 30 s unless given).
 # --against REF: the mixed workload served by turns by this working tree and by the commit REF (a second server,
 #   from a git worktree of REF, on the same dataset): which of the two is faster (bench/compare.py).
-# --rounds N: turns of the mixed workload (with the bare route, or with REF's server; 5 and 10 unless given).
+# --rounds N: turns of the mixed workload (with the bare route, or with REF's server; 5 and 20 unless given).
 # Generates the dataset once per engine and scale (reused afterwards), serves the app with gunicorn
 # (2 workers) on 127.0.0.1, and measures it with wrk; prints a table of ratios to a bare route.
 set -euo pipefail
