@@ -1,4 +1,4 @@
-"""Two versions of the code under the same mixed workload, taking turns (run by ``bench/compare.sh``).
+"""Two versions of the code under the same mixed workload, taking turns (run by ``bench/run.sh --against REF``).
 
 On these shared machines the same code's throughput drifts by a sixth within minutes (the Python loop of
 ``mixed.machine_speed`` takes 27 to 35 ms in one run): two runs of ``run.sh --mixed`` one after the other

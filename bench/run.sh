@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of Séances under load (not part of the test suite). See README, « Performances ».
-#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4] [--mixed] [--against REF] [--rounds N]
+#   bench/run.sh [--db sqlite|postgresql] [--scale 0.1] [--duration 10] [--connections 4] [--mixed]
+#                [--against REF] [--rounds N]
 # --mixed: the mixed workload of many sessions (bench/mixed.py; 16 connections and 30 s unless given).
 # --against REF: the mixed workload served by turns by this working tree and by the commit REF (a second server,
 #   from a git worktree of REF, on the same dataset): which of the two is faster (bench/compare.py).
@@ -66,12 +67,17 @@ if [ -n "$AGAINST" ]; then
   "$BIN/gunicorn" --workers 2 ${BENCH_GUNICORN_OPTIONS:-} --bind "127.0.0.1:$OTHER_PORT" --log-level warning \
     --chdir "$OTHER_TREE/bench" wsgi_bench:app > "$DATA_DIR/gunicorn-against.log" 2>&1 &
   OTHER=$!
-  trap 'kill $GUNICORN $OTHER 2>/dev/null; wait $GUNICORN $OTHER 2>/dev/null || true; git worktree remove --force "$OTHER_TREE"' EXIT
+  stop_both() {
+    kill "$GUNICORN" "$OTHER" 2>/dev/null; wait "$GUNICORN" "$OTHER" 2>/dev/null || true
+    git worktree remove --force "$OTHER_TREE"
+  }
+  trap stop_both EXIT
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$OTHER_PORT/_bench/ping" >/dev/null && break; sleep 0.2; done
-  echo "Comparaison : $AGAINST ($(git rev-parse --short "$AGAINST")) et l'arbre de travail ; charge de la machine : $(uptime)" >&2
+  echo "Comparaison : $AGAINST ($(git rev-parse --short "$AGAINST")) et l'arbre de travail ;" \
+    "charge de la machine : $(uptime)" >&2
   "$PYTHON" bench/compare.py --server "$AGAINST" "http://127.0.0.1:$OTHER_PORT" "$OTHER" \
-    --server "arbre de travail" "http://127.0.0.1:$PORT" "$GUNICORN" --connections "$CONNECTIONS" --work-dir "$DATA_DIR" \
-    "${ROUNDS[@]}"
+    --server "arbre de travail" "http://127.0.0.1:$PORT" "$GUNICORN" --connections "$CONNECTIONS" \
+    --work-dir "$DATA_DIR" "${ROUNDS[@]}"
   exit $?
 fi
 
