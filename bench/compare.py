@@ -4,16 +4,18 @@ On these shared machines the same code's throughput drifts by a sixth within min
 ``mixed.machine_speed`` takes 27 to 35 ms in one run): two runs of ``run.sh --mixed`` one after the other
 compare the machine, not the code. Here two gunicorn servers, one per version, on the same dataset and the
 same sessions (the cookies are signed with the same key), serve the mix of ``mixed.py`` by turns of a few
-seconds, the order swapped every round; each turn's throughput and the workers' CPU time per request are
-compared with the other version's turns beside it. The same commit against itself (``--against HEAD`` with a
-clean tree) shows the noise left: on 7 December 2026, 10 turns of 6 s, a median of −0.9 % and turns from −16 %
-to +12 %.
+seconds, the order swapped every round; each turn's throughput and the CPU time per request of the workers (and on
+PostgreSQL of the database's processes) are compared with the other version's turns beside it. The same commit
+against itself (``--against HEAD`` with a clean tree) shows the noise left: on 7 December 2026, 10 turns of 6 s,
+a median of −0.9 % and turns from −16 % to +12 %; 2 turns once said +13 %.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -42,32 +44,40 @@ def main() -> None:
     lines_file.write_text("\n".join(request_lines(accounts, 20_000)) + "\n")
     for _, base, _ in servers:  # each server's workers warm: statements, templates, PostgreSQL's buffers
         run_mixed(base, lines_file, arguments.turn, arguments.connections)
-    workers = {label: server_processes(pid, postgresql=False)["workers"] for label, _, pid in servers}
+    postgresql = os.environ["DATABASE_URL"].startswith("postgresql")
+    # Each version's workers; on PostgreSQL the database's processes too, shared by both servers but working for
+    # one at a time: their CPU during a turn is that version's.
+    processes = {label: server_processes(pid, postgresql) for label, _, pid in servers}
 
-    rps, cpu = {label: [] for label, _, _ in servers}, {label: [] for label, _, _ in servers}
+    rps = {label: [] for label, _, _ in servers}
+    cpu = {label: defaultdict(list) for label, _, _ in servers}  # {label: {group: [ms a request, each turn]}}
     print(f"  {arguments.rounds} tours de {arguments.turn} s par version…", file=sys.stderr)
     for round_number in range(arguments.rounds):
         order = servers if round_number % 2 == 0 else servers[::-1]
         for label, base, _ in order:
-            before = process_cpu(workers[label])
+            before = {group: process_cpu(pids) for group, pids in processes[label].items()}
             result = run_mixed(base, lines_file, arguments.turn, arguments.connections)
-            used = sum(seconds - before.get(pid, 0.0) for pid, seconds in process_cpu(workers[label]).items())
             if result["errors"]:
                 raise SystemExit(f"{label} : {result['errors']} erreurs")
             rps[label].append(result["rps"])
-            cpu[label].append(used / result["requests"] * 1000)
+            for group, pids in processes[label].items():
+                used = sum(seconds - before[group].get(pid, 0.0) for pid, seconds in process_cpu(pids).items())
+                cpu[label][group].append(used / result["requests"] * 1000)
 
     (first, *_), (second, *_) = servers
+    groups = list(processes[first])
     print(f"\nCharge mixte, {arguments.rounds} tours de {arguments.turn} s par version, à tour de rôle :")
-    print(f"{'':16} {'req/s (médiane)':>16} {'CPU ms/req (médiane)':>22}")
+    print(f"{'':16} {'req/s':>8}" + "".join(f" {'CPU ms/req ' + group:>24}" for group in groups) + "   (médianes)")
     for label in rps:
-        print(f"{label:16} {statistics.median(rps[label]):16.0f} {statistics.median(cpu[label]):22.2f}")
+        print(f"{label:16} {statistics.median(rps[label]):8.0f}"
+              + "".join(f" {statistics.median(cpu[label][group]):24.2f}" for group in groups))
     gains = [b / a - 1 for a, b in zip(rps[first], rps[second])]
-    savings = [1 - b / a for a, b in zip(cpu[first], cpu[second])]
+    totals = {label: [sum(turn) for turn in zip(*cpu[label].values())] for label in cpu}
+    savings = [1 - b / a for a, b in zip(totals[first], totals[second])]
     print(f"débit de {second} par rapport à {first}, tour par tour : "
           + " ".join(f"{gain:+.1%}" for gain in gains) + f" (médiane {statistics.median(gains):+.1%} ; "
           f"plus rapide dans {sum(gain > 0 for gain in gains)} tours sur {len(gains)})")
-    print(f"CPU par requête épargné par {second}, tour par tour : "
+    print(f"CPU par requête ({' + '.join(groups)}) épargné par {second}, tour par tour : "
           + " ".join(f"{saving:+.1%}" for saving in savings) + f" (médiane {statistics.median(savings):+.1%})")
 
 
