@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loadgen import create_benchmark_meeting
-from app.models import Body, BodyKind, Meeting, Role
+from app.models import Body, BodyKind, Meeting, Role, User
 from tests.conftest import create_user, log_in, test_organisation
 from tests.ics_support import feed_token_for
 from tests.query_count import count_queries, counted_queries, fresh_session
@@ -135,7 +135,6 @@ def test_a_members_page_of_a_meeting_with_a_frozen_quorum_reads_neither_the_conv
     still counts the quorum (« Reconvoquer » depends on it)."""
     from app.documents.queries import load_meeting_with_records
     from app.documents.workflow import validate_minutes
-    from app.models import User
 
     world = build_world(app, 1)
     url = f"/meetings/{world.meeting_id}"

@@ -579,9 +579,7 @@ def make_word_native(document: Document) -> None:
     """French proofing in the defaults and in every style; the current compatibility mode; no Word 2010 copy of
     the styles (``STYLES_WITH_EFFECTS``: 440 kB of XML, compressed again in every file, a third of the time
     python-docx takes to save a draft compte rendu)."""
-    for relationship_id, relationship in list(document.part.rels.items()):
-        if relationship.reltype == STYLES_WITH_EFFECTS:
-            document.part.drop_rel(relationship_id)
+    drop_relationships(document.part.rels, STYLES_WITH_EFFECTS)
     styles = document.styles.element
     _set_language(_default_run_properties(styles))
     for style in styles.findall(qn("w:style")):
@@ -649,9 +647,13 @@ def set_core_properties(document: Document, *, title: str, subject: str, author:
     properties.language = LANGUAGE
     properties.created = properties.modified = now
     properties.revision = 1
-    package_rels = document.part.package.rels
-    for relationship_id in [key for key, rel in package_rels.items() if rel.reltype == THUMBNAIL_RELTYPE]:
-        package_rels.pop(relationship_id)
+    drop_relationships(document.part.package.rels, THUMBNAIL_RELTYPE)
+
+
+def drop_relationships(relationships, reltype: str) -> None:
+    """Remove every relationship of ``reltype`` (a part's or the package's): what it points to is not saved."""
+    for relationship_id in [key for key, relationship in relationships.items() if relationship.reltype == reltype]:
+        relationships.pop(relationship_id)
 
 
 def append_run(p, text: str, *, bold: bool = False, italic: bool = False) -> None:
