@@ -45,8 +45,10 @@ from app.permissions import NOT_READ, account_parameters, member_opens_meeting_c
 
 
 
-@dataclass(frozen=True, slots=True)
-class AttendanceRow:
+class AttendanceRow(NamedTuple):
+    """An attendance as the meeting page and the compte rendu read it (read-only; a named tuple: a page builds
+    one per attendee, see ``PersonRow``)."""
+
     person_id: int
     person: PersonRow
     status: AttendanceStatus
@@ -60,8 +62,9 @@ class AttendanceRow:
     college: str = ""  # of the person's seat on the meeting day: the compte rendu's rows only (MINUTES_ATTENDANCES)
 
 
-@dataclass(frozen=True, slots=True)
-class InvitationRow:
+class InvitationRow(NamedTuple):
+    """A convocation as the meeting page reads it (read-only)."""
+
     id: int
     person_id: int
     person: PersonRow
