@@ -3,7 +3,7 @@ that random reads are cheap (``POSTGRES_RANDOM_PAGE_COST``), and how to plan pre
 configured (``POSTGRES_PLAN_CACHE_MODE``), once per new connection; the reads of a page sent without
 BEGIN and ROLLBACK (``DATABASE_READS_WITHOUT_TRANSACTION``); results in PostgreSQL's binary format
 (``POSTGRES_BINARY_RESULTS``); SQLite's commits waiting for the disk at checkpoints only
-(``SQLITE_SYNCHRONOUS``).
+(``SQLITE_SYNCHRONOUS``); compiled statements found by the identity of their cache key (``app.statement_cache``).
 
 psycopg asks for results as text by default: a file (``bytea``) then travels as hexadecimal, twice its
 size, decoded on arrival. In binary the server sends its bytes: a validated compte rendu of 36 kB reads
@@ -50,6 +50,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 from app.config import is_unset
+from app.statement_cache import cache_statements_by_identity
 
 RETURNED_AT = "seances_returned_at"
 READING = "seances_reading"
@@ -181,6 +182,7 @@ def init_pool(app: Flask) -> None:
     from app.extensions import db
 
     with app.app_context():
+        cache_statements_by_identity(db.engine)
         if db.engine.dialect.name == "sqlite":
             level = sqlite_synchronous(app.config)
             if level is not None:
