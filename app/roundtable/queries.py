@@ -2,7 +2,7 @@
 people a point may name, without the rest of the meeting."""
 from __future__ import annotations
 
-from sqlalchemy import select, union
+from sqlalchemy import bindparam, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -14,15 +14,22 @@ from app.models import Attendance, Invitation, Person, RoundTablePoint, RoundTab
 POINT_DETAILS = (*POINT_WITH_SPEAKER, selectinload(RoundTablePoint.themes))
 
 
+# Built once, the meeting and the section bind parameters: building the statement, its loader options and its
+# cache key on each call cost more than running it (the editor and every write of a point read it).
+SECTIONS = (select(RoundTableSection).where(RoundTableSection.meeting_id == bindparam("meeting_id"))
+            .order_by(RoundTableSection.position)
+            .options(joinedload(RoundTableSection.points).options(*POINT_DETAILS)))
+ONE_SECTION = SECTIONS.where(RoundTableSection.id == bindparam("section_id"))
+
+
 def sections_with_points(meeting_id: int, section_id: int | None = None) -> list[RoundTableSection]:
     """The meeting's sections in order (only ``section_id`` when given), each with its points and their
     speakers (joined), then the points' themes: two queries whatever the number of points."""
-    query = (select(RoundTableSection).where(RoundTableSection.meeting_id == meeting_id)
-             .order_by(RoundTableSection.position)
-             .options(joinedload(RoundTableSection.points).options(*POINT_DETAILS)))
-    if section_id is not None:
-        query = query.where(RoundTableSection.id == section_id)
-    sections = list(db.session.scalars(query).unique())
+    if section_id is None:
+        found = db.session.scalars(SECTIONS, {"meeting_id": meeting_id})
+    else:
+        found = db.session.scalars(ONE_SECTION, {"meeting_id": meeting_id, "section_id": section_id})
+    sections = list(found.unique())
     nest_points(sections)
     return sections
 
