@@ -38,7 +38,8 @@ def _copy_database(connection, source: str, target: str) -> None:
         sql.Identifier(target), sql.Identifier(source)))
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
+def copy_sqlite(source: Path, target: Path) -> None:
+    """``target`` becomes a copy of the SQLite file ``source`` (through SQLite's backup: consistent even mid-write)."""
     target.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
@@ -54,7 +55,7 @@ def save(database_url: str) -> None:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         dataset, pristine = _sqlite_paths(url)
-        _copy_sqlite(dataset, pristine)
+        copy_sqlite(dataset, pristine)
         return
     connection, dataset, pristine = _postgres(url)
     with connection:
@@ -68,7 +69,7 @@ def restore(database_url: str) -> bool:
         dataset, pristine = _sqlite_paths(url)
         if not pristine.exists():
             return False
-        _copy_sqlite(pristine, dataset)
+        copy_sqlite(pristine, dataset)
         return True
     connection, dataset, pristine = _postgres(url)
     with connection:
