@@ -42,6 +42,9 @@ class Config:
     # Serving processes (wsgi.py): Python's garbage collector examines its youngest objects after this many
     # more allocations than frees (Python's own: 700). None leaves Python's (app/serving.py).
     GC_THRESHOLD: int | None = 10_000
+    # Serving processes: a young collection once a response is sent, when the request left more allocations than
+    # frees than this (None: only Python's own collections; app/serving.py).
+    GC_AFTER_REQUEST: int | None = 2_000
     WTF_CSRF_TIME_LIMIT = None  # a long round-table entry must not expire its form
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -119,7 +122,7 @@ def load_config(app, overrides: dict | None) -> None:
     for name in ("SECRET_KEY", "BASE_URL", "SECRETARIAT_EMAIL", "MAIL_SERVER", "MAIL_PORT", "RATELIMIT_STORAGE_URI",
                  "TRUSTED_PROXIES", "REMEMBER_COOKIE_DURATION", "REDIS_URL", "JOBS_QUEUE", "DOCUMENT_MAX_BYTES",
                  "SOFFICE_PATH", "POSTGRES_RANDOM_PAGE_COST", "POSTGRES_PLAN_CACHE_MODE", "GC_THRESHOLD",
-                 "SQLITE_SYNCHRONOUS", "MAIL_SWEEP_SECONDS"):
+                 "GC_AFTER_REQUEST", "SQLITE_SYNCHRONOUS", "MAIL_SWEEP_SECONDS"):
         if name in os.environ:
             app.config[name] = os.environ[name]
     app.config.from_pyfile("config.py", silent=True)

@@ -24,6 +24,7 @@ from app.loadgen import LoadSize, generate_load
 from app.meetings.queries import upcoming_meetings
 from app.models import Organisation, Role, Theme
 from app.pool import only_reads, postgres_session_settings, sqlite_synchronous
+from app.serving import tune_process
 from tests.conftest import PASSWORD, create_user, is_postgresql, log_in, make_app
 from tests.images import png_bytes
 from tests.query_count import counted_queries, counted_statements_and_parameters, fresh_session
@@ -273,6 +274,34 @@ def test_a_serving_process_runs_the_garbage_collector_less_often_than_python_doe
                             cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(threshold), *map(str, gc.get_threshold()[1:])]
+
+
+@pytest.mark.parametrize("left_behind, collections", [(100, [0]), (None, [])])
+def test_a_serving_process_collects_what_a_request_left_once_its_response_is_sent(isolated_app, left_behind,
+                                                                                  collections):
+    """With GC_AFTER_REQUEST, a request that left more young objects than that gets a young collection when its
+    response is closed (sent), none while it runs; None: only Python's own collections."""
+    app = isolated_app("gc_after_request", GC_THRESHOLD=None, GC_AFTER_REQUEST=left_behind)
+    tune_process(app)
+    started = []
+
+    def record(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.disable()  # Python's own runs off: only the app's collection is recorded
+    gc.callbacks.append(record)
+    try:
+        response = app.test_client().get("/login")
+        assert response.status_code == 200 and "Se connecter" in response.get_data(as_text=True)
+        left = [[] for _ in range(200)]  # more young objects than GC_AFTER_REQUEST, whatever the page left
+        assert started == []
+        response.close()
+        assert started == collections
+        assert left
+    finally:
+        gc.callbacks.remove(record)
+        gc.enable()
 
 
 def test_building_an_app_leaves_the_garbage_collector_as_it_was(database):
