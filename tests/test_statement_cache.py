@@ -11,7 +11,7 @@ from tests.conftest import create_user
 
 
 def engine_cache() -> StatementCache:
-    return db.engine._execution_options["compiled_cache"]
+    return db.engine.get_execution_options()["compiled_cache"]
 
 
 def hashed_lookups(monkeypatch) -> list:
