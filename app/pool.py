@@ -2,7 +2,8 @@
 that random reads are cheap (``POSTGRES_RANDOM_PAGE_COST``), and how to plan prepared statements when
 configured (``POSTGRES_PLAN_CACHE_MODE``), once per new connection; the reads of a page sent without
 BEGIN and ROLLBACK (``DATABASE_READS_WITHOUT_TRANSACTION``); results in PostgreSQL's binary format
-(``POSTGRES_BINARY_RESULTS``); SQLite's commits waiting for the disk at checkpoints only
+(``POSTGRES_BINARY_RESULTS``) and their columns described only when SQLAlchemy reads the description
+(``RequestCursor``); SQLite's commits waiting for the disk at checkpoints only
 (``SQLITE_SYNCHRONOUS``); compiled statements found by the identity of their cache key (``app.statement_cache``).
 
 psycopg asks for results as text by default: a file (``bytea``) then travels as hexadecimal, twice its
@@ -41,11 +42,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from functools import lru_cache
 
 import psycopg
 from flask import Flask, has_request_context, request
-from psycopg.pq import Format
+from psycopg import Column
+from psycopg.pq import ExecStatus, Format
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
@@ -143,20 +146,80 @@ def apply_session_settings(engine: Engine, settings: dict[str, str]) -> None:
         dbapi_connection.autocommit = autocommit
 
 
-class BinaryResultsCursor(psycopg.Cursor):
-    """A psycopg cursor that asks for its results in binary (what ``connection.cursor(binary=True)`` does)."""
+ROWS_CAME = frozenset({ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK})
+
+
+class DescribedWhenRead(Sequence):
+    """A result's ``cursor.description``, whose ``Column`` objects are built the first time it is read.
+
+    SQLAlchemy asks for the description after every execution, and reads it only when it holds no column
+    metadata for the statement (it keeps that metadata with each compiled statement): most often it only
+    checks that the description is not None. psycopg builds it anew at each call, one object per column with
+    the column's name decoded and its type looked up (80 columns for a meeting's statement): 8 % of a
+    worker's time in the mixed workload on PostgreSQL. The columns are those of the result this object was
+    made from, whatever the cursor executes later (``Column`` reads ``pgresult``, ``_encoding`` and
+    ``adapters`` from what it is given)."""
+
+    __slots__ = ("pgresult", "_cursor", "_columns")
+
+    def __init__(self, cursor: psycopg.Cursor, result) -> None:
+        self.pgresult = result
+        self._cursor = cursor
+        self._columns: list[Column] | None = None
+
+    @property
+    def _encoding(self) -> str:
+        return self._cursor._encoding
+
+    @property
+    def adapters(self):
+        return self._cursor.adapters
+
+    def columns(self) -> list[Column]:
+        if self._columns is None:
+            self._columns = [Column(self, index) for index in range(self.pgresult.nfields)]
+        return self._columns
+
+    def __len__(self) -> int:
+        return self.pgresult.nfields
+
+    def __getitem__(self, index):
+        return self.columns()[index]
+
+    def __iter__(self):
+        return iter(self.columns())
+
+    def __repr__(self) -> str:
+        return repr(self.columns())
+
+
+class RequestCursor(psycopg.Cursor):
+    """The cursor of a request's statements: its description is built when read (``DescribedWhenRead``)."""
+
+    @property
+    def description(self) -> DescribedWhenRead | None:
+        result = self.pgresult
+        if result is None or not (result.nfields or result.status in ROWS_CAME):  # psycopg's own test
+            return None
+        return DescribedWhenRead(self, result)
+
+
+class BinaryResultsCursor(RequestCursor):
+    """A request's cursor that asks for its results in binary (what ``connection.cursor(binary=True)`` does)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.format = Format.BINARY
 
 
-def binary_results(engine: Engine) -> None:
-    """The cursors of ``engine``'s connections read their results in binary while they serve a request."""
+def request_cursors(engine: Engine, binary: bool) -> None:
+    """The cursors of ``engine``'s connections while they serve a request: ``RequestCursor``, reading results in
+    binary when ``binary``; psycopg's own cursor otherwise (migrations, the command line, jobs)."""
+    factory = BinaryResultsCursor if binary else RequestCursor
 
     @event.listens_for(engine, "checkout")
     def leaving(dbapi_connection, record, proxy):
-        dbapi_connection.cursor_factory = BinaryResultsCursor if has_request_context() else psycopg.Cursor
+        dbapi_connection.cursor_factory = factory if has_request_context() else psycopg.Cursor
 
 
 def sqlite_synchronous(config) -> str | None:
@@ -190,8 +253,7 @@ def init_pool(app: Flask) -> None:
             return
         if app.config["DATABASE_READS_WITHOUT_TRANSACTION"]:  # first: the ping below then reads in autocommit
             read_requests_without_transaction(db.engine)
-        if app.config["POSTGRES_BINARY_RESULTS"]:
-            binary_results(db.engine)
+        request_cursors(db.engine, binary=bool(app.config["POSTGRES_BINARY_RESULTS"]))
         settings = postgres_session_settings(app.config)
         if settings:
             apply_session_settings(db.engine, settings)

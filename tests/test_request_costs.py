@@ -12,6 +12,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from psycopg.pq import Format, TransactionStatus
 from sqlalchemy import create_engine, event, func, inspect, select, text
@@ -362,3 +363,40 @@ def test_without_binary_results_postgresql_connections_read_text():
         assert db.session.scalar(text("SELECT '\\x00ff'::bytea")) == b"\x00\xff"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_request_statement_describes_its_columns_only_when_they_are_read(app, monkeypatch):
+    """PostgreSQL only: SQLAlchemy asks for a cursor's description after every execution; psycopg builds one
+    object per column each time. A request's cursor builds them only when the description is read: a statement
+    run again (SQLAlchemy holds its columns) builds none, and a description read later still describes its own
+    result, with psycopg's names and types."""
+    if not is_postgresql(app.config["SQLALCHEMY_DATABASE_URI"]):
+        pytest.skip("PostgreSQL only")
+    built = []
+    original = psycopg.Column.__init__
+
+    def counted(column, cursor, index):
+        built.append(index)
+        original(column, cursor, index)
+
+    monkeypatch.setattr(psycopg.Column, "__init__", counted)
+    statement = select(Organisation.id, Organisation.name, Organisation.short_name).limit(1)
+    with app.test_request_context():
+        db.session.execute(statement).all()
+        built.clear()
+        assert db.session.execute(statement).all() is not None
+        assert built == []
+
+        cursor = db.session.connection().connection.dbapi_connection.cursor()
+        cursor.execute("SELECT 1::integer AS n, 'é'::text AS word")
+        described = cursor.description
+        cursor.execute("SELECT true AS other")
+        assert [(column.name, column.type_code) for column in described] == [("n", 23), ("word", 25)]
+        assert len(described) == 2 and described[1].name == "word"
+        assert [column.name for column in cursor.description] == ["other"]
+        plain = psycopg.Cursor(cursor.connection)
+        plain.execute("SELECT 1::integer AS n, 'é'::text AS word")
+        assert [tuple(column) for column in described] == [tuple(column) for column in plain.description]
+        cursor.execute("CREATE TEMPORARY TABLE untouched (n integer)")
+        assert cursor.description is None and plain.description is not None
+        db.session.remove()
