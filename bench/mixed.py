@@ -529,6 +529,13 @@ def main() -> None:
     # Where the server's time goes: the workers' Python, and on PostgreSQL the database server's own work.
     print("temps CPU du serveur par requête de la charge mixte : " + ", ".join(
         f"{group} {seconds / mixed['requests'] * 1000:.2f} ms" for group, seconds in server_cpu.items()))
+    # What 10 % of the bare route leaves a request of the mix: every core of the machine (workers, database, wrk,
+    # the kernel's network) shared by that many requests a second.
+    budget = (os.cpu_count() or 1) / (0.10 * bare["rps"]) * 1000
+    used = sum(server_cpu.values()) / mixed["requests"] * 1000
+    print(f"budget d'une requête de la charge mixte à 10 % de la route nue : {budget:.2f} ms de CPU "
+          f"({os.cpu_count()} cœurs pour {0.10 * bare['rps']:.0f} req/s), tout compris ; "
+          f"le serveur en prend {used:.2f} ms ({used / budget:.0%} du budget)")
     if mixed["statuses"]:
         print("réponses par statut (charge mixte) : " + " ".join(mixed["statuses"]))
     # Every post of the mix answers 302 once saved; every GET 200.
