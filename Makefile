@@ -1,6 +1,8 @@
 # Séances — the two set-up commands of the README are `make run` and `make test`.
 VENV ?= .venv
-PYTHON ?= python3
+# The interpreter of a new .venv: the system's optimised Python 3.11 when there is one (scripts/python-for-venv),
+# else python3; `make run PYTHON=python3.11` chooses another (after `make clean`).
+PYTHON ?= $(shell scripts/python-for-venv)
 FLASK = $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
