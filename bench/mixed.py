@@ -531,10 +531,11 @@ def main() -> None:
         f"{group} {seconds / mixed['requests'] * 1000:.2f} ms" for group, seconds in server_cpu.items()))
     # What 10 % of the bare route leaves a request of the mix: every core of the machine (workers, database, wrk,
     # the kernel's network) shared by that many requests a second.
-    budget = (os.cpu_count() or 1) / (0.10 * bare["rps"]) * 1000
+    cores = os.cpu_count() or 1
+    budget = cores / (0.10 * bare["rps"]) * 1000
     used = sum(server_cpu.values()) / mixed["requests"] * 1000
     print(f"budget d'une requête de la charge mixte à 10 % de la route nue : {budget:.2f} ms de CPU "
-          f"({os.cpu_count()} cœurs pour {0.10 * bare['rps']:.0f} req/s), tout compris ; "
+          f"({cores} cœurs pour {0.10 * bare['rps']:.0f} req/s), tout compris ; "
           f"le serveur en prend {used:.2f} ms ({used / budget:.0%} du budget)")
     if mixed["statuses"]:
         print("réponses par statut (charge mixte) : " + " ".join(mixed["statuses"]))
